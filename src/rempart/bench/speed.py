@@ -1,0 +1,175 @@
+"""`rempart bench speed`: hashing and lookup speed against python-threatexchange, same files, same run.
+
+Hashing: generated 12 MP and 1080×1350 JPEGs and PNG phone screenshots; the anchor is
+``pdq_from_file`` (what ``PdqSignal`` uses), Rempart is the full ``fingerprint_file`` path
+(SHA-256 + reduced-scale decode + PDQ); full Pillow decode alone is shown for scale.
+Lookup: clustered PDQ-shaped codes; the anchor is ``PDQIndex``; both answer one query at a
+time from hex; Rempart's results are checked against brute force (recall and precision).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from rempart.bench.codes import clustered_codes, codes_to_hex, lookup_queries
+from rempart.index.hamming import HammingIndex, codes_from_hex
+from rempart.samples import phone_screenshot, synthetic_photo
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+
+Log = Callable[[str], None]
+
+
+def _rss() -> int:
+    import psutil
+
+    return int(psutil.Process().memory_info().rss)
+
+
+def _make_sets(directory: Path, images: int) -> dict[str, list[Path]]:
+    sets: dict[str, list[Path]] = {"jpeg_12mp": [], "jpeg_1080x1350": [], "png_screenshot": []}
+    for i in range(images):
+        path = directory / f"big-{i}.jpg"
+        synthetic_photo(1000 + i, (4000, 3000)).save(path, "JPEG", quality=90)
+        sets["jpeg_12mp"].append(path)
+        path = directory / f"feed-{i}.jpg"
+        synthetic_photo(2000 + i, (1080, 1350)).save(path, "JPEG", quality=85)
+        sets["jpeg_1080x1350"].append(path)
+        path = directory / f"screen-{i}.png"
+        phone_screenshot(3000 + i).save(path, "PNG")
+        sets["png_screenshot"].append(path)
+    return sets
+
+
+def _rate(function: Callable[[Path], object], files: list[Path], rounds: int = 2) -> float:
+    """Images per second, best of ``rounds`` passes over all files (first call warmed up)."""
+    function(files[0])
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for path in files:
+            function(path)
+        best = min(best, time.perf_counter() - start)
+    return len(files) / best
+
+
+def _full_decode(path: Path) -> object:
+    with Image.open(path) as image:
+        image.load()
+        return image.size
+
+
+def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
+    from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
+
+    settings = Settings(data_dir=Path(tempfile.gettempdir()) / "rempart-bench")
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="rempart-bench-") as tmp:
+        log(f"generating {images} images per set…")
+        sets = _make_sets(Path(tmp), images)
+        for name, files in sets.items():
+            anchor = _rate(pdq_from_file, files)
+            ours = _rate(lambda p: fingerprint_file(p, settings), files)
+            decode = _rate(_full_decode, files)
+            results[name] = {
+                "files": len(files),
+                "anchor_img_s": anchor,
+                "rempart_img_s": ours,
+                "decode_only_img_s": decode,
+                "ratio_vs_anchor": ours / anchor,
+                "ratio_vs_decode_only": ours / decode,
+            }
+            log(f"hashing {name}: rempart {ours:.1f} img/s vs anchor {anchor:.1f} img/s ({ours / anchor:.1f}x)")
+    return results
+
+
+def _brute(codes: np.ndarray, query: np.ndarray, radius: int) -> set[int]:
+    distances = np.bitwise_count(np.bitwise_xor(codes, query)).sum(axis=1)
+    return set(np.nonzero(distances <= radius)[0].tolist())
+
+
+def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31) -> dict[str, Any]:
+    from threatexchange.signal_type.pdq.pdq_index import PDQIndex
+
+    log(f"lookup {size}: generating clustered codes…")
+    codes = clustered_codes(size, seed=size)
+    queries = lookup_queries(codes, n_queries)
+    query_hex = codes_to_hex(queries)
+
+    gc.collect()
+    rss_before = _rss()
+    start = time.perf_counter()
+    index = HammingIndex.build(codes, radius)
+    build_s = time.perf_counter() - start
+    rempart_rss = _rss() - rss_before
+    index.query(codes_from_hex(query_hex[:1])[0])  # compile/warm
+    start = time.perf_counter()
+    ours = [index.query(codes_from_hex([h])[0])[0] for h in query_hex]
+    rempart_ms = (time.perf_counter() - start) * 1000 / n_queries
+    log(f"lookup {size}: rempart {rempart_ms:.3f} ms/query (build {build_s:.1f} s)")
+
+    checked = min(n_queries, 200)
+    truth = [_brute(codes, queries[i], radius) for i in range(checked)]
+    hits = sum(len(truth[i] & set(ours[i].tolist())) for i in range(checked))
+    wrong = sum(len(set(ours[i].tolist()) - truth[i]) for i in range(checked))
+    expected = sum(len(t) for t in truth)
+
+    hex_codes = codes_to_hex(codes)
+    gc.collect()
+    rss_before = _rss()
+    start = time.perf_counter()
+    anchor = PDQIndex(entries=zip(hex_codes, range(size)))
+    anchor_build_s = time.perf_counter() - start
+    anchor_rss = _rss() - rss_before
+    del hex_codes
+    anchor.query(query_hex[0])
+    start = time.perf_counter()
+    theirs = [anchor.query(h) for h in query_hex]
+    anchor_ms = (time.perf_counter() - start) * 1000 / n_queries
+    agree = sum(set(ours[i].tolist()) == {m.metadata for m in theirs[i]} for i in range(n_queries))
+    log(f"lookup {size}: anchor {anchor_ms:.3f} ms/query (build {anchor_build_s:.1f} s)")
+    result = {
+        "entries": size,
+        "queries": n_queries,
+        "rempart_ms_per_query": rempart_ms,
+        "anchor_ms_per_query": anchor_ms,
+        "ratio_vs_anchor": anchor_ms / rempart_ms,
+        "rempart_queries_s": 1000 / rempart_ms,
+        "anchor_queries_s": 1000 / anchor_ms,
+        "recall_vs_brute_force": hits / expected if expected else 1.0,
+        "false_results_vs_brute_force": wrong,
+        "brute_force_checked_queries": checked,
+        "brute_force_true_results": expected,
+        "same_results_as_anchor": agree / n_queries,
+        "rempart_index_bytes": index.nbytes,
+        "rempart_rss_bytes": rempart_rss,
+        "rempart_bytes_per_10m": index.nbytes * 10_000_000 / size,
+        "anchor_rss_bytes": anchor_rss,
+        "rempart_build_s": build_s,
+        "anchor_build_s": anchor_build_s,
+        "plan_chunk_widths": list(index.plan.widths) if index.plan else [],
+    }
+    del anchor, index
+    gc.collect()
+    return result
+
+
+def run_speed_bench(images: int, lookup_sizes: list[int], queries: int, log: Log) -> dict[str, Any]:
+    """Run both benchmarks and return one JSON-ready report."""
+    started = time.perf_counter()
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "threads_used": 1},
+        "hashing": bench_hashing(images, log),
+        "lookup": {str(size): bench_lookup(size, queries, log) for size in lookup_sizes},
+    }
+    report["seconds"] = time.perf_counter() - started
+    return report

@@ -1,0 +1,1 @@
+"""Command-line interface: parses arguments, calls ``rempart.*`` and formats results."""

@@ -1,0 +1,65 @@
+"""Rempart's exceptions: one root, a few branches, each raised with a message a user can act on.
+
+    RempartError                  root of everything Rempart raises on purpose
+    ├── ConfigError               bad settings or key material
+    ├── MediaError                a file could not be turned into fingerprints
+    │   ├── UnsupportedMediaError     not a format we read (wrong type, unknown bytes)
+    │   ├── MediaTooLargeError        over a size, pixel, duration or frame limit
+    │   └── CorruptMediaError         truncated or undecodable content
+    ├── SignalError               a fingerprint value that is not valid for its signal
+    ├── StoreError                database problems
+    │   ├── BankNotFoundError         no bank of that name
+    │   ├── BankExistsError           a bank of that name already exists
+    │   └── EntryNotFoundError        no entry with that id in that bank
+    └── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
+"""
+
+from __future__ import annotations
+
+
+class RempartError(Exception):
+    """Root of every error Rempart raises on purpose."""
+
+
+class ConfigError(RempartError):
+    """Settings or key material are missing or invalid."""
+
+
+class MediaError(RempartError):
+    """A media file could not be fingerprinted."""
+
+
+class UnsupportedMediaError(MediaError):
+    """The bytes are not a format Rempart reads."""
+
+
+class MediaTooLargeError(MediaError):
+    """The file is over a configured limit (bytes, pixels, duration, frames)."""
+
+
+class CorruptMediaError(MediaError):
+    """The file is truncated or its content cannot be decoded."""
+
+
+class SignalError(RempartError):
+    """A fingerprint value is not valid for its signal type."""
+
+
+class StoreError(RempartError):
+    """The store could not complete an operation."""
+
+
+class BankNotFoundError(StoreError):
+    """No bank has that name."""
+
+
+class BankExistsError(StoreError):
+    """A bank with that name already exists."""
+
+
+class EntryNotFoundError(StoreError):
+    """No entry has that id in that bank."""
+
+
+class ImportFormatError(RempartError):
+    """A bank or fingerprint file cannot be read."""

@@ -1,0 +1,44 @@
+"""User-facing messages in English and French; the language comes from REMPART_LANG or LANG."""
+
+from __future__ import annotations
+
+import os
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "bank_created": {"en": "Bank {name!r} created (PDQ threshold {threshold}).", "fr": "Banque {name!r} créée (seuil PDQ {threshold})."},
+    "no_banks": {"en": "No banks yet. Create one with `rempart bank create NAME`.", "fr": "Aucune banque. Créez-en une avec `rempart bank create NOM`."},
+    "entries_added": {"en": "{count} entries added to {bank!r}.", "fr": "{count} entrées ajoutées à {bank!r}."},
+    "imported": {"en": "{count} PDQ hashes imported into {bank!r}.", "fr": "{count} empreintes PDQ importées dans {bank!r}."},
+    "skipped_types": {"en": "Skipped (signal type not supported): {detail}", "fr": "Ignorées (type de signal non pris en charge) : {detail}"},
+    "withdrawn": {
+        "en": "Entry {entry} withdrawn from {bank!r}: {count} fingerprints deleted.",
+        "fr": "Entrée {entry} retirée de {bank!r} : {count} empreintes supprimées.",
+    },
+    "file_failed": {"en": "Skipped {path}: {reason}", "fr": "Fichier ignoré {path} : {reason}"},
+    "fingerprinted": {
+        "en": "{count} files fingerprinted, {failed} failed. Only hashes were written; no image was copied.",
+        "fr": "{count} fichiers traités, {failed} en échec. Seules les empreintes ont été écrites ; aucune image n'a été copiée.",
+    },
+    "no_match": {"en": "{path}: no match", "fr": "{path} : aucune correspondance"},
+    "match_line": {
+        "en": "{path}: MATCH bank={bank} entry={entry} {label} signal={signal} distance={distance}",
+        "fr": "{path} : CORRESPONDANCE banque={bank} entrée={entry} {label} signal={signal} distance={distance}",
+    },
+    "match_summary": {
+        "en": "{files} files checked, {matched} matched, {failed} unreadable.",
+        "fr": "{files} fichiers vérifiés, {matched} correspondances, {failed} illisibles.",
+    },
+    "nothing_to_add": {"en": "Give files or --fingerprints FILE.", "fr": "Indiquez des fichiers ou --fingerprints FICHIER."},
+    "error": {"en": "Error: {message}", "fr": "Erreur : {message}"},
+}
+
+
+def language() -> str:
+    """'fr' or 'en', from REMPART_LANG, then LANG."""
+    chosen = os.environ.get("REMPART_LANG") or os.environ.get("LANG", "en")
+    return "fr" if chosen.lower().startswith("fr") else "en"
+
+
+def t(key: str, **values: object) -> str:
+    """The message ``key`` in the user's language, formatted with ``values``."""
+    return MESSAGES[key][language()].format(**values)

@@ -1,0 +1,144 @@
+"""Numba kernels for exact Hamming range search over 256-bit codes (4 × uint64 per code).
+
+Multi-index hashing: the 256 bits are cut into m chunks; by the pigeonhole principle a code
+within distance r of the query has, in some chunk j, at most t_j differing bits whenever
+sum(t_j + 1) > r. Each chunk has a table (counting-sorted ids, one offsets array); a query
+probes every chunk value within t_j bits of its own and verifies candidates on all 256 bits.
+Kept free of Python objects so numba compiles it once (cached on disk).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def _popcount64(x: np.uint64) -> np.int64:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, inline="always")
+def _distance(codes: np.ndarray, row: np.int64, query: np.ndarray) -> np.int64:
+    return (
+        _popcount64(codes[row, 0] ^ query[0])
+        + _popcount64(codes[row, 1] ^ query[1])
+        + _popcount64(codes[row, 2] ^ query[2])
+        + _popcount64(codes[row, 3] ^ query[3])
+    )
+
+
+@njit(cache=True, inline="always")
+def _chunk(code: np.ndarray, start: np.int64, width: np.int64) -> np.int64:
+    word = start // 64
+    offset = start % 64
+    mask = (np.uint64(1) << np.uint64(width)) - np.uint64(1)
+    value = code[word] >> np.uint64(offset)
+    if offset + width > 64:
+        value |= code[word + 1] << np.uint64(64 - offset)
+    return np.int64(value & mask)
+
+
+@njit(cache=True)
+def build_tables(codes, starts, widths, offset_bases, offsets, ids):
+    """Counting-sort every row into each chunk table, filling ``offsets`` and ``ids`` (all tables)."""
+    n = codes.shape[0]
+    m = starts.shape[0]
+    for j in range(m):
+        base = offset_bases[j]
+        size = np.int64(1) << widths[j]
+        counts = np.zeros(size, dtype=np.int64)
+        for row in range(n):
+            counts[_chunk(codes[row], starts[j], widths[j])] += 1
+        position = np.int64(j) * n  # ids of table j live at [j*n, (j+1)*n)
+        for value in range(size):
+            bucket = counts[value]
+            counts[value] = position  # now: where bucket ``value`` starts
+            offsets[base + value] = np.uint32(position)
+            position += bucket
+        cursor = counts.copy()
+        for row in range(n):
+            value = _chunk(codes[row], starts[j], widths[j])
+            ids[cursor[value]] = np.uint32(row)
+            cursor[value] += 1
+        offsets[base + size] = np.uint32(np.int64(j + 1) * n)
+
+
+@njit(cache=True)
+def _probe_slots(query, starts, widths, radii, offset_bases, n_probes):
+    """Every table slot to visit: the query's chunk values and their neighbours within t_j bits."""
+    slots = np.empty(n_probes, dtype=np.int64)
+    p = 0
+    for j in range(starts.shape[0]):
+        base = offset_bases[j]
+        width = widths[j]
+        value = _chunk(query, starts[j], width)
+        slots[p] = base + value
+        p += 1
+        if radii[j] >= 1:
+            for a in range(width):
+                va = value ^ (np.int64(1) << a)
+                slots[p] = base + va
+                p += 1
+                if radii[j] >= 2:
+                    for b in range(a + 1, width):
+                        vb = va ^ (np.int64(1) << b)
+                        slots[p] = base + vb
+                        p += 1
+                        if radii[j] >= 3:
+                            for c in range(b + 1, width):
+                                slots[p] = base + (vb ^ (np.int64(1) << c))
+                                p += 1
+    return slots
+
+
+@njit(cache=True)
+def query_tables(codes, starts, widths, radii, offset_bases, n_probes, offsets, ids, query, radius, out_rows, out_dist):
+    """Fill out_rows/out_dist with rows within ``radius`` (duplicates possible); return how many.
+
+    Works in phases (slots, bucket bounds, candidate ids, verification) so that the memory
+    loads of each phase are independent and the CPU overlaps their cache misses.
+    If the return value exceeds the buffer size the caller retries with a bigger buffer.
+    """
+    slots = _probe_slots(query, starts, widths, radii, offset_bases, n_probes)
+    begins = np.empty(n_probes, dtype=np.int64)
+    ends = np.empty(n_probes, dtype=np.int64)
+    total = 0
+    for p in range(n_probes):
+        begins[p] = offsets[slots[p]]
+        ends[p] = offsets[slots[p] + 1]
+    for p in range(n_probes):
+        total += ends[p] - begins[p]
+    candidates = np.empty(total, dtype=np.int64)
+    c = 0
+    for p in range(n_probes):
+        for k in range(begins[p], ends[p]):
+            candidates[c] = ids[k]
+            c += 1
+    found = 0
+    for c in range(total):
+        row = candidates[c]
+        d = _distance(codes, row, query)
+        if d <= radius:
+            if found < out_rows.shape[0]:
+                out_rows[found] = row
+                out_dist[found] = d
+            found += 1
+    return found
+
+
+@njit(cache=True)
+def scan_all(codes, query, radius, out_rows, out_dist):
+    """Brute-force range search: the reference, and the method for small indexes."""
+    found = 0
+    for row in range(codes.shape[0]):
+        d = _distance(codes, row, query)
+        if d <= radius:
+            if found < out_rows.shape[0]:
+                out_rows[found] = row
+                out_dist[found] = d
+            found += 1
+    return found

@@ -1,0 +1,139 @@
+"""The matcher role: holds indexes built from the store and answers "which entries does this look like?".
+
+Reloading builds a new snapshot beside the one in use and swaps it in one assignment, so
+lookups never stop. PDQ matches involving a hash under the quality floor are kept only when
+another signal confirms the same entry ("never matched alone").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rempart.index.hamming import HammingIndex, codes_from_bytes, codes_from_hex
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint
+from rempart.signals.registry import PDQ_LIKE
+from rempart.store import Store
+
+
+@dataclass(frozen=True)
+class Match:
+    """A query fingerprint value found near a bank entry's fingerprint."""
+
+    bank: str
+    entry_id: int
+    label: str
+    signal: str
+    distance: int
+    query_variant: str
+    entry_variant: str
+    low_quality: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one generation of the matcher needs, immutable once built."""
+
+    pdq: HammingIndex
+    pdq_entry: np.ndarray
+    pdq_bank: list[str]
+    pdq_variant: list[str]
+    pdq_low_quality: np.ndarray
+    exact: dict[tuple[str, bytes], list[tuple[int, str]]]
+    thresholds: dict[str, int]
+    labels: dict[int, str]
+
+
+def build_snapshot(store: Store, banks: Sequence[str] | None, settings: Settings) -> Snapshot:
+    """Decrypt the banks' fingerprints and index them."""
+    stored = store.load_fingerprints(banks)
+    bank_infos = {b.name: b for b in store.list_banks()}
+    thresholds = {name: info.pdq_threshold for name, info in bank_infos.items() if banks is None or name in banks}
+    pdq_rows = [f for f in stored if f.signal in PDQ_LIKE]
+    exact: dict[tuple[str, bytes], list[tuple[int, str]]] = defaultdict(list)
+    for f in stored:
+        if f.signal not in PDQ_LIKE:
+            exact[(f.signal, f.raw)].append((f.entry_id, f.bank))
+    radius = max(thresholds.values(), default=settings.pdq_threshold)
+    codes = codes_from_bytes(b"".join(f.raw for f in pdq_rows)) if pdq_rows else np.zeros((0, 4), np.uint64)
+    return Snapshot(
+        pdq=HammingIndex.build(codes, radius),
+        pdq_entry=np.array([f.entry_id for f in pdq_rows], dtype=np.int64),
+        pdq_bank=[f.bank for f in pdq_rows],
+        pdq_variant=[f.variant for f in pdq_rows],
+        pdq_low_quality=np.array([(f.quality or 0) < settings.pdq_min_quality for f in pdq_rows], dtype=bool),
+        exact=dict(exact),
+        thresholds=thresholds,
+        labels=store.entry_labels({f.entry_id for f in stored}),
+    )
+
+
+class Matcher:
+    """Matches fingerprints against the current snapshot of one or more banks."""
+
+    def __init__(self, store: Store, settings: Settings, banks: Sequence[str] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.banks = list(banks) if banks else None
+        self._reload_lock = threading.Lock()
+        self._snapshot = build_snapshot(store, self.banks, settings)
+
+    @property
+    def size(self) -> int:
+        """How many PDQ values the current snapshot holds."""
+        return len(self._snapshot.pdq)
+
+    def reload(self) -> None:
+        """Rebuild from the store and swap in; lookups keep using the old snapshot meanwhile."""
+        with self._reload_lock:
+            fresh = build_snapshot(self.store, self.banks, self.settings)
+            self._snapshot = fresh  # one reference assignment: atomic for readers
+
+    def match(self, fingerprint: Fingerprint) -> list[Match]:
+        """The best match per (entry, signal), closest first."""
+        snapshot = self._snapshot
+        found: list[Match] = []
+        for value in fingerprint.values:
+            if value.signal in PDQ_LIKE:
+                found.extend(self._match_pdq(snapshot, value.value, value.variant, value.is_low_quality(self.settings.pdq_min_quality)))
+            else:
+                for entry_id, bank in snapshot.exact.get((value.signal, bytes.fromhex(value.value)), []):
+                    found.append(Match(bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, 0, value.variant, "exact"))
+        return _best_per_entry(_drop_unconfirmed_low_quality(found))
+
+    def _match_pdq(self, snapshot: Snapshot, hex_value: str, variant: str, query_low: bool) -> list[Match]:
+        if len(snapshot.pdq) == 0:
+            return []
+        rows, distances = snapshot.pdq.query(codes_from_hex([hex_value])[0])
+        matches = []
+        for row, distance in zip(rows.tolist(), distances.tolist()):
+            bank = snapshot.pdq_bank[row]
+            if distance > snapshot.thresholds.get(bank, self.settings.pdq_threshold):
+                continue
+            entry_id = int(snapshot.pdq_entry[row])
+            matches.append(
+                Match(
+                    bank, entry_id, snapshot.labels.get(entry_id, ""), "pdq", int(distance), variant,
+                    snapshot.pdq_variant[row], bool(query_low or snapshot.pdq_low_quality[row]),
+                )
+            )
+        return matches
+
+
+def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
+    confirmed = {(m.bank, m.entry_id) for m in matches if not m.low_quality}
+    return [m for m in matches if not m.low_quality or (m.bank, m.entry_id) in confirmed]
+
+
+def _best_per_entry(matches: list[Match]) -> list[Match]:
+    best: dict[tuple[str, int, str], Match] = {}
+    for m in matches:
+        key = (m.bank, m.entry_id, m.signal)
+        if key not in best or m.distance < best[key].distance:
+            best[key] = m
+    return sorted(best.values(), key=lambda m: (m.distance, m.bank, m.entry_id))

@@ -1,0 +1,123 @@
+"""Decode still and animated images to RGB arrays sized for hashing, within pixel and size limits.
+
+JPEGs are decoded at reduced scale (libjpeg's DCT scaling through Pillow's ``draft``) because
+PDQ only looks at a 64×64 summary; other formats are box-reduced after decoding. Truncated,
+corrupt or over-limit files raise; nothing falls back silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from rempart.errors import CorruptMediaError, MediaTooLargeError, UnsupportedMediaError
+from rempart.media.kinds import MediaKind
+
+_PIL_FORMATS = {
+    MediaKind.JPEG: ["JPEG", "MPO"],
+    MediaKind.PNG: ["PNG"],
+    MediaKind.GIF: ["GIF"],
+    MediaKind.WEBP: ["WEBP"],
+    MediaKind.BMP: ["BMP"],
+    MediaKind.TIFF: ["TIFF"],
+    MediaKind.HEIF: ["HEIF", "AVIF"],
+}
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """RGB frames ready for hashing (the first is the still image) and the file's true size."""
+
+    frames: list[np.ndarray]
+    width: int
+    height: int
+    kind: MediaKind
+
+
+def _register_heif() -> None:
+    try:
+        import pillow_heif
+    except ImportError as exc:  # declared dependency: a missing one is an install problem, said plainly
+        raise UnsupportedMediaError("HEIC/AVIF support needs the pillow-heif package") from exc
+    pillow_heif.register_heif_opener()
+    if hasattr(pillow_heif, "register_avif_opener"):
+        pillow_heif.register_avif_opener()
+
+
+def _to_rgb(frame: Image.Image) -> np.ndarray:
+    if frame.mode != "RGB":
+        frame = frame.convert("RGB")
+    return np.asarray(frame)
+
+
+def _reduce_for_hashing(frame: Image.Image, target: int) -> Image.Image:
+    """Shrink by an integer box factor so the short side stays at least ``target`` pixels."""
+    if target <= 0:
+        return frame
+    factor = min(frame.size) // target
+    if factor >= 2:
+        return frame.reduce(factor)
+    return frame
+
+
+def _sample_indices(n_frames: int, wanted: int) -> list[int]:
+    if n_frames <= wanted:
+        return list(range(n_frames))
+    return sorted({round(i * (n_frames - 1) / (wanted - 1)) for i in range(wanted)}) if wanted > 1 else [0]
+
+
+def decode_image(
+    path: Path,
+    kind: MediaKind,
+    *,
+    max_pixels: int,
+    draft_size: int = 512,
+    max_frames: int = 8,
+) -> DecodedImage:
+    """Decode an image file of a known kind into RGB frames for hashing.
+
+    ``draft_size`` 0 decodes at full resolution (bit-exact with other PDQ tools).
+    """
+    if kind is MediaKind.HEIF:
+        _register_heif()
+    if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global: refuse to hash half images
+        raise CorruptMediaError("Pillow is set to load truncated images; refusing to hash partial content")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path, formats=_PIL_FORMATS[kind])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaTooLargeError(f"{path}: too many pixels (decompression bomb?): {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise CorruptMediaError(f"{path}: looks like {kind.value} but cannot be decoded") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise CorruptMediaError(f"{path}: cannot decode {kind.value}: {exc}") from exc
+    with image:
+        width, height = image.size
+        if width <= 0 or height <= 0:
+            raise CorruptMediaError(f"{path}: image has no pixels")
+        if width * height > max_pixels:
+            raise MediaTooLargeError(
+                f"{path}: {width}×{height} = {width * height} pixels is over the {max_pixels} limit "
+                "(REMPART_MAX_IMAGE_PIXELS); possible decompression bomb"
+            )
+        frames: list[np.ndarray] = []
+        try:
+            n_frames = int(getattr(image, "n_frames", 1))
+            for index in _sample_indices(n_frames, max(1, max_frames)):
+                if n_frames > 1:
+                    image.seek(index)
+                if kind is MediaKind.JPEG and draft_size > 0:
+                    image.draft("RGB", (draft_size, draft_size))
+                image.load()
+                frame = image if kind is MediaKind.JPEG else _reduce_for_hashing(image, draft_size)
+                frames.append(_to_rgb(frame))
+        except MemoryError as exc:
+            raise MediaTooLargeError(f"{path}: not enough memory to decode") from exc
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+            raise CorruptMediaError(f"{path}: truncated or corrupt {kind.value}: {exc}") from exc
+    return DecodedImage(frames=frames, width=width, height=height, kind=kind)

@@ -1,0 +1,85 @@
+"""Decode sampled video frames with PyAV (FFmpeg inside the wheel), within duration and frame limits.
+
+Sampling follows vPDQ: every ``round(fps / frames_per_second)``-th decoded frame, timestamp
+``frame_number / fps``, so frame hashes line up with vPDQ's output on the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rempart.errors import CorruptMediaError, MediaTooLargeError, UnsupportedMediaError
+
+
+@dataclass(frozen=True)
+class VideoFrame:
+    """One sampled frame: its number in decode order, its time in seconds, and RGB pixels."""
+
+    number: int
+    seconds: float
+    rgb: np.ndarray
+
+
+def iter_video_frames(
+    path: Path,
+    *,
+    frames_per_second: float = 1.0,
+    max_seconds: float = 3600.0,
+    max_frames: int = 3600,
+    max_pixels: int = 100_000_000,
+) -> Iterator[VideoFrame]:
+    """Yield sampled RGB frames of the first video stream; raise MediaError on anything wrong."""
+    import av  # imported here: decoding video is optional work and av is slow to import
+
+    try:
+        container = av.open(str(path), mode="r")
+    except av.error.FFmpegError as exc:
+        raise CorruptMediaError(f"{path}: cannot open video: {exc}") from exc
+    with container:
+        if not container.streams.video:
+            raise UnsupportedMediaError(f"{path}: no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if width * height > max_pixels:
+            raise MediaTooLargeError(f"{path}: {width}×{height} video frames are over the pixel limit")
+        rate = float(stream.average_rate or stream.guessed_rate or 0) or 25.0
+        duration = _declared_duration(container, stream)
+        if duration is not None and duration > max_seconds:
+            raise MediaTooLargeError(
+                f"{path}: {duration:.0f} s is over the {max_seconds:.0f} s video limit (REMPART_MAX_VIDEO_SECONDS)"
+            )
+        step = max(1, round(rate / frames_per_second))
+        max_decoded = int(max_seconds * rate) + step  # headers can lie: bound the decoding itself
+        sampled = 0
+        try:
+            for number, frame in enumerate(container.decode(stream)):
+                if number >= max_decoded:
+                    raise MediaTooLargeError(f"{path}: video runs past the {max_seconds:.0f} s limit")
+                if number % step:
+                    continue
+                if sampled >= max_frames:
+                    raise MediaTooLargeError(
+                        f"{path}: more than {max_frames} sampled frames (REMPART_MAX_VIDEO_FRAMES)"
+                    )
+                sampled += 1
+                yield VideoFrame(number=number, seconds=number / rate, rgb=frame.to_ndarray(format="rgb24"))
+        except av.error.FFmpegError as exc:
+            raise CorruptMediaError(f"{path}: video decoding failed at frame {sampled}: {exc}") from exc
+        if sampled == 0:
+            raise CorruptMediaError(f"{path}: no decodable video frames")
+
+
+def _declared_duration(container: object, stream: object) -> float | None:
+    duration = getattr(stream, "duration", None)
+    time_base = getattr(stream, "time_base", None)
+    if duration is not None and time_base is not None:
+        return float(duration * time_base)
+    container_duration = getattr(container, "duration", None)
+    if container_duration is not None:
+        return float(container_duration) / 1_000_000
+    return None

@@ -1,0 +1,20 @@
+"""Signals: what Rempart computes from media (SHA-256, PDQ, video frame PDQ) and how values compare."""
+
+from rempart.signals.base import SignalType
+from rempart.signals.pdq import PDQHash, PDQSignal, VideoPDQSignal, pdq_dihedral, pdq_hash
+from rempart.signals.registry import PDQ_LIKE, SIGNAL_TYPES, get_signal
+from rempart.signals.sha256 import SHA256Signal, sha256_file
+
+__all__ = [
+    "SignalType",
+    "PDQHash",
+    "PDQSignal",
+    "VideoPDQSignal",
+    "SHA256Signal",
+    "pdq_hash",
+    "pdq_dihedral",
+    "sha256_file",
+    "PDQ_LIKE",
+    "SIGNAL_TYPES",
+    "get_signal",
+]

@@ -1,0 +1,160 @@
+"""Turn one media file into its fingerprint (signal values only) and (de)serialise fingerprints.
+
+This is the victim-side computation: it reads a file and returns hashes; it never copies, keeps
+or sends the media. The JSON-lines form is what ``rempart fingerprint`` writes and
+``rempart bank add --fingerprints`` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from rempart.errors import ImportFormatError, MediaError, SignalError
+from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
+from rempart.settings import Settings
+from rempart.signals.pdq import pdq_dihedral, pdq_hash
+from rempart.signals.registry import get_signal
+from rempart.signals.sha256 import sha256_file
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SignalValue:
+    """One fingerprint value: which signal, the canonical value, its quality and which variant."""
+
+    signal: str
+    value: str
+    quality: int | None = None
+    variant: str = "original"
+
+    def is_low_quality(self, min_quality: int) -> bool:
+        """True for perceptual hashes too weak to match on their own."""
+        return self.quality is not None and self.quality < min_quality
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything Rempart keeps about one media file: its name, kind, size and signal values."""
+
+    source: str
+    kind: str
+    width: int | None = None
+    height: int | None = None
+    values: tuple[SignalValue, ...] = field(default_factory=tuple)
+
+    def of_signal(self, *names: str) -> list[SignalValue]:
+        """The values of the given signals, in order."""
+        return [value for value in self.values if value.signal in names]
+
+    def to_json(self) -> str:
+        """One JSON line (no media, hashes only)."""
+        payload: dict[str, Any] = {"rempart_fingerprint": FORMAT_VERSION, **asdict(self)}
+        payload["values"] = [asdict(value) for value in self.values]
+        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> Fingerprint:
+        """Parse and validate one JSON line written by ``to_json``."""
+        try:
+            payload = json.loads(line)
+            values = tuple(
+                SignalValue(
+                    signal=str(item["signal"]),
+                    value=get_signal(str(item["signal"])).validate(str(item["value"])),
+                    quality=None if item.get("quality") is None else int(item["quality"]),
+                    variant=str(item.get("variant", "original")),
+                )
+                for item in payload["values"]
+            )
+            return cls(
+                source=str(payload.get("source", "")),
+                kind=str(payload.get("kind", "unknown")),
+                width=payload.get("width"),
+                height=payload.get("height"),
+                values=values,
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, SignalError) as exc:
+            raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
+
+
+def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:
+    """Compute a file's fingerprint. ``register`` adds the 8 dihedral PDQ hashes (bank side)."""
+    kind = sniff_kind(path, settings.max_file_bytes)
+    values: list[SignalValue] = [SignalValue("sha256", sha256_file(path))]
+    if kind is MediaKind.VIDEO:
+        for frame in iter_video_frames(
+            path,
+            frames_per_second=settings.video_frames_per_second,
+            max_seconds=settings.max_video_seconds,
+            max_frames=settings.max_video_frames,
+            max_pixels=settings.max_image_pixels,
+        ):
+            pdq = pdq_hash(frame.rgb)
+            values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, f"frame:{frame.number}@{frame.seconds:.3f}"))
+        return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
+
+    image = decode_image(
+        path,
+        kind,
+        max_pixels=settings.max_image_pixels,
+        draft_size=settings.jpeg_draft_size,
+        max_frames=settings.max_animation_frames,
+    )
+    first, *others = image.frames
+    if register:
+        values.extend(SignalValue("pdq", h.hex, h.quality, name) for name, h in pdq_dihedral(first))
+    else:
+        pdq = pdq_hash(first)
+        values.append(SignalValue("pdq", pdq.hex, pdq.quality))
+    for number, frame in enumerate(others, start=1):
+        pdq = pdq_hash(frame)
+        values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
+    return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
+
+
+@dataclass(frozen=True)
+class FingerprintFailure:
+    """A file that could not be fingerprinted, and why (shown to the user; the run goes on)."""
+
+    path: Path
+    reason: str
+
+
+def fingerprint_many(
+    paths: Iterable[Path], settings: Settings, *, register: bool = False
+) -> Iterator[Fingerprint | FingerprintFailure]:
+    """Fingerprint each file in turn; a bad file yields a failure and the rest continue."""
+    for path in paths:
+        try:
+            yield fingerprint_file(path, settings, register=register)
+        except MediaError as exc:
+            yield FingerprintFailure(path, str(exc))
+
+
+def read_fingerprints(handle: TextIO) -> Iterator[Fingerprint]:
+    """Read a JSON-lines fingerprint file; blank lines are skipped, a bad line raises with its number."""
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield Fingerprint.from_json(line)
+        except ImportFormatError as exc:
+            raise ImportFormatError(f"line {number}: {exc}") from exc
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly plus every file under given folders (sorted, hidden files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            )
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,25 @@
+"""The signal registry: every signal type by its name, checked unique because names are storage keys."""
+
+from __future__ import annotations
+
+from rempart.errors import SignalError
+from rempart.signals.base import SignalType
+from rempart.signals.pdq import PDQSignal, VideoPDQSignal
+from rempart.signals.sha256 import SHA256Signal
+
+SIGNAL_TYPES: dict[str, type[SignalType]] = {}
+for _signal in (SHA256Signal, PDQSignal, VideoPDQSignal):
+    if _signal.name in SIGNAL_TYPES:
+        raise RuntimeError(f"two signal types named {_signal.name!r}")
+    SIGNAL_TYPES[_signal.name] = _signal
+
+#: Signals whose values are 256-bit PDQ codes searched in the Hamming index.
+PDQ_LIKE = frozenset({PDQSignal.name, VideoPDQSignal.name})
+
+
+def get_signal(name: str) -> type[SignalType]:
+    """The signal type registered under ``name``."""
+    try:
+        return SIGNAL_TYPES[name]
+    except KeyError:
+        raise SignalError(f"unknown signal {name!r}; known: {', '.join(sorted(SIGNAL_TYPES))}") from None

@@ -1,0 +1,144 @@
+"""Read hash-bank files as StopNCII, HMA and python-threatexchange tools write them.
+
+Accepted: CSV with a header naming the hash column (``pdq``, ``hash``, ``signal``, ``signal_value``,
+``value``…) and optionally a type column (``signal_type``) and an id column; headerless CSV/TXT of
+``hex`` or ``hex,id`` or ``pdq hex`` lines; JSON (a list of hex strings or of objects, or an object
+mapping signal type to a list); JSON lines of objects. Non-PDQ signal types (md5, tmk…) are
+counted and skipped; a malformed PDQ value rejects the whole file with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rempart.errors import ImportFormatError, SignalError
+from rempart.signals.fingerprint import SignalValue
+from rempart.signals.pdq import PDQSignal
+
+_VALUE_KEYS = ("pdq", "signal_value", "signal_str", "hash_value", "hash", "signal", "value", "pdq_hash")
+_TYPE_KEYS = ("signal_type", "hash_type", "type")
+_ID_KEYS = ("id", "content_id", "external_id", "label", "hash_id", "case_id")
+_PDQ_TYPE_NAMES = {"pdq", "photo_pdq", "pdq_hash"}
+MAX_BANK_FILE_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class BankFile:
+    """The PDQ values of a bank file, with what was skipped."""
+
+    values: list[tuple[str | None, SignalValue]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _pick(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+    for key in keys:
+        if key in lowered and lowered[key] not in (None, ""):
+            return lowered[key]
+    return None
+
+
+def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id: Any, quality: Any = None) -> None:
+    kind = str(signal_type or "pdq").strip().lower()
+    if kind not in _PDQ_TYPE_NAMES:
+        result.skipped[kind] = result.skipped.get(kind, 0) + 1
+        return
+    try:
+        canonical = PDQSignal.validate(str(value))
+    except SignalError as exc:
+        raise ImportFormatError(f"{where}: {exc}") from exc
+    q = int(quality) if quality not in (None, "") else None
+    result.values.append((None if external_id in (None, "") else str(external_id), SignalValue("pdq", canonical, q)))
+
+
+def _from_record(result: BankFile, where: str, record: Any) -> None:
+    if isinstance(record, str):
+        _add(result, where, record, "pdq", None)
+    elif isinstance(record, dict):
+        value = _pick(record, _VALUE_KEYS)
+        if value is None:
+            raise ImportFormatError(f"{where}: no hash field (expected one of {', '.join(_VALUE_KEYS)})")
+        _add(result, where, value, _pick(record, _TYPE_KEYS), _pick(record, _ID_KEYS), _pick(record, ("quality",)))
+    else:
+        raise ImportFormatError(f"{where}: expected a hash string or an object")
+
+
+def parse_bank_text(text: str, name: str = "input") -> BankFile:
+    """Parse the content of a bank file."""
+    result = BankFile()
+    stripped = text.lstrip("\ufeff").strip()
+    if not stripped:
+        raise ImportFormatError(f"{name}: empty file")
+    if stripped[0] in "[{":
+        try:
+            document = json.loads(stripped)
+        except json.JSONDecodeError:
+            document = None
+        if isinstance(document, list):
+            for i, record in enumerate(document):
+                _from_record(result, f"{name}: item {i + 1}", record)
+            return result
+        if isinstance(document, dict):
+            if any(k.lower() in _VALUE_KEYS for k in document) and not isinstance(_pick(document, _VALUE_KEYS), list):
+                _from_record(result, f"{name}: object", document)
+            else:
+                for signal_type, items in document.items():
+                    if not isinstance(items, list):
+                        raise ImportFormatError(f"{name}: {signal_type!r} should map to a list of hashes")
+                    for i, item in enumerate(items):
+                        if isinstance(item, dict):
+                            item = {"signal_type": signal_type, **item}
+                            _from_record(result, f"{name}: {signal_type}[{i}]", item)
+                        else:
+                            _add(result, f"{name}: {signal_type}[{i}]", item, signal_type, None)
+            return result
+        for number, line in enumerate(stripped.splitlines(), start=1):  # JSON lines
+            if line.strip():
+                try:
+                    _from_record(result, f"{name}: line {number}", json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ImportFormatError(f"{name}: line {number}: not JSON ({exc.msg})") from exc
+        return result
+    return _parse_delimited(result, stripped, name)
+
+
+def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
+    lines = text.splitlines()
+    first = [c.strip().lower() for c in next(csv.reader([lines[0]]))]
+    if any(c in _VALUE_KEYS for c in first) and not _looks_like_hash(first):
+        reader = csv.DictReader(io.StringIO(text))
+        for number, record in enumerate(reader, start=2):
+            _from_record(result, f"{name}: line {number}", record)
+        return result
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in (line.split(",") if "," in line else line.split())]
+        if len(parts) >= 2 and parts[0].lower() in _PDQ_TYPE_NAMES | {"md5", "video_md5", "tmk", "vpdq", "url"}:
+            _add(result, f"{name}: line {number}", parts[1], parts[0], parts[2] if len(parts) > 2 else None)
+        else:
+            _add(result, f"{name}: line {number}", parts[0], "pdq", parts[1] if len(parts) > 1 else None)
+    return result
+
+
+def _looks_like_hash(cells: list[str]) -> bool:
+    return any(len(c) == 64 and all(ch in "0123456789abcdef" for ch in c) for c in cells)
+
+
+def read_bank_file(path: Path) -> BankFile:
+    """Read and parse a bank file from disk."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BANK_FILE_BYTES:
+            raise ImportFormatError(f"{path}: {size} bytes is over the {MAX_BANK_FILE_BYTES}-byte bank file limit")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_bank_text(text, path.name)

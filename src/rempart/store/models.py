@@ -1,0 +1,84 @@
+"""The store's tables: banks, entries (one registered photo or video), encrypted fingerprints, audit log.
+
+Fingerprint values are never stored in clear: ``ciphertext`` is AES-GCM under the store key and
+``lookup_tag`` a keyed HMAC used for exact lookups and de-duplication.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MetaRow(Base):
+    """Key-value facts about the store itself (key check value)."""
+
+    __tablename__ = "rempart_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class BankRow(Base):
+    __tablename__ = "banks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    pdq_threshold: Mapped[int] = mapped_column(Integer, default=31)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    entries: Mapped[list[EntryRow]] = relationship(back_populates="bank", cascade="all, delete-orphan")
+
+
+class EntryRow(Base):
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="image")
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    consent_basis: Mapped[str] = mapped_column(String(50), default="unspecified")
+    consent_recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    provenance: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    bank: Mapped[BankRow] = relationship(back_populates="entries")
+    fingerprints: Mapped[list[FingerprintRow]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+
+
+class FingerprintRow(Base):
+    __tablename__ = "fingerprints"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "signal", "lookup_tag", name="uq_fingerprint_per_entry"),
+        Index("ix_fingerprints_signal_tag", "signal", "lookup_tag"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    signal: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(60), default="original")
+    quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    low_quality: Mapped[bool] = mapped_column(Boolean, default=False)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    lookup_tag: Mapped[str] = mapped_column(String(64))
+    entry: Mapped[EntryRow] = relationship(back_populates="fingerprints")
+
+
+class AuditRow(Base):
+    """Every read of fingerprints and every change to banks and entries."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    bank: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

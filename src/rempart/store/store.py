@@ -1,0 +1,338 @@
+"""The store: banks, entries and their encrypted fingerprints, the audit log; one API over SQLite or PostgreSQL.
+
+Every read of fingerprint values (index loading) and every change is written to the audit log.
+Withdrawing an entry deletes its fingerprints and keeps only a tombstone (label, dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from rempart.errors import BankExistsError, BankNotFoundError, ConfigError, EntryNotFoundError, StoreError
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.store.crypto import FingerprintCipher, load_or_create_key
+from rempart.store.database import make_engine, migrate
+from rempart.store.models import AuditRow, BankRow, EntryRow, FingerprintRow, MetaRow, utcnow
+
+
+@dataclass(frozen=True)
+class BankInfo:
+    """A bank as users see it."""
+
+    name: str
+    description: str
+    pdq_threshold: int
+    created_at: datetime
+    active_entries: int = 0
+    withdrawn_entries: int = 0
+    fingerprints: int = 0
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """An entry (one registered photo or video) without its fingerprint values."""
+
+    id: int
+    bank: str
+    label: str
+    kind: str
+    external_id: str | None
+    consent_basis: str
+    provenance: str
+    created_at: datetime
+    withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredFingerprint:
+    """A decrypted fingerprint value with where it belongs (for building indexes)."""
+
+    fingerprint_id: int
+    entry_id: int
+    bank: str
+    signal: str
+    raw: bytes
+    quality: int | None
+    variant: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Who registered an entry and on what basis."""
+
+    basis: str = "self"
+    recorded_by: str = ""
+
+
+def _raw_value(value: SignalValue) -> bytes:
+    return bytes.fromhex(value.value)
+
+
+class Store:
+    """Curation role: owns banks, entries and fingerprints."""
+
+    def __init__(self, engine: Engine, cipher: FingerprintCipher, settings: Settings) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self.settings = settings
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """Open (and create or migrate) the store the settings point to."""
+        url = settings.resolved_database_url
+        if url.startswith("sqlite") and not settings.database_url:
+            settings.ensure_data_dir()
+        engine = make_engine(url)
+        migrate(engine)
+        store = cls(engine, FingerprintCipher(load_or_create_key(settings)), settings)
+        store._check_key()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def _check_key(self) -> None:
+        with self._session() as session, session.begin():
+            row = session.get(MetaRow, "key_check")
+            if row is None:
+                session.add(MetaRow(key="key_check", value=self.cipher.check_value))
+            elif row.value != self.cipher.check_value:
+                raise ConfigError(
+                    "this store was encrypted with another key: set REMPART_SECRET_KEY or restore DATA_DIR/secret.key"
+                )
+
+    # -- banks -------------------------------------------------------------------------------
+
+    def create_bank(self, name: str, *, description: str = "", pdq_threshold: int | None = None, actor: str = "cli") -> BankInfo:
+        """Create an empty bank."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise StoreError("a bank name must be 1 to 100 characters")
+        threshold = self.settings.pdq_threshold if pdq_threshold is None else pdq_threshold
+        if not 0 <= threshold <= 128:
+            raise StoreError("the PDQ threshold must be between 0 and 128")
+        try:
+            with self._session() as session, session.begin():
+                bank = BankRow(name=name, description=description, pdq_threshold=threshold, created_at=utcnow())
+                session.add(bank)
+                session.flush()
+                self._audit(session, actor, "bank.create", name, None, f"pdq_threshold={threshold}")
+        except IntegrityError as exc:
+            raise BankExistsError(f"a bank named {name!r} already exists") from exc
+        return BankInfo(name, description, threshold, bank.created_at)
+
+    def list_banks(self) -> list[BankInfo]:
+        """Every bank with entry and fingerprint counts."""
+        with self._session() as session:
+            banks = session.scalars(select(BankRow).order_by(BankRow.name)).all()
+            active = dict(
+                session.execute(
+                    select(EntryRow.bank_id, func.count()).where(EntryRow.withdrawn_at.is_(None)).group_by(EntryRow.bank_id)
+                ).all()
+            )
+            withdrawn = dict(
+                session.execute(
+                    select(EntryRow.bank_id, func.count()).where(EntryRow.withdrawn_at.is_not(None)).group_by(EntryRow.bank_id)
+                ).all()
+            )
+            prints = dict(
+                session.execute(
+                    select(EntryRow.bank_id, func.count(FingerprintRow.id)).join(FingerprintRow).group_by(EntryRow.bank_id)
+                ).all()
+            )
+            return [
+                BankInfo(b.name, b.description, b.pdq_threshold, b.created_at, active.get(b.id, 0), withdrawn.get(b.id, 0), prints.get(b.id, 0))
+                for b in banks
+            ]
+
+    def get_bank(self, name: str) -> BankInfo:
+        """One bank by name."""
+        for bank in self.list_banks():
+            if bank.name == name:
+                return bank
+        raise BankNotFoundError(f"no bank named {name!r} (see `rempart bank list`)")
+
+    def _bank_row(self, session: Session, name: str) -> BankRow:
+        bank = session.scalar(select(BankRow).where(BankRow.name == name))
+        if bank is None:
+            raise BankNotFoundError(f"no bank named {name!r} (see `rempart bank list`)")
+        return bank
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def add_fingerprints(
+        self,
+        bank_name: str,
+        fingerprints: Iterable[Fingerprint],
+        *,
+        consent: Consent = Consent(),
+        provenance: str = "",
+        actor: str = "cli",
+    ) -> list[int]:
+        """Register each fingerprint as one entry; all or nothing. Returns the new entry ids."""
+        ids: list[int] = []
+        try:
+            with self._session() as session, session.begin():
+                bank = self._bank_row(session, bank_name)
+                for fingerprint in fingerprints:
+                    entry = EntryRow(
+                        bank_id=bank.id,
+                        label=fingerprint.source[:300],
+                        kind=fingerprint.kind[:20],
+                        consent_basis=consent.basis[:50],
+                        consent_recorded_by=consent.recorded_by[:200],
+                        provenance=provenance,
+                        created_at=utcnow(),
+                    )
+                    session.add(entry)
+                    session.flush()
+                    session.add_all(self._fingerprint_rows(entry.id, fingerprint.values))
+                    ids.append(entry.id)
+                self._audit(session, actor, "entry.add", bank_name, None, f"{len(ids)} entries; {provenance}")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
+        return ids
+
+    def import_values(
+        self,
+        bank_name: str,
+        rows: Sequence[tuple[str | None, SignalValue]],
+        *,
+        provenance: str,
+        actor: str = "cli",
+    ) -> list[int]:
+        """Register hash-only entries (external id, value) from a bank file; all or nothing."""
+        ids: list[int] = []
+        try:
+            with self._session() as session, session.begin():
+                bank = self._bank_row(session, bank_name)
+                for external_id, value in rows:
+                    entry = EntryRow(
+                        bank_id=bank.id,
+                        label=external_id or "",
+                        kind="hash",
+                        external_id=external_id,
+                        consent_basis="imported",
+                        consent_recorded_by=actor,
+                        provenance=provenance,
+                        created_at=utcnow(),
+                    )
+                    session.add(entry)
+                    session.flush()
+                    session.add_all(self._fingerprint_rows(entry.id, [value]))
+                    ids.append(entry.id)
+                self._audit(session, actor, "entry.import", bank_name, None, f"{len(ids)} entries; {provenance}")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not import into {bank_name!r}: {exc}") from exc
+        return ids
+
+    def _fingerprint_rows(self, entry_id: int, values: Iterable[SignalValue]) -> list[FingerprintRow]:
+        rows: dict[tuple[str, str], FingerprintRow] = {}
+        for value in values:
+            raw = _raw_value(value)
+            tag = self.cipher.tag(value.signal, raw)
+            if (value.signal, tag) in rows:  # dihedral hashes of symmetric images coincide
+                continue
+            rows[(value.signal, tag)] = FingerprintRow(
+                entry_id=entry_id,
+                signal=value.signal,
+                variant=value.variant[:60],
+                quality=value.quality,
+                low_quality=value.is_low_quality(self.settings.pdq_min_quality),
+                ciphertext=self.cipher.encrypt(value.signal, raw),
+                lookup_tag=tag,
+            )
+        return list(rows.values())
+
+    def list_entries(self, bank_name: str) -> list[EntryInfo]:
+        """Entries of a bank, withdrawn ones included (as tombstones)."""
+        with self._session() as session:
+            bank = self._bank_row(session, bank_name)
+            rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
+            return [self._entry_info(row, bank.name) for row in rows]
+
+    def get_entry(self, entry_id: int) -> EntryInfo:
+        with self._session() as session:
+            row = session.get(EntryRow, entry_id)
+            if row is None:
+                raise EntryNotFoundError(f"no entry {entry_id}")
+            return self._entry_info(row, row.bank.name)
+
+    @staticmethod
+    def _entry_info(row: EntryRow, bank: str) -> EntryInfo:
+        return EntryInfo(
+            row.id, bank, row.label, row.kind, row.external_id, row.consent_basis, row.provenance, row.created_at, row.withdrawn_at
+        )
+
+    def withdraw(self, bank_name: str, entry_id: int, *, actor: str = "cli") -> int:
+        """Delete an entry's fingerprints (a tombstone stays); returns how many were deleted."""
+        with self._session() as session, session.begin():
+            bank = self._bank_row(session, bank_name)
+            entry = session.get(EntryRow, entry_id)
+            if entry is None or entry.bank_id != bank.id:
+                raise EntryNotFoundError(f"no entry {entry_id} in bank {bank_name!r}")
+            deleted = len(entry.fingerprints)
+            entry.fingerprints.clear()
+            entry.label = ""
+            if entry.withdrawn_at is None:
+                entry.withdrawn_at = utcnow()
+            self._audit(session, actor, "entry.withdraw", bank_name, entry_id, f"{deleted} fingerprints deleted")
+        return deleted
+
+    def count_fingerprints(self, entry_id: int) -> int:
+        with self._session() as session:
+            return int(session.scalar(select(func.count()).where(FingerprintRow.entry_id == entry_id)) or 0)
+
+    # -- reading fingerprints ----------------------------------------------------------------
+
+    def load_fingerprints(self, banks: Sequence[str] | None = None, *, actor: str = "matcher") -> list[StoredFingerprint]:
+        """Decrypt the active fingerprints of the given banks (all when None); the read is audited."""
+        with self._session() as session, session.begin():
+            query = (
+                select(FingerprintRow, EntryRow.bank_id, BankRow.name)
+                .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
+                .join(BankRow, EntryRow.bank_id == BankRow.id)
+                .where(EntryRow.withdrawn_at.is_(None))
+                .order_by(FingerprintRow.id)
+            )
+            if banks is not None:
+                for name in banks:
+                    self._bank_row(session, name)
+                query = query.where(BankRow.name.in_(list(banks)))
+            result = [
+                StoredFingerprint(
+                    row.id, row.entry_id, bank_name, row.signal, self.cipher.decrypt(row.signal, row.ciphertext), row.quality, row.variant
+                )
+                for row, _bank_id, bank_name in session.execute(query)
+            ]
+            self._audit(session, actor, "fingerprint.read", ",".join(banks) if banks else None, None, f"{len(result)} values")
+        return result
+
+    def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(set(entry_ids))
+        if not ids:
+            return {}
+        with self._session() as session:
+            return dict(session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(ids))).all())
+
+    # -- audit -------------------------------------------------------------------------------
+
+    def _audit(self, session: Session, actor: str, action: str, bank: str | None, entry_id: int | None, detail: str) -> None:
+        session.add(AuditRow(at=utcnow(), actor=actor, action=action, bank=bank, entry_id=entry_id, detail=detail))
+
+    def audit_log(self, limit: int = 100) -> list[tuple[datetime, str, str, str | None, int | None, str]]:
+        """The most recent audit events, newest first."""
+        with self._session() as session:
+            rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
+            return [(r.at, r.actor, r.action, r.bank, r.entry_id, r.detail) for r in rows]
