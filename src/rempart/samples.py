@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 
 def synthetic_photo(seed: int, size: tuple[int, int] = (1080, 1350)) -> Image.Image:
@@ -56,10 +56,13 @@ def phone_screenshot(seed: int, size: tuple[int, int] = (1170, 2532)) -> Image.I
 
 
 def altered_copies(image: Image.Image) -> dict[str, Image.Image]:
-    """Alterations plain PDQ survives: resize, recompression handled by the caller, colour, caption."""
+    """Alterations plain PDQ survives: half size, brightness, greyscale, a text caption (the caller recompresses)."""
     width, height = image.size
     caption = image.copy()
-    ImageDraw.Draw(caption).rectangle([width * 0.05, height * 0.85, width * 0.6, height * 0.9], fill=(255, 255, 255))
+    font = ImageFont.load_default(size=max(12, height // 25))
+    ImageDraw.Draw(caption).text(
+        (width * 0.06, height * 0.86), "lol regarde ça", font=font, fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0)
+    )
     return {
         "resized": image.resize((width // 2, height // 2), Image.Resampling.BILINEAR),
         "brighter": ImageEnhance.Brightness(image).enhance(1.25),

@@ -13,7 +13,7 @@ import numpy as np
 def _sparse_mask(rng: np.random.Generator, n: int, levels: np.ndarray) -> np.ndarray:
     """(n, 4) uint64 masks whose bits are set with probability 2**-level (level ≥ 1, per row)."""
     mask = rng.integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
-    for k in range(2, int(levels.max()) + 1):
+    for k in range(2, int(levels.max(initial=1)) + 1):
         extra = rng.integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
         apply = (levels >= k)[:, None]
         mask = np.where(apply, mask & extra, mask)

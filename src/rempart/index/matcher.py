@@ -66,7 +66,7 @@ def build_snapshot(store: Store, banks: Sequence[str] | None, settings: Settings
         pdq_entry=np.array([f.entry_id for f in pdq_rows], dtype=np.int64),
         pdq_bank=[f.bank for f in pdq_rows],
         pdq_variant=[f.variant for f in pdq_rows],
-        pdq_low_quality=np.array([(f.quality or 0) < settings.pdq_min_quality for f in pdq_rows], dtype=bool),
+        pdq_low_quality=np.array([f.quality is not None and f.quality < settings.pdq_min_quality for f in pdq_rows], dtype=bool),
         exact=dict(exact),
         thresholds=thresholds,
         labels=store.entry_labels({f.entry_id for f in stored}),

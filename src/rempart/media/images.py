@@ -86,6 +86,7 @@ def decode_image(
         _register_heif()
     if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global: refuse to hash half images
         raise CorruptMediaError("Pillow is set to load truncated images; refusing to hash partial content")
+    Image.init()  # register every plugin first, so the formats list below resolves (MPO, HEIF…)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -94,8 +95,8 @@ def decode_image(
         raise MediaTooLargeError(f"{path}: too many pixels (decompression bomb?): {exc}") from exc
     except UnidentifiedImageError as exc:
         raise CorruptMediaError(f"{path}: looks like {kind.value} but cannot be decoded") from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise CorruptMediaError(f"{path}: cannot decode {kind.value}: {exc}") from exc
+    except Exception as exc:  # Pillow's parsers raise many types on hostile input: all mean "corrupt"
+        raise CorruptMediaError(f"{path}: cannot decode {kind.value}: {type(exc).__name__}: {exc}") from exc
     with image:
         width, height = image.size
         if width <= 0 or height <= 0:
@@ -118,6 +119,6 @@ def decode_image(
                 frames.append(_to_rgb(frame))
         except MemoryError as exc:
             raise MediaTooLargeError(f"{path}: not enough memory to decode") from exc
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
-            raise CorruptMediaError(f"{path}: truncated or corrupt {kind.value}: {exc}") from exc
+        except Exception as exc:  # as above: any parser failure on this file is a corrupt file
+            raise CorruptMediaError(f"{path}: truncated or corrupt {kind.value}: {type(exc).__name__}: {exc}") from exc
     return DecodedImage(frames=frames, width=width, height=height, kind=kind)

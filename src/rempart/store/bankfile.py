@@ -110,7 +110,7 @@ def parse_bank_text(text: str, name: str = "input") -> BankFile:
 def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
     lines = text.splitlines()
     first = [c.strip().lower() for c in next(csv.reader([lines[0]]))]
-    if any(c in _VALUE_KEYS for c in first) and not _looks_like_hash(first):
+    if _is_header(first):
         reader = csv.DictReader(io.StringIO(text))
         for number, record in enumerate(reader, start=2):
             _from_record(result, f"{name}: line {number}", record)
@@ -126,8 +126,11 @@ def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
     return result
 
 
-def _looks_like_hash(cells: list[str]) -> bool:
-    return any(len(c) == 64 and all(ch in "0123456789abcdef" for ch in c) for c in cells)
+def _is_header(cells: list[str]) -> bool:
+    """A first row names columns: it has a hash column name and is not a ``pdq,<value>`` data row."""
+    known = set(_VALUE_KEYS) | set(_TYPE_KEYS) | set(_ID_KEYS) | {"quality"}
+    typed_row = len(cells) >= 2 and cells[0] in _PDQ_TYPE_NAMES and cells[1] not in known
+    return any(c in _VALUE_KEYS for c in cells) and not typed_row
 
 
 def read_bank_file(path: Path) -> BankFile:
@@ -141,4 +144,7 @@ def read_bank_file(path: Path) -> BankFile:
         raise ImportFormatError(f"{path}: not UTF-8 text") from exc
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_bank_text(text, path.name)
+    parsed = parse_bank_text(text, path.name)
+    if not parsed.values and not parsed.skipped:
+        raise ImportFormatError(f"{path}: no hashes found")
+    return parsed

@@ -1,0 +1,121 @@
+"""End-to-end: drive the installed `rempart` command as a user would, on SQLite and PostgreSQL."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rempart.settings import Settings
+
+RESULTS = {"resized", "brighter", "greyscale", "caption"}
+
+
+def _rempart(settings: Settings, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "REMPART_DATA_DIR": str(settings.data_dir), "REMPART_LANG": lang}
+    env.pop("REMPART_DATABASE_URL", None)
+    if settings.database_url:
+        env["REMPART_DATABASE_URL"] = settings.database_url
+    exe = shutil.which("rempart") or str(Path(sys.executable).with_name("rempart"))
+    return subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_victim_flow_fingerprint_bank_match(backend_settings: Settings, photo_dir: Path, tmp_path: Path) -> None:
+    prints = tmp_path / "mine.jsonl"
+    done = _rempart(backend_settings, "fingerprint", str(photo_dir / "originals"), "-o", str(prints))
+    assert done.returncode == 0, done.stderr
+    assert len(prints.read_text().splitlines()) == 3
+    assert _rempart(backend_settings, "bank", "create", "victims").returncode == 0
+    added = _rempart(backend_settings, "bank", "add", "victims", "--fingerprints", str(prints))
+    assert added.returncode == 0 and "3 entries" in added.stdout
+
+    matched = _rempart(backend_settings, "match", str(photo_dir / "copies"), "--bank", "victims", "--json")
+    assert matched.returncode == 0, matched.stderr
+    rows = [json.loads(line) for line in matched.stdout.splitlines()]
+    assert len(rows) == 12
+    for row in rows:
+        name = Path(row["file"]).name
+        assert {m["label"] for m in row["matches"]} == {name.rsplit("-", 1)[0] + ".jpg"}, name
+        assert all(m["bank"] == "victims" and m["distance"] <= 31 for m in row["matches"])
+
+    strangers = _rempart(backend_settings, "match", str(photo_dir / "unrelated"), "--json")
+    assert strangers.returncode == 0
+    assert all(json.loads(line)["matches"] == [] for line in strangers.stdout.splitlines())
+
+    listed = json.loads(_rempart(backend_settings, "bank", "list", "--json").stdout)
+    assert listed[0]["name"] == "victims" and listed[0]["active_entries"] == 3 and listed[0]["fingerprints"] == 27
+
+
+def test_bad_media_is_reported_and_the_rest_continue(settings: Settings, photo_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(photo_dir / "originals", folder)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 50)
+    (folder / "notes.txt").write_text("hello")
+    _rempart(settings, "bank", "create", "b")
+    added = _rempart(settings, "bank", "add", "b", str(folder))
+    assert added.returncode == 1
+    assert "3 entries added" in added.stdout
+    assert "broken.jpg" in added.stderr and "notes.txt" in added.stderr
+    matched = _rempart(settings, "match", str(folder))
+    assert matched.returncode == 1
+    assert matched.stdout.count("MATCH") == 6  # sha256 + pdq for each of the 3 photos
+    assert "3 matched, 2 unreadable" in matched.stderr
+
+
+def test_import_and_withdraw(settings: Settings, photo_dir: Path, tmp_path: Path) -> None:
+    from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
+
+    original = photo_dir / "originals" / "photo-3.jpg"
+    pdq_hex, _ = pdq_from_file(original)
+    bank_file = tmp_path / "stopncii.csv"
+    bank_file.write_text(f"signal_type,signal_value,id\npdq,{pdq_hex},case-77\nmd5,{'0' * 32},case-78\n")
+    _rempart(settings, "bank", "create", "imported")
+    imported = _rempart(settings, "bank", "import", "imported", str(bank_file))
+    assert imported.returncode == 0 and "1 PDQ hashes imported" in imported.stdout
+    assert "md5=1" in imported.stderr
+    found = _rempart(settings, "match", str(photo_dir / "copies" / "photo-3-resized.jpg"), "--json")
+    [row] = [json.loads(line) for line in found.stdout.splitlines()]
+    [hit] = row["matches"]
+    assert hit["label"] == "case-77"
+    withdrawn = _rempart(settings, "bank", "withdraw", "imported", str(hit["entry_id"]))
+    assert withdrawn.returncode == 0 and "1 fingerprints deleted" in withdrawn.stdout
+    again = _rempart(settings, "match", str(photo_dir / "copies" / "photo-3-resized.jpg"), "--json")
+    assert json.loads(again.stdout)["matches"] == []
+
+
+def test_errors_are_messages_not_tracebacks_in_both_languages(settings: Settings, tmp_path: Path) -> None:
+    missing = _rempart(settings, "bank", "add", "nope", "--fingerprints", str(tmp_path / "x.jsonl"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    no_bank = _rempart(settings, "bank", "withdraw", "ghost", "1")
+    assert no_bank.returncode == 1 and "no bank named 'ghost'" in no_bank.stderr
+    french = _rempart(settings, "bank", "withdraw", "ghost", "1", lang="fr")
+    assert "Erreur" in french.stderr
+    _rempart(settings, "bank", "create", "dup")
+    dup = _rempart(settings, "bank", "create", "dup")
+    assert dup.returncode == 1 and "already exists" in dup.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("pdq,zzzz\n")
+    imported = _rempart(settings, "bank", "import", "dup", str(bad))
+    assert imported.returncode == 1 and "line 1" in imported.stderr
+
+
+def test_fingerprint_never_writes_media(settings: Settings, photo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _rempart(settings, "fingerprint", str(photo_dir / "originals"), "-o", str(out / "prints.jsonl"))
+    assert done.returncode == 0
+    assert [p.name for p in out.iterdir()] == ["prints.jsonl"]
+    assert not settings.data_dir.exists() or not any(settings.data_dir.rglob("*.jpg"))
+
+
+def test_demo_runs_end_to_end(settings: Settings, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from rempart.demo import run_demo
+
+    assert run_demo(tmp_path / "demo", settings, Console(file=open(os.devnull, "w")))
+    second = _rempart(settings, "demo", "--dir", str(tmp_path / "demo2"))
+    assert second.returncode == 0 and "Altered copies found: 20/20; unrelated photos matched: 0/10" in second.stdout

@@ -1,0 +1,120 @@
+"""Shared fixtures: settings on a temp data dir, a real PostgreSQL server, stores on both backends, sample images."""
+
+from __future__ import annotations
+
+import getpass
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rempart.samples import altered_copies, save_jpeg, synthetic_photo
+from rempart.settings import Settings
+from rempart.store import Store
+
+
+def _pg_bindir() -> Path | None:
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(candidate, "pg_ctl").exists():
+            return Path(candidate)
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session: REMPART_TEST_DATABASE_URL, or one started here."""
+    external = os.environ.get("REMPART_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    bindir = _pg_bindir()
+    if bindir is None:
+        if os.environ.get("REMPART_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL binaries not found (apt-get install postgresql) and REMPART_REQUIRE_POSTGRES=1")
+        pytest.skip("PostgreSQL not installed: apt-get install postgresql (scripts/test.sh does it)")
+    root = Path(tempfile.mkdtemp(prefix="rempart-pg-"))
+    data, sockets = root / "data", root / "sock"
+    sockets.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(root, "postgres")
+        shutil.chown(sockets, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    user = "postgres" if as_user else getpass.getuser()
+    port = _free_port()
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
+         "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+        check=True, capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A new empty database on the session's server, dropped afterwards."""
+    import psycopg
+
+    name = f"rempart_{uuid.uuid4().hex[:12]}"
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each store backend: SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return Settings(data_dir=tmp_path / "data")
+    url = request.getfixturevalue("fresh_postgres_url")
+    return Settings(data_dir=tmp_path / "data", database_url=url)
+
+
+@pytest.fixture
+def store(backend_settings: Settings) -> Iterator[Store]:
+    opened = Store.open(backend_settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def photo_dir() -> Iterator[Path]:
+    """Originals, altered copies and unrelated photos, made once per session."""
+    root = Path(tempfile.mkdtemp(prefix="rempart-photos-"))
+    for seed in range(1, 4):
+        image = synthetic_photo(seed)
+        save_jpeg(image, root / "originals" / f"photo-{seed}.jpg")
+        for name, altered in altered_copies(image).items():
+            save_jpeg(altered, root / "copies" / f"photo-{seed}-{name}.jpg", quality=55)
+    for seed in range(500, 506):
+        save_jpeg(synthetic_photo(seed), root / "unrelated" / f"other-{seed}.jpg")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,102 @@
+import threading
+from pathlib import Path
+
+from rempart.index.matcher import Matcher
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
+from rempart.store import Store
+
+
+def _bank_with_originals(store: Store, settings: Settings, photo_dir: Path, name: str = "victims", threshold: int | None = None) -> list[int]:
+    store.create_bank(name, pdq_threshold=threshold)
+    prints = [fingerprint_file(p, settings, register=True) for p in sorted((photo_dir / "originals").iterdir())]
+    return store.add_fingerprints(name, prints)
+
+
+def test_altered_copies_match_their_original_and_strangers_do_not(store: Store, photo_dir: Path) -> None:
+    settings = store.settings
+    _bank_with_originals(store, settings, photo_dir)
+    matcher = Matcher(store, settings)
+    for copy in sorted((photo_dir / "copies").iterdir()):
+        labels = {m.label for m in matcher.match(fingerprint_file(copy, settings))}
+        assert labels == {copy.name.rsplit("-", 1)[0] + ".jpg"}, copy.name
+    for other in (photo_dir / "unrelated").iterdir():
+        assert matcher.match(fingerprint_file(other, settings)) == []
+
+
+def test_exact_copy_matches_by_sha256_and_pdq(store: Store, photo_dir: Path) -> None:
+    _bank_with_originals(store, store.settings, photo_dir)
+    matches = Matcher(store, store.settings).match(fingerprint_file(photo_dir / "originals" / "photo-1.jpg", store.settings))
+    assert {(m.signal, m.distance) for m in matches} == {("sha256", 0), ("pdq", 0)}
+
+
+def test_mirrored_copy_matches_a_dihedral_hash(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+    from PIL import Image, ImageOps
+
+    _bank_with_originals(store, store.settings, photo_dir)
+    mirrored = tmp_path / "mirror.jpg"
+    ImageOps.mirror(Image.open(photo_dir / "originals" / "photo-2.jpg")).save(mirrored)
+    matches = Matcher(store, store.settings).match(fingerprint_file(mirrored, store.settings))
+    assert [(m.label, m.entry_variant) for m in matches] == [("photo-2.jpg", "flip_y")]
+
+
+def test_bank_threshold_is_applied_per_bank(store: Store, photo_dir: Path) -> None:
+    settings = store.settings
+    _bank_with_originals(store, settings, photo_dir, "strict", threshold=0)
+    _bank_with_originals(store, settings, photo_dir, "normal")
+    copy = fingerprint_file(photo_dir / "copies" / "photo-1-brighter.jpg", settings)
+    banks = {m.bank for m in Matcher(store, settings).match(copy) if m.distance > 0}
+    assert banks == {"normal"}
+
+
+def test_low_quality_hash_never_matches_alone(store: Store) -> None:
+    settings = store.settings
+    store.create_bank("b")
+    weak = "a" * 64
+    store.add_fingerprints("b", [Fingerprint("weak.jpg", "jpeg", values=(SignalValue("pdq", weak, 20),))])
+    matcher = Matcher(store, settings)
+    assert matcher.match(Fingerprint("q", "jpeg", values=(SignalValue("pdq", weak, 90),))) == []
+    strong = Fingerprint("s.jpg", "jpeg", values=(SignalValue("sha256", "b" * 64), SignalValue("pdq", "c" * 64, 20)))
+    store.add_fingerprints("b", [strong])
+    matcher.reload()
+    found = matcher.match(strong)
+    assert {m.signal for m in found} == {"sha256", "pdq"}  # corroborated by SHA-256: kept, flagged
+    assert [m.low_quality for m in found if m.signal == "pdq"] == [True]
+
+
+def test_withdrawn_entries_stop_matching_after_reload(store: Store, photo_dir: Path) -> None:
+    settings = store.settings
+    ids = _bank_with_originals(store, settings, photo_dir)
+    matcher = Matcher(store, settings)
+    query = fingerprint_file(photo_dir / "copies" / "photo-1-resized.jpg", settings)
+    assert matcher.match(query)
+    store.withdraw("victims", ids[0])
+    matcher.reload()
+    assert matcher.match(query) == []
+
+
+def test_lookups_continue_during_reload(settings: Settings, photo_dir: Path) -> None:
+    store = Store.open(settings)
+    _bank_with_originals(store, settings, photo_dir)
+    matcher = Matcher(store, settings)
+    query = fingerprint_file(photo_dir / "copies" / "photo-2-caption.jpg", settings)
+    errors: list[BaseException] = []
+    counts: list[int] = []
+    stop = threading.Event()
+
+    def lookups() -> None:
+        try:
+            while not stop.is_set():
+                counts.append(len(matcher.match(query)))
+        except BaseException as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+
+    worker = threading.Thread(target=lookups)
+    worker.start()
+    for _ in range(5):
+        matcher.reload()
+    stop.set()
+    worker.join()
+    store.close()
+    assert not errors
+    assert counts and set(counts) == {1}
