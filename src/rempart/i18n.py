@@ -7,8 +7,14 @@ import os
 MESSAGES: dict[str, dict[str, str]] = {
     "bank_created": {"en": "Bank {name!r} created (PDQ threshold {threshold}).", "fr": "Banque {name!r} créée (seuil PDQ {threshold})."},
     "no_banks": {"en": "No banks yet. Create one with `rempart bank create NAME`.", "fr": "Aucune banque. Créez-en une avec `rempart bank create NOM`."},
-    "entries_added": {"en": "{count} entries added to {bank!r}.", "fr": "{count} entrées ajoutées à {bank!r}."},
-    "imported": {"en": "{count} PDQ hashes imported into {bank!r}.", "fr": "{count} empreintes PDQ importées dans {bank!r}."},
+    "entries_added": {
+        "en": "{count} entries added to {bank!r} ({present} already there).",
+        "fr": "{count} entrées ajoutées à {bank!r} ({present} déjà présentes).",
+    },
+    "imported": {
+        "en": "{count} PDQ hashes imported into {bank!r} ({present} already there).",
+        "fr": "{count} empreintes PDQ importées dans {bank!r} ({present} déjà présentes).",
+    },
     "skipped_types": {"en": "Skipped (signal type not supported): {detail}", "fr": "Ignorées (type de signal non pris en charge) : {detail}"},
     "withdrawn": {
         "en": "Entry {entry} withdrawn from {bank!r}: {count} fingerprints deleted.",

@@ -10,7 +10,7 @@ from rempart.store import Store
 def _bank_with_originals(store: Store, settings: Settings, photo_dir: Path, name: str = "victims", threshold: int | None = None) -> list[int]:
     store.create_bank(name, pdq_threshold=threshold)
     prints = [fingerprint_file(p, settings, register=True) for p in sorted((photo_dir / "originals").iterdir())]
-    return store.add_fingerprints(name, prints)
+    return store.add_fingerprints(name, prints).added
 
 
 def test_altered_copies_match_their_original_and_strangers_do_not(store: Store, photo_dir: Path) -> None:
@@ -100,3 +100,28 @@ def test_lookups_continue_during_reload(settings: Settings, photo_dir: Path) -> 
     store.close()
     assert not errors
     assert counts and set(counts) == {1}
+
+
+def test_a_video_showing_a_registered_photo_matches_it(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+    from PIL import Image
+
+    settings = store.settings
+    _bank_with_originals(store, settings, photo_dir)
+    still = np.asarray(Image.open(photo_dir / "originals" / "photo-3.jpg").convert("RGB").resize((432, 540)))
+    video = tmp_path / "reupload.mp4"
+    with av.open(str(video), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 432, 540, "yuv420p"
+        stream.time_base = Fraction(1, 10)
+        for _ in range(20):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(still, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    matches = Matcher(store, settings).match(fingerprint_file(video, settings))
+    assert {(m.label, m.signal) for m in matches} == {("photo-3.jpg", "video_pdq")}
+    assert matches[0].query_variant.startswith("frame:")

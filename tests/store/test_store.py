@@ -38,7 +38,7 @@ def test_banks_are_created_listed_and_unique(store: Store) -> None:
 
 def test_entries_carry_consent_and_provenance(store: Store) -> None:
     store.create_bank("b")
-    [entry_id] = store.add_fingerprints("b", [_print()], consent=Consent("caseworker", "helpline-7"), provenance="fingerprints:x.jsonl")
+    [entry_id] = store.add_fingerprints("b", [_print()], consent=Consent("caseworker", "helpline-7"), provenance="fingerprints:x.jsonl").added
     info = store.get_entry(entry_id)
     assert (info.consent_basis, info.provenance, info.label, info.withdrawn_at) == ("caseworker", "fingerprints:x.jsonl", "p.jpg", None)
     assert store.get_bank("b").fingerprints == 2
@@ -48,7 +48,7 @@ def test_entries_carry_consent_and_provenance(store: Store) -> None:
 
 def test_withdrawal_deletes_fingerprints_and_keeps_a_tombstone(store: Store) -> None:
     store.create_bank("b")
-    [entry_id] = store.add_fingerprints("b", [_print("secret-name.jpg")])
+    [entry_id] = store.add_fingerprints("b", [_print("secret-name.jpg")]).added
     assert store.withdraw("b", entry_id) == 2
     assert store.count_fingerprints(entry_id) == 0
     info = store.get_entry(entry_id)
@@ -62,7 +62,7 @@ def test_withdrawal_deletes_fingerprints_and_keeps_a_tombstone(store: Store) -> 
 
 def test_every_change_and_read_is_audited(store: Store) -> None:
     store.create_bank("b")
-    [entry_id] = store.add_fingerprints("b", [_print()])
+    [entry_id] = store.add_fingerprints("b", [_print()]).added
     store.load_fingerprints(["b"], actor="tester")
     store.withdraw("b", entry_id)
     actions = [(row[2], row[1]) for row in reversed(store.audit_log())]
@@ -118,3 +118,29 @@ def test_tampered_ciphertext_is_detected(tmp_path: Path) -> None:
 def test_bad_database_url_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError):
         Store.open(Settings(data_dir=tmp_path, database_url="nosuchdb://x"))
+
+
+def test_adding_the_same_photo_twice_keeps_one_entry(store: Store) -> None:
+    store.create_bank("b")
+    first = store.add_fingerprints("b", [_print("a.jpg")])
+    again = store.add_fingerprints("b", [_print("a.jpg"), _print("a-renamed.jpg")])
+    assert again.added == [] and again.already_present == first.added * 2
+    assert store.get_bank("b").active_entries == 1
+    store.withdraw("b", first.added[0])
+    back = store.add_fingerprints("b", [_print("a.jpg")])  # withdrawn, then registered again: a new entry
+    assert len(back.added) == 1 and back.added != first.added
+
+
+def test_reimporting_a_bank_file_adds_nothing(store: Store) -> None:
+    store.create_bank("b")
+    rows = [("x-1", SignalValue("pdq", PDQ)), ("x-2", SignalValue("pdq", "f" * 64))]
+    assert len(store.import_values("b", rows, provenance="import:a.csv").added) == 2
+    second = store.import_values("b", rows, provenance="import:a.csv")
+    assert second.added == [] and len(second.already_present) == 2
+
+
+def test_listing_entries_is_audited(store: Store) -> None:
+    store.create_bank("b")
+    store.add_fingerprints("b", [_print()])
+    store.list_entries("b", actor="caseworker-3")
+    assert store.audit_log(1)[0][1:4] == ("caseworker-3", "entry.list", "b")

@@ -3,7 +3,7 @@
 Hashing: generated 12 MP and 1080×1350 JPEGs and PNG phone screenshots; the anchor is
 ``pdq_from_file`` (what ``PdqSignal`` uses), Rempart is the full ``fingerprint_file`` path
 (SHA-256 + reduced-scale decode + PDQ); full Pillow decode alone is shown for scale.
-Lookup: clustered PDQ-shaped codes; the anchor is ``PDQIndex``; both answer one query at a
+Lookup: clustered PDQ-shaped codes and uniform random codes; the anchor is ``PDQIndex``; both answer one query at a
 time from hex; Rempart's results are checked against brute force (recall and precision).
 """
 
@@ -97,11 +97,19 @@ def _brute(codes: np.ndarray, query: np.ndarray, radius: int) -> set[int]:
     return set(np.nonzero(distances <= radius)[0].tolist())
 
 
-def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31) -> dict[str, Any]:
+def uniform_codes(n: int, seed: int) -> np.ndarray:
+    """(n, 4) uint64 uniform random codes (the easy case, shown beside the clustered one)."""
+    return np.random.default_rng(seed).integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
+
+
+DISTRIBUTIONS: dict[str, Callable[[int, int], np.ndarray]] = {"clustered": clustered_codes, "uniform": uniform_codes}
+
+
+def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribution: str = "clustered") -> dict[str, Any]:
     from threatexchange.signal_type.pdq.pdq_index import PDQIndex
 
-    log(f"lookup {size}: generating clustered codes…")
-    codes = clustered_codes(size, seed=size)
+    log(f"lookup {distribution} {size}: generating codes…")
+    codes = DISTRIBUTIONS[distribution](size, size)
     queries = lookup_queries(codes, n_queries)
     query_hex = codes_to_hex(queries)
 
@@ -115,7 +123,7 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31) -> dict[
     start = time.perf_counter()
     ours = [index.query(codes_from_hex([h])[0])[0] for h in query_hex]
     rempart_ms = (time.perf_counter() - start) * 1000 / n_queries
-    log(f"lookup {size}: rempart {rempart_ms:.3f} ms/query (build {build_s:.1f} s)")
+    log(f"lookup {distribution} {size}: rempart {rempart_ms:.3f} ms/query (build {build_s:.1f} s)")
 
     checked = min(n_queries, 200)
     truth = [_brute(codes, queries[i], radius) for i in range(checked)]
@@ -136,8 +144,9 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31) -> dict[
     theirs = [anchor.query(h) for h in query_hex]
     anchor_ms = (time.perf_counter() - start) * 1000 / n_queries
     agree = sum(set(ours[i].tolist()) == {m.metadata for m in theirs[i]} for i in range(n_queries))
-    log(f"lookup {size}: anchor {anchor_ms:.3f} ms/query (build {anchor_build_s:.1f} s)")
+    log(f"lookup {distribution} {size}: anchor {anchor_ms:.3f} ms/query (build {anchor_build_s:.1f} s)")
     result = {
+        "distribution": distribution,
         "entries": size,
         "queries": n_queries,
         "rempart_ms_per_query": rempart_ms,
@@ -169,7 +178,11 @@ def run_speed_bench(images: int, lookup_sizes: list[int], queries: int, log: Log
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "threads_used": 1},
         "hashing": bench_hashing(images, log),
-        "lookup": {str(size): bench_lookup(size, queries, log) for size in lookup_sizes},
+        "lookup": {
+            f"{distribution}_{size}": bench_lookup(size, queries, log, distribution=distribution)
+            for size in lookup_sizes
+            for distribution in DISTRIBUTIONS
+        },
     }
     report["seconds"] = time.perf_counter() - started
     return report

@@ -98,8 +98,8 @@ def add(
         fail(t("nothing_to_add"))
         return
     with open_store() as store:
-        ids = store.add_fingerprints(name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance)
-    console.print(t("entries_added", count=len(ids), bank=name))
+        result = store.add_fingerprints(name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance)
+    console.print(t("entries_added", count=len(result.added), bank=name, present=len(result.already_present)))
     if failed:
         raise typer.Exit(1)
 
@@ -109,8 +109,8 @@ def import_bank(name: str, file: Path) -> None:
     """Import PDQ hashes from a StopNCII/HMA/threatexchange CSV or JSON file / Importer des empreintes PDQ."""
     parsed = read_bank_file(file)
     with open_store() as store:
-        ids = store.import_values(name, parsed.values, provenance=f"import:{file.name}")
-    console.print(t("imported", count=len(ids), bank=name))
+        result = store.import_values(name, parsed.values, provenance=f"import:{file.name}")
+    console.print(t("imported", count=len(result.added), bank=name, present=len(result.already_present)))
     if parsed.skipped:
         err_console.print(t("skipped_types", detail=", ".join(f"{k}={v}" for k, v in sorted(parsed.skipped.items()))))
 

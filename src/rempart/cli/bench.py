@@ -15,7 +15,7 @@ app = typer.Typer(help="Benchmarks against the anchor (python-threatexchange) / 
 @app.command("speed")
 def speed(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-    large: Annotated[bool, typer.Option("--large", help="Also run lookups at 10M entries (minutes, ~8 GB RAM).")] = False,
+    large: Annotated[bool, typer.Option("--large", help="Also run lookups at 10M entries (~10 minutes, ~10 GB RAM).")] = False,
     images: Annotated[int, typer.Option(help="Images per hashing set.")] = 8,
     queries: Annotated[int, typer.Option(help="Lookup queries per size.")] = 1000,
 ) -> None:

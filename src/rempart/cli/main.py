@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -80,7 +81,7 @@ def match(
                 found = matcher.match(result)
                 matched += bool(found)
                 if as_json:
-                    print(json.dumps({"file": str(path), "matches": [m.__dict__ for m in found]}, ensure_ascii=False))
+                    print(json.dumps({"file": str(path), "matches": [asdict(m) for m in found]}, ensure_ascii=False))
                 elif not found:
                     console.print(t("no_match", path=path), highlight=False)
                 for m in [] if as_json else found:

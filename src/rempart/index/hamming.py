@@ -156,10 +156,8 @@ class HammingIndex:
     def query_brute(self, code: np.ndarray, radius: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The same search by scanning every row (reference for tests)."""
         radius = self.radius if radius is None else radius
-        distances = np.zeros(len(self), dtype=np.int64)
         code = np.asarray(code, dtype=np.uint64).reshape(4)
-        xor = np.bitwise_xor(self.codes, code)
-        distances = np.bitwise_count(xor).sum(axis=1).astype(np.int64)
+        distances = np.bitwise_count(np.bitwise_xor(self.codes, code)).sum(axis=1).astype(np.int64)
         rows = np.nonzero(distances <= radius)[0]
         order = np.argsort(distances[rows], kind="stable")
         return rows[order], distances[rows][order]

@@ -16,7 +16,7 @@ import numpy as np
 
 from rempart.index.hamming import HammingIndex, codes_from_bytes, codes_from_hex
 from rempart.settings import Settings
-from rempart.signals.fingerprint import Fingerprint
+from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import PDQ_LIKE
 from rempart.store import Store
 
@@ -100,16 +100,16 @@ class Matcher:
         found: list[Match] = []
         for value in fingerprint.values:
             if value.signal in PDQ_LIKE:
-                found.extend(self._match_pdq(snapshot, value.value, value.variant, value.is_low_quality(self.settings.pdq_min_quality)))
+                found.extend(self._match_pdq(snapshot, value, value.is_low_quality(self.settings.pdq_min_quality)))
             else:
                 for entry_id, bank in snapshot.exact.get((value.signal, bytes.fromhex(value.value)), []):
                     found.append(Match(bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, 0, value.variant, "exact"))
         return _best_per_entry(_drop_unconfirmed_low_quality(found))
 
-    def _match_pdq(self, snapshot: Snapshot, hex_value: str, variant: str, query_low: bool) -> list[Match]:
+    def _match_pdq(self, snapshot: Snapshot, value: SignalValue, query_low: bool) -> list[Match]:
         if len(snapshot.pdq) == 0:
             return []
-        rows, distances = snapshot.pdq.query(codes_from_hex([hex_value])[0])
+        rows, distances = snapshot.pdq.query(codes_from_hex([value.value])[0])
         matches = []
         for row, distance in zip(rows.tolist(), distances.tolist()):
             bank = snapshot.pdq_bank[row]
@@ -118,7 +118,7 @@ class Matcher:
             entry_id = int(snapshot.pdq_entry[row])
             matches.append(
                 Match(
-                    bank, entry_id, snapshot.labels.get(entry_id, ""), "pdq", int(distance), variant,
+                    bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, int(distance), value.variant,
                     snapshot.pdq_variant[row], bool(query_low or snapshot.pdq_low_quality[row]),
                 )
             )

@@ -64,6 +64,14 @@ class StoredFingerprint:
 
 
 @dataclass(frozen=True)
+class AddResult:
+    """New entry ids, and ids of entries that already held the same item (nothing added twice)."""
+
+    added: list[int]
+    already_present: list[int]
+
+
+@dataclass(frozen=True)
 class Consent:
     """Who registered an entry and on what basis."""
 
@@ -179,13 +187,22 @@ class Store:
         consent: Consent = Consent(),
         provenance: str = "",
         actor: str = "cli",
-    ) -> list[int]:
-        """Register each fingerprint as one entry; all or nothing. Returns the new entry ids."""
-        ids: list[int] = []
+    ) -> AddResult:
+        """Register each fingerprint as one entry, all or nothing; a file already in the bank is skipped.
+
+        "Already in the bank" means an active entry with the same SHA-256, so re-running an
+        interrupted or repeated add never duplicates entries.
+        """
+        added: list[int] = []
+        present: list[int] = []
         try:
             with self._session() as session, session.begin():
                 bank = self._bank_row(session, bank_name)
                 for fingerprint in fingerprints:
+                    existing = self._existing_entry(session, bank.id, fingerprint.of_signal("sha256"))
+                    if existing is not None:
+                        present.append(existing)
+                        continue
                     entry = EntryRow(
                         bank_id=bank.id,
                         label=fingerprint.source[:300],
@@ -198,11 +215,12 @@ class Store:
                     session.add(entry)
                     session.flush()
                     session.add_all(self._fingerprint_rows(entry.id, fingerprint.values))
-                    ids.append(entry.id)
-                self._audit(session, actor, "entry.add", bank_name, None, f"{len(ids)} entries; {provenance}")
+                    session.flush()
+                    added.append(entry.id)
+                self._audit(session, actor, "entry.add", bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
         except SQLAlchemyError as exc:
             raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
-        return ids
+        return AddResult(added, present)
 
     def import_values(
         self,
@@ -211,13 +229,21 @@ class Store:
         *,
         provenance: str,
         actor: str = "cli",
-    ) -> list[int]:
-        """Register hash-only entries (external id, value) from a bank file; all or nothing."""
-        ids: list[int] = []
+    ) -> AddResult:
+        """Register hash-only entries (external id, value) from a bank file; all or nothing.
+
+        A value the bank already holds in an active entry is skipped, so re-importing is safe.
+        """
+        added: list[int] = []
+        present: list[int] = []
         try:
             with self._session() as session, session.begin():
                 bank = self._bank_row(session, bank_name)
                 for external_id, value in rows:
+                    existing = self._existing_entry(session, bank.id, [value])
+                    if existing is not None:
+                        present.append(existing)
+                        continue
                     entry = EntryRow(
                         bank_id=bank.id,
                         label=external_id or "",
@@ -231,11 +257,27 @@ class Store:
                     session.add(entry)
                     session.flush()
                     session.add_all(self._fingerprint_rows(entry.id, [value]))
-                    ids.append(entry.id)
-                self._audit(session, actor, "entry.import", bank_name, None, f"{len(ids)} entries; {provenance}")
+                    session.flush()
+                    added.append(entry.id)
+                self._audit(session, actor, "entry.import", bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
         except SQLAlchemyError as exc:
             raise StoreError(f"could not import into {bank_name!r}: {exc}") from exc
-        return ids
+        return AddResult(added, present)
+
+    def _existing_entry(self, session: Session, bank_id: int, values: Sequence[SignalValue]) -> int | None:
+        """An active entry of this bank holding one of these exact values, if any."""
+        for value in values:
+            tag = self.cipher.tag(value.signal, _raw_value(value))
+            found = session.scalar(
+                select(EntryRow.id)
+                .join(FingerprintRow, FingerprintRow.entry_id == EntryRow.id)
+                .where(EntryRow.bank_id == bank_id, EntryRow.withdrawn_at.is_(None))
+                .where(FingerprintRow.signal == value.signal, FingerprintRow.lookup_tag == tag)
+                .limit(1)
+            )
+            if found is not None:
+                return int(found)
+        return None
 
     def _fingerprint_rows(self, entry_id: int, values: Iterable[SignalValue]) -> list[FingerprintRow]:
         rows: dict[tuple[str, str], FingerprintRow] = {}
@@ -255,11 +297,12 @@ class Store:
             )
         return list(rows.values())
 
-    def list_entries(self, bank_name: str) -> list[EntryInfo]:
-        """Entries of a bank, withdrawn ones included (as tombstones)."""
-        with self._session() as session:
+    def list_entries(self, bank_name: str, *, actor: str = "cli") -> list[EntryInfo]:
+        """Entries of a bank, withdrawn ones included (as tombstones); the read is audited."""
+        with self._session() as session, session.begin():
             bank = self._bank_row(session, bank_name)
             rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
+            self._audit(session, actor, "entry.list", bank_name, None, f"{len(rows)} entries")
             return [self._entry_info(row, bank.name) for row in rows]
 
     def get_entry(self, entry_id: int) -> EntryInfo:

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install everything the tests need (PostgreSQL server from Debian, Python packages) and run them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+# The store tests must run against a real PostgreSQL server as well as SQLite: never skip them here.
+export REMPART_REQUIRE_POSTGRES=1
+exec .venv/bin/python -m pytest -q "$@"
