@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from rempart.settings import Settings
 
 RESULTS = {"resized", "brighter", "greyscale", "caption"}

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from rempart.bench.codes import clustered_codes, flip_bits, lookup_queries
 from rempart.index.hamming import HammingIndex, choose_plan, codes_from_hex, plan_chunks

@@ -3,7 +3,9 @@ from pathlib import Path
 import numpy as np
 import pdqhash
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from PIL import Image
 
 from rempart.errors import SignalError

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from rempart.cli.common import console, err_console, fail, open_store, progress, settings
+from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
 from rempart.i18n import t
-from rempart.signals.fingerprint import Fingerprint, FingerprintFailure, expand_paths, fingerprint_many, read_fingerprints
+from rempart.signals.fingerprint import read_fingerprints
 from rempart.store import Consent
 from rempart.store.bankfile import read_bank_file
 
@@ -73,26 +73,17 @@ def add(
     recorded_by: Annotated[str, typer.Option(help="Who recorded the consent.")] = "",
 ) -> None:
     """Register photos (hashed here) or a fingerprint file in a bank / Enregistrer des photos dans une banque."""
-    prints: list[Fingerprint] = []
-    failed = 0
+    run: HashingRun | None = None
     if fingerprints is not None:
         try:
             with fingerprints.open(encoding="utf-8") as handle:
-                prints.extend(read_fingerprints(handle))
+                prints = list(read_fingerprints(handle))
         except OSError as exc:
             fail(f"{fingerprints}: {exc.strerror}")
         provenance = f"fingerprints:{fingerprints.name}"
     elif paths:
-        files = expand_paths(paths)
-        with progress() as bar:
-            task = bar.add_task("hashing", total=len(files))
-            for result in fingerprint_many(files, settings(), register=True):
-                bar.advance(task)
-                if isinstance(result, FingerprintFailure):
-                    failed += 1
-                    err_console.print(t("file_failed", path=result.path, reason=result.reason), highlight=False)
-                else:
-                    prints.append(result)
+        run = HashingRun(paths, settings(), register=True, label="hashing")
+        prints = [fingerprint for _path, fingerprint in run]
         provenance = "files"
     else:
         fail(t("nothing_to_add"))
@@ -100,8 +91,8 @@ def add(
     with open_store() as store:
         result = store.add_fingerprints(name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance)
     console.print(t("entries_added", count=len(result.added), bank=name, present=len(result.already_present)))
-    if failed:
-        raise typer.Exit(1)
+    if run is not None:
+        run.exit_if_failed()
 
 
 @app.command("import")

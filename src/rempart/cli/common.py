@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -12,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rempart.i18n import t
 from rempart.settings import Settings, load_settings
+from rempart.signals.fingerprint import Fingerprint, FingerprintFailure, expand_paths, fingerprint_many
 from rempart.store import Store
 
 console = Console()
@@ -50,3 +53,37 @@ def progress() -> Progress:
         transient=True,
         disable=not sys.stderr.isatty(),
     )
+
+
+class HashingRun:
+    """Fingerprints files under a progress bar; unreadable files are reported as they come and counted."""
+
+    def __init__(self, paths: list[Path], conf: Settings, *, register: bool, label: str, json_errors: bool = False) -> None:
+        self.files = expand_paths(paths)
+        self.conf = conf
+        self.register = register
+        self.label = label
+        self.json_errors = json_errors
+        self.failed = 0
+
+    def __iter__(self) -> Iterator[tuple[Path, Fingerprint]]:
+        with progress() as bar:
+            task = bar.add_task(self.label, total=len(self.files))
+            for path, result in zip(self.files, fingerprint_many(self.files, self.conf, register=self.register)):
+                bar.advance(task)
+                if isinstance(result, FingerprintFailure):
+                    self.failed += 1
+                    self._report(result)
+                    continue
+                yield path, result
+
+    def _report(self, failure: FingerprintFailure) -> None:
+        if self.json_errors:
+            print(json.dumps({"file": str(failure.path), "error": failure.reason}, ensure_ascii=False))
+        else:
+            err_console.print(t("file_failed", path=failure.path, reason=failure.reason), highlight=False)
+
+    def exit_if_failed(self) -> None:
+        """Exit 1 once the run is over if any file could not be read."""
+        if self.failed:
+            raise typer.Exit(1)

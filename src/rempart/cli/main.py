@@ -12,11 +12,10 @@ import typer
 
 from rempart.cli import bank as bank_cli
 from rempart.cli import bench as bench_cli
-from rempart.cli.common import console, err_console, open_store, progress, settings
+from rempart.cli.common import HashingRun, console, err_console, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
 from rempart.index.matcher import Matcher
-from rempart.signals.fingerprint import FingerprintFailure, expand_paths, fingerprint_many
 
 cli = typer.Typer(
     help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",
@@ -33,26 +32,18 @@ def fingerprint(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write JSON lines here (default: stdout).")] = None,
 ) -> None:
     """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil."""
-    files = expand_paths(paths)
+    run = HashingRun(paths, settings(), register=True, label="fingerprinting")
     handle = output.open("w", encoding="utf-8") if output else sys.stdout
-    done = failed = 0
+    done = 0
     try:
-        with progress() as bar:
-            task = bar.add_task("fingerprinting", total=len(files))
-            for result in fingerprint_many(files, settings(), register=True):
-                bar.advance(task)
-                if isinstance(result, FingerprintFailure):
-                    failed += 1
-                    err_console.print(t("file_failed", path=result.path, reason=result.reason), highlight=False)
-                    continue
-                handle.write(result.to_json() + "\n")
-                done += 1
+        for _path, fingerprint in run:
+            handle.write(fingerprint.to_json() + "\n")
+            done += 1
     finally:
         if output:
             handle.close()
-    err_console.print(t("fingerprinted", count=done, failed=failed))
-    if failed:
-        raise typer.Exit(1)
+    err_console.print(t("fingerprinted", count=done, failed=run.failed))
+    run.exit_if_failed()
 
 
 @cli.command()
@@ -62,36 +53,26 @@ def match(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
 ) -> None:
     """Check files against banks / Vérifier des fichiers contre les banques."""
-    files = expand_paths(paths)
     conf = settings()
+    run = HashingRun(paths, conf, register=False, label="matching", json_errors=as_json)
+    matched = 0
     with open_store() as store:
         matcher = Matcher(store, conf, bank)
-        matched = failed = 0
-        with progress() as bar:
-            task = bar.add_task("matching", total=len(files))
-            for path, result in zip(files, fingerprint_many(files, conf)):
-                bar.advance(task)
-                if isinstance(result, FingerprintFailure):
-                    failed += 1
-                    if as_json:
-                        print(json.dumps({"file": str(path), "error": result.reason}, ensure_ascii=False))
-                    else:
-                        err_console.print(t("file_failed", path=path, reason=result.reason), highlight=False)
-                    continue
-                found = matcher.match(result)
-                matched += bool(found)
-                if as_json:
-                    print(json.dumps({"file": str(path), "matches": [asdict(m) for m in found]}, ensure_ascii=False))
-                elif not found:
-                    console.print(t("no_match", path=path), highlight=False)
-                for m in [] if as_json else found:
-                    console.print(
-                        t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal, distance=m.distance),
-                        highlight=False,
-                    )
-    err_console.print(t("match_summary", files=len(files), matched=matched, failed=failed))
-    if failed:
-        raise typer.Exit(1)
+        for path, fingerprint in run:
+            found = matcher.match(fingerprint)
+            matched += bool(found)
+            if as_json:
+                print(json.dumps({"file": str(path), "matches": [asdict(m) for m in found]}, ensure_ascii=False))
+                continue
+            if not found:
+                console.print(t("no_match", path=path), highlight=False)
+            for m in found:
+                console.print(
+                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal, distance=m.distance),
+                    highlight=False,
+                )
+    err_console.print(t("match_summary", files=len(run.files), matched=matched, failed=run.failed))
+    run.exit_if_failed()
 
 
 @cli.command()

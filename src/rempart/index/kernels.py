@@ -10,7 +10,30 @@ Kept free of Python objects so numba compiles it once (cached on disk).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+#: How many candidates ahead to prefetch: enough to cover memory latency, few enough to stay in L1.
+PREFETCH_DISTANCE = 16
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):  # type: ignore[no-untyped-def]
+    """Hint the CPU to start loading ``array[index]`` (llvm.prefetch, read, keep in cache)."""
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        array_type = signature.args[0]
+        array_struct = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, array_struct, [args[1]], wraparound=False)
+        address = builder.bitcast(pointer, ir.IntType(8).as_pointer())
+        fnty = ir.FunctionType(ir.VoidType(), [ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(32), ir.IntType(32)])
+        function = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(function, [address, ir.Constant(ir.IntType(32), 0), ir.Constant(ir.IntType(32), 3), ir.Constant(ir.IntType(32), 1)])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
 
 
 @njit(cache=True, inline="always")
@@ -29,6 +52,18 @@ def _distance(codes: np.ndarray, row: np.int64, query: np.ndarray) -> np.int64:
         + _popcount64(codes[row, 2] ^ query[2])
         + _popcount64(codes[row, 3] ^ query[3])
     )
+
+
+@njit(cache=True, inline="always")
+def _verify(codes, row, query, radius, out_rows, out_dist, found):
+    """Record ``row`` if within ``radius``; counts past the buffer so the caller can grow it."""
+    d = _distance(codes, row, query)
+    if d <= radius:
+        if found < out_rows.shape[0]:
+            out_rows[found] = row
+            out_dist[found] = d
+        found += 1
+    return found
 
 
 @njit(cache=True, inline="always")
@@ -61,9 +96,9 @@ def build_tables(codes, starts, widths, offset_bases, offsets, ids):
             position += bucket
         cursor = counts.copy()
         for row in range(n):
-            value = _chunk(codes[row], starts[j], widths[j])
-            ids[cursor[value]] = np.uint32(row)
-            cursor[value] += 1
+            slot = _chunk(codes[row], starts[j], widths[j])
+            ids[cursor[slot]] = np.uint32(row)
+            cursor[slot] += 1
         offsets[base + size] = np.uint32(np.int64(j + 1) * n)
 
 
@@ -108,6 +143,8 @@ def query_tables(codes, starts, widths, radii, offset_bases, n_probes, offsets, 
     ends = np.empty(n_probes, dtype=np.int64)
     total = 0
     for p in range(n_probes):
+        if p + PREFETCH_DISTANCE < n_probes:
+            _prefetch(offsets, slots[p + PREFETCH_DISTANCE])
         begins[p] = offsets[slots[p]]
         ends[p] = offsets[slots[p] + 1]
     for p in range(n_probes):
@@ -115,18 +152,16 @@ def query_tables(codes, starts, widths, radii, offset_bases, n_probes, offsets, 
     candidates = np.empty(total, dtype=np.int64)
     c = 0
     for p in range(n_probes):
+        if p + PREFETCH_DISTANCE < n_probes:
+            _prefetch(ids, begins[p + PREFETCH_DISTANCE])
         for k in range(begins[p], ends[p]):
             candidates[c] = ids[k]
             c += 1
     found = 0
     for c in range(total):
-        row = candidates[c]
-        d = _distance(codes, row, query)
-        if d <= radius:
-            if found < out_rows.shape[0]:
-                out_rows[found] = row
-                out_dist[found] = d
-            found += 1
+        if c + PREFETCH_DISTANCE < total:
+            _prefetch(codes, candidates[c + PREFETCH_DISTANCE])
+        found = _verify(codes, candidates[c], query, radius, out_rows, out_dist, found)
     return found
 
 
@@ -135,10 +170,5 @@ def scan_all(codes, query, radius, out_rows, out_dist):
     """Brute-force range search: the reference, and the method for small indexes."""
     found = 0
     for row in range(codes.shape[0]):
-        d = _distance(codes, row, query)
-        if d <= radius:
-            if found < out_rows.shape[0]:
-                out_rows[found] = row
-                out_dist[found] = d
-            found += 1
+        found = _verify(codes, row, query, radius, out_rows, out_dist, found)
     return found

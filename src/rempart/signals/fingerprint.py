@@ -111,8 +111,8 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     else:
         pdq = pdq_hash(first)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
-    for number, frame in enumerate(others, start=1):
-        pdq = pdq_hash(frame)
+    for number, pixels in enumerate(others, start=1):
+        pdq = pdq_hash(pixels)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
     return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
 

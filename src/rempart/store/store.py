@@ -6,7 +6,7 @@ Withdrawing an entry deletes its fingerprints and keeps only a tombstone (label,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -193,34 +193,16 @@ class Store:
         "Already in the bank" means an active entry with the same SHA-256, so re-running an
         interrupted or repeated add never duplicates entries.
         """
-        added: list[int] = []
-        present: list[int] = []
-        try:
-            with self._session() as session, session.begin():
-                bank = self._bank_row(session, bank_name)
-                for fingerprint in fingerprints:
-                    existing = self._existing_entry(session, bank.id, fingerprint.of_signal("sha256"))
-                    if existing is not None:
-                        present.append(existing)
-                        continue
-                    entry = EntryRow(
-                        bank_id=bank.id,
-                        label=fingerprint.source[:300],
-                        kind=fingerprint.kind[:20],
-                        consent_basis=consent.basis[:50],
-                        consent_recorded_by=consent.recorded_by[:200],
-                        provenance=provenance,
-                        created_at=utcnow(),
-                    )
-                    session.add(entry)
-                    session.flush()
-                    session.add_all(self._fingerprint_rows(entry.id, fingerprint.values))
-                    session.flush()
-                    added.append(entry.id)
-                self._audit(session, actor, "entry.add", bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
-        return AddResult(added, present)
+        batch = (
+            (
+                {"label": fp.source[:300], "kind": fp.kind[:20], "consent_basis": consent.basis[:50],
+                 "consent_recorded_by": consent.recorded_by[:200]},
+                fp.values,
+                fp.of_signal("sha256"),
+            )
+            for fp in fingerprints
+        )
+        return self._register(bank_name, batch, action="entry.add", provenance=provenance, actor=actor)
 
     def import_values(
         self,
@@ -234,34 +216,49 @@ class Store:
 
         A value the bank already holds in an active entry is skipped, so re-importing is safe.
         """
+        batch = (
+            (
+                {"label": external_id or "", "kind": "hash", "external_id": external_id,
+                 "consent_basis": "imported", "consent_recorded_by": actor},
+                [value],
+                [value],
+            )
+            for external_id, value in rows
+        )
+        return self._register(bank_name, batch, action="entry.import", provenance=provenance, actor=actor)
+
+    def _register(
+        self,
+        bank_name: str,
+        batch: Iterable[tuple[Mapping[str, object], Sequence[SignalValue], Sequence[SignalValue]]],
+        *,
+        action: str,
+        provenance: str,
+        actor: str,
+    ) -> AddResult:
+        """Create one entry per (entry fields, values, identity values) in one transaction.
+
+        An item whose identity values an active entry of the bank already holds is not added.
+        """
         added: list[int] = []
         present: list[int] = []
         try:
             with self._session() as session, session.begin():
                 bank = self._bank_row(session, bank_name)
-                for external_id, value in rows:
-                    existing = self._existing_entry(session, bank.id, [value])
+                for fields, values, identity in batch:
+                    existing = self._existing_entry(session, bank.id, identity)
                     if existing is not None:
                         present.append(existing)
                         continue
-                    entry = EntryRow(
-                        bank_id=bank.id,
-                        label=external_id or "",
-                        kind="hash",
-                        external_id=external_id,
-                        consent_basis="imported",
-                        consent_recorded_by=actor,
-                        provenance=provenance,
-                        created_at=utcnow(),
-                    )
+                    entry = EntryRow(bank_id=bank.id, provenance=provenance, created_at=utcnow(), **fields)
                     session.add(entry)
                     session.flush()
-                    session.add_all(self._fingerprint_rows(entry.id, [value]))
+                    session.add_all(self._fingerprint_rows(entry.id, values))
                     session.flush()
                     added.append(entry.id)
-                self._audit(session, actor, "entry.import", bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
+                self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
         except SQLAlchemyError as exc:
-            raise StoreError(f"could not import into {bank_name!r}: {exc}") from exc
+            raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
         return AddResult(added, present)
 
     def _existing_entry(self, session: Session, bank_id: int, values: Sequence[SignalValue]) -> int | None:
