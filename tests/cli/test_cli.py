@@ -107,6 +107,10 @@ def test_fingerprint_never_writes_media(settings: Settings, photo_dir: Path, tmp
     assert done.returncode == 0
     assert [p.name for p in out.iterdir()] == ["prints.jsonl"]
     assert not settings.data_dir.exists() or not any(settings.data_dir.rglob("*.jpg"))
+    assert "photo-1.jpg" in (out / "prints.jsonl").read_text()
+    anonymous = _rempart(settings, "fingerprint", str(photo_dir / "originals"), "--no-names")
+    sources = [json.loads(line)["source"] for line in anonymous.stdout.splitlines()]
+    assert sources == ["photo-1", "photo-2", "photo-3"] and ".jpg" not in anonymous.stdout
 
 
 def test_demo_runs_end_to_end(settings: Settings, tmp_path: Path) -> None:

@@ -29,6 +29,17 @@ from rempart.signals.fingerprint import fingerprint_file
 Log = Callable[[str], None]
 
 
+def _huge_pages_kb() -> int | None:
+    """Transparent huge pages this process holds (Linux), to tell whether the index got them."""
+    try:
+        for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+            if line.startswith("AnonHugePages:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def _rss() -> int:
     import psutil
 
@@ -119,6 +130,7 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribu
     index = HammingIndex.build(codes, radius)
     build_s = time.perf_counter() - start
     rempart_rss = _rss() - rss_before
+    huge_pages_kb = _huge_pages_kb()
     index.query(codes_from_hex(query_hex[:1])[0])  # compile/warm
     start = time.perf_counter()
     ours = [index.query(codes_from_hex([h])[0])[0] for h in query_hex]
@@ -161,6 +173,7 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribu
         "same_results_as_anchor": agree / n_queries,
         "rempart_index_bytes": index.nbytes,
         "rempart_rss_bytes": rempart_rss,
+        "process_huge_pages_kb_after_rempart_build": huge_pages_kb,
         "rempart_bytes_per_10m": index.nbytes * 10_000_000 / size,
         "anchor_rss_bytes": anchor_rss,
         "rempart_build_s": build_s,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,3 +41,29 @@ def speed(
             f"memory {row['rempart_index_bytes'] / 1e6:.0f} MB (anchor +{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS)",
             highlight=False,
         )
+
+
+@app.command("robustness")
+def robustness(
+    directory: Annotated[Path, typer.Argument(help="Folder with originals/, queries and manifest.jsonl.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print {family: {n, recall, false}} as JSON.")] = False,
+    anchor: Annotated[bool, typer.Option(help="Also score plain PDQ (the anchor) in the same run.")] = True,
+) -> None:
+    """Per-family recall and false matches on a copy-detection set / Rappel et fausses correspondances par famille."""
+    from rempart.bench.robustness import run_robustness
+
+    report = run_robustness(directory, lambda m: err_console.print(m, highlight=False), with_anchor=anchor)
+    if as_json:
+        print(json.dumps(report["rempart"], indent=2))
+        err_console.print(json.dumps({k: v for k, v in report.items() if k != "rempart"}, indent=2), highlight=False)
+        return
+    anchor_scores = report.get("anchor_plain_pdq", {})
+    console.print(f"{'family':<16}{'n':>5}{'recall':>9}{'false':>7}{'anchor recall':>15}{'anchor false':>14}")
+    for family, row in report["rempart"].items():
+        a = anchor_scores.get(family, {})
+        console.print(
+            f"{family:<16}{row['n']:>5}{row['recall']:>9.2f}{row['false']:>7}"
+            f"{a.get('recall', float('nan')):>15.2f}{a.get('false', 0):>14}",
+            highlight=False,
+        )
+    console.print(f"images/s (one core, hashing + matching): {report['images_per_second']}", highlight=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,6 +30,9 @@ cli.add_typer(bench_cli.app, name="bench")
 def fingerprint(
     paths: Annotated[list[Path], typer.Argument(help="Photos, videos or folders.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write JSON lines here (default: stdout).")] = None,
+    no_names: Annotated[
+        bool, typer.Option("--no-names", help="Label entries photo-1, photo-2… instead of file names / sans noms de fichiers.")
+    ] = False,
 ) -> None:
     """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil."""
     run = HashingRun(paths, settings(), register=True, label="fingerprinting")
@@ -37,8 +40,10 @@ def fingerprint(
     done = 0
     try:
         for _path, fingerprint in run:
-            handle.write(fingerprint.to_json() + "\n")
             done += 1
+            if no_names:
+                fingerprint = replace(fingerprint, source=f"photo-{done}")
+            handle.write(fingerprint.to_json() + "\n")
     finally:
         if output:
             handle.close()

@@ -1,0 +1,200 @@
+"""`rempart bench robustness DIR`: per-family recall and false matches on a copy-detection set.
+
+DIR holds ``originals/*`` (registered through the victim's path: ``fingerprint_file(register=True)``
+into a fresh bank in a temporary store) and ``manifest.jsonl`` rows ``{"query", "original",
+"family", "transform"}`` (``original`` null for distractors). Each query goes through the same
+fingerprint + ``Matcher`` code as ``rempart match``, with default settings. The anchor — plain
+PDQ as StopNCII/HMA use it: full decode, 8 dihedral hashes registered, distance ≤ 31, quality
+≥ 50, any video frame (1 fps) — is scored in the same run on the same files.
+
+Metric (the set's README): recall of a family = share of its queries whose matches include the
+right original; false = queries matched to a wrong original plus distractors matched to anything.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rempart.errors import ImportFormatError, MediaError
+from rempart.index.matcher import Matcher
+from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+from rempart.signals.pdq import pdq_dihedral, pdq_hash
+from rempart.store import Consent, Store
+
+Log = Callable[[str], None]
+BANK = "robustness"
+
+
+@dataclass(frozen=True)
+class Query:
+    path: Path
+    original: str | None
+    family: str
+
+
+@dataclass
+class FamilyScore:
+    n: int = 0
+    hits: int = 0
+    false: int = 0
+
+    def add(self, original: str | None, matched: set[str]) -> None:
+        self.n += 1
+        if original is not None and original in matched:
+            self.hits += 1
+        if matched - ({original} if original else set()):
+            self.false += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "recall": round(self.hits / self.n, 4) if self.n else 0.0, "false": self.false}
+
+
+@dataclass
+class Scores:
+    families: dict[str, FamilyScore] = field(default_factory=dict)
+
+    def add(self, query: Query, matched: set[str]) -> None:
+        self.families.setdefault(query.family, FamilyScore()).add(query.original, matched)
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: score.as_dict() for name, score in sorted(self.families.items())}
+
+
+def read_manifest(directory: Path) -> list[Query]:
+    """Parse DIR/manifest.jsonl; query paths must stay inside DIR."""
+    root = directory.resolve()
+    queries = []
+    try:
+        lines = (directory / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ImportFormatError(f"{directory}: no readable manifest.jsonl ({exc.strerror})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            path = (root / str(row["query"])).resolve()
+            original = row.get("original")
+            family = str(row.get("family") or ("distractor" if original is None else "unknown"))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ImportFormatError(f"manifest.jsonl line {number}: {exc}") from exc
+        if not path.is_relative_to(root):
+            raise ImportFormatError(f"manifest.jsonl line {number}: query path leaves {directory}")
+        queries.append(Query(path, None if original is None else str(original), family))
+    return queries
+
+
+def _originals(directory: Path) -> list[Path]:
+    folder = directory / "originals"
+    if not folder.is_dir():
+        raise ImportFormatError(f"{directory}: no originals/ folder")
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+class PlainPDQAnchor:
+    """PDQ as StopNCII/HMA use it, brute force over the registered dihedral hashes."""
+
+    def __init__(self, originals: list[Path], settings: Settings) -> None:
+        self.settings = settings
+        codes, labels = [], []
+        for path in originals:
+            try:
+                frames = self._pixels(path)
+            except MediaError:
+                continue
+            for _name, value in pdq_dihedral(frames[0]):
+                if value.quality >= settings.pdq_min_quality:
+                    codes.append(np.frombuffer(bytes.fromhex(value.hex), dtype=np.uint8))
+                    labels.append(path.stem)
+        self.bits = np.unpackbits(np.stack(codes), axis=1) if codes else np.zeros((0, 256), np.uint8)
+        self.labels = np.array(labels)
+
+    def _pixels(self, path: Path) -> list[np.ndarray]:
+        kind = sniff_kind(path, self.settings.max_file_bytes)
+        if kind is MediaKind.VIDEO:
+            return [f.rgb for f in iter_video_frames(path, max_pixels=self.settings.max_image_pixels)]
+        return decode_image(path, kind, max_pixels=self.settings.max_image_pixels, draft_size=0, max_frames=1).frames
+
+    def match(self, path: Path) -> set[str]:
+        matched: set[str] = set()
+        for pixels in self._pixels(path):
+            value = pdq_hash(pixels)
+            if value.quality < self.settings.pdq_min_quality or not len(self.labels):
+                continue
+            query = np.unpackbits(np.frombuffer(bytes.fromhex(value.hex), dtype=np.uint8))
+            distances = (self.bits != query).sum(axis=1)
+            matched.update(self.labels[distances <= self.settings.pdq_threshold].tolist())
+        return matched
+
+
+def _register(store: Store, originals: list[Path], settings: Settings, log: Log) -> int:
+    store.create_bank(BANK)
+    prints = []
+    for path in originals:
+        try:
+            prints.append(fingerprint_file(path, settings, register=True))
+        except MediaError as exc:
+            log(f"original skipped: {exc}")
+    store.add_fingerprints(BANK, prints, consent=Consent("benchmark", "rempart bench"), provenance="bench")
+    return len(prints)
+
+
+def _timed(queries: list[Query], match: Callable[[Path], set[str]], log: Log) -> Iterator[tuple[Query, set[str], float, bool]]:
+    for query in queries:
+        start = time.perf_counter()
+        try:
+            matched, ok = match(query.path), True
+        except MediaError as exc:
+            log(f"unreadable query {query.path.name}: {exc}")
+            matched, ok = set(), False
+        yield query, matched, time.perf_counter() - start, ok
+
+
+def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> dict[str, Any]:
+    """Score Rempart (and the plain-PDQ anchor) on a benchmark directory."""
+    queries = read_manifest(directory)
+    originals = _originals(directory)
+    with tempfile.TemporaryDirectory(prefix="rempart-robustness-") as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        store = Store.open(settings)
+        try:
+            registered = _register(store, originals, settings, log)
+            matcher = Matcher(store, settings, [BANK])
+            log(f"registered {registered} originals; matching {len(queries)} queries…")
+
+            def ours(path: Path) -> set[str]:
+                return {Path(m.label).stem for m in matcher.match(fingerprint_file(path, settings))}
+
+            scores, image_seconds, images, unreadable = Scores(), 0.0, 0, 0
+            for query, matched, seconds, ok in _timed(queries, ours, log):
+                scores.add(query, matched)
+                unreadable += not ok
+                if query.path.suffix.lower() not in {".mp4", ".mov", ".webm", ".mkv", ".avi"}:
+                    image_seconds += seconds
+                    images += 1
+        finally:
+            store.close()
+        report: dict[str, Any] = {
+            "rempart": scores.as_dict(),
+            "images_per_second": round(images / image_seconds, 2) if image_seconds else None,
+            "unreadable_queries": unreadable,
+            "originals": registered,
+            "queries": len(queries),
+        }
+        if with_anchor:
+            anchor = PlainPDQAnchor(originals, settings)
+            anchor_scores = Scores()
+            for query, matched, _seconds, _ok in _timed(queries, anchor.match, log):
+                anchor_scores.add(query, matched)
+            report["anchor_plain_pdq"] = anchor_scores.as_dict()
+    return report
