@@ -25,10 +25,8 @@ import numpy as np
 
 from rempart.errors import ImportFormatError, MediaError
 from rempart.index.matcher import Matcher
-from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
-from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.store import Consent, Store
 
 Log = Callable[[str], None]
@@ -102,36 +100,29 @@ def _originals(directory: Path) -> list[Path]:
 
 
 class PlainPDQAnchor:
-    """PDQ as StopNCII/HMA use it, brute force over the registered dihedral hashes."""
+    """PDQ as StopNCII/HMA use it: full decode, first frame of images, brute force over dihedral hashes."""
 
     def __init__(self, originals: list[Path], settings: Settings) -> None:
-        self.settings = settings
+        self.settings = settings.model_copy(update={"jpeg_draft_size": 0, "max_animation_frames": 1})
         codes, labels = [], []
         for path in originals:
             try:
-                frames = self._pixels(path)
+                values = fingerprint_file(path, self.settings, register=True).of_signal("pdq")
             except MediaError:
                 continue
-            for _name, value in pdq_dihedral(frames[0]):
-                if value.quality >= settings.pdq_min_quality:
-                    codes.append(np.frombuffer(bytes.fromhex(value.hex), dtype=np.uint8))
+            for value in values:
+                if not value.is_low_quality(settings.pdq_min_quality):
+                    codes.append(np.frombuffer(bytes.fromhex(value.value), dtype=np.uint8))
                     labels.append(path.stem)
         self.bits = np.unpackbits(np.stack(codes), axis=1) if codes else np.zeros((0, 256), np.uint8)
         self.labels = np.array(labels)
 
-    def _pixels(self, path: Path) -> list[np.ndarray]:
-        kind = sniff_kind(path, self.settings.max_file_bytes)
-        if kind is MediaKind.VIDEO:
-            return [f.rgb for f in iter_video_frames(path, max_pixels=self.settings.max_image_pixels)]
-        return decode_image(path, kind, max_pixels=self.settings.max_image_pixels, draft_size=0, max_frames=1).frames
-
     def match(self, path: Path) -> set[str]:
         matched: set[str] = set()
-        for pixels in self._pixels(path):
-            value = pdq_hash(pixels)
-            if value.quality < self.settings.pdq_min_quality or not len(self.labels):
+        for value in fingerprint_file(path, self.settings).of_signal("pdq", "video_pdq"):
+            if value.is_low_quality(self.settings.pdq_min_quality) or not len(self.labels):
                 continue
-            query = np.unpackbits(np.frombuffer(bytes.fromhex(value.hex), dtype=np.uint8))
+            query = np.unpackbits(np.frombuffer(bytes.fromhex(value.value), dtype=np.uint8))
             distances = (self.bits != query).sum(axis=1)
             matched.update(self.labels[distances <= self.settings.pdq_threshold].tolist())
         return matched
