@@ -27,8 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no_match": {"en": "{path}: no match", "fr": "{path} : aucune correspondance"},
     "match_line": {
-        "en": "{path}: MATCH bank={bank} entry={entry} {label} signal={signal} distance={distance}",
-        "fr": "{path} : CORRESPONDANCE banque={bank} entrée={entry} {label} signal={signal} distance={distance}",
+        "en": "{path}: MATCH bank={bank} entry={entry} {label} signal={signal} {strength}",
+        "fr": "{path} : CORRESPONDANCE banque={bank} entrée={entry} {label} signal={signal} {strength}",
     },
     "match_summary": {
         "en": "{files} files checked, {matched} matched, {failed} unreadable.",

@@ -35,6 +35,26 @@ def synthetic_photo(seed: int, size: tuple[int, int] = (1080, 1350)) -> Image.Im
     return Image.blend(image, Image.merge("RGB", [grain_image] * 3), 0.08)
 
 
+def textured_photo(seed: int, size: tuple[int, int] = (1080, 1350)) -> Image.Image:
+    """A photo-like image with the fine, sharp detail real photos have (many corners for local features)."""
+    rng = np.random.default_rng(seed + 77_000)
+    image = synthetic_photo(seed, size)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for _ in range(400):
+        x, y = rng.uniform(0, width), rng.uniform(0, height)
+        w, h = rng.uniform(0.005, 0.04) * width, rng.uniform(0.005, 0.04) * height
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        shape = rng.integers(3)
+        if shape == 0:
+            draw.rectangle([x, y, x + w, y + h], fill=colour)
+        elif shape == 1:
+            draw.ellipse([x, y, x + w, y + h], outline=colour, width=2)
+        else:
+            draw.line([x, y, x + w * 2, y + h], fill=colour, width=2)
+    return image
+
+
 def phone_screenshot(seed: int, size: tuple[int, int] = (1170, 2532)) -> Image.Image:
     """A flat, UI-like image (bars, text-like blocks, a photo inside), as phone screenshots are."""
     rng = np.random.default_rng(seed)

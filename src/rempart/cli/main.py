@@ -73,7 +73,8 @@ def match(
                 console.print(t("no_match", path=path), highlight=False)
             for m in found:
                 console.print(
-                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal, distance=m.distance),
+                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal,
+                      strength=f"inliers={m.inliers}" if m.inliers is not None else f"distance={m.distance}"),
                     highlight=False,
                 )
     err_console.print(t("match_summary", files=len(run.files), matched=matched, failed=run.failed))

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rempart.index.hamming import HammingIndex, codes_from_bytes, codes_from_hex
+from rempart.index.local import LocalFeatureIndex
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
-from rempart.signals.registry import PDQ_LIKE
+from rempart.signals.local import LocalFeatures
+from rempart.signals.registry import EXACT, LOCAL, PDQ_LIKE
 from rempart.store import Store
 
 
@@ -29,10 +31,13 @@ class Match:
     entry_id: int
     label: str
     signal: str
-    distance: int
+    #: Hamming distance for PDQ, 0 for exact signals, None for local features (see ``inliers``).
+    distance: int | None
     query_variant: str
     entry_variant: str
     low_quality: bool = False
+    #: For local features: how many keypoint pairs one homography explains.
+    inliers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Snapshot:
     pdq_variant: list[str]
     pdq_low_quality: np.ndarray
     exact: dict[tuple[str, bytes], list[tuple[int, str]]]
+    local: LocalFeatureIndex
+    local_owner: list[tuple[int, str, str]]
     thresholds: dict[str, int]
     labels: dict[int, str]
 
@@ -57,8 +64,9 @@ def build_snapshot(store: Store, banks: Sequence[str] | None, settings: Settings
     pdq_rows = [f for f in stored if f.signal in PDQ_LIKE]
     exact: dict[tuple[str, bytes], list[tuple[int, str]]] = defaultdict(list)
     for f in stored:
-        if f.signal not in PDQ_LIKE:
+        if f.signal in EXACT:
             exact[(f.signal, f.raw)].append((f.entry_id, f.bank))
+    local_rows = [f for f in stored if f.signal in LOCAL]
     radius = max(thresholds.values(), default=settings.pdq_threshold)
     codes = codes_from_bytes(b"".join(f.raw for f in pdq_rows)) if pdq_rows else np.zeros((0, 4), np.uint64)
     return Snapshot(
@@ -68,6 +76,8 @@ def build_snapshot(store: Store, banks: Sequence[str] | None, settings: Settings
         pdq_variant=[f.variant for f in pdq_rows],
         pdq_low_quality=np.array([f.quality is not None and f.quality < settings.pdq_min_quality for f in pdq_rows], dtype=bool),
         exact=dict(exact),
+        local=LocalFeatureIndex([LocalFeatures.from_bytes(f.raw) for f in local_rows]),
+        local_owner=[(f.entry_id, f.bank, f.variant) for f in local_rows],
         thresholds=thresholds,
         labels=store.entry_labels({f.entry_id for f in stored}),
     )
@@ -101,7 +111,9 @@ class Matcher:
         for value in fingerprint.values:
             if value.signal in PDQ_LIKE:
                 found.extend(self._match_pdq(snapshot, value, value.is_low_quality(self.settings.pdq_min_quality)))
-            else:
+            elif value.signal in LOCAL:
+                found.extend(self._match_local(snapshot, value))
+            elif value.signal in EXACT:
                 for entry_id, bank in snapshot.exact.get((value.signal, bytes.fromhex(value.value)), []):
                     found.append(Match(bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, 0, value.variant, "exact"))
         return _best_per_entry(_drop_unconfirmed_low_quality(found))
@@ -125,6 +137,17 @@ class Matcher:
         return matches
 
 
+    def _match_local(self, snapshot: Snapshot, value: SignalValue) -> list[Match]:
+        query = LocalFeatures.from_bytes(bytes.fromhex(value.value))
+        matches = []
+        for hit in snapshot.local.search(query, self.settings.local_min_inliers):
+            entry_id, bank, variant = snapshot.local_owner[hit.group]
+            matches.append(
+                Match(bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, None, value.variant, variant, inliers=hit.inliers)
+            )
+        return matches
+
+
 def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
     confirmed = {(m.bank, m.entry_id) for m in matches if not m.low_quality}
     return [m for m in matches if not m.low_quality or (m.bank, m.entry_id) in confirmed]
@@ -134,6 +157,11 @@ def _best_per_entry(matches: list[Match]) -> list[Match]:
     best: dict[tuple[str, int, str], Match] = {}
     for m in matches:
         key = (m.bank, m.entry_id, m.signal)
-        if key not in best or m.distance < best[key].distance:
+        if key not in best or _strength(m) > _strength(best[key]):
             best[key] = m
-    return sorted(best.values(), key=lambda m: (m.distance, m.bank, m.entry_id))
+    return sorted(best.values(), key=lambda m: (m.distance is None, m.distance or 0, -(m.inliers or 0), m.bank, m.entry_id))
+
+
+def _strength(match: Match) -> int:
+    """Higher is a surer match: fewer differing bits, or more inliers."""
+    return match.inliers if match.inliers is not None else -(match.distance or 0)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.settings import Settings
+from rempart.signals.local import local_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.signals.registry import get_signal
 from rempart.signals.sha256 import sha256_file
@@ -95,7 +96,10 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             max_pixels=settings.max_image_pixels,
         ):
             pdq = pdq_hash(frame.rgb)
-            values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, f"frame:{frame.number}@{frame.seconds:.3f}"))
+            variant = f"frame:{frame.number}@{frame.seconds:.3f}"
+            values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, variant))
+            if settings.local_features:
+                values.append(SignalValue("orb", local_features(frame.rgb).to_bytes().hex(), None, variant))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
 
     image = decode_image(
@@ -111,6 +115,8 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     else:
         pdq = pdq_hash(first)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
+    if settings.local_features:
+        values.append(SignalValue("orb", local_features(first).to_bytes().hex()))
     for number, pixels in enumerate(others, start=1):
         pdq = pdq_hash(pixels)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
