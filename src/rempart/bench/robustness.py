@@ -153,6 +153,9 @@ def _timed(queries: list[Query], match: Callable[[Path], set[str]], log: Log) ->
 
 def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> dict[str, Any]:
     """Score Rempart (and the plain-PDQ anchor) on a benchmark directory."""
+    import cv2
+
+    cv2.setNumThreads(1)  # images/s is reported per core
     queries = read_manifest(directory)
     originals = _originals(directory)
     with tempfile.TemporaryDirectory(prefix="rempart-robustness-") as tmp:
