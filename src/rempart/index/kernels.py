@@ -172,3 +172,30 @@ def scan_all(codes, query, radius, out_rows, out_dist):
     for row in range(codes.shape[0]):
         found = _verify(codes, row, query, radius, out_rows, out_dist, found)
     return found
+
+
+@njit(cache=True)
+def nearest_two(queries, bank):
+    """For each query code, the nearest bank row and the two smallest distances (brute force)."""
+    n = queries.shape[0]
+    best_row = np.full(n, -1, dtype=np.int64)
+    best = np.full(n, 1 << 30, dtype=np.int64)
+    second = np.full(n, 1 << 30, dtype=np.int64)
+    for i in range(n):
+        query = queries[i]
+        b1 = np.int64(1 << 30)
+        b2 = np.int64(1 << 30)
+        row1 = np.int64(-1)
+        for row in range(bank.shape[0]):
+            d = _distance(bank, row, query)
+            if d < b2:
+                if d < b1:
+                    b2 = b1
+                    b1 = d
+                    row1 = row
+                else:
+                    b2 = d
+        best_row[i] = row1
+        best[i] = b1
+        second[i] = b2
+    return best_row, best, second

@@ -3,16 +3,17 @@
 The bank's descriptors are stacked in one array; a query's descriptors find their two nearest
 bank descriptors (Hamming), keep those passing Lowe's ratio test, group them by bank entry, and
 an entry matches only if a RANSAC homography explains at least ``min_inliers`` of its pairs.
-Brute-force nearest neighbours: fine for thousands of registered photos, not for millions.
+Brute-force nearest neighbours (numba popcount): fine for thousands of registered photos, not
+for millions, which need a descriptor index.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
+from rempart.index import kernels
 from rempart.signals.local import LocalFeatures
 
 RATIO = 0.8
@@ -37,27 +38,34 @@ class LocalFeatureIndex:
         self.xy = np.concatenate([v.xy for v in values]) if values else np.zeros((0, 2), np.float32)
         self.descriptors = np.concatenate([v.descriptors for v in values]) if values else np.zeros((0, 32), np.uint8)
         self.group_of_row = np.repeat(np.arange(len(values)), sizes)
+        self._codes = _as_codes(self.descriptors)
 
     def __len__(self) -> int:
         return self.groups
 
     def search(self, query: LocalFeatures, min_inliers: int) -> list[LocalHit]:
         """Registered values geometrically consistent with the query, with their inlier counts."""
-        import cv2
-
         if len(query) < min_inliers or len(self.descriptors) < 2:
             return []
-        pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, self.descriptors, k=2)
-        by_group: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for pair in pairs:
-            if len(pair) == 2 and pair[0].distance < RATIO * pair[1].distance and pair[0].distance < MAX_DESCRIPTOR_DISTANCE:
-                by_group[int(self.group_of_row[pair[0].trainIdx])].append((pair[0].queryIdx, pair[0].trainIdx))
+        rows, best, second = kernels.nearest_two(_as_codes(query.descriptors), self._codes)
+        keep = (best < RATIO * second) & (best < MAX_DESCRIPTOR_DISTANCE)
+        query_rows = np.nonzero(keep)[0]
+        bank_rows = rows[keep]
+        groups = self.group_of_row[bank_rows]
         hits = []
-        for group, matched in by_group.items():
-            inliers = verify(query.xy[[q for q, _ in matched]], self.xy[[t for _, t in matched]], min_inliers)
+        for group in np.unique(groups):
+            chosen = groups == group
+            if chosen.sum() < min_inliers:
+                continue
+            inliers = verify(query.xy[query_rows[chosen]], self.xy[bank_rows[chosen]], min_inliers)
             if inliers >= min_inliers:
-                hits.append(LocalHit(group, inliers))
+                hits.append(LocalHit(int(group), inliers))
         return hits
+
+
+def _as_codes(descriptors: np.ndarray) -> np.ndarray:
+    """(N, 32) uint8 descriptors as (N, 4) uint64 words for the popcount kernels."""
+    return np.ascontiguousarray(descriptors, dtype=np.uint8).view(np.uint64).reshape(-1, 4)
 
 
 def verify(source: np.ndarray, target: np.ndarray, min_inliers: int) -> int:
