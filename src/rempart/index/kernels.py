@@ -185,9 +185,9 @@ def nearest_two(queries, bank):
         query = queries[i]
         b1 = np.int64(1 << 30)
         b2 = np.int64(1 << 30)
-        row1 = np.int64(-1)
+        row1 = -1
         for row in range(bank.shape[0]):
-            d = _distance(bank, row, query)
+            d = _distance(bank, np.int64(row), query)
             if d < b2:
                 if d < b1:
                     b2 = b1
