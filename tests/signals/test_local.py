@@ -7,7 +7,7 @@ from PIL import Image
 from rempart.errors import SignalError
 from rempart.index.local import LocalFeatureIndex, verify
 from rempart.samples import textured_photo
-from rempart.signals.local import MAX_KEYPOINTS, LocalFeatures, LocalFeaturesSignal, local_features
+from rempart.signals.local import MAX_KEYPOINTS, LocalFeatures, LocalFeaturesSignal, local_features, query_features
 
 
 def _rgb(image: Image.Image) -> np.ndarray:
@@ -56,3 +56,11 @@ def test_verify_rejects_too_few_and_inconsistent_pairs() -> None:
     assert verify(source[:10], shifted[:10], 20) == 0
     scrambled = rng.uniform(0, 600, size=(60, 2)).astype(np.float32)
     assert verify(source, scrambled, 20) < 20
+
+
+def test_query_features_add_the_strongest_set_to_the_spread_one() -> None:
+    rgb = _rgb(textured_photo(5, (1080, 1350)))
+    spread = local_features(rgb)
+    query = query_features(rgb)
+    assert len(spread) < len(query) <= 2 * MAX_KEYPOINTS
+    assert (query.descriptors[: len(spread)] == spread.descriptors).all()

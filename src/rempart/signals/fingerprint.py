@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.settings import Settings
-from rempart.signals.local import local_features
+from rempart.signals.local import local_features, query_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.signals.registry import get_signal
 from rempart.signals.sha256 import sha256_file
@@ -84,7 +84,8 @@ class Fingerprint:
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:
-    """Compute a file's fingerprint. ``register`` adds the 8 dihedral PDQ hashes (bank side)."""
+    """Compute a file's fingerprint. ``register`` gives the bank-side form (8 dihedral PDQ hashes,
+    grid-spread local features); otherwise the query form (one PDQ, wider local features)."""
     kind = sniff_kind(path, settings.max_file_bytes)
     values: list[SignalValue] = [SignalValue("sha256", sha256_file(path))]
     if kind is MediaKind.VIDEO:
@@ -99,7 +100,8 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             variant = f"frame:{frame.number}@{frame.seconds:.3f}"
             values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, variant))
             if settings.local_features:
-                values.append(SignalValue("orb", local_features(frame.rgb).to_bytes().hex(), None, variant))
+                features = local_features(frame.rgb) if register else query_features(frame.rgb)
+                values.append(SignalValue("orb", features.to_bytes().hex(), None, variant))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
 
     image = decode_image(
@@ -116,7 +118,8 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         pdq = pdq_hash(first)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
     if settings.local_features:
-        values.append(SignalValue("orb", local_features(first).to_bytes().hex()))
+        features = local_features(first) if register else query_features(first)
+        values.append(SignalValue("orb", features.to_bytes().hex()))
     for number, pixels in enumerate(others, start=1):
         pdq = pdq_hash(pixels)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))

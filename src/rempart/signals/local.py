@@ -105,6 +105,26 @@ def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> Local
     return LocalFeatures(np.array([k.pt for k in keypoints], dtype=np.float32), descriptors)
 
 
+def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
+    """Features for matching a query: the grid-spread set plus the strongest set, up to 2 × max.
+
+    A query can be mostly something else — an interface around a screenshot, the room around a
+    filmed screen. The grid set reaches the photo in the first case, the strongest set in the
+    second (the grid spends keypoints on the room); together they cover both. Registered photos
+    are photos alone, so the bank keeps only the grid set.
+    """
+    import cv2
+
+    spread = local_features(rgb, max_keypoints)
+    orb_create = cv2.ORB_create  # type: ignore[attr-defined]
+    detector = orb_create(nfeatures=max_keypoints, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    keypoints, descriptors = detector.detectAndCompute(_grey_at_working_scale(rgb), None)
+    if descriptors is None or not keypoints:
+        return spread
+    strongest = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
+    return LocalFeatures(np.concatenate([spread.xy, strongest]), np.concatenate([spread.descriptors, descriptors]))
+
+
 def _spread(keypoints: Sequence[Any], shape: tuple[int, ...], limit: int) -> list[Any]:
     """Keep the strongest keypoints of each grid cell (an equal share each), then the strongest left.
 
