@@ -12,8 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from rempart.bench.codes import codes_to_hex, lookup_queries
-from rempart.bench.speed import DISTRIBUTIONS
+from rempart.bench.codes import DISTRIBUTIONS, codes_to_hex, lookup_queries
 from rempart.index.hamming import HammingIndex, codes_from_hex
 
 

@@ -7,6 +7,8 @@ unique codes with clusters of very uneven size whose members sit 4-64 bits from 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -39,6 +41,15 @@ def clustered_codes(n: int, seed: int = 0, unique_share: float = 0.3, block: int
         codes[members] = centres[assign] ^ _sparse_mask(rng, members.size, levels)
         out[start:stop] = codes
     return out
+
+
+def uniform_codes(n: int, seed: int = 0) -> np.ndarray:
+    """(n, 4) uint64 uniform random codes (the easy case, shown beside the clustered one)."""
+    return np.random.default_rng(seed).integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
+
+
+#: Code shapes the benchmarks measure, by name: generator(n, seed).
+DISTRIBUTIONS: dict[str, Callable[[int, int], np.ndarray]] = {"clustered": clustered_codes, "uniform": uniform_codes}
 
 
 def flip_bits(code: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:

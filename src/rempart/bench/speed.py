@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from rempart.bench.codes import clustered_codes, codes_to_hex, lookup_queries
+from rempart.bench.codes import DISTRIBUTIONS, codes_to_hex, lookup_queries
 from rempart.index.hamming import HammingIndex, codes_from_hex
 from rempart.samples import phone_screenshot, synthetic_photo
 from rempart.settings import Settings
@@ -112,14 +112,6 @@ def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
 def _brute(codes: np.ndarray, query: np.ndarray, radius: int) -> set[int]:
     distances = np.bitwise_count(np.bitwise_xor(codes, query)).sum(axis=1)
     return set(np.nonzero(distances <= radius)[0].tolist())
-
-
-def uniform_codes(n: int, seed: int) -> np.ndarray:
-    """(n, 4) uint64 uniform random codes (the easy case, shown beside the clustered one)."""
-    return np.random.default_rng(seed).integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
-
-
-DISTRIBUTIONS: dict[str, Callable[[int, int], np.ndarray]] = {"clustered": clustered_codes, "uniform": uniform_codes}
 
 
 def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribution: str = "clustered") -> dict[str, Any]:

@@ -136,7 +136,6 @@ class Matcher:
             )
         return matches
 
-
     def _match_local(self, snapshot: Snapshot, value: SignalValue) -> list[Match]:
         query = LocalFeatures.from_bytes(bytes.fromhex(value.value))
         matches = []

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.settings import Settings
@@ -100,8 +102,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             variant = f"frame:{frame.number}@{frame.seconds:.3f}"
             values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, variant))
             if settings.local_features:
-                features = local_features(frame.rgb) if register else query_features(frame.rgb)
-                values.append(SignalValue("orb", features.to_bytes().hex(), None, variant))
+                values.append(_local_value(frame.rgb, register, variant))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
 
     image = decode_image(
@@ -118,12 +119,17 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         pdq = pdq_hash(first)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
     if settings.local_features:
-        features = local_features(first) if register else query_features(first)
-        values.append(SignalValue("orb", features.to_bytes().hex()))
+        values.append(_local_value(first, register))
     for number, pixels in enumerate(others, start=1):
         pdq = pdq_hash(pixels)
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
     return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
+
+
+def _local_value(rgb: np.ndarray, register: bool, variant: str = "original") -> SignalValue:
+    """The ORB value of one image or frame: the bank-side set when registering, else the query set."""
+    features = local_features(rgb) if register else query_features(rgb)
+    return SignalValue("orb", features.to_bytes().hex(), None, variant)
 
 
 @dataclass(frozen=True)

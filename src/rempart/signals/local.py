@@ -6,8 +6,9 @@ photo even when cropped, covered or photographed at an angle, and a RANSAC homog
 matched positions verifies that they agree geometrically (which random look-alikes do not).
 
 Images are scaled to a fixed area first, so the fingerprint has the same size whatever the
-resolution, and keypoints are spread over a grid so that no one busy area takes them all. Serialised value: version byte, count (uint16), then per keypoint x, y (uint16
-pixels at that scale) and a 32-byte descriptor — 36 bytes a keypoint, ≤ 18 kB a photo.
+resolution, and keypoints are spread over a grid so that no one busy area takes them all.
+Serialised value: version byte, count (uint16), then per keypoint x, y (uint16 pixels at that
+scale) and a 32-byte descriptor — 36 bytes a keypoint, ≤ 18 kB a photo.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class LocalFeatures:
     def __len__(self) -> int:
         return int(self.descriptors.shape[0])
 
+    @classmethod
+    def empty(cls) -> LocalFeatures:
+        return cls(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+
+    @classmethod
+    def from_keypoints(cls, keypoints: Sequence[Any], descriptors: np.ndarray | None) -> LocalFeatures:
+        """From OpenCV keypoints and their descriptors (None or no keypoints gives an empty set)."""
+        if descriptors is None or not keypoints:
+            return cls.empty()
+        return cls(np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2), descriptors)
+
     def to_bytes(self) -> bytes:
         count = len(self)
         positions = np.clip(np.rint(self.xy), 0, 65535).astype("<u2")
@@ -77,7 +89,7 @@ class LocalFeaturesSignal(SignalType):
 
     @classmethod
     def distance(cls, left: str, right: str) -> int:
-        raise SignalError("local features are compared with verify_local_match, not a distance")
+        raise SignalError("local features are compared by geometric verification (rempart.index.local), not a distance")
 
 
 def _grey_at_working_scale(rgb: np.ndarray) -> np.ndarray:
@@ -90,19 +102,24 @@ def _grey_at_working_scale(rgb: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
 
-def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
-    """ORB features of an RGB image at the fixed working area, spread over a spatial grid."""
+def _orb(features: int) -> Any:
     import cv2
 
-    grey = _grey_at_working_scale(rgb)
     orb_create = cv2.ORB_create  # type: ignore[attr-defined]
-    detector = orb_create(nfeatures=CANDIDATES_PER_KEYPOINT * max_keypoints, scaleFactor=1.2, nlevels=8, fastThreshold=10)
-    candidates = detector.detect(grey, None)
-    chosen = _spread(candidates, grey.shape, max_keypoints)
-    keypoints, descriptors = detector.compute(grey, chosen) if chosen else ((), None)
-    if descriptors is None or not keypoints:
-        return LocalFeatures(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
-    return LocalFeatures(np.array([k.pt for k in keypoints], dtype=np.float32), descriptors)
+    return orb_create(nfeatures=features, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+
+
+def _spread_features(grey: np.ndarray, max_keypoints: int) -> LocalFeatures:
+    detector = _orb(CANDIDATES_PER_KEYPOINT * max_keypoints)
+    chosen = _spread(detector.detect(grey, None), grey.shape, max_keypoints)
+    if not chosen:
+        return LocalFeatures.empty()
+    return LocalFeatures.from_keypoints(*detector.compute(grey, chosen))
+
+
+def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
+    """ORB features of an RGB image at the fixed working area, spread over a spatial grid."""
+    return _spread_features(_grey_at_working_scale(rgb), max_keypoints)
 
 
 def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
@@ -113,16 +130,12 @@ def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> Local
     second (the grid spends keypoints on the room); together they cover both. Registered photos
     are photos alone, so the bank keeps only the grid set.
     """
-    import cv2
-
-    spread = local_features(rgb, max_keypoints)
-    orb_create = cv2.ORB_create  # type: ignore[attr-defined]
-    detector = orb_create(nfeatures=max_keypoints, scaleFactor=1.2, nlevels=8, fastThreshold=10)
-    keypoints, descriptors = detector.detectAndCompute(_grey_at_working_scale(rgb), None)
-    if descriptors is None or not keypoints:
+    grey = _grey_at_working_scale(rgb)
+    spread = _spread_features(grey, max_keypoints)
+    strongest = LocalFeatures.from_keypoints(*_orb(max_keypoints).detectAndCompute(grey, None))
+    if not len(strongest):
         return spread
-    strongest = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
-    return LocalFeatures(np.concatenate([spread.xy, strongest]), np.concatenate([spread.descriptors, descriptors]))
+    return LocalFeatures(np.concatenate([spread.xy, strongest.xy]), np.concatenate([spread.descriptors, strongest.descriptors]))
 
 
 def _spread(keypoints: Sequence[Any], shape: tuple[int, ...], limit: int) -> list[Any]:
