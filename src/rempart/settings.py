@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     video_frames_per_second: float = 1.0
     pdq_threshold: int = Field(default=31, ge=0, le=128)
     pdq_min_quality: int = Field(default=50, ge=0, le=100)
+    #: Scale images to fit this many pixels a side before PDQ (0: hash the decoded pixels as they are).
+    #: PDQ's own filter gets slow on large input; scaling first moves a hash by a few bits.
+    pdq_max_side: int = Field(default=512, ge=0)
     #: ORB local features (crops, screenshots, photos of screens); verified by RANSAC homography.
     local_features: bool = True
     local_min_inliers: int = Field(default=20, ge=6)

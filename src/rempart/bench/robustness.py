@@ -103,7 +103,9 @@ class PlainPDQAnchor:
     """PDQ as StopNCII/HMA use it: full decode, first frame of images, brute force over dihedral hashes."""
 
     def __init__(self, originals: list[Path], settings: Settings) -> None:
-        self.settings = settings.model_copy(update={"jpeg_draft_size": 0, "max_animation_frames": 1})
+        self.settings = settings.model_copy(
+            update={"jpeg_draft_size": 0, "pdq_max_side": 0, "max_animation_frames": 1, "local_features": False}
+        )
         codes, labels = [], []
         for path in originals:
             try:

@@ -98,7 +98,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             max_frames=settings.max_video_frames,
             max_pixels=settings.max_image_pixels,
         ):
-            pdq = pdq_hash(frame.rgb)
+            pdq = pdq_hash(_pdq_input(frame.rgb, settings))
             variant = f"frame:{frame.number}@{frame.seconds:.3f}"
             values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, variant))
             if settings.local_features:
@@ -114,16 +114,28 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     )
     first, *others = image.frames
     if register:
-        values.extend(SignalValue("pdq", h.hex, h.quality, name) for name, h in pdq_dihedral(first))
+        values.extend(SignalValue("pdq", h.hex, h.quality, name) for name, h in pdq_dihedral(_pdq_input(first, settings)))
     else:
-        pdq = pdq_hash(first)
+        pdq = pdq_hash(_pdq_input(first, settings))
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
     if settings.local_features:
         values.append(_local_value(first, register))
     for number, pixels in enumerate(others, start=1):
-        pdq = pdq_hash(pixels)
+        pdq = pdq_hash(_pdq_input(pixels, settings))
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
     return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
+
+
+def _pdq_input(rgb: np.ndarray, settings: Settings) -> np.ndarray:
+    """The pixels PDQ hashes: scaled down (area averaging) to fit ``pdq_max_side``, if set."""
+    import cv2
+
+    height, width = rgb.shape[:2]
+    limit = settings.pdq_max_side
+    if not limit or max(height, width) <= limit:
+        return rgb
+    scale = limit / max(height, width)
+    return cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
 
 
 def _local_value(rgb: np.ndarray, register: bool, variant: str = "original") -> SignalValue:

@@ -6,16 +6,21 @@ photo even when cropped, covered or photographed at an angle, and a RANSAC homog
 matched positions verifies that they agree geometrically (which random look-alikes do not).
 
 Images are scaled to a fixed area first, so the fingerprint has the same size whatever the
-resolution, and keypoints are spread over a grid so that no one busy area takes them all.
-Serialised value: version byte, count (uint16), then per keypoint x, y (uint16 pixels at that
-scale) and a 32-byte descriptor — 36 bytes a keypoint, ≤ 18 kB a photo.
+resolution, and keypoints are spread over a grid so that no one busy area takes them all. A
+registered photo also keeps keypoints found at half that scale (positions in the same frame), so
+a copy shown small — a collage cell, a feed post, a filmed screen — still finds partners.
+Serialised value: version byte, count (uint16), then per keypoint x, y (uint16 pixels at the
+working scale) and a 32-byte descriptor — 36 bytes a keypoint, ≤ 27 kB a registered photo.
+
+What it reveals: small grey patches' brightness comparisons at corner points, and where those
+points are. It does not let anyone redraw the photo, but two values from the same photo are
+recognisable as such — which is the point, and why stored values are encrypted.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -28,8 +33,13 @@ from rempart.signals.base import SignalType
 VERSION = 1
 WORKING_AREA = 640 * 640
 MAX_KEYPOINTS = 500
+#: Keypoints a registered photo keeps at half the working scale, in addition.
+HALF_SCALE_KEYPOINTS = 250
 #: Keypoints are chosen over a GRID × GRID partition of the image (4, 6 and 8 measured alike).
 GRID = 6
+#: ORB's pyramid (OpenCV defaults apart from the lower FAST threshold, which finds corners in soft photos).
+PYRAMID_LEVELS = 8
+PYRAMID_SCALE = 1.2
 #: Detector candidates per kept keypoint, so every cell has strong ones to choose from.
 CANDIDATES_PER_KEYPOINT = 6
 _HEX = re.compile(r"^[0-9a-f]*$")
@@ -96,8 +106,14 @@ def _grey_at_working_scale(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
     grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    return _resize_to_area(grey, WORKING_AREA)
+
+
+def _resize_to_area(grey: np.ndarray, area: int) -> np.ndarray:
+    import cv2
+
     height, width = grey.shape
-    scale = (WORKING_AREA / (height * width)) ** 0.5
+    scale = (area / (height * width)) ** 0.5
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
 
@@ -106,20 +122,34 @@ def _orb(features: int) -> Any:
     import cv2
 
     orb_create = cv2.ORB_create  # type: ignore[attr-defined]
-    return orb_create(nfeatures=features, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    return orb_create(nfeatures=features, scaleFactor=PYRAMID_SCALE, nlevels=PYRAMID_LEVELS, fastThreshold=10)
 
 
-def _spread_features(grey: np.ndarray, max_keypoints: int) -> LocalFeatures:
+def _extract(grey: np.ndarray, max_keypoints: int, *, with_strongest: bool) -> LocalFeatures:
+    """One ORB detection pass; describe the grid-spread choice (plus the strongest, for queries)."""
     detector = _orb(CANDIDATES_PER_KEYPOINT * max_keypoints)
-    chosen = _spread(detector.detect(grey, None), grey.shape, max_keypoints)
-    if not chosen:
+    keypoints = detector.detect(grey, None)
+    if not keypoints:
         return LocalFeatures.empty()
-    return LocalFeatures.from_keypoints(*detector.compute(grey, chosen))
+    positions = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
+    responses = np.array([k.response for k in keypoints], dtype=np.float32)
+    chosen = spread_choice(positions, responses, grey.shape, max_keypoints)
+    if with_strongest:
+        octaves = np.array([k.octave for k in keypoints], dtype=np.int64)
+        chosen = np.union1d(chosen, strongest_choice(responses, octaves, max_keypoints))
+    return LocalFeatures.from_keypoints(*detector.compute(grey, [keypoints[i] for i in chosen]))
 
 
 def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
-    """ORB features of an RGB image at the fixed working area, spread over a spatial grid."""
-    return _spread_features(_grey_at_working_scale(rgb), max_keypoints)
+    """Bank-side features of an RGB image: grid-spread at the working area, plus half that scale."""
+    import cv2
+
+    grey = _grey_at_working_scale(rgb)
+    full = _extract(grey, max_keypoints, with_strongest=False)
+    half_grey = cv2.resize(grey, (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    half = _extract(half_grey, HALF_SCALE_KEYPOINTS * max_keypoints // MAX_KEYPOINTS, with_strongest=False)
+    scale_back = np.array([grey.shape[1] / half_grey.shape[1], grey.shape[0] / half_grey.shape[0]], dtype=np.float32)
+    return LocalFeatures(np.concatenate([full.xy, half.xy * scale_back]), np.concatenate([full.descriptors, half.descriptors]))
 
 
 def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
@@ -127,36 +157,44 @@ def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> Local
 
     A query can be mostly something else — an interface around a screenshot, the room around a
     filmed screen. The grid set reaches the photo in the first case, the strongest set in the
-    second (the grid spends keypoints on the room); together they cover both. Registered photos
-    are photos alone, so the bank keeps only the grid set.
+    second (the grid spends keypoints on the room); together they cover both. Both come from
+    one detection pass and one description pass.
     """
-    grey = _grey_at_working_scale(rgb)
-    spread = _spread_features(grey, max_keypoints)
-    strongest = LocalFeatures.from_keypoints(*_orb(max_keypoints).detectAndCompute(grey, None))
-    if not len(strongest):
-        return spread
-    return LocalFeatures(np.concatenate([spread.xy, strongest.xy]), np.concatenate([spread.descriptors, strongest.descriptors]))
+    return _extract(_grey_at_working_scale(rgb), max_keypoints, with_strongest=True)
 
 
-def _spread(keypoints: Sequence[Any], shape: tuple[int, ...], limit: int) -> list[Any]:
-    """Keep the strongest keypoints of each grid cell (an equal share each), then the strongest left.
+def spread_choice(positions: np.ndarray, responses: np.ndarray, shape: tuple[int, ...], limit: int) -> np.ndarray:
+    """Indices of the strongest keypoints of each grid cell (an equal share each), then the strongest left.
 
     Without this, high-contrast corners in one area — the text of a screenshot's interface, a
     caption, a sticker — take every keypoint and the photo itself gets none.
     """
     height, width = shape[:2]
-    cells: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for keypoint in keypoints:
-        x, y = keypoint.pt
-        cells[(min(GRID - 1, int(x * GRID / width)), min(GRID - 1, int(y * GRID / height)))].append(keypoint)
-    if not cells:
-        return []
-    share = max(1, limit // len(cells))
-    chosen: list[Any] = []
-    leftover: list[Any] = []
-    for members in cells.values():
-        members.sort(key=lambda k: -k.response)
-        chosen.extend(members[:share])
-        leftover.extend(members[share:])
-    leftover.sort(key=lambda k: -k.response)
-    return chosen[:limit] + leftover[: max(0, limit - len(chosen))]
+    column = np.minimum(GRID - 1, (positions[:, 0] * GRID / width).astype(np.int64))
+    row = np.minimum(GRID - 1, (positions[:, 1] * GRID / height).astype(np.int64))
+    cell = row * GRID + column
+    order = np.lexsort((-responses, cell))  # by cell, strongest first within a cell
+    sorted_cells = cell[order]
+    share = max(1, limit // len(np.unique(sorted_cells)))
+    rank_in_cell = np.arange(len(order)) - np.searchsorted(sorted_cells, sorted_cells, side="left")
+    chosen = order[rank_in_cell < share]
+    rest = order[rank_in_cell >= share]
+    rest = rest[np.argsort(-responses[rest], kind="stable")]
+    return np.concatenate([chosen[:limit], rest[: max(0, limit - len(chosen))]])
+
+
+def strongest_choice(responses: np.ndarray, octaves: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the strongest keypoints of each pyramid level, the levels sharing ``limit`` as ORB
+    shares it (geometrically, finer levels first): ORB's own rule for ``nfeatures=limit``, applied
+    to the larger candidate pool (so close to, not the same as, a separate ORB run: ~87 % shared)."""
+    factor = 1 / PYRAMID_SCALE
+    per_level = limit * (1 - factor) / (1 - factor**PYRAMID_LEVELS)
+    chosen = []
+    remaining = limit
+    for level in range(PYRAMID_LEVELS):
+        quota = remaining if level == PYRAMID_LEVELS - 1 else min(remaining, round(per_level))
+        members = np.nonzero(octaves == level)[0]
+        chosen.append(members[np.argsort(-responses[members], kind="stable")][:quota])
+        remaining -= quota
+        per_level *= factor
+    return np.concatenate(chosen)
