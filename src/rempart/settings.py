@@ -42,6 +42,11 @@ class Settings(BaseSettings):
 
     # Signals and matching.
     video_frames_per_second: float = 1.0
+    #: Clips too short to give this many frames at that rate are sampled more densely.
+    video_min_samples: int = Field(default=6, ge=1)
+    #: A video matches an entry when at least this many of its sampled frames match that entry
+    #: (all of them, for a video with fewer sampled frames). One look-alike frame is not enough.
+    video_min_frames: int = Field(default=2, ge=1)
     pdq_threshold: int = Field(default=31, ge=0, le=128)
     pdq_min_quality: int = Field(default=50, ge=0, le=100)
     #: Scale images to fit this many pixels a side before PDQ (0: hash the decoded pixels as they are).
@@ -50,6 +55,8 @@ class Settings(BaseSettings):
     #: ORB local features (crops, screenshots, photos of screens); verified by RANSAC homography.
     local_features: bool = True
     local_min_inliers: int = Field(default=20, ge=6)
+    #: Also fingerprint each cell of a collage-like query image on its own (rempart.media.regions).
+    query_cells: bool = True
 
     @classmethod
     def settings_customise_sources(

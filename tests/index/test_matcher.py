@@ -47,7 +47,7 @@ def test_bank_threshold_is_applied_per_bank(store: Store, photo_dir: Path) -> No
     _bank_with_originals(store, settings, photo_dir, "strict", threshold=0)
     _bank_with_originals(store, settings, photo_dir, "normal")
     copy = fingerprint_file(photo_dir / "copies" / "photo-1-brighter.jpg", settings)
-    banks = {m.bank for m in Matcher(store, settings).match(copy) if m.distance > 0}
+    banks = {m.bank for m in Matcher(store, settings).match(copy) if m.signal == "pdq" and m.distance}
     assert banks == {"normal"}
 
 
@@ -106,26 +106,63 @@ def test_lookups_continue_during_reload(settings: Settings, photo_dir: Path) -> 
     assert counts and set(counts) == {expected}
 
 
-def test_a_video_showing_a_registered_photo_matches_it(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+def _video(path: Path, stills: list[Path | None], seconds_each: int = 1) -> Path:
+    """A 10 fps clip showing each still (None: an unrelated texture) for ``seconds_each`` seconds."""
     from fractions import Fraction
 
     import av
     import numpy as np
     from PIL import Image
 
-    settings = store.settings
-    _bank_with_originals(store, settings, photo_dir)
-    still = np.asarray(Image.open(photo_dir / "originals" / "photo-3.jpg").convert("RGB").resize((432, 540)))
-    video = tmp_path / "reupload.mp4"
-    with av.open(str(video), "w") as container:
+    from rempart.samples import textured_photo
+
+    with av.open(str(path), "w") as container:
         stream = container.add_stream("mpeg4", rate=10)
         stream.width, stream.height, stream.pix_fmt = 432, 540, "yuv420p"
         stream.time_base = Fraction(1, 10)
-        for _ in range(20):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(still, format="rgb24")):
-                container.mux(packet)
+        for number, still in enumerate(stills):
+            image = Image.open(still).convert("RGB") if still else textured_photo(500 + number, (432, 540))
+            pixels = np.asarray(image.resize((432, 540)))
+            for _ in range(10 * seconds_each):
+                for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                    container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+    return path
+
+
+def test_a_video_showing_a_registered_photo_matches_it(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+    settings = store.settings
+    _bank_with_originals(store, settings, photo_dir)
+    video = _video(tmp_path / "reupload.mp4", [photo_dir / "originals" / "photo-3.jpg"], seconds_each=2)
     matches = Matcher(store, settings).match(fingerprint_file(video, settings))
     assert {(m.label, m.signal) for m in matches} == {("photo-3.jpg", "video_pdq"), ("photo-3.jpg", "orb")}
     assert matches[0].query_variant.startswith("frame:")
+    assert {m.frames for m in matches} == {(7, 7)}  # a 2 s clip at 10 fps: every 3rd frame, 7 samples
+
+
+def test_a_video_needs_enough_frames_of_the_same_entry(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+    settings = store.settings.model_copy(update={"video_min_samples": 1})
+    _bank_with_originals(store, settings, photo_dir)
+    originals = photo_dir / "originals"
+    # 1 fps sampling: photo-1 in one sampled frame, photo-2 in two, then two unrelated frames
+    video = _video(tmp_path / "mixed.mp4", [originals / "photo-1.jpg", originals / "photo-2.jpg", originals / "photo-2.jpg", None, None])
+    fingerprint = fingerprint_file(video, settings)
+    assert {m.label: m.frames for m in Matcher(store, settings).match(fingerprint)} == {"photo-2.jpg": (2, 5)}
+    lenient = settings.model_copy(update={"video_min_frames": 1})
+    assert {m.label for m in Matcher(store, lenient).match(fingerprint)} == {"photo-1.jpg", "photo-2.jpg"}
+
+
+def test_a_photo_registered_in_two_banks_is_found_in_both(store: Store, tmp_path: Path) -> None:
+    from rempart.samples import save_jpeg, textured_photo
+    from rempart.store import Consent
+
+    settings = store.settings
+    original = textured_photo(7, (900, 1200))
+    save_jpeg(original, tmp_path / "victim.jpg")
+    for bank in ("helpline", "platform"):
+        store.create_bank(bank)
+        store.add_fingerprints(bank, [fingerprint_file(tmp_path / "victim.jpg", settings, register=True)], consent=Consent("self", "t"))
+    save_jpeg(original.crop((180, 240, 720, 960)), tmp_path / "crop.jpg")
+    matches = Matcher(store, settings).match(fingerprint_file(tmp_path / "crop.jpg", settings))
+    assert {(m.bank, m.label) for m in matches if m.signal == "orb"} == {("helpline", "victim.jpg"), ("platform", "victim.jpg")}

@@ -41,10 +41,20 @@ def test_one_frame_per_second_with_vpdq_timestamps(tmp_path: Path) -> None:
     assert [f.seconds for f in frames] == [0.0, 1.0, 2.0, 3.0]
 
 
+def test_a_short_clip_is_sampled_densely_enough(tmp_path: Path) -> None:
+    path = tmp_path / "short.mp4"
+    make_video(path, seconds=2)
+    frames = list(iter_video_frames(path, frames_per_second=1.0, min_samples=6))
+    assert [f.number for f in frames] == [0, 3, 6, 9, 12, 15, 18]  # every round(10 / 3)-th frame
+    longer = tmp_path / "longer.mp4"
+    make_video(longer, seconds=8)
+    assert len(list(iter_video_frames(longer, frames_per_second=1.0, min_samples=6))) == 8  # 1 fps already gives enough
+
+
 def test_frame_pdq_equals_pdqhash_on_the_same_decoded_frame(tmp_path: Path) -> None:
     path = tmp_path / "clip.mp4"
     make_video(path, seconds=3)
-    fp = fingerprint_file(path, Settings(data_dir=tmp_path))
+    fp = fingerprint_file(path, Settings(data_dir=tmp_path, video_min_samples=1, pdq_max_side=0))
     values = fp.of_signal("video_pdq")
     assert len(values) == 3 and fp.kind == "video"
     with av.open(str(path)) as container:

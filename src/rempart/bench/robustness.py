@@ -104,7 +104,14 @@ class PlainPDQAnchor:
 
     def __init__(self, originals: list[Path], settings: Settings) -> None:
         self.settings = settings.model_copy(
-            update={"jpeg_draft_size": 0, "pdq_max_side": 0, "max_animation_frames": 1, "local_features": False}
+            update={
+                "jpeg_draft_size": 0,
+                "pdq_max_side": 0,
+                "max_animation_frames": 1,
+                "local_features": False,
+                "query_cells": False,
+                "video_min_samples": 1,
+            }
         )
         codes, labels = [], []
         for path in originals:
@@ -168,14 +175,18 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
             matcher = Matcher(store, settings, [BANK])
             log(f"registered {registered} originals; matching {len(queries)} queries…")
 
+            kinds: dict[Path, str] = {}
+
             def ours(path: Path) -> set[str]:
-                return {Path(m.label).stem for m in matcher.match(fingerprint_file(path, settings))}
+                fingerprint = fingerprint_file(path, settings)
+                kinds[path] = fingerprint.kind
+                return {Path(m.label).stem for m in matcher.match(fingerprint)}
 
             scores, image_seconds, images, unreadable = Scores(), 0.0, 0, 0
             for query, matched, seconds, ok in _timed(queries, ours, log):
                 scores.add(query, matched)
                 unreadable += not ok
-                if query.path.suffix.lower() not in {".mp4", ".mov", ".webm", ".mkv", ".avi"}:
+                if ok and kinds[query.path] != "video":  # images/s counts still images (read by content)
                     image_seconds += seconds
                     images += 1
         finally:

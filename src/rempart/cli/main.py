@@ -15,7 +15,7 @@ from rempart.cli import bench as bench_cli
 from rempart.cli.common import HashingRun, console, err_console, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
-from rempart.index.matcher import Matcher
+from rempart.index.matcher import Match, Matcher
 
 cli = typer.Typer(
     help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",
@@ -73,12 +73,19 @@ def match(
                 console.print(t("no_match", path=path), highlight=False)
             for m in found:
                 console.print(
-                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal,
-                      strength=f"inliers={m.inliers}" if m.inliers is not None else f"distance={m.distance}"),
+                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal, strength=_strength(m)),
                     highlight=False,
                 )
     err_console.print(t("match_summary", files=len(run.files), matched=matched, failed=run.failed))
     run.exit_if_failed()
+
+
+def _strength(match: Match) -> str:
+    """How sure: inliers or distance, and for videos how many sampled frames matched."""
+    strength = f"inliers={match.inliers}" if match.inliers is not None else f"distance={match.distance}"
+    if match.frames is not None:
+        strength += f" frames={match.frames[0]}/{match.frames[1]}"
+    return strength
 
 
 @cli.command()

@@ -2,7 +2,8 @@
 
 Reloading builds a new snapshot beside the one in use and swaps it in one assignment, so
 lookups never stop. PDQ matches involving a hash under the quality floor are kept only when
-another signal confirms the same entry ("never matched alone").
+another signal confirms the same entry ("never matched alone"). A video matches an entry only
+when enough of its sampled frames do (``video_min_frames``), unless the whole file is identical.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +39,8 @@ class Match:
     low_quality: bool = False
     #: For local features: how many keypoint pairs one homography explains.
     inliers: int | None = None
+    #: For videos: how many sampled frames matched this entry (by any signal), of how many sampled.
+    frames: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,10 @@ class Matcher:
             elif value.signal in EXACT:
                 for entry_id, bank in snapshot.exact.get((value.signal, bytes.fromhex(value.value)), []):
                     found.append(Match(bank, entry_id, snapshot.labels.get(entry_id, ""), value.signal, 0, value.variant, "exact"))
-        return _best_per_entry(_drop_unconfirmed_low_quality(found))
+        found = _drop_unconfirmed_low_quality(found)
+        if fingerprint.kind == "video":
+            found = _enough_frames(found, fingerprint, self.settings.video_min_frames)
+        return _best_per_entry(found)
 
     def _match_pdq(self, snapshot: Snapshot, value: SignalValue, query_low: bool) -> list[Match]:
         if len(snapshot.pdq) == 0:
@@ -150,6 +156,25 @@ class Matcher:
 def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
     confirmed = {(m.bank, m.entry_id) for m in matches if not m.low_quality}
     return [m for m in matches if not m.low_quality or (m.bank, m.entry_id) in confirmed]
+
+
+def _enough_frames(matches: list[Match], fingerprint: Fingerprint, min_frames: int) -> list[Match]:
+    """Keep an entry's matches when enough distinct sampled frames matched it (or the file is identical)."""
+    sampled = {v.variant for v in fingerprint.values if v.variant.startswith("frame:")}
+    needed = min(min_frames, len(sampled)) or 1
+    frames_of: dict[tuple[str, int], set[str]] = defaultdict(set)
+    identical = set()
+    for m in matches:
+        if m.query_variant in sampled:
+            frames_of[(m.bank, m.entry_id)].add(m.query_variant)
+        elif m.distance == 0 and m.signal in EXACT:
+            identical.add((m.bank, m.entry_id))
+    kept = []
+    for m in matches:
+        key = (m.bank, m.entry_id)
+        if key in identical or len(frames_of[key]) >= needed:
+            kept.append(replace(m, frames=(len(frames_of[key]), len(sampled))))
+    return kept
 
 
 def _best_per_entry(matches: list[Match]) -> list[Match]:

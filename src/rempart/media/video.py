@@ -1,7 +1,9 @@
 """Decode sampled video frames with PyAV (FFmpeg inside the wheel), within duration and frame limits.
 
 Sampling follows vPDQ: every ``round(fps / frames_per_second)``-th decoded frame, timestamp
-``frame_number / fps``, so frame hashes line up with vPDQ's output on the same file.
+``frame_number / fps``, so frame hashes line up with vPDQ's output on the same file. A clip too
+short to give ``min_samples`` frames that way is sampled more densely, so that a rule like "enough
+frames match" has frames to count.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def iter_video_frames(
     max_seconds: float = 3600.0,
     max_frames: int = 3600,
     max_pixels: int = 100_000_000,
+    min_samples: int = 1,
 ) -> Iterator[VideoFrame]:
     """Yield sampled RGB frames of the first video stream; raise MediaError on anything wrong."""
     import av  # imported here: decoding video is optional work and av is slow to import
@@ -53,6 +56,8 @@ def iter_video_frames(
             raise MediaTooLargeError(
                 f"{path}: {duration:.0f} s is over the {max_seconds:.0f} s video limit (REMPART_MAX_VIDEO_SECONDS)"
             )
+        if duration and duration * frames_per_second < min_samples:
+            frames_per_second = min_samples / duration
         step = max(1, round(rate / frames_per_second))
         max_decoded = int(max_seconds * rate) + step  # headers can lie: bound the decoding itself
         sampled = 0

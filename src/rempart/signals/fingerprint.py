@@ -17,6 +17,8 @@ import numpy as np
 
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
+from rempart.media.regions import picture_cells
+from rempart.media.scale import fit_within
 from rempart.settings import Settings
 from rempart.signals.local import local_features, query_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
@@ -97,6 +99,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             max_seconds=settings.max_video_seconds,
             max_frames=settings.max_video_frames,
             max_pixels=settings.max_image_pixels,
+            min_samples=settings.video_min_samples,
         ):
             pdq = pdq_hash(_pdq_input(frame.rgb, settings))
             variant = f"frame:{frame.number}@{frame.seconds:.3f}"
@@ -120,6 +123,8 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         values.append(SignalValue("pdq", pdq.hex, pdq.quality))
     if settings.local_features:
         values.append(_local_value(first, register))
+    if not register and settings.query_cells:
+        values.extend(_cell_values(first, settings))
     for number, pixels in enumerate(others, start=1):
         pdq = pdq_hash(_pdq_input(pixels, settings))
         values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
@@ -128,14 +133,19 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
 
 def _pdq_input(rgb: np.ndarray, settings: Settings) -> np.ndarray:
     """The pixels PDQ hashes: scaled down (area averaging) to fit ``pdq_max_side``, if set."""
-    import cv2
+    return fit_within(rgb, settings.pdq_max_side) if settings.pdq_max_side else rgb
 
-    height, width = rgb.shape[:2]
-    limit = settings.pdq_max_side
-    if not limit or max(height, width) <= limit:
-        return rgb
-    scale = limit / max(height, width)
-    return cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+
+def _cell_values(rgb: np.ndarray, settings: Settings) -> list[SignalValue]:
+    """PDQ and local features of each collage cell of a query image, labelled with the cell's box."""
+    values = []
+    for box in picture_cells(rgb):
+        cell = rgb[box.top : box.bottom, box.left : box.right]
+        pdq = pdq_hash(_pdq_input(cell, settings))
+        values.append(SignalValue("pdq", pdq.hex, pdq.quality, box.label()))
+        if settings.local_features:
+            values.append(_local_value(cell, False, box.label()))
+    return values
 
 
 def _local_value(rgb: np.ndarray, register: bool, variant: str = "original") -> SignalValue:

@@ -28,16 +28,19 @@ from typing import Any, ClassVar
 import numpy as np
 
 from rempart.errors import SignalError
+from rempart.media.scale import resize_to, resize_to_area
 from rempart.signals.base import SignalType
 
 VERSION = 1
-WORKING_AREA = 640 * 640
+#: Images are described at this many pixels (512² and 640² measured alike on recall; 512² is 20 % faster).
+WORKING_AREA = 512 * 512
 MAX_KEYPOINTS = 500
 #: Keypoints a registered photo keeps at half the working scale, in addition.
 HALF_SCALE_KEYPOINTS = 250
 #: Keypoints are chosen over a GRID × GRID partition of the image (4, 6 and 8 measured alike).
 GRID = 6
-#: ORB's pyramid (OpenCV defaults apart from the lower FAST threshold, which finds corners in soft photos).
+#: ORB's pyramid is OpenCV's default. Keypoints are ranked by FAST score (Harris ranking measured no
+#: better and costs 10 % more) with a low FAST threshold, which finds corners in soft photos.
 PYRAMID_LEVELS = 8
 PYRAMID_SCALE = 1.2
 #: Detector candidates per kept keypoint, so every cell has strong ones to choose from.
@@ -64,7 +67,9 @@ class LocalFeatures:
         """From OpenCV keypoints and their descriptors (None or no keypoints gives an empty set)."""
         if descriptors is None or not keypoints:
             return cls.empty()
-        return cls(np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2), descriptors)
+        import cv2
+
+        return cls(cv2.KeyPoint_convert(keypoints).reshape(-1, 2).astype(np.float32), descriptors)  # type: ignore[attr-defined]
 
     def to_bytes(self) -> bytes:
         count = len(self)
@@ -105,33 +110,27 @@ class LocalFeaturesSignal(SignalType):
 def _grey_at_working_scale(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
-    return _resize_to_area(grey, WORKING_AREA)
-
-
-def _resize_to_area(grey: np.ndarray, area: int) -> np.ndarray:
-    import cv2
-
-    height, width = grey.shape
-    scale = (area / (height * width)) ** 0.5
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    return resize_to_area(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY), WORKING_AREA)
 
 
 def _orb(features: int) -> Any:
     import cv2
 
     orb_create = cv2.ORB_create  # type: ignore[attr-defined]
-    return orb_create(nfeatures=features, scaleFactor=PYRAMID_SCALE, nlevels=PYRAMID_LEVELS, fastThreshold=10)
+    return orb_create(
+        nfeatures=features, scaleFactor=PYRAMID_SCALE, nlevels=PYRAMID_LEVELS, fastThreshold=10, scoreType=cv2.ORB_FAST_SCORE  # type: ignore[attr-defined]
+    )
 
 
 def _extract(grey: np.ndarray, max_keypoints: int, *, with_strongest: bool) -> LocalFeatures:
     """One ORB detection pass; describe the grid-spread choice (plus the strongest, for queries)."""
+    import cv2
+
     detector = _orb(CANDIDATES_PER_KEYPOINT * max_keypoints)
     keypoints = detector.detect(grey, None)
     if not keypoints:
         return LocalFeatures.empty()
-    positions = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
+    positions = cv2.KeyPoint_convert(keypoints).reshape(-1, 2)  # type: ignore[attr-defined]
     responses = np.array([k.response for k in keypoints], dtype=np.float32)
     chosen = spread_choice(positions, responses, grey.shape, max_keypoints)
     if with_strongest:
@@ -142,11 +141,9 @@ def _extract(grey: np.ndarray, max_keypoints: int, *, with_strongest: bool) -> L
 
 def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
     """Bank-side features of an RGB image: grid-spread at the working area, plus half that scale."""
-    import cv2
-
     grey = _grey_at_working_scale(rgb)
     full = _extract(grey, max_keypoints, with_strongest=False)
-    half_grey = cv2.resize(grey, (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    half_grey = resize_to(grey, max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
     half = _extract(half_grey, HALF_SCALE_KEYPOINTS * max_keypoints // MAX_KEYPOINTS, with_strongest=False)
     scale_back = np.array([grey.shape[1] / half_grey.shape[1], grey.shape[0] / half_grey.shape[0]], dtype=np.float32)
     return LocalFeatures(np.concatenate([full.xy, half.xy * scale_back]), np.concatenate([full.descriptors, half.descriptors]))
