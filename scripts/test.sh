@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Install everything the tests need (PostgreSQL server from Debian, Python packages) and run them.
+# Install everything the tests need (PostgreSQL server and Chromium from Debian, Python packages) and run them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+missing=()
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing+=(chromium chromium-driver)
+if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   # In containers the package's own service start can fail; the tests start their own server,
   # so only the binaries matter, and they are checked right after.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null || true
-  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "PostgreSQL could not be installed" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || true
 fi
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "PostgreSQL could not be installed" >&2; exit 1; }
+command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "Chromium could not be installed" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 # The store tests must run against a real PostgreSQL server as well as SQLite: never skip them here.
 export REMPART_REQUIRE_POSTGRES=1
+# The report is tested in real headless Chromium: never skip that here either.
+export REMPART_REQUIRE_BROWSER=1
 exec .venv/bin/python -m pytest -q "$@"

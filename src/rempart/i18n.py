@@ -36,6 +36,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "nothing_to_add": {"en": "Give files or --fingerprints FILE.", "fr": "Indiquez des fichiers ou --fingerprints FICHIER."},
     "error": {"en": "Error: {message}", "fr": "Erreur : {message}"},
+    "scanning": {"en": "scanning", "fr": "analyse"},
+    "export_failed": {"en": "Export skipped: {name}: {reason}", "fr": "Export ignoré : {name} : {reason}"},
+    "scan_summary": {
+        "en": "{exports} exports, {media} media references ({resumed} already done in an earlier run): "
+        "{hashed} hashed, {unavailable} not available, {failed} unreadable; {matches} new matches.",
+        "fr": "{exports} exports, {media} médias référencés ({resumed} déjà traités lors d'un passage précédent) : "
+        "{hashed} hachés, {unavailable} indisponibles, {failed} illisibles ; {matches} nouvelles correspondances.",
+    },
+    "rescan_summary": {
+        "en": "{files} scanned files checked again without re-reading the media; {matches} new matches.",
+        "fr": "{files} fichiers déjà analysés revérifiés sans relire les médias ; {matches} nouvelles correspondances.",
+    },
+    "case_line": {
+        "en": "case bank={bank} entry={entry} {label}: {posts} posts, {servers} servers, {authors} authors",
+        "fr": "dossier banque={bank} entrée={entry} {label} : {posts} publications, {servers} serveurs, {authors} auteurs",
+    },
+    "report_written": {"en": "Report written: {path}", "fr": "Rapport écrit : {path}"},
+    "sample_written": {
+        "en": "{exports} synthetic exports in {folder}; victims' photos to register in {photos}.",
+        "fr": "{exports} exports synthétiques dans {folder} ; photos des victimes à enregistrer dans {photos}.",
+    },
 }
 
 

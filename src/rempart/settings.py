@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     max_animation_frames: int = 8
     jpeg_draft_size: int = 512
 
+    # Archive scans (rempart scan).
+    max_export_bytes: int = 2 * 1024**3
+    max_zip_members: int = 200_000
+    max_zip_bytes: int = 20 * 1024**3
+    #: The only hosts `rempart scan --download` fetches from.
+    discord_cdn_hosts: list[str] = Field(default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"])
+    download_timeout_seconds: float = 30.0
+
     # Signals and matching.
     video_frames_per_second: float = 1.0
     #: Clips too short to give this many frames at that rate are sampled more densely.

@@ -3,22 +3,13 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from support import run_rempart as _rempart
 
 from rempart.settings import Settings
 
 RESULTS = {"resized", "brighter", "greyscale", "caption"}
-
-
-def _rempart(settings: Settings, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REMPART_DATA_DIR": str(settings.data_dir), "REMPART_LANG": lang}
-    env.pop("REMPART_DATABASE_URL", None)
-    if settings.database_url:
-        env["REMPART_DATABASE_URL"] = settings.database_url
-    exe = shutil.which("rempart") or str(Path(sys.executable).with_name("rempart"))
-    return subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_victim_flow_fingerprint_bank_match(backend_settings: Settings, photo_dir: Path, tmp_path: Path) -> None:

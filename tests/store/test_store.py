@@ -20,8 +20,19 @@ def _print(label: str = "p.jpg") -> Fingerprint:
 def test_schema_is_migrated_to_head(store: Store) -> None:
     tables = set(inspect(store.engine).get_table_names())
     assert {"banks", "entries", "fingerprints", "audit_log", "rempart_meta", "alembic_version"} <= tables
+    assert {"scan_runs", "scan_messages", "scanned_files", "scan_media", "scan_matches"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
+
+
+def test_migrations_build_exactly_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from rempart.store.models import Base
+
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
 def test_banks_are_created_listed_and_unique(store: Store) -> None:

@@ -12,6 +12,7 @@ import typer
 
 from rempart.cli import bank as bank_cli
 from rempart.cli import bench as bench_cli
+from rempart.cli import scan as scan_cli
 from rempart.cli.common import HashingRun, console, err_console, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
@@ -24,6 +25,9 @@ cli = typer.Typer(
 )
 cli.add_typer(bank_cli.app, name="bank")
 cli.add_typer(bench_cli.app, name="bench")
+cli.command("scan")(scan_cli.scan)
+cli.command("rescan")(scan_cli.rescan)
+cli.command("sample-export")(scan_cli.sample_export)
 
 
 @cli.command()

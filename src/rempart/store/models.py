@@ -82,3 +82,76 @@ class AuditRow(Base):
     bank: Mapped[str | None] = mapped_column(String(100), nullable=True)
     entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- archive scans (rempart scan) ---------------------------------------------------------------
+# Clear columns hold only what linking needs to group by (Discord ids, times, content hashes);
+# names, message text and media paths are in ``details`` (AES-GCM, like fingerprints).
+
+
+class ScanRunRow(Base):
+    __tablename__ = "scan_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    banks: Mapped[str] = mapped_column(Text, default="")
+    exports: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+
+
+class ScanMessageRow(Base):
+    """One message seen in an export (a Discord message id is unique across Discord)."""
+
+    __tablename__ = "scan_messages"
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    guild_id: Mapped[str] = mapped_column(String(24), index=True)
+    channel_id: Mapped[str] = mapped_column(String(24), index=True)
+    author_id: Mapped[str] = mapped_column(String(24), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    export_name: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ScannedFileRow(Base):
+    """One media file, by content: hashed once however many messages show it."""
+
+    __tablename__ = "scanned_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_tag: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="unknown")
+    status: Mapped[str] = mapped_column(String(20))  # hashed | failed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScanMediaRow(Base):
+    """One media reference of one message (attachment, embed image, video, sticker)."""
+
+    __tablename__ = "scan_media"
+    __table_args__ = (UniqueConstraint("message_id", "position", name="uq_scan_media_position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("scan_messages.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # hashed | unavailable | failed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("scanned_files.id", ondelete="SET NULL"), nullable=True, index=True)
+    details: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ScanMatchRow(Base):
+    """A scanned file found to show a bank entry."""
+
+    __tablename__ = "scan_matches"
+    __table_args__ = (UniqueConstraint("file_id", "entry_id", "signal", name="uq_scan_match"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("scanned_files.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    bank: Mapped[str] = mapped_column(String(100))
+    signal: Mapped[str] = mapped_column(String(40))
+    distance: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    inliers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    frames: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    found_by: Mapped[str] = mapped_column(String(20), default="scan")
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +19,7 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.store.crypto import FingerprintCipher, load_or_create_key
 from rempart.store.database import make_engine, migrate
-from rempart.store.models import AuditRow, BankRow, EntryRow, FingerprintRow, MetaRow, utcnow
+from rempart.store.models import AuditRow, BankRow, EntryRow, FingerprintRow, MetaRow, ScanMatchRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -324,6 +324,7 @@ class Store:
                 raise EntryNotFoundError(f"no entry {entry_id} in bank {bank_name!r}")
             deleted = len(entry.fingerprints)
             entry.fingerprints.clear()
+            session.execute(delete(ScanMatchRow).where(ScanMatchRow.entry_id == entry_id))  # her photo's sightings go too
             entry.label = ""
             if entry.withdrawn_at is None:
                 entry.withdrawn_at = utcnow()

@@ -1,0 +1,218 @@
+"""`rempart scan`: read exports, hash every picture and video they show, match, record — resumably.
+
+Work is recorded one media reference at a time (with its file's fingerprint and matches, in one
+transaction); a rerun skips what is recorded, so a killed scan resumes without losing or
+repeating work. A file shown in many messages is hashed once (found again by content). Media
+that cannot be read are recorded with the reason and the scan goes on. Nothing is fetched from
+the internet unless ``download`` is set, and then only from Discord's CDN hosts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from rempart.errors import ImportFormatError, MediaError
+from rempart.index.matcher import Matcher
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+from rempart.signals.sha256 import sha256_file
+from rempart.sources.archive import ExportFile, ZipLimits, collect_exports
+from rempart.sources.discord_export import ChannelExport, MediaRef, Message, read_export
+from rempart.store import Store
+from rempart.store.scans import ScanStore
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ScanSummary:
+    exports: list[str] = field(default_factory=list)
+    failed_exports: list[tuple[str, str]] = field(default_factory=list)
+    messages_added: int = 0
+    media_seen: int = 0
+    media_skipped_as_done: int = 0
+    media_hashed: int = 0
+    media_unavailable: int = 0
+    media_failed: int = 0
+    files_hashed: int = 0
+    new_matches: int = 0
+    seconds_hashing: float = 0.0
+
+
+def scan_archives(
+    inputs: Sequence[Path],
+    banks: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    download: bool = False,
+    progress: Progress | None = None,
+    actor: str = "cli",
+) -> ScanSummary:
+    """Scan every export under ``inputs`` against ``banks``; returns what was done."""
+    import time
+
+    scans = ScanStore(store)
+    matcher = Matcher(store, settings, list(banks))
+    work = settings.data_dir / "scan-work"
+    exports = collect_exports(list(inputs), work / "unpacked", ZipLimits(settings.max_zip_members, settings.max_zip_bytes))
+    summary = ScanSummary(exports=[e.name for e in exports])
+    run_id = scans.start_run(banks, len(exports), actor)
+    parsed: list[tuple[ExportFile, ChannelExport]] = []
+    for export_file in exports:
+        try:
+            parsed.append((export_file, read_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)))
+        except ImportFormatError as exc:
+            summary.failed_exports.append((export_file.name, str(exc)))
+    total = sum(len(m.media) for _, export in parsed for m in export.messages)
+    done = 0
+    status = "interrupted"
+    try:
+        for export_file, export in parsed:
+            summary.messages_added += scans.save_messages(_message_rows(export_file, export))
+            recorded = scans.recorded_positions([m.id for m in export.messages])
+            for message in export.messages:
+                for position, ref in enumerate(message.media):
+                    done += 1
+                    summary.media_seen += 1
+                    if (message.id, position) in recorded:
+                        summary.media_skipped_as_done += 1
+                    else:
+                        started = time.perf_counter()
+                        _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads")
+                        summary.seconds_hashing += time.perf_counter() - started
+                    if progress:
+                        progress(done, total)
+        status = "finished"
+    finally:
+        scans.finish_run(run_id, status)
+    return summary
+
+
+def _scan_one(
+    scans: ScanStore,
+    matcher: Matcher,
+    settings: Settings,
+    message: Message,
+    position: int,
+    ref: MediaRef,
+    summary: ScanSummary,
+    download: bool,
+    downloads: Path,
+) -> None:
+    details: dict[str, Any] = {
+        "source": ref.source,
+        "file_name": ref.file_name,
+        "size_bytes": ref.size_bytes,
+        "local_path": str(ref.local_path) if ref.local_path else None,
+    }
+    path = ref.local_path
+    if path is None and ref.is_remote and download:
+        try:
+            path = fetch_from_discord_cdn(ref.source, downloads, settings)
+            details["local_path"] = str(path)
+        except MediaError as exc:
+            summary.media_unavailable += 1
+            scans.record_media(message.id, position, ref.role, details, status="unavailable", reason=str(exc))
+            return
+    if path is None:
+        summary.media_unavailable += 1
+        scans.record_media(message.id, position, ref.role, details, status="unavailable", reason=ref.unavailable_reason)
+        return
+    try:
+        content_sha256 = sha256_file(path)
+    except OSError as exc:
+        summary.media_failed += 1
+        scans.record_media(message.id, position, ref.role, details, status="failed", reason=f"unreadable file: {exc.strerror}")
+        return
+    known = scans.known_file(content_sha256)
+    if known is not None:  # the same file, already hashed (or found unreadable): reuse, do not redo
+        file_id, file_status, file_reason = known
+        if file_status == "hashed":
+            summary.media_hashed += 1
+        else:
+            summary.media_failed += 1
+        scans.record_media(message.id, position, ref.role, details, status=file_status, reason=file_reason, file_id=file_id)
+        return
+    try:
+        fingerprint = fingerprint_file(path, settings)
+    except MediaError as exc:
+        summary.media_failed += 1
+        scans.record_media(
+            message.id, position, ref.role, details, status="failed", reason=str(exc),
+            new_file=(content_sha256, "unknown", "failed", str(exc), None, []),
+        )
+        return
+    matches = matcher.match(fingerprint)
+    summary.media_hashed += 1
+    summary.files_hashed += 1
+    summary.new_matches += len(matches)
+    scans.record_media(
+        message.id, position, ref.role, details, status="hashed",
+        new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches),
+    )
+
+
+def _message_rows(export_file: ExportFile, export: ChannelExport) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:
+    rows = []
+    for m in export.messages:
+        details = {
+            "guild_name": export.guild_name,
+            "channel_name": export.channel_name,
+            "category": export.category,
+            "type": m.type,
+            "timestamp": m.timestamp,
+            "timestamp_edited": m.timestamp_edited,
+            "content": m.content,
+            "author": {
+                "name": m.author.name,
+                "discriminator": m.author.discriminator,
+                "nickname": m.author.nickname,
+                "is_bot": m.author.is_bot,
+                "roles": list(m.author.roles),
+            },
+            "stickers": list(m.stickers),
+            "reactions": [list(r) for r in m.reactions],
+            "mentions": list(m.mentions),
+            "reply_to": m.reply_to,
+            "forwarded": m.forwarded,
+            "is_pinned": m.is_pinned,
+            "media_count": len(m.media),
+        }
+        rows.append((m.id, export.guild_id, export.channel_id, m.author.id, m.created_at, export_file.name, details))
+    return rows
+
+
+def fetch_from_discord_cdn(url: str, folder: Path, settings: Settings) -> Path:
+    """Download one file from an allowed Discord CDN host (size-limited); MediaError otherwise."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in {"https", "http"} or host not in {h.lower() for h in settings.discord_cdn_hosts}:
+        raise MediaError(f"not downloaded: {host or url!r} is not a Discord CDN host")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / hashlib.sha256(url.encode()).hexdigest()
+    if target.is_file():
+        return target
+    partial = Path(tempfile.mkstemp(dir=folder, suffix=".part")[1])
+    try:
+        with urllib.request.urlopen(url, timeout=settings.download_timeout_seconds) as response, partial.open("wb") as sink:  # noqa: S310
+            written = 0
+            while chunk := response.read(1024 * 1024):
+                written += len(chunk)
+                if written > settings.max_file_bytes:
+                    raise MediaError(f"not downloaded: {url} is over the file size limit")
+                sink.write(chunk)
+        partial.replace(target)
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise MediaError(f"download failed: {exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

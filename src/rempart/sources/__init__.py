@@ -1,0 +1,1 @@
+"""Where scanned media come from: DiscordChatExporter exports, zip archives, synthetic test exports."""

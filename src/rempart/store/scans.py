@@ -1,0 +1,268 @@
+"""What `rempart scan` keeps: messages, media references, scanned files (by content) and matches.
+
+Each media reference is recorded in one transaction together with its file's fingerprint and
+matches, so a scan killed at any point restarts at the first unrecorded reference and records
+nothing twice. Message details (names, text, paths) and file fingerprints are encrypted like
+bank fingerprints; every decrypting read is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rempart.index.matcher import Match
+from rempart.signals.fingerprint import Fingerprint
+from rempart.store.models import ScanMatchRow, ScanMediaRow, ScanMessageRow, ScannedFileRow, ScanRunRow, utcnow
+from rempart.store.store import Store
+
+_MESSAGE = "scan-message"
+_MEDIA = "scan-media"
+_FILE = "scan-file"
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: str
+    guild_id: str
+    channel_id: str
+    author_id: str
+    created_at: datetime
+    export_name: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    id: int
+    message_id: str
+    position: int
+    role: str
+    status: str
+    reason: str
+    file_id: int | None
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    file_id: int
+    entry_id: int
+    bank: str
+    signal: str
+    distance: int | None
+    inliers: int | None
+    frames: str | None
+    found_by: str
+
+
+class ScanStore:
+    """Scan results inside a `Store` (same database, same key)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cipher = store.cipher
+
+    def _session(self) -> Session:
+        return self.store._session()
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, banks: Sequence[str], exports: int, actor: str) -> int:
+        with self._session() as session, session.begin():
+            run = ScanRunRow(started_at=utcnow(), banks=",".join(banks), exports=exports, status="running")
+            session.add(run)
+            session.flush()
+            self.store._audit(session, actor, "scan.start", ",".join(banks), None, f"run {run.id}, {exports} exports")
+            return run.id
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self._session() as session, session.begin():
+            run = session.get(ScanRunRow, run_id)
+            if run is not None:
+                run.finished_at, run.status = utcnow(), status
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def save_messages(self, rows: Iterable[tuple[str, str, str, str, datetime, str, dict[str, Any]]]) -> int:
+        """Insert messages not seen before: (id, guild, channel, author, created_at, export, details)."""
+        batch = list(rows)
+        if not batch:
+            return 0
+        with self._session() as session, session.begin():
+            known: set[str] = set()
+            ids = [row[0] for row in batch]
+            for start in range(0, len(ids), 500):
+                known.update(session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(ids[start : start + 500]))))
+            added = 0
+            for message_id, guild, channel, author, created_at, export_name, details in batch:
+                if message_id in known:
+                    continue
+                known.add(message_id)
+                session.add(
+                    ScanMessageRow(
+                        id=message_id, guild_id=guild, channel_id=channel, author_id=author, created_at=created_at,
+                        export_name=export_name, details=self._seal(_MESSAGE, details),
+                    )
+                )
+                added += 1
+        return added
+
+    def recorded_positions(self, message_ids: Sequence[str]) -> set[tuple[str, int]]:
+        """(message id, position) of the media references already recorded."""
+        done: set[tuple[str, int]] = set()
+        with self._session() as session:
+            for start in range(0, len(message_ids), 500):
+                chunk = list(message_ids[start : start + 500])
+                done.update(
+                    (m, p) for m, p in session.execute(select(ScanMediaRow.message_id, ScanMediaRow.position).where(ScanMediaRow.message_id.in_(chunk)))
+                )
+        return done
+
+    def known_file(self, content_sha256: str) -> tuple[int, str, str] | None:
+        """(file id, status, reason) of a file scanned before, by content."""
+        with self._session() as session:
+            row = session.execute(
+                select(ScannedFileRow.id, ScannedFileRow.status, ScannedFileRow.reason).where(ScannedFileRow.content_tag == self._file_tag(content_sha256))
+            ).first()
+            return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+
+    def record_media(
+        self,
+        message_id: str,
+        position: int,
+        role: str,
+        details: dict[str, Any],
+        *,
+        status: str,
+        reason: str = "",
+        file_id: int | None = None,
+        new_file: tuple[str, str, str, str, Fingerprint | None, list[Match]] | None = None,
+    ) -> int | None:
+        """Record one media reference; ``new_file`` = (sha256, kind, status, reason, fingerprint, matches)
+        is stored in the same transaction. Returns the file id."""
+        with self._session() as session, session.begin():
+            if new_file is not None:
+                sha256, kind, file_status, file_reason, fingerprint, matches = new_file
+                row = ScannedFileRow(
+                    content_tag=self._file_tag(sha256), kind=kind, status=file_status, reason=file_reason, scanned_at=utcnow(),
+                    fingerprint=None if fingerprint is None else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
+                )
+                session.add(row)
+                session.flush()
+                file_id = row.id
+                _add_matches(session, file_id, matches, "scan")
+            session.add(
+                ScanMediaRow(
+                    message_id=message_id, position=position, role=role, status=status, reason=reason, file_id=file_id,
+                    details=self._seal(_MEDIA, details),
+                )
+            )
+        return file_id
+
+    def add_matches(self, file_id: int, matches: Iterable[Match], found_by: str) -> int:
+        """Record matches not recorded before; returns how many are new."""
+        with self._session() as session, session.begin():
+            return _add_matches(session, file_id, list(matches), found_by)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def hashed_files(self, actor: str) -> Iterator[tuple[int, Fingerprint]]:
+        """Every scanned file's fingerprint (for rescans), decrypted; the read is audited."""
+        with self._session() as session, session.begin():
+            rows = session.execute(select(ScannedFileRow.id, ScannedFileRow.fingerprint).where(ScannedFileRow.fingerprint.is_not(None))).all()
+            self.store._audit(session, actor, "scan.fingerprints.read", None, None, f"{len(rows)} scanned files")
+        for file_id, blob in rows:
+            if blob is not None:
+                yield file_id, Fingerprint.from_json(self.cipher.decrypt(_FILE, blob).decode())
+
+    def matches(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
+        with self._session() as session:
+            query = select(ScanMatchRow).order_by(ScanMatchRow.id)
+            if banks:
+                query = query.where(ScanMatchRow.bank.in_(list(banks)))
+            return [
+                StoredMatch(r.file_id, r.entry_id, r.bank, r.signal, r.distance, r.inliers, r.frames, r.found_by)
+                for r in session.scalars(query)
+            ]
+
+    def media(self, actor: str, file_ids: Iterable[int] | None = None) -> list[StoredMedia]:
+        with self._session() as session, session.begin():
+            query = select(ScanMediaRow).order_by(ScanMediaRow.id)
+            if file_ids is not None:
+                query = query.where(ScanMediaRow.file_id.in_(list(set(file_ids))))
+            rows = list(session.scalars(query))
+            self.store._audit(session, actor, "scan.media.read", None, None, f"{len(rows)} media references")
+            return [
+                StoredMedia(r.id, r.message_id, r.position, r.role, r.status, r.reason, r.file_id, self._open(_MEDIA, r.details))
+                for r in rows
+            ]
+
+    def messages(self, actor: str, export_names: Iterable[str] | None = None) -> list[StoredMessage]:
+        with self._session() as session, session.begin():
+            query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)
+            if export_names is not None:
+                query = query.where(ScanMessageRow.export_name.in_(list(set(export_names))))
+            rows = list(session.scalars(query))
+            self.store._audit(session, actor, "scan.messages.read", None, None, f"{len(rows)} messages")
+            return [
+                StoredMessage(r.id, r.guild_id, r.channel_id, r.author_id, _utc(r.created_at), r.export_name, self._open(_MESSAGE, r.details))
+                for r in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        """How many messages, media references by status, files and matches are stored."""
+        from sqlalchemy import func
+
+        with self._session() as session:
+            by_status = dict(session.execute(select(ScanMediaRow.status, func.count()).group_by(ScanMediaRow.status)).all())
+            return {
+                "messages": int(session.scalar(select(func.count()).select_from(ScanMessageRow)) or 0),
+                "media": int(sum(by_status.values())),
+                **{f"media_{status}": int(count) for status, count in by_status.items()},
+                "files": int(session.scalar(select(func.count()).select_from(ScannedFileRow)) or 0),
+                "matches": int(session.scalar(select(func.count()).select_from(ScanMatchRow)) or 0),
+            }
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _file_tag(self, content_sha256: str) -> str:
+        return self.cipher.tag(_FILE, bytes.fromhex(content_sha256))
+
+    def _seal(self, purpose: str, details: dict[str, Any]) -> bytes:
+        return self.cipher.encrypt(purpose, json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode())
+
+    def _open(self, purpose: str, blob: bytes) -> dict[str, Any]:
+        return dict(json.loads(self.cipher.decrypt(purpose, blob)))
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:
+    existing: set[tuple[int, str]] = {
+        (int(entry), str(signal))
+        for entry, signal in session.execute(select(ScanMatchRow.entry_id, ScanMatchRow.signal).where(ScanMatchRow.file_id == file_id))
+    }
+    added = 0
+    for match in matches:
+        if (match.entry_id, match.signal) in existing:
+            continue
+        existing.add((match.entry_id, match.signal))
+        session.add(
+            ScanMatchRow(
+                file_id=file_id, entry_id=match.entry_id, bank=match.bank, signal=match.signal, distance=match.distance,
+                inliers=match.inliers, frames=None if match.frames is None else f"{match.frames[0]}/{match.frames[1]}",
+                found_by=found_by, found_at=utcnow(),
+            )
+        )
+        added += 1
+    return added

@@ -1,0 +1,212 @@
+"""rempart scan / rescan end to end on synthetic exports, on SQLite and PostgreSQL."""
+
+import json
+import signal
+import subprocess
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from support import rempart_env, rempart_exe, run_rempart
+
+from rempart.investigate.linking import investigate
+from rempart.investigate.runner import scan_archives
+from rempart.samples import save_jpeg, textured_photo
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+from rempart.sources.synthetic import ExportManifest, make_export_set
+from rempart.store import Consent, Store
+from rempart.store.scans import ScanStore
+
+
+@pytest.fixture(scope="module")
+def export_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ExportManifest]:
+    root = tmp_path_factory.mktemp("exports")
+    return root, make_export_set(root, seed=3, servers=3, channels=2, messages=24, victims=2)
+
+
+def _register(store: Store, settings: Settings, photos: list[Path], bank: str = "victims") -> None:
+    if bank not in {b.name for b in store.list_banks()}:
+        store.create_bank(bank)
+    store.add_fingerprints(bank, [fingerprint_file(p, settings, register=True) for p in photos], consent=Consent("self", "test"))
+
+
+def test_scan_finds_every_sighting_and_links_the_servers(store: Store, export_set: tuple[Path, ExportManifest]) -> None:
+    root, manifest = export_set
+    settings = store.settings
+    _register(store, settings, manifest.victim_photos)
+    summary = scan_archives([root / "exports"], ["victims"], store, settings)
+    assert summary.failed_exports == [] and summary.media_seen >= manifest.media_count
+    findings = investigate(store, ["victims"], summary.exports)
+    found = {case.label.removesuffix(".jpg"): sorted(s.message_id for s in case.sightings) for case in findings.cases}
+    assert found == {stem: sorted(ids) for stem, ids in manifest.sightings.items()}
+    # one account pushed them everywhere: one actor, in every server, linking every pair of servers
+    assert [a.id for a in findings.actors] == [manifest.stalker_id]
+    assert len(findings.actors[0].servers) == 3 and findings.actors[0].matched_posts == sum(len(v) for v in manifest.sightings.values())
+    assert len(findings.links) == 3
+    for link in findings.links:
+        assert manifest.stalker_id in link.shared_members and manifest.stalker_id in link.cross_posters and link.shared_cases
+        expected_shared = manifest.members[link.source] & manifest.members[link.target]
+        assert set(link.shared_members) == expected_shared
+    assert findings.summary["people"] == len(set().union(*manifest.members.values()))
+    # broken, hostile and remote media are recorded with a reason, and the scan went on
+    reasons_of: dict[str, list[str]] = {}
+    for item in findings.unavailable:
+        reasons_of.setdefault(item["message_id"], []).append(f'{item["status"]}: {item["reason"]}')
+    broken = [" | ".join(reasons_of[m]) for m in manifest.broken_messages]
+    for expected in ("truncated", "not an image", "decompression bomb", "leaves the archive (refused)"):
+        assert sum(expected in reasons for reasons in broken) == 1, (expected, broken)
+    assert all(any("remote URL" in r for r in reasons_of[m]) for m in manifest.remote_messages)
+    assert summary.media_failed == 3 and summary.media_hashed == findings.summary["media_hashed"]
+
+
+def test_scanning_again_adds_nothing(store: Store, export_set: tuple[Path, ExportManifest]) -> None:
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    scan_archives([root / "exports"], ["victims"], store, store.settings)
+    before = ScanStore(store).counts()
+    again = scan_archives([root / "exports"], ["victims"], store, store.settings)
+    assert again.media_skipped_as_done == again.media_seen and again.messages_added == 0 and again.new_matches == 0
+    assert ScanStore(store).counts() == before
+
+
+def test_retroactive_matching_without_the_media(backend_settings: Settings, tmp_path: Path) -> None:
+    make_export_set(tmp_path / "set", seed=5, servers=2, channels=1, messages=24, victims=2)
+    photos = sorted((tmp_path / "set" / "victim-photos").iterdir())
+    assert run_rempart(backend_settings, "bank", "create", "victims").returncode == 0
+    assert run_rempart(backend_settings, "bank", "add", "victims", str(photos[0])).returncode == 0
+    first = run_rempart(backend_settings, "scan", str(tmp_path / "set" / "exports"), "--bank", "victims", "--json")
+    assert first.returncode == 0, first.stderr
+    assert [c["label"] for c in json.loads(first.stdout)["cases"]] == ["victim-1.jpg"]
+    # the second victim registers later; the exported media are gone by then
+    assert run_rempart(backend_settings, "bank", "add", "victims", str(photos[1])).returncode == 0
+    for folder in (tmp_path / "set" / "exports").iterdir():
+        if folder.is_dir():
+            for file in folder.iterdir():
+                file.unlink()
+    later = run_rempart(backend_settings, "rescan", "--bank", "victims", "--json")
+    assert later.returncode == 0, later.stderr
+    cases = {c["label"]: c for c in json.loads(later.stdout)["cases"]}
+    assert set(cases) == {"victim-1.jpg", "victim-2.jpg"}
+    assert {s["found_by"] for s in cases["victim-2.jpg"]["sightings"]} == {"rescan"}
+    assert "new matches" in later.stderr
+
+
+def test_a_killed_scan_resumes_without_losing_or_repeating_work(tmp_path: Path) -> None:
+    make_export_set(tmp_path / "set", seed=7, servers=3, channels=2, messages=24, victims=2)
+    photos = str(tmp_path / "set" / "victim-photos")
+    exports = str(tmp_path / "set" / "exports")
+    reference = Settings(data_dir=tmp_path / "reference")
+    interrupted = Settings(data_dir=tmp_path / "interrupted")
+    for settings in (reference, interrupted):
+        run_rempart(settings, "bank", "create", "victims")
+        run_rempart(settings, "bank", "add", "victims", photos)
+    assert run_rempart(reference, "scan", exports, "--bank", "victims").returncode == 0
+
+    process = subprocess.Popen([rempart_exe(), "scan", exports, "--bank", "victims"], env=rempart_env(interrupted), stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    recorded = 0
+    while time.time() < deadline and process.poll() is None:
+        recorded = _count(interrupted, "scan_media")
+        if recorded >= 10:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the scan finished before it could be interrupted"
+    partial_count = _count(interrupted, "scan_media")
+    resumed = run_rempart(interrupted, "scan", exports, "--bank", "victims")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({partial_count} already done" in resumed.stderr.replace("\n", " ")
+    for table in ("scan_messages", "scan_media", "scanned_files", "scan_matches"):
+        assert _count(interrupted, table) == _count(reference, table), table
+
+
+def _count(settings: Settings, table: str) -> int:
+    import sqlite3
+
+    path = settings.data_dir / "rempart.db"
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path, timeout=30) as connection:
+        try:
+            return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        except sqlite3.OperationalError:  # not created yet
+            return 0
+
+
+def test_report_is_self_contained_bilingual_and_blurred(backend_settings: Settings, export_set: tuple[Path, ExportManifest], tmp_path: Path) -> None:
+    root, manifest = export_set
+    run_rempart(backend_settings, "bank", "create", "victims")
+    run_rempart(backend_settings, "bank", "add", "victims", str(root / "victim-photos"))
+    report = tmp_path / "report.html"
+    done = run_rempart(backend_settings, "scan", str(root / "exports"), "--bank", "victims", "--report", str(report), lang="fr")
+    assert done.returncode == 0, done.stderr
+    html = report.read_text(encoding="utf-8")
+    assert '<html lang="fr" data-lang="fr">' in html and "Dossiers" in html and "Cases" in html
+    assert html.count('class="evidence"') == sum(len(v) for v in manifest.sightings.values())
+    assert "filter:blur(" in html and "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+    for stem in manifest.sightings:
+        assert f"{stem}.jpg" in html
+    without = tmp_path / "no-media.html"
+    run_rempart(backend_settings, "rescan", "--bank", "victims", "--report", str(without), "--no-media")
+    assert 'class="evidence"' not in without.read_text(encoding="utf-8")
+
+
+def test_withdrawal_removes_her_sightings(store: Store, export_set: tuple[Path, ExportManifest]) -> None:
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    scan_archives([root / "exports"], ["victims"], store, store.settings)
+    entry = next(e for e in store.list_entries("victims") if e.label == "victim-1.jpg")
+    store.withdraw("victims", entry.id)
+    assert {c.label for c in investigate(store, ["victims"]).cases} == {"victim-2.jpg"}
+
+
+def test_download_only_from_discord_cdn_hosts(tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    save_jpeg(textured_photo(31, (600, 750)), served / "victim.jpg")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(served))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    export = tmp_path / "exports" / "S - c [1].json"
+    export.parent.mkdir(parents=True)
+    message = {"id": "1478139335147520001", "type": "Default", "timestamp": "", "timestampEdited": None, "content": "", "isPinned": False,
+               "author": {"id": "7", "name": "a", "discriminator": "0000", "nickname": None, "isBot": False, "roles": []},
+               "attachments": [{"id": "1", "url": f"http://127.0.0.1:{port}/victim.jpg", "fileName": "victim.jpg", "fileSizeBytes": 1},
+                               {"id": "2", "url": f"http://localhost:{port}/victim.jpg", "fileName": "other.jpg", "fileSizeBytes": 1}],
+               "embeds": [], "stickers": [], "reactions": [], "mentions": []}
+    export.write_text(json.dumps({"guild": {"id": "1", "name": "S"}, "channel": {"id": "1", "name": "c"}, "messages": [message]}))
+    try:
+        for download in (False, True):
+            settings = Settings(data_dir=tmp_path / f"data-{download}", discord_cdn_hosts=["127.0.0.1"])
+            store = Store.open(settings)
+            _register(store, settings, [served / "victim.jpg"])
+            summary = scan_archives([export], ["victims"], store, settings, download=download)
+            media = {m.position: m for m in ScanStore(store).media("test")}
+            if download:
+                assert media[0].status == "hashed" and summary.new_matches > 0
+                assert media[1].status == "unavailable" and "not a Discord CDN host" in media[1].reason
+            else:
+                assert {m.status for m in media.values()} == {"unavailable"} and summary.new_matches == 0
+            store.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_zip_archive_scans_like_the_folder(store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path) -> None:
+    import zipfile
+
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    archive = tmp_path / "server-dump.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted((root / "exports").rglob("*")):
+            bundle.write(path, path.relative_to(root).as_posix())
+    summary = scan_archives([archive], ["victims"], store, store.settings)
+    assert len(summary.exports) == len(manifest.exports) and all("!" in name for name in summary.exports)
+    found = {case.label.removesuffix(".jpg"): sorted(s.message_id for s in case.sightings) for case in investigate(store, ["victims"]).cases}
+    assert found == {stem: sorted(ids) for stem, ids in manifest.sightings.items()}
