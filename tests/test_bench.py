@@ -17,3 +17,12 @@ def test_lookup_bench_checks_recall_and_agrees_with_the_anchor() -> None:
     assert report["brute_force_true_results"] > 0
     assert report["same_results_as_anchor"] == 1.0
     assert report["ratio_vs_anchor"] > 0 and report["rempart_index_bytes"] > 80_000 * 32
+
+
+def test_scan_bench_finds_every_sighting_and_reports_rates() -> None:
+    from rempart.bench.scan import run_scan_bench
+
+    report = run_scan_bench(servers=2, messages=13, log=lambda _m: None)
+    assert report["sightings_found"] == report["sightings_expected"] > 0 and report["sightings_wrong"] == 0
+    assert report["media_references"] == report["media_hashed"] + report["media_unavailable"] + report["media_failed"]
+    assert report["media_per_second"] > 0 and report["anchor_pdq_only_media_per_second"] > 0

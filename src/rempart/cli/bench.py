@@ -43,6 +43,23 @@ def speed(
         )
 
 
+@app.command("scan")
+def scan_bench(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    servers: Annotated[int, typer.Option(help="Synthetic servers to generate (2 channels each).")] = 6,
+    messages: Annotated[int, typer.Option(help="Messages per channel.")] = 60,
+) -> None:
+    """Archive-scan throughput (media/s) on synthetic exports / Débit d'analyse d'archives."""
+    from rempart.bench.scan import run_scan_bench
+
+    report = run_scan_bench(servers, messages, lambda m: err_console.print(m, highlight=False))
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    for key, value in report.items():
+        console.print(f"{key}: {value}", highlight=False)
+
+
 @app.command("robustness")
 def robustness(
     directory: Annotated[Path, typer.Argument(help="Folder with originals/, queries and manifest.jsonl.")],
