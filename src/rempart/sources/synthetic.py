@@ -79,12 +79,19 @@ def make_export_set(out: Path, *, seed: int = 1, servers: int = 3, channels: int
                 kind = "victim" if author is stalker and number % 12 == 0 else rng.choice(["text", "text", "photo", "remote", "text"])
                 if server == 0 and channel_number == 0 and number in (3, 5, 7, 9):
                     kind = ["truncated", "not_an_image", "bomb", "traversal"][(number - 3) // 2]
+                if server == 0 and number == 6:
+                    kind = "victim_video"  # a "tribute": the photo shown in a short clip
                 if kind == "victim":
                     victim = victim_photos[(number // 12 + server) % len(victim_photos)]
                     variant = ["crop", "caption", "screenshot", "resized"][(number // 12 + channel_number + server) % 4]
                     message["content"] = rng.choice(["regardez qui c'est", "tribute ?", "elle est de ma classe", "vote 1 ou 2"])
                     image = _victim_variant(victim, variant)
                     message["attachments"].append(_attach(path.parent / files, files, f"IMG_{number}.jpg", image, message["id"]))
+                    manifest.sightings[victim.stem].append(message["id"])
+                elif kind == "victim_video":
+                    victim = victim_photos[channel_number % len(victim_photos)]
+                    message["content"] = "tribute 🎥"
+                    message["attachments"].append(_attach_video(path.parent / files, files, victim, message["id"]))
                     manifest.sightings[victim.stem].append(message["id"])
                 elif kind == "photo":
                     image = synthetic_photo(5000 + seed * 1000 + sequence, (800, 600)) if rng.random() < 0.5 else textured_photo(7000 + seed * 1000 + sequence, (640, 640))
@@ -159,6 +166,34 @@ def _attach(folder: Path, relative_folder: Path, file_name: str, image: Image.Im
     stored = f"{stem[:42]}-{hashlib.sha256(url.encode()).hexdigest()[:16]}.{extension}"
     save_jpeg(image, folder / stored, quality=80)
     return {"id": message_id, "url": f"{relative_folder.as_posix()}/{stored}", "fileName": file_name, "fileSizeBytes": (folder / stored).stat().st_size}
+
+
+def _attach_video(folder: Path, relative_folder: Path, photo: Path, message_id: str) -> dict[str, Any]:
+    """A 3 s, 10 fps clip: the photo slowly zooming, as a phone filming it would show it."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+
+    url = f"https://cdn.discordapp.com/attachments/1/{message_id}/tribute.mp4"
+    stored = f"tribute-{hashlib.sha256(url.encode()).hexdigest()[:16]}.mp4"
+    folder.mkdir(parents=True, exist_ok=True)
+    image = Image.open(photo).convert("RGB")
+    width, height = 480, 600
+    with av.open(str(folder / stored), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.time_base = Fraction(1, 10)
+        for frame_number in range(30):
+            zoom = 1 + frame_number / 100
+            crop_w, crop_h = image.width / zoom, image.height / zoom
+            left, top = (image.width - crop_w) / 2, (image.height - crop_h) / 2
+            pixels = np.asarray(image.crop((int(left), int(top), int(left + crop_w), int(top + crop_h))).resize((width, height)))
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return {"id": message_id, "url": f"{relative_folder.as_posix()}/{stored}", "fileName": "tribute.mp4", "fileSizeBytes": (folder / stored).stat().st_size}
 
 
 def _victim_variant(photo: Path, variant: str) -> Image.Image:
