@@ -210,3 +210,26 @@ def test_a_zip_archive_scans_like_the_folder(store: Store, export_set: tuple[Pat
     assert len(summary.exports) == len(manifest.exports) and all("!" in name for name in summary.exports)
     found = {case.label.removesuffix(".jpg"): sorted(s.message_id for s in case.sightings) for case in investigate(store, ["victims"]).cases}
     assert found == {stem: sorted(ids) for stem, ids in manifest.sightings.items()}
+
+
+def test_cli_scan_of_a_zip_keeps_no_copies_and_flags_a_broken_export(tmp_path: Path) -> None:
+    import zipfile
+
+    make_export_set(tmp_path / "set", seed=13, servers=1, channels=1, messages=13, victims=1)
+    settings = Settings(data_dir=tmp_path / "data")
+    run_rempart(settings, "bank", "create", "victims")
+    run_rempart(settings, "bank", "add", "victims", str(tmp_path / "set" / "victim-photos"))
+    archive = tmp_path / "dump.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in sorted((tmp_path / "set" / "exports").rglob("*")):
+            bundle.write(path, path.relative_to(tmp_path / "set").as_posix())
+    done = run_rempart(settings, "scan", str(archive), "--bank", "victims", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["cases"] == 1
+    assert not (settings.data_dir / "scan-work" / "unpacked").exists()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "S - c [1].json").write_text('{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": [{"author": {}}]}')
+    flagged = run_rempart(settings, "scan", str(broken), "--bank", "victims")
+    assert flagged.returncode == 1 and "malformed message" in flagged.stderr
+    assert run_rempart(settings, "scan", str(broken), "--bank", "nope").returncode == 1  # unknown bank: clear error

@@ -50,6 +50,9 @@ def scan(
         )
         findings = investigate(store, bank, summary.exports)
         _emit(findings, report, as_json, not no_media)
+    summary.remove_copies()  # unpacked zips and downloads are evidence in clear: not kept once reported
+    if summary.failed_exports:
+        raise typer.Exit(1)
 
 
 def rescan(

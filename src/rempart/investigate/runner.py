@@ -10,6 +10,7 @@ the internet unless ``download`` is set, and then only from Discord's CDN hosts.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 import urllib.error
 import urllib.request
@@ -45,6 +46,13 @@ class ScanSummary:
     files_hashed: int = 0
     new_matches: int = 0
     seconds_hashing: float = 0.0
+    #: Copies made for the scan (unpacked zips, downloads): evidence in clear, to delete when done.
+    work_dirs: list[Path] = field(default_factory=list)
+
+    def remove_copies(self) -> None:
+        """Delete the unpacked and downloaded copies (the report has embedded what it shows)."""
+        for folder in self.work_dirs:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def scan_archives(
@@ -64,7 +72,7 @@ def scan_archives(
     matcher = Matcher(store, settings, list(banks))
     work = settings.data_dir / "scan-work"
     exports = collect_exports(list(inputs), work / "unpacked", ZipLimits(settings.max_zip_members, settings.max_zip_bytes))
-    summary = ScanSummary(exports=[e.name for e in exports])
+    summary = ScanSummary(exports=[e.name for e in exports], work_dirs=[work / "unpacked", work / "downloads"])
     run_id = scans.start_run(banks, len(exports), actor)
     parsed: list[tuple[ExportFile, ChannelExport]] = []
     for export_file in exports:
