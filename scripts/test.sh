@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
-command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing+=(chromium chromium-driver)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   # In containers the package's own service start can fail; the tests start their own server,
@@ -13,7 +13,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || true
 fi
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "PostgreSQL could not be installed" >&2; exit 1; }
-command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "Chromium could not be installed" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "Chromium could not be installed" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
