@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     max_animation_frames: int = 8
     jpeg_draft_size: int = 512
 
+    # HTTP service (rempart serve).
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    #: Callers without an API key may look up hashes this many times a second (bursts up to api_anonymous_burst).
+    api_anonymous_rate: float = Field(default=2.0, gt=0)
+    api_anonymous_burst: int = Field(default=20, ge=1)
+
     # Archive scans (rempart scan).
     max_export_bytes: int = 2 * 1024**3
     max_zip_members: int = 200_000

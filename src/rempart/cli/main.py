@@ -13,6 +13,7 @@ import typer
 from rempart.cli import bank as bank_cli
 from rempart.cli import bench as bench_cli
 from rempart.cli import scan as scan_cli
+from rempart.cli import serve as serve_cli
 from rempart.cli.common import HashingRun, console, err_console, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
@@ -28,6 +29,8 @@ cli.add_typer(bench_cli.app, name="bench")
 cli.command("scan")(scan_cli.scan)
 cli.command("rescan")(scan_cli.rescan)
 cli.command("sample-export")(scan_cli.sample_export)
+cli.command("serve")(serve_cli.serve)
+cli.add_typer(serve_cli.keys_app, name="key")
 
 
 @cli.command()

@@ -1,0 +1,78 @@
+"""Who is calling and what they may do: API keys with roles, checked on every route.
+
+A key travels as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. Callers without a key
+may only ask "is this hash registered?" (match / no match and entry ids, never distances), and
+are rate-limited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from fastapi import HTTPException, Request, status
+
+from rempart.store.keys import ApiKey, ApiKeys, Role
+
+
+class Permission(str, Enum):
+    BANKS_READ = "banks:read"
+    BANKS_WRITE = "banks:write"
+    ENTRIES_WRITE = "entries:write"
+    HASH = "hash"
+    MATCH = "match"
+    CASES_READ = "cases:read"
+    REVIEW = "review"
+    AUDIT_READ = "audit:read"
+    KEYS_ADMIN = "keys:admin"
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.CASEWORKER: frozenset({Permission.BANKS_READ, Permission.ENTRIES_WRITE, Permission.HASH, Permission.MATCH, Permission.CASES_READ, Permission.REVIEW}),
+    Role.MODERATOR: frozenset({Permission.BANKS_READ, Permission.HASH, Permission.MATCH, Permission.CASES_READ, Permission.REVIEW}),
+    Role.PLATFORM: frozenset({Permission.BANKS_READ, Permission.HASH, Permission.MATCH}),
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The key behind a request (None: anonymous) and where it came from."""
+
+    key: ApiKey | None
+    address: str
+
+    @property
+    def actor(self) -> str:
+        return f"api:{self.key.name}" if self.key else f"api:anonymous@{self.address}"
+
+    def may(self, permission: Permission) -> bool:
+        return self.key is not None and permission in PERMISSIONS[self.key.role]
+
+
+def identify(request: Request) -> Caller:
+    """The caller of this request; a key that is present but unknown or revoked is refused."""
+    header = request.headers.get("authorization", "")
+    secret = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "").strip()
+    address = request.client.host if request.client else "unknown"
+    if not secret:
+        return Caller(None, address)
+    key = ApiKeys(request.app.state.service.store).authenticate(secret)
+    if key is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"})
+    return Caller(key, address)
+
+
+def require(permission: Permission) -> Callable[[Request], Caller]:
+    """A route dependency: the caller, if their role grants ``permission``; else 401/403."""
+
+    def check(request: Request) -> Caller:
+        caller = identify(request)
+        if caller.key is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
+        if not caller.may(permission):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}")
+        return caller
+
+    return check

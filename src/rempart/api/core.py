@@ -1,0 +1,200 @@
+"""Rempart's own API (/api/v1): banks, entries, hashing, matching, lookups, cases, audit log."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
+from pydantic import BaseModel, Field
+
+from rempart.api.auth import Caller, Permission, identify, require
+from rempart.api.service import Service
+from rempart.errors import ImportFormatError, SignalError
+from rempart.index.matcher import Match
+from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.signals.registry import get_signal
+from rempart.store import Consent
+
+router = APIRouter(prefix="/api/v1", tags=["rempart"])
+
+
+class BankIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    pdq_threshold: int | None = Field(default=None, ge=0, le=128)
+
+
+class BankOut(BaseModel):
+    name: str
+    description: str
+    pdq_threshold: int
+    active_entries: int
+    withdrawn_entries: int
+    fingerprints: int
+
+
+class EntriesIn(BaseModel):
+    """Fingerprints as `rempart fingerprint` writes them (one object per photo), and the consent basis."""
+
+    fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
+    consent_basis: str = Field(default="self", max_length=50)
+
+
+class EntriesOut(BaseModel):
+    added: list[int]
+    already_present: list[int]
+
+
+class WithdrawOut(BaseModel):
+    entry_id: int
+    fingerprints_deleted: int
+
+
+class MatchOut(BaseModel):
+    bank: str
+    entry_id: int
+    label: str
+    signal: str
+    distance: int | None
+    inliers: int | None
+    frames: list[int] | None
+    query_variant: str
+
+
+class MatchesOut(BaseModel):
+    matches: list[MatchOut]
+
+
+class LookupOut(BaseModel):
+    """What anyone may learn: whether the hash is registered, and under which entries."""
+
+    match: bool
+    entries: list[dict[str, Any]]
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def _matches(found: list[Match]) -> MatchesOut:
+    return MatchesOut(
+        matches=[
+            MatchOut(
+                bank=m.bank, entry_id=m.entry_id, label=m.label, signal=m.signal, distance=m.distance, inliers=m.inliers,
+                frames=list(m.frames) if m.frames else None, query_variant=m.query_variant,
+            )
+            for m in found
+        ]
+    )
+
+
+@router.get("/banks", response_model=list[BankOut])
+def list_banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[BankOut]:
+    return [BankOut(**{k: v for k, v in asdict(b).items() if k != "created_at"}) for b in _service(request).store.list_banks()]
+
+
+@router.post("/banks", response_model=BankOut, status_code=status.HTTP_201_CREATED)
+def create_bank(request: Request, bank: BankIn, caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))]) -> BankOut:
+    info = _service(request).store.create_bank(bank.name, description=bank.description, pdq_threshold=bank.pdq_threshold, actor=caller.actor)
+    return BankOut(**{k: v for k, v in asdict(info).items() if k != "created_at"})
+
+
+@router.post("/banks/{bank}/entries", response_model=EntriesOut, status_code=status.HTTP_201_CREATED)
+def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> EntriesOut:
+    import json
+
+    try:
+        prints = [Fingerprint.from_json(json.dumps(item)) for item in body.fingerprints]
+    except ImportFormatError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    service = _service(request)
+    result = service.store.add_fingerprints(bank, prints, consent=Consent(body.consent_basis, caller.actor), provenance="api", actor=caller.actor)
+    service.banks_changed()
+    return EntriesOut(added=result.added, already_present=result.already_present)
+
+
+@router.delete("/banks/{bank}/entries/{entry_id}", response_model=WithdrawOut)
+def withdraw_entry(request: Request, bank: str, entry_id: int, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> WithdrawOut:
+    service = _service(request)
+    deleted = service.store.withdraw(bank, entry_id, actor=caller.actor)
+    service.banks_changed()
+    return WithdrawOut(entry_id=entry_id, fingerprints_deleted=deleted)
+
+
+@router.post("/hash")
+def hash_upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="A photo or video.")],
+    _caller: Annotated[Caller, Depends(require(Permission.HASH))],
+    register: bool = False,
+) -> dict[str, Any]:
+    """The file's fingerprint (the bank-side form with ``register=true``); the file is not kept."""
+    import json
+
+    return dict(json.loads(_service(request).fingerprint_upload(file, register=register).to_json()))
+
+
+@router.post("/match", response_model=MatchesOut)
+def match_upload(
+    request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]
+) -> MatchesOut:
+    service = _service(request)
+    return _matches(service.matcher().match(service.fingerprint_upload(file)))
+
+
+@router.post("/match/fingerprint", response_model=MatchesOut)
+def match_fingerprint(request: Request, fingerprint: dict[str, Any], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
+    import json
+
+    try:
+        parsed = Fingerprint.from_json(json.dumps(fingerprint))
+    except ImportFormatError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return _matches(_service(request).matcher().match(parsed))
+
+
+@router.get("/lookup", response_model=LookupOut)
+def lookup(
+    request: Request,
+    signal_type: Annotated[str, Query(description="pdq, video_pdq or sha256")],
+    signal: Annotated[str, Query(description="The hash, in threatexchange hex form.")],
+) -> LookupOut:
+    """Is this hash registered? Open to anyone (rate-limited): match or not, and the entry ids — no distances."""
+    caller = identify(request)
+    service = _service(request)
+    if caller.key is None and not service.anonymous_limit.allow(caller.address):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many lookups; slow down", headers={"Retry-After": "1"})
+    found = match_signal(service, signal_type, signal)
+    detailed = caller.may(Permission.MATCH)
+    entries = [{"bank": m.bank, "entry_id": m.entry_id, **({"distance": m.distance} if detailed else {})} for m in found]
+    return LookupOut(match=bool(found), entries=entries)
+
+
+def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]:
+    """Matches of one hash value (400 for an unknown type or a malformed value)."""
+    if signal_type not in {"pdq", "video_pdq", "sha256"}:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}")
+    try:
+        value = get_signal(signal_type).validate(signal)
+    except SignalError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
+    return service.matcher().match(Fingerprint(source="lookup", kind="hash", values=(SignalValue(signal_type, value),)))
+
+
+@router.get("/cases")
+def cases(request: Request, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))], bank: Annotated[list[str] | None, Query()] = None) -> dict[str, Any]:
+    """Cases, actors and server links from archive scans (``rempart scan``)."""
+    from rempart.investigate.linking import investigate
+
+    return investigate(_service(request).store, bank, actor=caller.actor).as_dict()
+
+
+@router.get("/audit")
+def audit(request: Request, _caller: Annotated[Caller, Depends(require(Permission.AUDIT_READ))], limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> list[dict[str, Any]]:
+    """The most recent audit events, newest first."""
+    return [
+        {"at": at.isoformat(), "actor": actor, "action": action, "bank": bank, "entry_id": entry_id, "detail": detail}
+        for at, actor, action, bank, entry_id, detail in _service(request).store.audit_log(limit)
+    ]

@@ -1,0 +1,64 @@
+"""HMA clients' calls, with the request and response shapes of HMA's hashing, matching and curation routes."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rempart.api.app import create_app
+from rempart.samples import save_jpeg, textured_photo
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+from rempart.store import Store
+from rempart.store.keys import ApiKeys, Role
+
+
+@pytest.fixture
+def hma(backend_settings: Settings) -> Iterator[tuple[TestClient, dict[str, str], dict[str, str]]]:
+    store = Store.open(backend_settings)
+    platform = {"Authorization": f"Bearer {ApiKeys(store).create('coop', Role.PLATFORM)}"}
+    admin = {"Authorization": f"Bearer {ApiKeys(store).create('admin', Role.ADMIN)}"}
+    store.close()
+    with TestClient(create_app(backend_settings)) as client:
+        client.post("/api/v1/banks", json={"name": "TEST_BANK"}, headers=admin)
+        yield client, platform, admin
+
+
+def test_status(hma: tuple[TestClient, dict[str, str], dict[str, str]]) -> None:
+    client, _platform, _admin = hma
+    response = client.get("/status")
+    assert response.status_code == 200 and response.text == "I-AM-ALIVE"
+
+
+def test_curation_then_matching(hma: tuple[TestClient, dict[str, str], dict[str, str]], tmp_path: Path) -> None:
+    client, platform, admin = hma
+    assert client.get("/c/banks", headers=platform).json() == [{"name": "TEST_BANK", "matching_enabled_ratio": 1.0}]
+    assert client.get("/c/bank/TEST_BANK", headers=platform).json() == {"name": "TEST_BANK", "matching_enabled_ratio": 1.0}
+    pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+    added = client.post("/c/bank/TEST_BANK/signal", json={"pdq": pdq}, headers=admin)
+    assert added.status_code == 200 and added.json() == {"id": added.json()["id"], "signals": {"pdq": pdq}}
+    content_id = added.json()["id"]
+    assert client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": pdq}, headers=platform).json() == {"matches": [content_id]}
+    near = pdq[:-2] + "00"  # a few bits away
+    with_distance = client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": near, "include_distance": "true"}, headers=platform).json()
+    assert with_distance["matches"][0]["bank_content_id"] == content_id and int(with_distance["matches"][0]["distance"]) > 0
+    looked = client.get("/m/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=platform).json()
+    assert looked == {"pdq": {"TEST_BANK": [{"bank_content_id": content_id, "distance": "0"}]}}
+    assert client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": "0" * 64}, headers=platform).json() == {"matches": []}
+    assert client.post("/c/bank/TEST_BANK/signal", json={"pdq": pdq}, headers=platform).status_code == 403  # platforms do not curate
+    assert client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": pdq}).status_code == 401
+
+
+def test_hashing_and_adding_content_by_file(hma: tuple[TestClient, dict[str, str], dict[str, str]], backend_settings: Settings, tmp_path: Path) -> None:
+    client, platform, admin = hma
+    photo = save_jpeg(textured_photo(90, (700, 900)), tmp_path / "photo.jpg")
+    with photo.open("rb") as handle:
+        hashed = client.post("/h/hash", files={"photo": ("photo.jpg", handle, "image/jpeg")}, headers=platform).json()
+    assert hashed == {"pdq": fingerprint_file(photo, backend_settings).of_signal("pdq")[0].value}
+    with photo.open("rb") as handle:
+        added = client.post("/c/bank/TEST_BANK/content", files={"photo": ("photo.jpg", handle, "image/jpeg")}, headers=admin).json()
+    assert added["signals"]["pdq"] == hashed["pdq"]
+    assert client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": hashed["pdq"]}, headers=platform).json() == {"matches": [added["id"]]}
+    refused = client.get("/h/hash", params={"url": "https://example.org/photo.jpg"}, headers=platform)
+    assert refused.status_code == 400 and "not a Discord CDN host" in refused.json()["detail"]
