@@ -16,13 +16,14 @@ from rempart.settings import Settings
 
 
 def create_app(settings: Settings) -> FastAPI:
+    service = Service(settings)  # opened now, so the app also serves without a lifespan (ASGI test transports)
+
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = Service(settings)
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            app.state.service.close()
+            service.close()
 
     app = FastAPI(
         title="Rempart",
@@ -30,6 +31,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Find re-shared copies of registered photos. Rempart's API (/api/v1) and an HMA-compatible subset (/h, /m, /c, /status).",
         lifespan=lifespan,
     )
+    app.state.service = service
     app.include_router(core.router)
     app.include_router(hma.router)
 

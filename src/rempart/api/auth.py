@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from fastapi import HTTPException, Request, status
+from pydantic import BaseModel
 
 from rempart.store.keys import ApiKey, ApiKeys, Role
 
@@ -27,6 +29,25 @@ class Permission(str, Enum):
     AUDIT_READ = "audit:read"
     KEYS_ADMIN = "keys:admin"
 
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+#: Every route may answer these; documented so clients (and the OpenAPI check) know them.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in {
+        400: "bad request (malformed hash, unsupported signal, URL not allowed)",
+        401: "no API key, or an unknown or revoked one",
+        403: "the key's role may not do this",
+        404: "no such bank or entry",
+        409: "already exists",
+        413: "file over the size limit",
+        422: "unreadable media or invalid body",
+        429: "too many anonymous lookups",
+    }.items()
+}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

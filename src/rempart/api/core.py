@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
-from rempart.api.auth import Caller, Permission, identify, require
+from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, identify, require
 from rempart.api.service import Service
 from rempart.errors import ImportFormatError, SignalError
 from rempart.index.matcher import Match
@@ -16,7 +16,7 @@ from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
 
-router = APIRouter(prefix="/api/v1", tags=["rempart"])
+router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
 
 
 class BankIn(BaseModel):

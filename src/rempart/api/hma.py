@@ -18,14 +18,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import PlainTextResponse
 
-from rempart.api.auth import Caller, Permission, require
+from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
 from rempart.api.core import _service, match_signal
 from rempart.errors import SignalError
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
 
-router = APIRouter(tags=["hma"])
+router = APIRouter(tags=["hma"], responses=ERROR_RESPONSES)
 
 
 @router.get("/status", response_class=PlainTextResponse)
