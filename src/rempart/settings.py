@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     #: Callers without an API key may look up hashes this many times a second (bursts up to api_anonymous_burst).
     api_anonymous_rate: float = Field(default=2.0, gt=0)
     api_anonymous_burst: int = Field(default=20, ge=1)
+    #: The bank that receives victims' self-registrations from the /protect page.
+    protect_bank: str = "protect"
 
     # Archive scans (rempart scan).
     max_export_bytes: int = 2 * 1024**3

@@ -13,6 +13,7 @@ from rempart.api import core, hma
 from rempart.api.service import Service
 from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, RempartError
 from rempart.settings import Settings
+from rempart.web import protect
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -34,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.service = service
     app.include_router(core.router)
     app.include_router(hma.router)
+    app.include_router(protect.router)
 
     @app.exception_handler(RempartError)
     async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:

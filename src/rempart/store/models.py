@@ -167,3 +167,16 @@ class ApiKeyRow(Base):
     secret_tag: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ProtectCaseRow(Base):
+    """A victim's self-registration from /protect: a case number, a keyed hash of her secret, her entries."""
+
+    __tablename__ = "protect_cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    secret_tag: Mapped[str] = mapped_column(String(64))
+    bank: Mapped[str] = mapped_column(String(100))
+    entry_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,1 @@
+"""Server-rendered pages (French and English) and their browser scripts: the victim's /protect page."""

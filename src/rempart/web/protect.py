@@ -1,0 +1,150 @@
+"""The victim's page, /protect: she picks photos, her browser computes their fingerprints, only those leave.
+
+Plain words, no image shown back, help contacts (3018, the French helpline for online violence).
+She gets a case number and a secret to check the status or withdraw everything in one click.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from rempart.api.auth import ERROR_RESPONSES, identify
+from rempart.api.core import _service
+from rempart.errors import ImportFormatError
+from rempart.i18n import language
+from rempart.signals.fingerprint import Fingerprint
+from rempart.store.protect import ProtectCases
+
+router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
+STATIC = files("rempart.web") / "static"
+ALLOWED_SIGNALS = {"sha256", "pdq"}
+
+
+class RegistrationIn(BaseModel):
+    fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=50)
+
+
+class RegistrationOut(BaseModel):
+    case: str
+    secret: str
+
+
+class CaseIn(BaseModel):
+    case: str = Field(max_length=40)
+    secret: str = Field(max_length=200)
+
+
+class CaseOut(BaseModel):
+    case: str
+    photos: int
+    withdrawn: bool
+
+
+def _cases(request: Request) -> ProtectCases:
+    service = _service(request)
+    return ProtectCases(service.store, service.settings.protect_bank)
+
+
+def _limit(request: Request) -> None:
+    caller = identify(request)
+    if caller.key is None and not _service(request).anonymous_limit.allow(caller.address):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; wait a moment", headers={"Retry-After": "1"})
+
+
+@router.post("/protect/cases", response_model=RegistrationOut, status_code=status.HTTP_201_CREATED)
+def register(request: Request, body: RegistrationIn) -> RegistrationOut:
+    """Register fingerprints computed in her browser (SHA-256 and PDQ only: no media is accepted)."""
+    _limit(request)
+    prints = []
+    for item in body.fingerprints:
+        try:
+            fingerprint = Fingerprint.from_json(json.dumps(item))
+        except ImportFormatError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS:
+            raise HTTPException(422, "only SHA-256 and PDQ values are accepted here")
+        prints.append(fingerprint)
+    number, secret = _cases(request).register(prints)
+    return RegistrationOut(case=number, secret=secret)
+
+
+@router.post("/protect/status", response_model=CaseOut)
+def case_status(request: Request, body: CaseIn) -> CaseOut:
+    _limit(request)
+    found = _cases(request).status(body.case, body.secret)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this number and secret")
+    return CaseOut(case=found.number, photos=found.photos, withdrawn=found.withdrawn_at is not None)
+
+
+@router.post("/protect/withdraw", response_model=CaseOut)
+def withdraw(request: Request, body: CaseIn) -> CaseOut:
+    """Delete every fingerprint of the case at once."""
+    _limit(request)
+    cases = _cases(request)
+    if cases.withdraw(body.case, body.secret) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this number and secret")
+    _service(request).banks_changed()
+    found = cases.status(body.case, body.secret)
+    assert found is not None
+    return CaseOut(case=found.number, photos=found.photos, withdrawn=True)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static(name: Annotated[str, "file name"]) -> HTMLResponse:
+    if name not in {"pdq.js", "protect.js"}:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    return HTMLResponse((STATIC / name).read_text(encoding="utf-8"), media_type="text/javascript")
+
+
+def _t(english: str, french: str) -> str:
+    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
+
+
+@router.get("/protect", response_class=HTMLResponse)
+def page(lang: str | None = None) -> str:
+    chosen = lang if lang in {"en", "fr"} else language()
+    return f"""<!doctype html><html lang="{chosen}" data-lang="{chosen}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>Rempart — {_plain('Protect my photos', 'Protéger mes photos', chosen)}</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:680px;margin:0 auto;padding:1.2rem;line-height:1.5;color:#1d1d1f}}
+html[data-lang=en] .fr, html[data-lang=fr] .en{{display:none}}
+.box{{border:1px solid #ddd;border-radius:10px;padding:1rem;margin:1rem 0;background:#fff}}
+.help{{background:#eef6ff;border-color:#b8d4f5}} button{{font-size:1rem;padding:.5rem 1rem}} #lang{{float:right}}
+code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
+#manage-result .state{{display:none}} #manage-result[data-state=active] .active, #manage-result[data-state=withdrawn] .withdrawn, #manage-result[data-state=unknown] .unknown{{display:inline}}
+</style></head><body>
+<button id="lang" onclick="document.documentElement.dataset.lang=document.documentElement.dataset.lang==='fr'?'en':'fr'">FR / EN</button>
+<h1>{_t('Protect my photos', 'Protéger mes photos')}</h1>
+<p>{_t('If photos of you are being shared without your consent, you can stop copies from spreading. Choose the photos here: your device turns each one into a fingerprint (a short code). <strong>Your photos never leave this page</strong>; only the fingerprints are sent.',
+       'Si des photos de vous circulent sans votre accord, vous pouvez empêcher leurs copies de se répandre. Choisissez les photos ici : votre appareil transforme chacune en empreinte (un code court). <strong>Vos photos ne quittent jamais cette page</strong> ; seules les empreintes sont envoyées.')}</p>
+<div class="box help"><strong>{_t('You are not alone.', 'Vous n’êtes pas seule.')}</strong>
+{_t('In France, call or write to <strong>3018</strong> (free, anonymous, 7 days a week, 3018.fr). In danger: call 17 or 112.',
+    'En France, appelez ou écrivez au <strong>3018</strong> (gratuit, anonyme, 7 jours sur 7, 3018.fr). En danger : appelez le 17 ou le 112.')}</div>
+<div class="box"><label for="photos"><strong>{_t('1. Choose your photos', '1. Choisissez vos photos')}</strong></label><br>
+<input id="photos" type="file" accept="image/*" multiple>
+<p id="prepared" hidden>{_t('Fingerprints ready for', 'Empreintes prêtes pour')} <span id="count">0</span> {_t('photo(s)', 'photo(s)')}
+({_t('could not be read:', 'illisibles :')} <span id="failed">0</span>). {_t('Nothing has been sent yet.', 'Rien n’a encore été envoyé.')}</p>
+<button id="send" disabled>{_t('2. Send the fingerprints', '2. Envoyer les empreintes')}</button>
+<p id="error" hidden>{_t('Sending failed. Please try again in a moment.', 'L’envoi a échoué. Réessayez dans un instant.')}</p></div>
+<div class="box" id="registered" hidden><strong>{_t('Done.', 'C’est fait.')}</strong>
+{_t('Keep these two codes somewhere safe: they let you check or withdraw at any time.', 'Gardez ces deux codes en lieu sûr : ils permettent de vérifier ou de tout retirer à tout moment.')}<br>
+{_t('Case number', 'Numéro de dossier')}: <code id="case-number"></code><br>{_t('Secret', 'Code secret')}: <code id="case-secret"></code></div>
+<div class="box"><strong>{_t('Check or withdraw', 'Vérifier ou retirer')}</strong><br>
+<input id="manage-case" placeholder="RMP-XXXX-XXXX" autocomplete="off"> <input id="manage-secret" type="password" placeholder="{_plain('secret', 'code secret', chosen)}" autocomplete="off"><br>
+<button id="status">{_t('Check', 'Vérifier')}</button> <button id="withdraw">{_t('Withdraw everything', 'Tout retirer')}</button>
+<p id="manage-result"><span class="state active">{_t('Active: fingerprints of', 'Actif : empreintes de')} <span id="manage-photos">–</span> {_t('photo(s) are being used to find copies.', 'photo(s) servent à retrouver les copies.')}</span>
+<span class="state withdrawn">{_t('Withdrawn: every fingerprint has been deleted.', 'Retiré : toutes les empreintes ont été supprimées.')}</span>
+<span class="state unknown">{_t('No case with this number and secret.', 'Aucun dossier avec ce numéro et ce code.')}</span></p></div>
+<script src="static/pdq.js"></script><script src="static/protect.js"></script>
+</body></html>"""
+
+
+def _plain(english: str, french: str, lang: str) -> str:
+    return french if lang == "fr" else english

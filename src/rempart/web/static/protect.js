@@ -1,0 +1,58 @@
+// The /protect page: fingerprints are computed here, in the browser; only they are sent.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let prepared = [];
+
+  async function sha256Hex(buffer) {
+    const digest = await crypto.subtle.digest("SHA-256", buffer);
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function fingerprint(file, number) {
+    const bytes = await file.arrayBuffer();
+    const bitmap = await createImageBitmap(new Blob([bytes]));
+    const values = [{ signal: "sha256", value: await sha256Hex(bytes), quality: null, variant: "original" }];
+    for (const h of PDQ.hashImage(bitmap, 512, true)) values.push({ signal: "pdq", value: h.hex, quality: h.quality, variant: h.variant });
+    const result = { rempart_fingerprint: 1, source: `photo-${number}`, kind: "image", width: bitmap.width, height: bitmap.height, values };
+    bitmap.close();
+    return result;
+  }
+
+  $("photos").addEventListener("change", async (event) => {
+    prepared = [];
+    $("send").disabled = true;
+    $("prepared").hidden = true;
+    const files = Array.from(event.target.files).slice(0, 50);
+    let failed = 0;
+    for (const [index, file] of files.entries()) {
+      try { prepared.push(await fingerprint(file, index + 1)); } catch (error) { failed += 1; }
+    }
+    $("count").textContent = String(prepared.length);
+    $("failed").textContent = String(failed);
+    $("prepared").hidden = false;
+    $("send").disabled = prepared.length === 0;
+  });
+
+  $("send").addEventListener("click", async () => {
+    $("send").disabled = true;
+    const response = await fetch("protect/cases", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ fingerprints: prepared }) });
+    if (!response.ok) { $("error").hidden = false; $("send").disabled = false; return; }
+    const answer = await response.json();
+    prepared = [];
+    $("case-number").textContent = answer.case;
+    $("case-secret").textContent = answer.secret;
+    $("registered").hidden = false;
+  });
+
+  async function manage(action) {
+    const body = JSON.stringify({ case: $("manage-case").value, secret: $("manage-secret").value });
+    const response = await fetch(`protect/${action}`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const answer = response.ok ? await response.json() : null;
+    $("manage-result").dataset.state = answer ? (answer.withdrawn ? "withdrawn" : "active") : "unknown";
+    $("manage-photos").textContent = answer ? String(answer.photos) : "–";
+  }
+  $("status").addEventListener("click", () => manage("status"));
+  $("withdraw").addEventListener("click", () => manage("withdraw"));
+})();

@@ -1,0 +1,143 @@
+"""The victim's /protect page in real headless Chromium (Debian's chromium driven by Playwright) on a real server."""
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from rempart.api.app import create_app
+from rempart.samples import phone_screenshot, save_jpeg, synthetic_photo, textured_photo
+from rempart.settings import Settings
+from rempart.signals.fingerprint import fingerprint_file
+from rempart.signals.pdq import hamming_hex
+from rempart.store import Store
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    settings = Settings(data_dir=tmp_path / "data")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    running = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not running.started:
+        assert time.time() < deadline
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", settings
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        if os.environ.get("REMPART_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is required (apt-get install chromium)")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    root = tmp_path_factory.mktemp("her-photos")
+    made = [
+        save_jpeg(textured_photo(201, (1080, 1350)), root / "IMG_0001.jpg"),
+        save_jpeg(synthetic_photo(202, (2400, 1800)), root / "IMG_0002.jpg", quality=92),
+        save_jpeg(textured_photo(203, (640, 480)), root / "IMG_0003.jpg"),
+        save_jpeg(synthetic_photo(204, (300, 400)), root / "IMG_0004.jpg"),
+    ]
+    screenshot = root / "Screenshot.png"
+    phone_screenshot(205).save(screenshot, "PNG")
+    textured_photo(206, (900, 1125)).save(root / "photo.webp", "WEBP", quality=90)
+    return [*made, screenshot, root / "photo.webp"]
+
+
+def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    base, settings = server
+    bodies: list[bytes] = []
+    page.on("request", lambda request: bodies.append(request.post_data_buffer or b""))
+    page.goto(f"{base}/protect?lang=fr")
+    expect(page.locator("h1 .fr")).to_have_text("Protéger mes photos")
+    expect(page.locator(".help .fr strong", has_text="3018")).to_be_visible()
+    assert page.locator("img").count() == 0  # nothing of hers is shown back
+    page.set_input_files("#photos", [str(p) for p in photos])
+    expect(page.locator("#count")).to_have_text(str(len(photos)), timeout=60_000)
+    expect(page.locator("#send")).to_be_enabled()
+    with page.expect_response("**/protect/cases") as answer:
+        page.click("#send")
+    assert answer.value.status == 201
+    expect(page.locator("#case-number")).to_have_text(answer.value.json()["case"])
+
+    sent = [b for b in bodies if b]
+    assert len(sent) == 1
+    for path in photos:  # no request carries image bytes
+        data = path.read_bytes()
+        for start in range(0, len(data) - 64, max(64, len(data) // 50)):
+            assert data[start : start + 64] not in sent[0]
+    assert b"\xff\xd8\xff" not in sent[0] and b"\x89PNG" not in sent[0] and b"RIFF" not in sent[0]
+    prints = json.loads(sent[0])["fingerprints"]
+    assert [p["source"] for p in prints] == [f"photo-{n}" for n in range(1, len(photos) + 1)]  # no file names either
+
+    for path, browser_print in zip(photos, prints):  # the browser's PDQ agrees with Python's within 10 bits
+        ours = {v.variant: v.value for v in fingerprint_file(path, settings, register=True).of_signal("pdq")}
+        theirs = {v["variant"]: v["value"] for v in browser_print["values"] if v["signal"] == "pdq"}
+        assert set(theirs) == set(ours)
+        distances = {variant: hamming_hex(theirs[variant], ours[variant]) for variant in ours}
+        assert max(distances.values()) <= 10, (path.name, distances)
+        sha = next(v["value"] for v in browser_print["values"] if v["signal"] == "sha256")
+        assert sha == fingerprint_file(path, settings).of_signal("sha256")[0].value
+
+
+def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    base, settings = server
+    page.goto(f"{base}/protect?lang=en")
+    page.set_input_files("#photos", [str(p) for p in photos[:2]])
+    expect(page.locator("#count")).to_have_text("2", timeout=60_000)
+    page.click("#send")
+    number = page.locator("#case-number")
+    expect(number).not_to_be_empty()
+    case, secret = number.text_content(), page.locator("#case-secret").text_content()
+    assert case and secret
+    page.fill("#manage-case", case)
+    page.fill("#manage-secret", "wrong")
+    page.click("#status")
+    expect(page.locator("#manage-result")).to_have_attribute("data-state", "unknown")
+    page.fill("#manage-secret", secret)
+    page.click("#status")
+    expect(page.locator("#manage-result")).to_have_attribute("data-state", "active")
+    expect(page.locator("#manage-photos")).to_have_text("2")
+    page.click("#withdraw")
+    expect(page.locator("#manage-result")).to_have_attribute("data-state", "withdrawn")
+    store = Store.open(settings)
+    try:
+        entries = store.list_entries(settings.protect_bank)
+        assert len(entries) == 2 and all(e.withdrawn_at is not None for e in entries)
+        assert sum(store.count_fingerprints(e.id) for e in entries) == 0
+    finally:
+        store.close()
