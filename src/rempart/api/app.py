@@ -13,7 +13,7 @@ from rempart.api import core, hma
 from rempart.api.service import Service
 from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, RempartError
 from rempart.settings import Settings
-from rempart.web import protect
+from rempart.web import protect, review
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -36,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(core.router)
     app.include_router(hma.router)
     app.include_router(protect.router)
+    app.include_router(review.router)
 
     @app.exception_handler(RempartError)
     async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:

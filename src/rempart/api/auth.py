@@ -17,6 +17,9 @@ from pydantic import BaseModel
 
 from rempart.store.keys import ApiKey, ApiKeys, Role
 
+#: Cookie holding the API key a reviewer typed at /login (HttpOnly, SameSite=Strict).
+SESSION_COOKIE = "rempart_key"
+
 
 class Permission(str, Enum):
     BANKS_READ = "banks:read"
@@ -76,6 +79,7 @@ def identify(request: Request) -> Caller:
     """The caller of this request; a key that is present but unknown or revoked is refused."""
     header = request.headers.get("authorization", "")
     secret = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "").strip()
+    secret = secret or request.cookies.get(SESSION_COOKIE, "")  # the web pages: key given once at /login
     address = request.client.host if request.client else "unknown"
     if not secret:
         return Caller(None, address)

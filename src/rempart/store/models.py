@@ -180,3 +180,27 @@ class ProtectCaseRow(Base):
     entry_ids: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReviewDecisionRow(Base):
+    """A reviewer's decision on one scan match: confirm, reject or escalate, by whom and when."""
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("scan_matches.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NegativeMatchRow(Base):
+    """A (file, entry) pair a reviewer rejected: never reported again."""
+
+    __tablename__ = "negative_matches"
+    __table_args__ = (UniqueConstraint("content_tag", "entry_id", name="uq_negative_match"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_tag: Mapped[str] = mapped_column(String(64), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    rejected_by: Mapped[str] = mapped_column(String(200))
+    rejected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

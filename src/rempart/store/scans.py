@@ -17,9 +17,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rempart.errors import EntryNotFoundError, StoreError
 from rempart.index.matcher import Match
 from rempart.signals.fingerprint import Fingerprint
-from rempart.store.models import ScanMatchRow, ScanMediaRow, ScanMessageRow, ScannedFileRow, ScanRunRow, utcnow
+from rempart.store.models import (
+    NegativeMatchRow,
+    ReviewDecisionRow,
+    ScanMatchRow,
+    ScanMediaRow,
+    ScanMessageRow,
+    ScannedFileRow,
+    ScanRunRow,
+    utcnow,
+)
 from rempart.store.store import Store
 
 _MESSAGE = "scan-message"
@@ -52,6 +62,7 @@ class StoredMedia:
 
 @dataclass(frozen=True)
 class StoredMatch:
+    id: int
     file_id: int
     entry_id: int
     bank: str
@@ -183,13 +194,70 @@ class ScanStore:
                 yield file_id, Fingerprint.from_json(self.cipher.decrypt(_FILE, blob).decode())
 
     def matches(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
+        """Recorded matches, without those a reviewer rejected."""
         with self._session() as session:
-            query = select(ScanMatchRow).order_by(ScanMatchRow.id)
+            query = (
+                select(ScanMatchRow)
+                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
+                .outerjoin(
+                    NegativeMatchRow,
+                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag) & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+                )
+                .where(NegativeMatchRow.id.is_(None))
+                .order_by(ScanMatchRow.id)
+            )
             if banks:
                 query = query.where(ScanMatchRow.bank.in_(list(banks)))
             return [
-                StoredMatch(r.file_id, r.entry_id, r.bank, r.signal, r.distance, r.inliers, r.frames, r.found_by)
+                StoredMatch(r.id, r.file_id, r.entry_id, r.bank, r.signal, r.distance, r.inliers, r.frames, r.found_by)
                 for r in session.scalars(query)
+            ]
+
+    # -- review ------------------------------------------------------------------------------
+
+    def pending_review(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
+        """One match per (file, entry) on which nobody has decided yet, oldest first."""
+        with self._session() as session:
+            decided = {
+                (int(file_id), int(entry_id))
+                for file_id, entry_id in session.execute(
+                    select(ScanMatchRow.file_id, ScanMatchRow.entry_id).join(ReviewDecisionRow, ReviewDecisionRow.match_id == ScanMatchRow.id)
+                )
+            }
+        seen: set[tuple[int, int]] = set()
+        pending = []
+        for match in self.matches(banks):
+            key = (match.file_id, match.entry_id)
+            if key in decided or key in seen:
+                continue
+            seen.add(key)
+            pending.append(match)
+        return pending
+
+    def decide(self, match_id: int, decision: str, reviewer: str, note: str = "") -> None:
+        """Record a decision; a rejection puts the (file, entry) pair on the negative list."""
+        if decision not in {"confirm", "reject", "escalate"}:
+            raise StoreError(f"unknown decision {decision!r} (confirm, reject or escalate)")
+        with self._session() as session, session.begin():
+            match = session.get(ScanMatchRow, match_id)
+            if match is None:
+                raise EntryNotFoundError(f"no match {match_id}")
+            session.add(ReviewDecisionRow(match_id=match_id, decision=decision, reviewer=reviewer, note=note[:2000], decided_at=utcnow()))
+            if decision == "reject":
+                tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == match.file_id))
+                known = session.scalar(select(NegativeMatchRow.id).where(NegativeMatchRow.content_tag == tag, NegativeMatchRow.entry_id == match.entry_id))
+                if tag is not None and known is None:
+                    session.add(NegativeMatchRow(content_tag=tag, entry_id=match.entry_id, rejected_by=reviewer, rejected_at=utcnow()))
+            self.store._audit(session, reviewer, f"review.{decision}", match.bank, match.entry_id, f"match {match_id}")
+
+    def decisions(self) -> list[dict[str, Any]]:
+        with self._session() as session:
+            rows = session.execute(
+                select(ReviewDecisionRow, ScanMatchRow.entry_id, ScanMatchRow.bank).join(ScanMatchRow, ScanMatchRow.id == ReviewDecisionRow.match_id).order_by(ReviewDecisionRow.id)
+            ).all()
+            return [
+                {"match_id": r.match_id, "bank": bank, "entry_id": entry, "decision": r.decision, "reviewer": r.reviewer, "note": r.note, "decided_at": _utc(r.decided_at).isoformat()}
+                for r, entry, bank in rows
             ]
 
     def media(self, actor: str, file_ids: Iterable[int] | None = None) -> list[StoredMedia]:
@@ -248,6 +316,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:
+    tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == file_id))
+    rejected = set(session.scalars(select(NegativeMatchRow.entry_id).where(NegativeMatchRow.content_tag == tag)))
+    matches = [m for m in matches if m.entry_id not in rejected]  # the negative list: a rejected match never comes back
     existing: set[tuple[int, str]] = {
         (int(entry), str(signal))
         for entry, signal in session.execute(select(ScanMatchRow.entry_id, ScanMatchRow.signal).where(ScanMatchRow.file_id == file_id))

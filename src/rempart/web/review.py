@@ -1,0 +1,154 @@
+"""Reviewers' pages: /login, the review queue (/review) and the case page (/cases/<bank>/<entry>).
+
+Pending matches from archive scans are shown with their picture blurred and greyscale until
+clicked; each gets a decision (confirm / reject / escalate) recorded with who and when. A
+rejection puts the (file, photo) pair on the negative list, so that false match never returns.
+The pages use the same API keys as the API: typed once at /login, kept in an HttpOnly cookie.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, require
+from rempart.api.core import _service
+from rempart.investigate.report import _thumbnail
+from rempart.store.keys import ApiKeys
+from rempart.store.scans import ScanStore, StoredMatch
+
+router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
+
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1rem}
+html[data-lang=en] .fr, html[data-lang=fr] .en{display:none} #lang{float:right}
+.item{border:1px solid #ddd;border-radius:8px;padding:.6rem;margin:.8rem 0;display:flex;gap:1rem}
+img.evidence{width:200px;cursor:pointer;filter:blur(16px) grayscale(1)} img.evidence.revealed{filter:none}
+table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem}"""
+_SCRIPT = "document.addEventListener('click',e=>{if(e.target.classList.contains('evidence'))e.target.classList.toggle('revealed')});"
+
+
+def _t(english: str, french: str) -> str:
+    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
+
+
+def _page(title: str, body: str, lang: str = "fr") -> str:
+    return (
+        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{_STYLE}</style>'
+        f"<script>{_SCRIPT}</script></head><body>"
+        "<button id=\"lang\" onclick=\"document.documentElement.dataset.lang=document.documentElement.dataset.lang==='fr'?'en':'fr'\">FR / EN</button>"
+        f"{body}</body></html>"
+    )
+
+
+class DecisionIn(BaseModel):
+    decision: str = Field(pattern="^(confirm|reject|escalate)$")
+    note: str = Field(default="", max_length=2000)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form() -> str:
+    return _page(
+        "Rempart",
+        f"<h1>Rempart</h1><form method=post action=login><label>{_t('API key', 'Clé d’API')} <input name=key type=password autocomplete=off></label>"
+        f" <button>{_t('Sign in', 'Se connecter')}</button></form>",
+    )
+
+
+@router.post("/login")
+def login(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
+    if ApiKeys(_service(request).store).authenticate(key) is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key")
+    response = RedirectResponse("review", status_code=status.HTTP_303_SEE_OTHER)
+    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="strict")
+    return response
+
+
+def _item(request: Request, match: StoredMatch, scans: ScanStore, caller: Caller) -> dict[str, Any]:
+    media = scans.media(caller.actor, [match.file_id])
+    messages = {m.id: m for m in scans.messages(caller.actor)} if media else {}
+    first = media[0] if media else None
+    message = messages.get(first.message_id) if first else None
+    return {
+        "match": match,
+        "label": _service(request).store.entry_labels([match.entry_id]).get(match.entry_id, ""),
+        "posts": len(media),
+        "where": f"{message.details.get('guild_name', '')} #{message.details.get('channel_name', '')}" if message else "",
+        "author": str(message.details.get("author", {}).get("name", "")) if message else "",
+        "time": message.created_at.isoformat()[:19] if message else "",
+        "path": first.details.get("local_path") if first else None,
+    }
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> str:
+    service = _service(request)
+    scans = ScanStore(service.store)
+    items = []
+    for match in scans.pending_review():
+        item = _item(request, match, scans, caller)
+        thumbnail = _thumbnail(Path(item["path"]), service.settings) if item["path"] else None
+        picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{thumbnail}">' if thumbnail else f"<em>{_t('picture not available', 'image indisponible')}</em>"
+        buttons = "".join(
+            f'<button name=decision value={d} class="decide-{d}">{_t(en, fr)}</button> '
+            for d, en, fr in (("confirm", "Confirm", "Confirmer"), ("reject", "Reject (false match)", "Rejeter (fausse correspondance)"), ("escalate", "Escalate", "Escalader"))
+        )
+        m = item["match"]
+        items.append(
+            f'<div class="item" data-match="{m.id}">{picture}<div><strong>{escape(m.bank)} #{m.entry_id}</strong> {escape(item["label"])}<br>'
+            f'{escape(m.signal)} · {escape(str(m.inliers if m.inliers is not None else m.distance))} · {item["posts"]} {_t("post(s)", "publication(s)")}<br>'
+            f'{escape(item["where"])} · {escape(item["author"])} · {escape(item["time"])}<br>'
+            f'<a href="cases/{escape(m.bank)}/{m.entry_id}">{_t("case page", "page du dossier")}</a>'
+            f'<form method=post action="review/{m.id}"><input name=note placeholder="note">{buttons}</form></div></div>'
+        )
+    body = f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>" + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
+    return _page("Rempart — review", body)
+
+
+@router.post("/review/{match_id}")
+def decide_form(
+    request: Request, match_id: int, decision: Annotated[str, Form()], caller: Annotated[Caller, Depends(require(Permission.REVIEW))], note: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    ScanStore(_service(request).store).decide(match_id, DecisionIn(decision=decision, note=note).decision, caller.actor, note)
+    return RedirectResponse("../review", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/api/v1/review")
+def pending_api(request: Request, _caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> list[dict[str, Any]]:
+    return [
+        {"match_id": m.id, "bank": m.bank, "entry_id": m.entry_id, "file_id": m.file_id, "signal": m.signal, "distance": m.distance, "inliers": m.inliers}
+        for m in ScanStore(_service(request).store).pending_review()
+    ]
+
+
+@router.post("/api/v1/review/{match_id}")
+def decide_api(request: Request, match_id: int, body: DecisionIn, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> dict[str, Any]:
+    ScanStore(_service(request).store).decide(match_id, body.decision, caller.actor, body.note)
+    return {"match_id": match_id, "decision": body.decision, "reviewer": caller.actor}
+
+
+@router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse)
+def case_page(request: Request, bank: str, entry_id: int, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
+    from rempart.investigate.linking import investigate
+
+    findings = investigate(_service(request).store, [bank], actor=caller.actor)
+    case = next((c for c in findings.cases if c.entry_id == entry_id), None)
+    if case is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
+    rows = "".join(
+        f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} #{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>{escape(s.author_id)}</small></td>"
+        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td>{escape(s.role)} {escape(s.file_name)}</td></tr>"
+        for s in case.sightings
+    )
+    actors = "".join(f"<li>{escape(a.id)}: {escape(', '.join(a.names))} — {escape(', '.join(a.servers))}</li>" for a in findings.actors if entry_id in a.cases)
+    body = (
+        f"<h1>{_t('Case', 'Dossier')} {escape(bank)} #{entry_id} <small>{escape(case.label)}</small></h1>"
+        f"<p>{len(case.sightings)} {_t('posts', 'publications')} · {_t('servers', 'serveurs')}: {escape(', '.join(case.servers))}</p>"
+        f"<h2>{_t('Timeline', 'Chronologie')}</h2><table id=timeline><tr><th>UTC</th><th>{_t('Where', 'Où')}</th><th>{_t('Author', 'Auteur')}</th><th>{_t('Match', 'Correspondance')}</th><th>{_t('Evidence', 'Preuve')}</th></tr>{rows}</table>"
+        f"<h2>{_t('Actors', 'Acteurs')}</h2><ul id=actors>{actors}</ul>"
+    )
+    return _page(f"Rempart — case {entry_id}", body)
