@@ -52,6 +52,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "case bank={bank} entry={entry} {label}: {posts} posts, {servers} servers, {authors} authors",
         "fr": "dossier banque={bank} entrée={entry} {label} : {posts} publications, {servers} serveurs, {authors} auteurs",
     },
+    "key_created": {
+        "en": "Key {name!r} ({role}) created. Keep the secret now: it is not stored and cannot be shown again.",
+        "fr": "Clé {name!r} ({role}) créée. Gardez le secret maintenant : il n'est pas conservé et ne pourra plus être affiché.",
+    },
+    "key_revoked": {"en": "Key {name!r} revoked.", "fr": "Clé {name!r} révoquée."},
+    "serving": {
+        "en": "Rempart on {url} — victims: {url}/protect, reviewers: {url}/review, API: {url}/docs",
+        "fr": "Rempart sur {url} — victimes : {url}/protect, revue : {url}/review, API : {url}/docs",
+    },
     "report_written": {"en": "Report written: {path}", "fr": "Rapport écrit : {path}"},
     "sample_written": {
         "en": "{exports} synthetic exports in {folder}; victims' photos to register in {photos}.",

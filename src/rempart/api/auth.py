@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import HTTPException, Request, status
+from fastapi import Path as PathParam
 from pydantic import BaseModel
 
 from rempart.store.keys import ApiKey, ApiKeys, Role
+
+#: A database row id in a URL path: bounded, so a huge number is a 422 and not a database error.
+RowId = Annotated[int, PathParam(ge=1, le=2**62)]
 
 #: Cookie holding the API key a reviewer typed at /login (HttpOnly, SameSite=Strict).
 SESSION_COOKIE = "rempart_key"

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
-from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, identify, require
+from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, identify, require
 from rempart.api.service import Service
 from rempart.errors import ImportFormatError, SignalError
 from rempart.index.matcher import Match
@@ -116,7 +116,7 @@ def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[
 
 
 @router.delete("/banks/{bank}/entries/{entry_id}", response_model=WithdrawOut)
-def withdraw_entry(request: Request, bank: str, entry_id: int, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> WithdrawOut:
+def withdraw_entry(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> WithdrawOut:
     service = _service(request)
     deleted = service.store.withdraw(bank, entry_id, actor=caller.actor)
     service.banks_changed()
@@ -134,6 +134,14 @@ def hash_upload(
     import json
 
     return dict(json.loads(_service(request).fingerprint_upload(file, register=register).to_json()))
+
+
+@router.get("/hash")
+def hash_url(request: Request, url: str, _caller: Annotated[Caller, Depends(require(Permission.HASH))], register: bool = False) -> dict[str, Any]:
+    """Fetch ``url`` from an allowed host (``REMPART_DISCORD_CDN_HOSTS``) and return its fingerprint."""
+    import json
+
+    return dict(json.loads(_service(request).fingerprint_url(url, register=register).to_json()))
 
 
 @router.post("/match", response_model=MatchesOut)

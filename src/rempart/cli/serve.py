@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from rempart.cli.common import console, err_console, open_store, settings
+from rempart.i18n import t
 from rempart.store.keys import ApiKeys, Role
 
 keys_app = typer.Typer(help="API keys for `rempart serve` / Clés d'API.", no_args_is_help=True)
@@ -22,7 +23,7 @@ def serve(
     from rempart.api.app import create_app
 
     conf = settings()
-    err_console.print(f"Rempart on http://{host or conf.api_host}:{port or conf.api_port} (OpenAPI: /docs, /openapi.json)", highlight=False)
+    err_console.print(t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False)
     uvicorn.run(create_app(conf), host=host or conf.api_host, port=port or conf.api_port, log_level="info")
 
 
@@ -35,7 +36,7 @@ def create_key(
     with open_store() as store:
         secret = ApiKeys(store).create(name, role)
     print(secret)  # plain: never wrapped or styled, so it can be copied or piped
-    err_console.print(f"Key {name!r} ({role.value}) created. Keep the secret now: it is not stored and cannot be shown again.")
+    err_console.print(t("key_created", name=name, role=role.value))
 
 
 @keys_app.command("list")
@@ -52,4 +53,4 @@ def revoke_key(name: Annotated[str, typer.Argument(help="The key's name.")]) -> 
     """Revoke a key at once / Révoquer une clé."""
     with open_store() as store:
         ApiKeys(store).revoke(name)
-    err_console.print(f"Key {name!r} revoked.")
+    err_console.print(t("key_revoked", name=name))

@@ -107,7 +107,7 @@ def _t(english: str, french: str) -> str:
     return f'<span class="en">{english}</span><span class="fr">{french}</span>'
 
 
-@router.get("/protect", response_class=HTMLResponse)
+@router.get("/protect", response_class=HTMLResponse, include_in_schema=False)
 def page(lang: str | None = None) -> str:
     chosen = lang if lang in {"en", "fr"} else language()
     return f"""<!doctype html><html lang="{chosen}" data-lang="{chosen}"><head><meta charset="utf-8">

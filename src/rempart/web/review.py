@@ -4,19 +4,20 @@ Pending matches from archive scans are shown with their picture blurred and grey
 clicked; each gets a decision (confirm / reject / escalate) recorded with who and when. A
 rejection puts the (file, photo) pair on the negative list, so that false match never returns.
 The pages use the same API keys as the API: typed once at /login, kept in an HttpOnly cookie.
+Pages are left out of the OpenAPI spec (it describes the JSON API); their tests drive Chromium.
 """
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, require
+from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, require
 from rempart.api.core import _service
 from rempart.investigate.report import _thumbnail
 from rempart.store.keys import ApiKeys
@@ -45,12 +46,27 @@ def _page(title: str, body: str, lang: str = "fr") -> str:
     )
 
 
+Decision = Literal["confirm", "reject", "escalate"]
+
+
 class DecisionIn(BaseModel):
-    decision: str = Field(pattern="^(confirm|reject|escalate)$")
+    decision: Decision
     note: str = Field(default="", max_length=2000)
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home() -> str:
+    links = [
+        ("protect", "Protect my photos (for victims)", "Protéger mes photos (pour les victimes)"),
+        ("login", "Sign in (moderators, caseworkers)", "Connexion (modération, accompagnement)"),
+        ("review", "Review queue", "File de revue"),
+        ("docs", "API documentation (OpenAPI)", "Documentation de l’API (OpenAPI)"),
+    ]
+    items = "".join(f'<li><a href="{href}">{_t(en, fr)}</a></li>' for href, en, fr in links)
+    return _page("Rempart", f"<h1>Rempart</h1><ul>{items}</ul>")
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_form() -> str:
     return _page(
         "Rempart",
@@ -59,7 +75,7 @@ def login_form() -> str:
     )
 
 
-@router.post("/login")
+@router.post("/login", include_in_schema=False)
 def login(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
     if ApiKeys(_service(request).store).authenticate(key) is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key")
@@ -84,7 +100,7 @@ def _item(request: Request, match: StoredMatch, scans: ScanStore, caller: Caller
     }
 
 
-@router.get("/review", response_class=HTMLResponse)
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> str:
     service = _service(request)
     scans = ScanStore(service.store)
@@ -109,11 +125,15 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
     return _page("Rempart — review", body)
 
 
-@router.post("/review/{match_id}")
+@router.post("/review/{match_id}", include_in_schema=False)
 def decide_form(
-    request: Request, match_id: int, decision: Annotated[str, Form()], caller: Annotated[Caller, Depends(require(Permission.REVIEW))], note: Annotated[str, Form()] = ""
+    request: Request,
+    match_id: RowId,
+    decision: Annotated[Decision, Form()],
+    caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
+    note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    ScanStore(_service(request).store).decide(match_id, DecisionIn(decision=decision, note=note).decision, caller.actor, note)
+    ScanStore(_service(request).store).decide(match_id, decision, caller.actor, note)
     return RedirectResponse("../review", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -126,13 +146,13 @@ def pending_api(request: Request, _caller: Annotated[Caller, Depends(require(Per
 
 
 @router.post("/api/v1/review/{match_id}")
-def decide_api(request: Request, match_id: int, body: DecisionIn, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> dict[str, Any]:
+def decide_api(request: Request, match_id: RowId, body: DecisionIn, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> dict[str, Any]:
     ScanStore(_service(request).store).decide(match_id, body.decision, caller.actor, body.note)
     return {"match_id": match_id, "decision": body.decision, "reviewer": caller.actor}
 
 
-@router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse)
-def case_page(request: Request, bank: str, entry_id: int, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
+@router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
+def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
     from rempart.investigate.linking import investigate
 
     findings = investigate(_service(request).store, [bank], actor=caller.actor)
