@@ -118,3 +118,27 @@ def photo_dir() -> Iterator[Path]:
         save_jpeg(synthetic_photo(seed), root / "unrelated" / f"other-{seed}.jpg")
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+#: Debian's chromium headless, without the background services this closed network refuses.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    """A page in Debian's headless Chromium driven by Playwright (the system browser: nothing downloaded)."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        if os.environ.get("REMPART_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is required (apt-get install chromium)")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+

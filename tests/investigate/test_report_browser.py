@@ -1,11 +1,6 @@
 """The HTML report in real headless Chromium (Debian's chromium, driven by Playwright; no browser download)."""
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from rempart.investigate.linking import investigate
 from rempart.investigate.report import write_report
@@ -14,26 +9,6 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 from rempart.sources.synthetic import make_export_set
 from rempart.store import Consent, Store
-
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def page() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if not chromium:
-        if os.environ.get("REMPART_REQUIRE_BROWSER"):
-            pytest.fail("Debian's chromium is required (apt-get install chromium)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 def test_pictures_are_blurred_until_clicked_and_the_language_switches(page: object, settings: Settings, tmp_path: Path) -> None:

@@ -1,7 +1,5 @@
-"""A real server on localhost and a page in Debian's headless Chromium (Playwright, no browser download)."""
+"""A real `rempart` server on localhost for the browser tests (the Chromium page fixture is in tests/conftest.py)."""
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -13,8 +11,6 @@ import uvicorn
 
 from rempart.api.app import create_app
 from rempart.settings import Settings
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -33,22 +29,3 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     yield f"http://127.0.0.1:{port}", settings
     running.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def page() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if not chromium:
-        if os.environ.get("REMPART_REQUIRE_BROWSER"):
-            pytest.fail("Debian's chromium is required (apt-get install chromium)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
-
-
