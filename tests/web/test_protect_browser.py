@@ -96,3 +96,33 @@ def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], pag
         assert sum(store.count_fingerprints(e.id) for e in entries) == 0
     finally:
         store.close()
+
+
+def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, Settings], page: object, photos: list[Path], tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+    from PIL import Image
+
+    from rempart.index.matcher import Matcher
+    from rempart.signals.local import LocalFeatures
+
+    assert isinstance(page, Page)
+    base, settings = server
+    page.goto(f"{base}/protect")
+    page.set_input_files("#photos", [str(photos[0]), str(photos[2])])
+    expect(page.locator("#count")).to_have_text("2", timeout=60_000)
+    with page.expect_request("**/protect/cases") as sent:
+        page.click("#send")
+    prints = json.loads(sent.value.post_data_buffer or b"{}")["fingerprints"]
+    for browser_print in prints:  # local features computed in the browser, in the Python wire format
+        orb = [v["value"] for v in browser_print["values"] if v["signal"] == "orb"]
+        assert len(orb) == 1 and 500 <= len(LocalFeatures.from_bytes(bytes.fromhex(orb[0]))) <= 750
+    expect(page.locator("#case-number")).not_to_be_empty()
+    crop = tmp_path / "crop.jpg"
+    with Image.open(photos[0]) as original:  # a crop PDQ cannot find: only the browser's local features can
+        original.crop((200, 250, 900, 1100)).save(crop, quality=80)
+    store = Store.open(settings)
+    try:
+        matches = Matcher(store, settings, [settings.protect_bank]).match(fingerprint_file(crop, settings))
+        assert [m.signal for m in matches] == ["orb"] and matches[0].label == "photo-1" and (matches[0].inliers or 0) >= 20
+    finally:
+        store.close()

@@ -23,7 +23,7 @@ from rempart.store.protect import ProtectCases
 
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
 STATIC = files("rempart.web") / "static"
-ALLOWED_SIGNALS = {"sha256", "pdq"}
+ALLOWED_SIGNALS = {"sha256", "pdq", "orb"}
 
 
 class RegistrationIn(BaseModel):
@@ -59,7 +59,7 @@ def _limit(request: Request) -> None:
 
 @router.post("/protect/cases", response_model=RegistrationOut, status_code=status.HTTP_201_CREATED)
 def register(request: Request, body: RegistrationIn) -> RegistrationOut:
-    """Register fingerprints computed in her browser (SHA-256 and PDQ only: no media is accepted)."""
+    """Register fingerprints computed in her browser (SHA-256, PDQ, ORB: no media is accepted)."""
     _limit(request)
     prints = []
     for item in body.fingerprints:
@@ -68,7 +68,7 @@ def register(request: Request, body: RegistrationIn) -> RegistrationOut:
         except ImportFormatError as exc:
             raise HTTPException(422, str(exc)) from exc
         if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS:
-            raise HTTPException(422, "only SHA-256 and PDQ values are accepted here")
+            raise HTTPException(422, "only SHA-256, PDQ and local-feature values are accepted here")
         prints.append(fingerprint)
     number, secret = _cases(request).register(prints)
     return RegistrationOut(case=number, secret=secret)
@@ -98,9 +98,10 @@ def withdraw(request: Request, body: CaseIn) -> CaseOut:
 
 @router.get("/static/{name}", include_in_schema=False)
 def static(name: Annotated[str, "file name"]) -> HTMLResponse:
-    if name not in {"pdq.js", "protect.js"}:
+    if name not in {"pdq.js", "orb.js", "protect.js", "opencv-4.5.2.js"}:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
-    return HTMLResponse((STATIC / name).read_text(encoding="utf-8"), media_type="text/javascript")
+    source = STATIC / "vendor" / name if name.startswith("opencv") else STATIC / name
+    return HTMLResponse(source.read_text(encoding="utf-8"), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
 
 def _t(english: str, french: str) -> str:
@@ -142,7 +143,7 @@ code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
 <p id="manage-result"><span class="state active">{_t('Active: fingerprints of', 'Actif : empreintes de')} <span id="manage-photos">–</span> {_t('photo(s) are being used to find copies.', 'photo(s) servent à retrouver les copies.')}</span>
 <span class="state withdrawn">{_t('Withdrawn: every fingerprint has been deleted.', 'Retiré : toutes les empreintes ont été supprimées.')}</span>
 <span class="state unknown">{_t('No case with this number and secret.', 'Aucun dossier avec ce numéro et ce code.')}</span></p></div>
-<script src="static/pdq.js"></script><script src="static/protect.js"></script>
+<script src="static/pdq.js"></script><script async src="static/opencv-4.5.2.js"></script><script src="static/orb.js"></script><script src="static/protect.js"></script>
 </body></html>"""
 
 
