@@ -99,8 +99,8 @@ def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], pag
 
 
 def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, Settings], page: object, photos: list[Path], tmp_path: Path) -> None:
-    from playwright.sync_api import Page, expect
     from PIL import Image
+    from playwright.sync_api import Page, expect
 
     from rempart.index.matcher import Matcher
     from rempart.signals.local import LocalFeatures
