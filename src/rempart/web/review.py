@@ -9,6 +9,7 @@ Pages are left out of the OpenAPI spec (it describes the JSON API); their tests 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from html import escape
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission
 from rempart.api.core import _service
 from rempart.investigate.report import _thumbnail
 from rempart.store.keys import ApiKeys
-from rempart.store.scans import ScanStore, StoredMatch
+from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 
@@ -84,9 +85,7 @@ def login(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
     return response
 
 
-def _item(request: Request, match: StoredMatch, scans: ScanStore, caller: Caller) -> dict[str, Any]:
-    media = scans.media(caller.actor, [match.file_id])
-    messages = {m.id: m for m in scans.messages(caller.actor)} if media else {}
+def _item(request: Request, match: StoredMatch, media: list[StoredMedia], messages: dict[str, StoredMessage]) -> dict[str, Any]:
     first = media[0] if media else None
     message = messages.get(first.message_id) if first else None
     return {
@@ -105,8 +104,14 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
     service = _service(request)
     scans = ScanStore(service.store)
     items = []
-    for match in scans.pending_review():
-        item = _item(request, match, scans, caller)
+    pending = scans.pending_review()
+    media_of: dict[int, list[StoredMedia]] = defaultdict(list)
+    for media in scans.media(caller.actor, [m.file_id for m in pending]) if pending else []:  # one audited read for the page
+        if media.file_id is not None:
+            media_of[media.file_id].append(media)
+    messages = {m.id: m for m in scans.messages(caller.actor)} if pending else {}
+    for match in pending:
+        item = _item(request, match, media_of[match.file_id], messages)
         thumbnail = _thumbnail(Path(item["path"]), service.settings) if item["path"] else None
         picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{thumbnail}">' if thumbnail else f"<em>{_t('picture not available', 'image indisponible')}</em>"
         buttons = "".join(
