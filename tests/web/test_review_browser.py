@@ -1,5 +1,7 @@
 """The review queue and case page in real headless Chromium, on scan results of synthetic exports."""
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from rempart.index.matcher import Matcher
@@ -77,3 +79,16 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
     page.goto(f"{base}/cases/victims/{confirmed.entry_id}")
     expect(page.locator("#timeline tr")).not_to_have_count(1)
     assert page.locator("#actors li").count() >= 1
+    link = page.locator("a.evidence-link").first.get_attribute("href") or ""
+    evidence = page.request.get(f"{base}/cases/victims/{link}")  # relative to the case page
+    assert evidence.status == 200 and evidence.headers["content-type"].startswith(("image/", "video/")) and evidence.headers["cache-control"] == "no-store"
+    try:  # without the reviewer's key: refused
+        urllib.request.urlopen(f"{base}/evidence/{link.rsplit('/', 1)[-1]}", timeout=5)
+        raise AssertionError("evidence served without a key")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 401
+    store = Store.open(settings)
+    try:
+        assert any(action == "evidence.read" and actor == "api:mod-lea" for _at, actor, action, *_rest in store.audit_log(50))
+    finally:
+        store.close()

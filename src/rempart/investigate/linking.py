@@ -25,6 +25,7 @@ CONTEXT_MESSAGES = 2
 
 @dataclass
 class Sighting:
+    media_id: int
     message_id: str
     time: str
     guild_id: str
@@ -225,6 +226,7 @@ def _sighting(
         for m in around
     ]
     return Sighting(
+        media_id=item.id,
         message_id=message.id,
         time=message.created_at.isoformat(),
         guild_id=message.guild_id,

@@ -272,6 +272,15 @@ class ScanStore:
                 for r in rows
             ]
 
+    def media_item(self, media_id: int, actor: str) -> StoredMedia | None:
+        """One media reference (to open its evidence file); the access is audited."""
+        with self._session() as session, session.begin():
+            row = session.get(ScanMediaRow, media_id)
+            if row is None:
+                return None
+            self.store._audit(session, actor, "evidence.read", None, None, f"media {media_id} of message {row.message_id}")
+            return StoredMedia(row.id, row.message_id, row.position, row.role, row.status, row.reason, row.file_id, self._open(_MEDIA, row.details))
+
     def messages(self, actor: str, export_names: Iterable[str] | None = None) -> list[StoredMessage]:
         with self._session() as session, session.begin():
             query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, require
@@ -156,6 +156,16 @@ def decide_api(request: Request, match_id: RowId, body: DecisionIn, caller: Anno
     return {"match_id": match_id, "decision": body.decision, "reviewer": caller.actor}
 
 
+@router.get("/evidence/{media_id}", include_in_schema=False)
+def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> FileResponse:
+    """The exported file behind a sighting, if it is still where it was scanned; every access is audited."""
+    item = ScanStore(_service(request).store).media_item(media_id, caller.actor)
+    path = Path(str(item.details.get("local_path") or "")) if item else None
+    if item is None or path is None or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the exported file is no longer where it was scanned")
+    return FileResponse(path, headers={"Cache-Control": "no-store", "Content-Disposition": "inline"})
+
+
 @router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
     from rempart.investigate.linking import investigate
@@ -166,7 +176,7 @@ def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Ca
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
     rows = "".join(
         f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} #{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>{escape(s.author_id)}</small></td>"
-        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td>{escape(s.role)} {escape(s.file_name)}</td></tr>"
+        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td><a class=evidence-link href=\"../../evidence/{s.media_id}\">{escape(s.role)} {escape(s.file_name)}</a></td></tr>"
         for s in case.sightings
     )
     actors = "".join(f"<li>{escape(a.id)}: {escape(', '.join(a.names))} — {escape(', '.join(a.servers))}</li>" for a in findings.actors if entry_id in a.cases)
