@@ -52,7 +52,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         409: "already exists",
         413: "file over the size limit",
         422: "unreadable media or invalid body",
-        429: "too many anonymous lookups",
+        429: "too many requests without an API key",
     }.items()
 }
 

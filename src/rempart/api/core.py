@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Upl
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, identify, require
-from rempart.api.service import Service
+from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.index.matcher import Match
 from rempart.signals.fingerprint import Fingerprint, SignalValue
@@ -17,6 +17,9 @@ from rempart.signals.registry import get_signal
 from rempart.store import Consent
 
 router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
+
+#: Signals a single hash may be looked up or registered by (local features need a whole fingerprint).
+HASH_SIGNALS = frozenset({"pdq", "video_pdq", "sha256"})
 
 
 class BankIn(BaseModel):
@@ -73,11 +76,6 @@ class LookupOut(BaseModel):
     entries: list[dict[str, Any]]
 
 
-def _service(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
-
 def _matches(found: list[Match]) -> MatchesOut:
     return MatchesOut(
         matches=[
@@ -92,24 +90,19 @@ def _matches(found: list[Match]) -> MatchesOut:
 
 @router.get("/banks", response_model=list[BankOut])
 def list_banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[BankOut]:
-    return [BankOut(**{k: v for k, v in asdict(b).items() if k != "created_at"}) for b in _service(request).store.list_banks()]
+    return [BankOut(**{k: v for k, v in asdict(b).items() if k != "created_at"}) for b in service_of(request).store.list_banks()]
 
 
 @router.post("/banks", response_model=BankOut, status_code=status.HTTP_201_CREATED)
 def create_bank(request: Request, bank: BankIn, caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))]) -> BankOut:
-    info = _service(request).store.create_bank(bank.name, description=bank.description, pdq_threshold=bank.pdq_threshold, actor=caller.actor)
+    info = service_of(request).store.create_bank(bank.name, description=bank.description, pdq_threshold=bank.pdq_threshold, actor=caller.actor)
     return BankOut(**{k: v for k, v in asdict(info).items() if k != "created_at"})
 
 
 @router.post("/banks/{bank}/entries", response_model=EntriesOut, status_code=status.HTTP_201_CREATED)
 def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> EntriesOut:
-    import json
-
-    try:
-        prints = [Fingerprint.from_json(json.dumps(item)) for item in body.fingerprints]
-    except ImportFormatError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    service = _service(request)
+    prints = [parse_fingerprint(item) for item in body.fingerprints]
+    service = service_of(request)
     result = service.store.add_fingerprints(bank, prints, consent=Consent(body.consent_basis, caller.actor), provenance="api", actor=caller.actor)
     service.banks_changed()
     return EntriesOut(added=result.added, already_present=result.already_present)
@@ -117,7 +110,7 @@ def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[
 
 @router.delete("/banks/{bank}/entries/{entry_id}", response_model=WithdrawOut)
 def withdraw_entry(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> WithdrawOut:
-    service = _service(request)
+    service = service_of(request)
     deleted = service.store.withdraw(bank, entry_id, actor=caller.actor)
     service.banks_changed()
     return WithdrawOut(entry_id=entry_id, fingerprints_deleted=deleted)
@@ -131,36 +124,26 @@ def hash_upload(
     register: bool = False,
 ) -> dict[str, Any]:
     """The file's fingerprint (the bank-side form with ``register=true``); the file is not kept."""
-    import json
-
-    return dict(json.loads(_service(request).fingerprint_upload(file, register=register).to_json()))
+    return service_of(request).fingerprint_upload(file, register=register).to_dict()
 
 
 @router.get("/hash")
 def hash_url(request: Request, url: str, _caller: Annotated[Caller, Depends(require(Permission.HASH))], register: bool = False) -> dict[str, Any]:
     """Fetch ``url`` from an allowed host (``REMPART_DISCORD_CDN_HOSTS``) and return its fingerprint."""
-    import json
-
-    return dict(json.loads(_service(request).fingerprint_url(url, register=register).to_json()))
+    return service_of(request).fingerprint_url(url, register=register).to_dict()
 
 
 @router.post("/match", response_model=MatchesOut)
 def match_upload(
     request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]
 ) -> MatchesOut:
-    service = _service(request)
+    service = service_of(request)
     return _matches(service.matcher().match(service.fingerprint_upload(file)))
 
 
 @router.post("/match/fingerprint", response_model=MatchesOut)
 def match_fingerprint(request: Request, fingerprint: dict[str, Any], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
-    import json
-
-    try:
-        parsed = Fingerprint.from_json(json.dumps(fingerprint))
-    except ImportFormatError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return _matches(_service(request).matcher().match(parsed))
+    return _matches(service_of(request).matcher().match(parse_fingerprint(fingerprint)))
 
 
 @router.get("/lookup", response_model=LookupOut)
@@ -171,18 +154,25 @@ def lookup(
 ) -> LookupOut:
     """Is this hash registered? Open to anyone (rate-limited): match or not, and the entry ids — no distances."""
     caller = identify(request)
-    service = _service(request)
-    if caller.key is None and not service.anonymous_limit.allow(caller.address):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many lookups; slow down", headers={"Retry-After": "1"})
+    service = service_of(request)
+    service.limit_anonymous(caller)
     found = match_signal(service, signal_type, signal)
     detailed = caller.may(Permission.MATCH)
     entries = [{"bank": m.bank, "entry_id": m.entry_id, **({"distance": m.distance} if detailed else {})} for m in found]
     return LookupOut(match=bool(found), entries=entries)
 
 
+def parse_fingerprint(payload: dict[str, Any]) -> Fingerprint:
+    """A fingerprint object from a request body (as `rempart fingerprint` writes it), or 422."""
+    try:
+        return Fingerprint.from_dict(payload)
+    except ImportFormatError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
 def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]:
     """Matches of one hash value (400 for an unknown type or a malformed value)."""
-    if signal_type not in {"pdq", "video_pdq", "sha256"}:
+    if signal_type not in HASH_SIGNALS:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}")
     try:
         value = get_signal(signal_type).validate(signal)
@@ -196,7 +186,7 @@ def cases(request: Request, caller: Annotated[Caller, Depends(require(Permission
     """Cases, actors and server links from archive scans (``rempart scan``)."""
     from rempart.investigate.linking import investigate
 
-    return investigate(_service(request).store, bank, actor=caller.actor).as_dict()
+    return investigate(service_of(request).store, bank, actor=caller.actor).as_dict()
 
 
 @router.get("/audit")
@@ -204,5 +194,5 @@ def audit(request: Request, _caller: Annotated[Caller, Depends(require(Permissio
     """The most recent audit events, newest first."""
     return [
         {"at": at.isoformat(), "actor": actor, "action": action, "bank": bank, "entry_id": entry_id, "detail": detail}
-        for at, actor, action, bank, entry_id, detail in _service(request).store.audit_log(limit)
+        for at, actor, action, bank, entry_id, detail in service_of(request).store.audit_log(limit)
     ]

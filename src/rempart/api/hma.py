@@ -19,7 +19,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFil
 from fastapi.responses import PlainTextResponse
 
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
-from rempart.api.core import _service, match_signal
+from rempart.api.core import HASH_SIGNALS, match_signal
+from rempart.api.service import service_of
 from rempart.errors import SignalError
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import get_signal
@@ -30,7 +31,7 @@ router = APIRouter(tags=["hma"], responses=ERROR_RESPONSES)
 
 @router.get("/status", response_class=PlainTextResponse)
 def status_check(request: Request) -> str:
-    _service(request).matcher()  # the index loads: the service can answer
+    service_of(request).matcher()  # the index loads: the service can answer
     return "I-AM-ALIVE"
 
 
@@ -45,7 +46,7 @@ async def _form_file(request: Request) -> UploadFile | None:
 
 
 def _fingerprint(request: Request, url: str | None, upload: UploadFile | None, register: bool = False) -> Fingerprint:
-    service = _service(request)
+    service = service_of(request)
     if upload is not None:
         return service.fingerprint_upload(upload, register=register)
     if url:
@@ -78,7 +79,7 @@ def raw_lookup(
     _caller: Annotated[Caller, Depends(require(Permission.MATCH))],
     include_distance: bool = False,
 ) -> dict[str, list[Any]]:
-    found = match_signal(_service(request), signal_type, signal)
+    found = match_signal(service_of(request), signal_type, signal)
     if include_distance:
         return {"matches": [{"bank_content_id": m.entry_id, "distance": str(m.distance)} for m in found]}
     return {"matches": [m.entry_id for m in found]}
@@ -92,7 +93,7 @@ def lookup(
     signal_type: str | None = None,
     signal: str | None = None,
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    service = _service(request)
+    service = service_of(request)
     if signal_type and signal:
         found = {signal_type: match_signal(service, signal_type, signal)}
     else:
@@ -109,12 +110,12 @@ def lookup(
 
 @router.get("/c/banks")
 def banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[dict[str, Any]]:
-    return [{"name": b.name, "matching_enabled_ratio": 1.0} for b in _service(request).store.list_banks()]
+    return [{"name": b.name, "matching_enabled_ratio": 1.0} for b in service_of(request).store.list_banks()]
 
 
 @router.get("/c/bank/{bank_name}")
 def bank(request: Request, bank_name: str, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> dict[str, Any]:
-    info = _service(request).store.get_bank(bank_name)
+    info = service_of(request).store.get_bank(bank_name)
     return {"name": info.name, "matching_enabled_ratio": 1.0}
 
 
@@ -130,7 +131,7 @@ async def add_content(
 def add_signal(request: Request, bank_name: str, signals: dict[str, str], caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> dict[str, Any]:
     values = []
     for signal_type, value in signals.items():
-        if signal_type not in {"pdq", "video_pdq", "sha256"}:
+        if signal_type not in HASH_SIGNALS:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}")
         try:
             values.append(SignalValue(signal_type, get_signal(signal_type).validate(value)))
@@ -142,7 +143,7 @@ def add_signal(request: Request, bank_name: str, signals: dict[str, str], caller
 
 
 def _register(request: Request, bank_name: str, fingerprint: Fingerprint, caller: Caller) -> dict[str, Any]:
-    service = _service(request)
+    service = service_of(request)
     result = service.store.add_fingerprints(bank_name, [fingerprint], consent=Consent("platform", caller.actor), provenance="hma-api", actor=caller.actor)
     service.banks_changed()
     entry_id = (result.added or result.already_present)[0]

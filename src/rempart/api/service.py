@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fastapi import HTTPException, UploadFile, status
+from fastapi import HTTPException, Request, UploadFile, status
 
+from rempart.api.auth import Caller
 from rempart.api.ratelimit import RateLimiter
 from rempart.errors import MediaError
 from rempart.index.matcher import Matcher
@@ -42,6 +43,11 @@ class Service:
             if self._matcher is not None:
                 self._matcher.reload()
 
+    def limit_anonymous(self, caller: Caller) -> None:
+        """Refuse (429) a caller without a key who is over the anonymous rate; keys are not limited."""
+        if caller.key is None and not self.anonymous_limit.allow(caller.address):
+            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; slow down", headers={"Retry-After": "1"})
+
     def fingerprint_upload(self, upload: UploadFile, *, register: bool = False) -> Fingerprint:
         """Fingerprint an uploaded file (size-limited, kept only in a temporary file while hashing)."""
         with self._spooled(upload) as path:
@@ -73,3 +79,9 @@ class Service:
                 handle.write(chunk)
             handle.flush()
             yield Path(handle.name)
+
+
+def service_of(request: Request) -> Service:
+    """The service the app was created with."""
+    service: Service = request.app.state.service
+    return service

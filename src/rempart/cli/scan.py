@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from rempart.cli.common import console, err_console, open_store, progress, settings
 from rempart.i18n import t
+
+if TYPE_CHECKING:  # imported lazily at run time: the scan stack is heavy for other commands
+    from rempart.investigate.linking import Investigation
 
 
 def scan(
@@ -93,11 +96,9 @@ def sample_export(
     )
 
 
-def _emit(findings: object, report: Path | None, as_json: bool, with_media: bool) -> None:
-    from rempart.investigate.linking import Investigation
+def _emit(findings: Investigation, report: Path | None, as_json: bool, with_media: bool) -> None:
     from rempart.investigate.report import write_report
 
-    assert isinstance(findings, Investigation)
     if report is not None:
         write_report(findings, report, settings(), with_media=with_media)
         err_console.print(t("report_written", path=report), highlight=False)

@@ -19,6 +19,8 @@ from rempart.errors import MediaError
 from rempart.i18n import language
 from rempart.investigate.linking import Case, Investigation, ServerLink
 from rempart.settings import Settings
+from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.web.html import both as _t
 
 THUMBNAIL_SIDE = 320
 
@@ -32,19 +34,13 @@ th{background:#f0f0f0} .warning{background:#fff3cd;border:1px solid #e0c060;padd
 .context .hit{color:#000;font-weight:600}
 img.evidence{max-width:240px;max-height:240px;cursor:pointer;filter:blur(18px);transition:filter .2s}
 img.evidence.revealed{filter:none}
-html[data-lang=en] .fr, html[data-lang=fr] .en{display:none}
 #lang{position:fixed;top:1rem;right:1rem}
 .muted{color:#777}
 """
 
 _SCRIPT = """
-function toggleLang(){var h=document.documentElement;h.dataset.lang=h.dataset.lang==='fr'?'en':'fr';}
 document.addEventListener('click',function(e){if(e.target.classList.contains('evidence')){e.target.classList.toggle('revealed');}});
 """
-
-
-def _t(english: str, french: str) -> str:
-    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
 
 
 def write_report(findings: Investigation, path: Path, settings: Settings, *, with_media: bool = True) -> None:
@@ -54,8 +50,8 @@ def write_report(findings: Investigation, path: Path, settings: Settings, *, wit
         f'<!doctype html><html lang="{language()}" data-lang="{language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
         "<title>Rempart — rapport / report</title>",
-        f"<style>{_CSS}</style><script>{_SCRIPT}</script></head><body>",
-        '<button id="lang" onclick="toggleLang()">FR / EN</button>',
+        f"<style>{_CSS}{LANGUAGE_CSS}</style><script>{_SCRIPT}</script></head><body>",
+        LANGUAGE_BUTTON,
         f"<h1>Rempart — {_t('investigation report', 'rapport d’enquête')}</h1>",
         '<p class="warning">'
         + _t(
@@ -105,7 +101,7 @@ def _case(case: Case, settings: Settings, thumbnails: dict[str, str | None] | No
         picture = ""
         if thumbnails is not None and s.local_path:
             if s.local_path not in thumbnails:
-                thumbnails[s.local_path] = _thumbnail(Path(s.local_path), settings)
+                thumbnails[s.local_path] = thumbnail(Path(s.local_path), settings)
             data = thumbnails[s.local_path]
             picture = (
                 f'<img class="evidence" alt="matched picture / image correspondante" src="data:image/jpeg;base64,{data}">'
@@ -212,7 +208,7 @@ def _unavailable(findings: Investigation) -> str:
     )
 
 
-def _thumbnail(path: Path, settings: Settings) -> str | None:
+def thumbnail(path: Path, settings: Settings) -> str | None:
     """A small JPEG of the picture (first sampled frame of a video), base64; None if unreadable now."""
     from PIL import Image
 

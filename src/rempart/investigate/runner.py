@@ -26,7 +26,7 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 from rempart.signals.sha256 import sha256_file
 from rempart.sources.archive import ExportFile, ZipLimits, collect_exports
-from rempart.sources.discord_export import ChannelExport, MediaRef, Message, read_export
+from rempart.sources.discord_export import ChannelExport, MediaRef, Message, iter_media, read_export
 from rempart.store import Store
 from rempart.store.scans import ScanStore
 
@@ -45,7 +45,6 @@ class ScanSummary:
     media_failed: int = 0
     files_hashed: int = 0
     new_matches: int = 0
-    seconds_hashing: float = 0.0
     #: Copies made for the scan (unpacked zips, downloads): evidence in clear, to delete when done.
     work_dirs: list[Path] = field(default_factory=list)
 
@@ -66,8 +65,6 @@ def scan_archives(
     actor: str = "cli",
 ) -> ScanSummary:
     """Scan every export under ``inputs`` against ``banks``; returns what was done."""
-    import time
-
     scans = ScanStore(store)
     matcher = Matcher(store, settings, list(banks))
     work = settings.data_dir / "scan-work"
@@ -81,24 +78,19 @@ def scan_archives(
         except ImportFormatError as exc:
             summary.failed_exports.append((export_file.name, str(exc)))
     total = sum(len(m.media) for _, export in parsed for m in export.messages)
-    done = 0
     status = "interrupted"
     try:
         for export_file, export in parsed:
             summary.messages_added += scans.save_messages(_message_rows(export_file, export))
             recorded = scans.recorded_positions([m.id for m in export.messages])
-            for message in export.messages:
-                for position, ref in enumerate(message.media):
-                    done += 1
-                    summary.media_seen += 1
-                    if (message.id, position) in recorded:
-                        summary.media_skipped_as_done += 1
-                    else:
-                        started = time.perf_counter()
-                        _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads")
-                        summary.seconds_hashing += time.perf_counter() - started
-                    if progress:
-                        progress(done, total)
+            for message, position, ref in iter_media(export):
+                summary.media_seen += 1
+                if (message.id, position) in recorded:
+                    summary.media_skipped_as_done += 1
+                else:
+                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads")
+                if progress:
+                    progress(summary.media_seen, total)
         status = "finished"
     finally:
         scans.finish_run(run_id, status)

@@ -56,17 +56,20 @@ class Fingerprint:
         """The values of the given signals, in order."""
         return [value for value in self.values if value.signal in names]
 
-    def to_json(self) -> str:
-        """One JSON line (no media, hashes only)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form (no media, hashes only)."""
         payload: dict[str, Any] = {"rempart_fingerprint": FORMAT_VERSION, **asdict(self)}
         payload["values"] = [asdict(value) for value in self.values]
-        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        return payload
+
+    def to_json(self) -> str:
+        """One JSON line (no media, hashes only)."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, line: str) -> Fingerprint:
-        """Parse and validate one JSON line written by ``to_json``."""
+    def from_dict(cls, payload: dict[str, Any]) -> Fingerprint:
+        """Parse and validate the form ``to_dict`` gives (from a JSON line or a JSON request body)."""
         try:
-            payload = json.loads(line)
             values = tuple(
                 SignalValue(
                     signal=str(item["signal"]),
@@ -83,8 +86,17 @@ class Fingerprint:
                 height=payload.get("height"),
                 values=values,
             )
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError, SignalError) as exc:
+        except (KeyError, TypeError, ValueError, SignalError) as exc:
             raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, line: str) -> Fingerprint:
+        """Parse and validate one JSON line written by ``to_json``."""
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
+        return cls.from_dict(payload)
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:

@@ -6,7 +6,6 @@ She gets a case number and a secret to check the status or withdraw everything i
 
 from __future__ import annotations
 
-import json
 from importlib.resources import files
 from typing import Annotated, Any
 
@@ -15,11 +14,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, identify
-from rempart.api.core import _service
-from rempart.errors import ImportFormatError
+from rempart.api.core import parse_fingerprint
+from rempart.api.service import service_of
 from rempart.i18n import language
-from rempart.signals.fingerprint import Fingerprint
 from rempart.store.protect import ProtectCases
+from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.web.html import both as _t
 
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
 STATIC = files("rempart.web") / "static"
@@ -47,14 +47,12 @@ class CaseOut(BaseModel):
 
 
 def _cases(request: Request) -> ProtectCases:
-    service = _service(request)
+    service = service_of(request)
     return ProtectCases(service.store, service.settings.protect_bank)
 
 
 def _limit(request: Request) -> None:
-    caller = identify(request)
-    if caller.key is None and not _service(request).anonymous_limit.allow(caller.address):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; wait a moment", headers={"Retry-After": "1"})
+    service_of(request).limit_anonymous(identify(request))
 
 
 @router.post("/protect/cases", response_model=RegistrationOut, status_code=status.HTTP_201_CREATED)
@@ -63,10 +61,7 @@ def register(request: Request, body: RegistrationIn) -> RegistrationOut:
     _limit(request)
     prints = []
     for item in body.fingerprints:
-        try:
-            fingerprint = Fingerprint.from_json(json.dumps(item))
-        except ImportFormatError as exc:
-            raise HTTPException(422, str(exc)) from exc
+        fingerprint = parse_fingerprint(item)
         if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS:
             raise HTTPException(422, "only SHA-256, PDQ and local-feature values are accepted here")
         prints.append(fingerprint)
@@ -90,7 +85,7 @@ def withdraw(request: Request, body: CaseIn) -> CaseOut:
     cases = _cases(request)
     if cases.withdraw(body.case, body.secret) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this number and secret")
-    _service(request).banks_changed()
+    service_of(request).banks_changed()
     found = cases.status(body.case, body.secret)
     assert found is not None
     return CaseOut(case=found.number, photos=found.photos, withdrawn=True)
@@ -104,10 +99,6 @@ def static(name: Annotated[str, "file name"]) -> HTMLResponse:
     return HTMLResponse(source.read_text(encoding="utf-8"), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
 
-def _t(english: str, french: str) -> str:
-    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
-
-
 @router.get("/protect", response_class=HTMLResponse, include_in_schema=False)
 def page(lang: str | None = None) -> str:
     chosen = lang if lang in {"en", "fr"} else language()
@@ -115,13 +106,13 @@ def page(lang: str | None = None) -> str:
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>Rempart — {_plain('Protect my photos', 'Protéger mes photos', chosen)}</title>
 <style>
 body{{font-family:system-ui,sans-serif;max-width:680px;margin:0 auto;padding:1.2rem;line-height:1.5;color:#1d1d1f}}
-html[data-lang=en] .fr, html[data-lang=fr] .en{{display:none}}
+{LANGUAGE_CSS}
 .box{{border:1px solid #ddd;border-radius:10px;padding:1rem;margin:1rem 0;background:#fff}}
 .help{{background:#eef6ff;border-color:#b8d4f5}} button{{font-size:1rem;padding:.5rem 1rem}} #lang{{float:right}}
 code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
 #manage-result .state{{display:none}} #manage-result[data-state=active] .active, #manage-result[data-state=withdrawn] .withdrawn, #manage-result[data-state=unknown] .unknown{{display:inline}}
 </style></head><body>
-<button id="lang" onclick="document.documentElement.dataset.lang=document.documentElement.dataset.lang==='fr'?'en':'fr'">FR / EN</button>
+{LANGUAGE_BUTTON}
 <h1>{_t('Protect my photos', 'Protéger mes photos')}</h1>
 <p>{_t('If photos of you are being shared without your consent, you can stop copies from spreading. Choose the photos here: your device turns each one into a fingerprint (a short code). <strong>Your photos never leave this page</strong>; only the fingerprints are sent.',
        'Si des photos de vous circulent sans votre accord, vous pouvez empêcher leurs copies de se répandre. Choisissez les photos ici : votre appareil transforme chacune en empreinte (un code court). <strong>Vos photos ne quittent jamais cette page</strong> ; seules les empreintes sont envoyées.')}</p>

@@ -19,31 +19,27 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, require
-from rempart.api.core import _service
-from rempart.investigate.report import _thumbnail
+from rempart.api.service import service_of
+from rempart.investigate.report import thumbnail
 from rempart.store.keys import ApiKeys
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
+from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.web.html import both as _t
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 
-_STYLE = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1rem}
-html[data-lang=en] .fr, html[data-lang=fr] .en{display:none} #lang{float:right}
+_STYLE = LANGUAGE_CSS + """body{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1rem} #lang{float:right}
 .item{border:1px solid #ddd;border-radius:8px;padding:.6rem;margin:.8rem 0;display:flex;gap:1rem}
 img.evidence{width:200px;cursor:pointer;filter:blur(16px) grayscale(1)} img.evidence.revealed{filter:none}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem}"""
 _SCRIPT = "document.addEventListener('click',e=>{if(e.target.classList.contains('evidence'))e.target.classList.toggle('revealed')});"
 
 
-def _t(english: str, french: str) -> str:
-    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
-
-
 def _page(title: str, body: str, lang: str = "fr") -> str:
     return (
         f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{_STYLE}</style>'
         f"<script>{_SCRIPT}</script></head><body>"
-        "<button id=\"lang\" onclick=\"document.documentElement.dataset.lang=document.documentElement.dataset.lang==='fr'?'en':'fr'\">FR / EN</button>"
-        f"{body}</body></html>"
+        f"{LANGUAGE_BUTTON}{body}</body></html>"
     )
 
 
@@ -78,19 +74,19 @@ def login_form() -> str:
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
-    if ApiKeys(_service(request).store).authenticate(key) is None:
+    if ApiKeys(service_of(request).store).authenticate(key) is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key")
     response = RedirectResponse("review", status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="strict")
     return response
 
 
-def _item(request: Request, match: StoredMatch, media: list[StoredMedia], messages: dict[str, StoredMessage]) -> dict[str, Any]:
+def _item(match: StoredMatch, label: str, media: list[StoredMedia], messages: dict[str, StoredMessage]) -> dict[str, Any]:
     first = media[0] if media else None
     message = messages.get(first.message_id) if first else None
     return {
         "match": match,
-        "label": _service(request).store.entry_labels([match.entry_id]).get(match.entry_id, ""),
+        "label": label,
         "posts": len(media),
         "where": f"{message.details.get('guild_name', '')} #{message.details.get('channel_name', '')}" if message else "",
         "author": str(message.details.get("author", {}).get("name", "")) if message else "",
@@ -101,7 +97,7 @@ def _item(request: Request, match: StoredMatch, media: list[StoredMedia], messag
 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> str:
-    service = _service(request)
+    service = service_of(request)
     scans = ScanStore(service.store)
     items = []
     pending = scans.pending_review()
@@ -110,10 +106,11 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
         if media.file_id is not None:
             media_of[media.file_id].append(media)
     messages = {m.id: m for m in scans.messages(caller.actor)} if pending else {}
+    labels = service.store.entry_labels({m.entry_id for m in pending})
     for match in pending:
-        item = _item(request, match, media_of[match.file_id], messages)
-        thumbnail = _thumbnail(Path(item["path"]), service.settings) if item["path"] else None
-        picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{thumbnail}">' if thumbnail else f"<em>{_t('picture not available', 'image indisponible')}</em>"
+        item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
+        picture_data = thumbnail(Path(item["path"]), service.settings) if item["path"] else None
+        picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{picture_data}">' if picture_data else f"<em>{_t('picture not available', 'image indisponible')}</em>"
         buttons = "".join(
             f'<button name=decision value={d} class="decide-{d}">{_t(en, fr)}</button> '
             for d, en, fr in (("confirm", "Confirm", "Confirmer"), ("reject", "Reject (false match)", "Rejeter (fausse correspondance)"), ("escalate", "Escalate", "Escalader"))
@@ -138,7 +135,7 @@ def decide_form(
     caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    ScanStore(_service(request).store).decide(match_id, decision, caller.actor, note)
+    ScanStore(service_of(request).store).decide(match_id, decision, caller.actor, note)
     return RedirectResponse("../review", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -146,20 +143,20 @@ def decide_form(
 def pending_api(request: Request, _caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> list[dict[str, Any]]:
     return [
         {"match_id": m.id, "bank": m.bank, "entry_id": m.entry_id, "file_id": m.file_id, "signal": m.signal, "distance": m.distance, "inliers": m.inliers}
-        for m in ScanStore(_service(request).store).pending_review()
+        for m in ScanStore(service_of(request).store).pending_review()
     ]
 
 
 @router.post("/api/v1/review/{match_id}")
 def decide_api(request: Request, match_id: RowId, body: DecisionIn, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> dict[str, Any]:
-    ScanStore(_service(request).store).decide(match_id, body.decision, caller.actor, body.note)
+    ScanStore(service_of(request).store).decide(match_id, body.decision, caller.actor, body.note)
     return {"match_id": match_id, "decision": body.decision, "reviewer": caller.actor}
 
 
 @router.get("/evidence/{media_id}", include_in_schema=False)
 def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> FileResponse:
     """The exported file behind a sighting, if it is still where it was scanned; every access is audited."""
-    item = ScanStore(_service(request).store).media_item(media_id, caller.actor)
+    item = ScanStore(service_of(request).store).media_item(media_id, caller.actor)
     path = Path(str(item.details.get("local_path") or "")) if item else None
     if item is None or path is None or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the exported file is no longer where it was scanned")
@@ -170,7 +167,7 @@ def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depend
 def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
     from rempart.investigate.linking import investigate
 
-    findings = investigate(_service(request).store, [bank], actor=caller.actor)
+    findings = investigate(service_of(request).store, [bank], actor=caller.actor)
     case = next((c for c in findings.cases if c.entry_id == entry_id), None)
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")

@@ -64,14 +64,9 @@ const ORB = (() => {
   /** The registration form of a photo's local features, as hex (like the Python `orb` signal). */
   async function registered(image) {
     await ready();
-    const scale = Math.sqrt(WORKING_AREA / (image.width * image.height));
-    const width = Math.max(1, Math.round(image.width * scale)), height = Math.max(1, Math.round(image.height * scale));
-    const canvas = document.createElement("canvas");
-    canvas.width = width; canvas.height = height;
-    const context = canvas.getContext("2d", { willReadFrequently: true });
-    context.imageSmoothingQuality = "high";
-    context.drawImage(image, 0, 0, width, height);
-    const rgba = cv.matFromImageData(context.getImageData(0, 0, width, height));
+    const pixels = PDQ.scaledPixels(image, Math.sqrt(WORKING_AREA / (image.width * image.height)));  // pdq.js loads first
+    const width = pixels.width, height = pixels.height;
+    const rgba = cv.matFromImageData(pixels);
     const grey = new cv.Mat();
     cv.cvtColor(rgba, grey, cv.COLOR_RGBA2GRAY);
     const half = new cv.Mat();

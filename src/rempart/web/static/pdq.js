@@ -122,17 +122,22 @@ const PDQ = (() => {
     return VARIANTS.map((variant) => ({ variant, hex: toHex(dct16(transform(small, variant))), quality: q }));
   }
 
-  /** Draw an image (or bitmap) scaled to fit maxSide and hash it. */
-  function hashImage(image, maxSide = 512, dihedral = false) {
-    const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+  /** An image (or bitmap) drawn at ``scale`` (high-quality smoothing): its ImageData. Shared with orb.js. */
+  function scaledPixels(image, scale) {
     const width = Math.max(1, Math.round(image.width * scale)), height = Math.max(1, Math.round(image.height * scale));
     const canvas = document.createElement("canvas");
     canvas.width = width; canvas.height = height;
     const context = canvas.getContext("2d", { willReadFrequently: true });
     context.imageSmoothingQuality = "high";
     context.drawImage(image, 0, 0, width, height);
-    return hashRGBA(context.getImageData(0, 0, width, height).data, width, height, dihedral);
+    return context.getImageData(0, 0, width, height);
   }
 
-  return { hashRGBA, hashImage, VARIANTS };
+  /** Draw an image (or bitmap) scaled to fit maxSide and hash it. */
+  function hashImage(image, maxSide = 512, dihedral = false) {
+    const pixels = scaledPixels(image, Math.min(1, maxSide / Math.max(image.width, image.height)));
+    return hashRGBA(pixels.data, pixels.width, pixels.height, dihedral);
+  }
+
+  return { hashRGBA, hashImage, scaledPixels, VARIANTS };
 })();
