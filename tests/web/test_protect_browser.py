@@ -3,11 +3,13 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rempart.samples import phone_screenshot, save_jpeg, synthetic_photo, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
+from rempart.signals.local import LocalFeatures
 from rempart.signals.pdq import hamming_hex
 from rempart.store import Store
 
@@ -25,6 +27,15 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     phone_screenshot(205).save(screenshot, "PNG")
     textured_photo(206, (900, 1125)).save(root / "photo.webp", "WEBP", quality=90)
     return [*made, screenshot, root / "photo.webp"]
+
+
+def twin_share(browser: LocalFeatures, python: LocalFeatures) -> float:
+    """Share of the browser's keypoints that Python also found: within 2 pixels and 16 descriptor bits."""
+    if not len(browser):
+        return 0.0
+    bits = np.unpackbits(browser.descriptors[:, None, :] ^ python.descriptors[None, :, :], axis=2).sum(axis=2)
+    near = np.linalg.norm(browser.xy[:, None, :] - python.xy[None, :, :], axis=2) <= 2
+    return float(((bits <= 16) & near).any(axis=1).mean())
 
 
 def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
@@ -56,14 +67,20 @@ def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[st
     prints = json.loads(sent[0])["fingerprints"]
     assert [p["source"] for p in prints] == [f"photo-{n}" for n in range(1, len(photos) + 1)]  # no file names either
 
+    shares = {}
     for path, browser_print in zip(photos, prints):  # the browser's PDQ agrees with Python's within 10 bits
-        ours = {v.variant: v.value for v in fingerprint_file(path, settings, register=True).of_signal("pdq")}
+        python_print = fingerprint_file(path, settings, register=True)
+        ours = {v.variant: v.value for v in python_print.of_signal("pdq")}
         theirs = {v["variant"]: v["value"] for v in browser_print["values"] if v["signal"] == "pdq"}
         assert set(theirs) == set(ours)
         distances = {variant: hamming_hex(theirs[variant], ours[variant]) for variant in ours}
         assert max(distances.values()) <= 10, (path.name, distances)
         sha = next(v["value"] for v in browser_print["values"] if v["signal"] == "sha256")
         assert sha == fingerprint_file(path, settings).of_signal("sha256")[0].value
+        browser_orb = LocalFeatures.from_bytes(bytes.fromhex(next(v["value"] for v in browser_print["values"] if v["signal"] == "orb")))
+        shares[path.name] = twin_share(browser_orb, LocalFeatures.from_bytes(bytes.fromhex(python_print.of_signal("orb")[0].value)))
+    # and its ORB keypoints are Python's (same OpenCV parameters, same decoding scale; pixels differ slightly)
+    assert min(shares.values()) >= 0.9, shares
 
 
 def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
@@ -103,7 +120,6 @@ def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, S
     from playwright.sync_api import Page, expect
 
     from rempart.index.matcher import Matcher
-    from rempart.signals.local import LocalFeatures
 
     assert isinstance(page, Page)
     base, settings = server

@@ -6,11 +6,12 @@ She gets a case number and a secret to check the status or withdraw everything i
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, identify
@@ -24,6 +25,9 @@ from rempart.web.html import both as _t
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
 STATIC = files("rempart.web") / "static"
 ALLOWED_SIGNALS = {"sha256", "pdq", "orb"}
+#: opencv.js, the npm package @techstark/opencv-js (see static/vendor/README.md).
+OPENCV_JS = "opencv-4.12.0.js"
+SCRIPTS = {"pdq.js", "orb.js", "protect.js", OPENCV_JS}
 
 
 class RegistrationIn(BaseModel):
@@ -91,12 +95,16 @@ def withdraw(request: Request, body: CaseIn) -> CaseOut:
     return CaseOut(case=found.number, photos=found.photos, withdrawn=True)
 
 
+@cache
+def _script(name: str) -> bytes:
+    return (STATIC / "vendor" / name if name == OPENCV_JS else STATIC / name).read_bytes()
+
+
 @router.get("/static/{name}", include_in_schema=False)
-def static(name: Annotated[str, "file name"]) -> HTMLResponse:
-    if name not in {"pdq.js", "orb.js", "protect.js", "opencv-4.5.2.js"}:
+def static(name: Annotated[str, "file name"]) -> Response:
+    if name not in SCRIPTS:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
-    source = STATIC / "vendor" / name if name.startswith("opencv") else STATIC / name
-    return HTMLResponse(source.read_text(encoding="utf-8"), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+    return Response(_script(name), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/protect", response_class=HTMLResponse, include_in_schema=False)
@@ -134,7 +142,7 @@ code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
 <p id="manage-result"><span class="state active">{_t('Active: fingerprints of', 'Actif : empreintes de')} <span id="manage-photos">–</span> {_t('photo(s) are being used to find copies.', 'photo(s) servent à retrouver les copies.')}</span>
 <span class="state withdrawn">{_t('Withdrawn: every fingerprint has been deleted.', 'Retiré : toutes les empreintes ont été supprimées.')}</span>
 <span class="state unknown">{_t('No case with this number and secret.', 'Aucun dossier avec ce numéro et ce code.')}</span></p></div>
-<script src="static/pdq.js"></script><script async src="static/opencv-4.5.2.js"></script><script src="static/orb.js"></script><script src="static/protect.js"></script>
+<script src="static/pdq.js"></script><script async src="static/{OPENCV_JS}"></script><script src="static/orb.js"></script><script src="static/protect.js"></script>
 </body></html>"""
 
 

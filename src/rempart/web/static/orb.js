@@ -1,14 +1,17 @@
 // ORB local features in the browser, as rempart.signals.local computes them for a registered photo:
 // grey at a 512×512-pixel working area, one detection of 3000 candidates, 500 chosen over a 6×6
 // grid (an equal share per cell, then the strongest left), plus 250 the same way at half scale
-// (positions scaled back), described by OpenCV's own ORB (opencv.js). Serialised like
-// LocalFeatures.to_bytes: version 1, count (uint16 LE), x/y (uint16 LE) per keypoint, descriptors.
-// Differences from the Python side: opencv.js 4.5.2 does not expose the FAST threshold (20 here,
-// 10 in Python) or the score type, so soft photos get fewer candidates; descriptors are the same.
+// (positions scaled back), described by OpenCV's own ORB (opencv.js 4.12) with the Python side's
+// parameters: 8 levels at 1.2, FAST score, FAST threshold 10. On the same grey pixels it finds the
+// same keypoints as Python's OpenCV, descriptors within a bit or two; what differs is only the
+// pixels (the browser's JPEG decoder and canvas scaling). Serialised like LocalFeatures.to_bytes:
+// version 1, count (uint16 LE), x/y (uint16 LE) per keypoint, descriptors.
 "use strict";
 
 const ORB = (() => {
   const WORKING_AREA = 512 * 512, MAX = 500, HALF = 250, GRID = 6, CANDIDATES = 6;
+  const DECODE_SIDE = 512;  // settings.jpeg_draft_size
+  const LEVELS = 8, SCALE = 1.2, EDGE = 31, PATCH = 31, FAST_THRESHOLD = 10;  // as rempart.signals.local
 
   function ready(seconds = 30) {
     const deadline = Date.now() + seconds * 1000;
@@ -44,8 +47,8 @@ const ORB = (() => {
   }
 
   function extract(grey, limit) {
-    const orb = new cv.ORB();
-    orb.setMaxFeatures(CANDIDATES * limit);
+    // ORB::create(nfeatures, scaleFactor, nlevels, edgeThreshold, firstLevel, WTA_K, scoreType, patchSize, fastThreshold)
+    const orb = new cv.ORB(CANDIDATES * limit, SCALE, LEVELS, EDGE, 0, 2, cv.ORB_ScoreType.FAST_SCORE, PATCH, FAST_THRESHOLD);
     const found = new cv.KeyPointVector();
     orb.detect(grey, found);
     const points = [];
@@ -61,19 +64,61 @@ const ORB = (() => {
     return { xy, bytes };
   }
 
-  /** The registration form of a photo's local features, as hex (like the Python `orb` signal). */
-  async function registered(image) {
-    await ready();
-    const pixels = PDQ.scaledPixels(image, Math.sqrt(WORKING_AREA / (image.width * image.height)));  // pdq.js loads first
-    const width = pixels.width, height = pixels.height;
+  /** cv.resize to width × height: a whole-factor area step to within 2×, then bilinear (media/scale.py's resize_to). */
+  function resizeTo(grey, width, height) {
+    let source = grey;
+    const factor = Math.min(Math.floor(grey.cols / Math.max(1, width)), Math.floor(grey.rows / Math.max(1, height)));
+    if (factor >= 2) {
+      source = new cv.Mat();
+      cv.resize(grey, source, new cv.Size(Math.floor(grey.cols / factor), Math.floor(grey.rows / factor)), 0, 0, cv.INTER_AREA);
+    }
+    const out = new cv.Mat();
+    cv.resize(source, out, new cv.Size(width, height), 0, 0, cv.INTER_LINEAR);
+    if (source !== grey) source.delete();
+    return out;
+  }
+
+  /** Grey pixels at the working area, reduced as the Python side decodes: a JPEG at libjpeg's
+   *  1/2, 1/4 or 1/8 scale keeping both sides ≥ 512 (Pillow's draft), another image by a whole
+   *  box factor keeping the short side ≥ 512; then media/scale.py's resize to 512² pixels. */
+  function workingGrey(image, jpeg) {
+    const pixels = PDQ.scaledPixels(image, 1);  // pdq.js loads first
     const rgba = cv.matFromImageData(pixels);
-    const grey = new cv.Mat();
-    cv.cvtColor(rgba, grey, cv.COLOR_RGBA2GRAY);
-    const half = new cv.Mat();
-    cv.resize(grey, half, new cv.Size(Math.max(1, Math.floor(width / 2)), Math.max(1, Math.floor(height / 2))), 0, 0, cv.INTER_AREA);
+    const full = new cv.Mat();
+    cv.cvtColor(rgba, full, cv.COLOR_RGBA2GRAY);
+    rgba.delete();
+    const w = full.cols, h = full.rows;
+    let reduced = full;
+    if (jpeg) {
+      const scale = Math.min(Math.floor(w / DECODE_SIDE), Math.floor(h / DECODE_SIDE));
+      const step = [8, 4, 2, 1].find((s) => scale >= s);
+      if (step > 1) {
+        reduced = new cv.Mat();
+        cv.resize(full, reduced, new cv.Size(Math.ceil(w / step), Math.ceil(h / step)), 0, 0, cv.INTER_AREA);
+      }
+    } else {
+      const factor = Math.floor(Math.min(w, h) / DECODE_SIDE);
+      if (factor >= 2) {
+        reduced = new cv.Mat();
+        cv.resize(full, reduced, new cv.Size(Math.ceil(w / factor), Math.ceil(h / factor)), 0, 0, cv.INTER_AREA);
+      }
+    }
+    if (reduced !== full) full.delete();
+    const scale = Math.sqrt(WORKING_AREA / (reduced.cols * reduced.rows));
+    const grey = resizeTo(reduced, Math.max(1, Math.round(reduced.cols * scale)), Math.max(1, Math.round(reduced.rows * scale)));
+    reduced.delete();
+    return grey;
+  }
+
+  /** The registration form of a photo's local features, as hex (like the Python `orb` signal). */
+  async function registered(image, jpeg = false) {
+    await ready();
+    const grey = workingGrey(image, jpeg);
+    const width = grey.cols, height = grey.rows;
+    const half = resizeTo(grey, Math.max(1, Math.floor(width / 2)), Math.max(1, Math.floor(height / 2)));
     const full = extract(grey, MAX), small = extract(half, HALF);
     const sx = width / half.cols, sy = height / half.rows;
-    rgba.delete(); grey.delete(); half.delete();
+    grey.delete(); half.delete();
     const xy = full.xy.concat(small.xy.map(([x, y]) => [x * sx, y * sy]));
     const count = xy.length;
     const out = new Uint8Array(3 + count * 36);

@@ -16,7 +16,8 @@
     const values = [{ signal: "sha256", value: await sha256Hex(bytes), quality: null, variant: "original" }];
     for (const h of PDQ.hashImage(bitmap, 512, true)) values.push({ signal: "pdq", value: h.hex, quality: h.quality, variant: h.variant });
     try {  // local features find crops, screenshots and photos of screens; PDQ alone does not
-      values.push({ signal: "orb", value: await ORB.registered(bitmap), quality: null, variant: "original" });
+      const jpeg = new Uint8Array(bytes, 0, 3).join() === "255,216,255";  // decoded as the Python side decodes JPEGs
+      values.push({ signal: "orb", value: await ORB.registered(bitmap, jpeg), quality: null, variant: "original" });
     } catch (error) { /* opencv.js unavailable: SHA-256 and PDQ still protect exact-ish copies */ }
     const result = { rempart_fingerprint: 1, source: `photo-${number}`, kind: "image", width: bitmap.width, height: bitmap.height, values };
     bitmap.close();
