@@ -12,8 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{count} entrées ajoutées à {bank!r} ({present} déjà présentes).",
     },
     "imported": {
-        "en": "{count} PDQ hashes imported into {bank!r} ({present} already there).",
-        "fr": "{count} empreintes PDQ importées dans {bank!r} ({present} déjà présentes).",
+        "en": "{count} hashes (PDQ, video MD5) imported into {bank!r} ({present} already there).",
+        "fr": "{count} empreintes (PDQ, MD5 vidéo) importées dans {bank!r} ({present} déjà présentes).",
     },
     "skipped_types": {"en": "Skipped (signal type not supported): {detail}", "fr": "Ignorées (type de signal non pris en charge) : {detail}"},
     "withdrawn": {

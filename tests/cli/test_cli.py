@@ -61,11 +61,11 @@ def test_import_and_withdraw(settings: Settings, photo_dir: Path, tmp_path: Path
     original = photo_dir / "originals" / "photo-3.jpg"
     pdq_hex, _ = pdq_from_file(original)
     bank_file = tmp_path / "stopncii.csv"
-    bank_file.write_text(f"signal_type,signal_value,id\npdq,{pdq_hex},case-77\nmd5,{'0' * 32},case-78\n")
+    bank_file.write_text(f"signal_type,signal_value,id\npdq,{pdq_hex},case-77\nvideo_md5,{'0' * 32},case-78\ntmk,{'0' * 32},case-79\n")
     _rempart(settings, "bank", "create", "imported")
     imported = _rempart(settings, "bank", "import", "imported", str(bank_file))
-    assert imported.returncode == 0 and "1 PDQ hashes imported" in imported.stdout
-    assert "md5=1" in imported.stderr
+    assert imported.returncode == 0 and "2 hashes (PDQ, video MD5) imported" in imported.stdout
+    assert "tmk=1" in imported.stderr
     found = _rempart(settings, "match", str(photo_dir / "copies" / "photo-3-resized.jpg"), "--json")
     [row] = [json.loads(line) for line in found.stdout.splitlines()]
     [hit] = row["matches"]

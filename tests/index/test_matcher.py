@@ -166,3 +166,21 @@ def test_a_photo_registered_in_two_banks_is_found_in_both(store: Store, tmp_path
     save_jpeg(original.crop((180, 240, 720, 960)), tmp_path / "crop.jpg")
     matches = Matcher(store, settings).match(fingerprint_file(tmp_path / "crop.jpg", settings))
     assert {(m.bank, m.label) for m in matches if m.signal == "orb"} == {("helpline", "victim.jpg"), ("platform", "victim.jpg")}
+
+
+def test_a_video_banked_by_md5_as_stopncii_does_is_found_exactly(store: Store, photo_dir: Path, tmp_path: Path) -> None:
+    from threatexchange.signal_type.md5 import VideoMD5Signal
+
+    from rempart.store.bankfile import parse_bank_text
+
+    settings = store.settings
+    video = _video(tmp_path / "clip.mp4", [photo_dir / "originals" / "photo-1.jpg"])
+    other = _video(tmp_path / "other.mp4", [None])
+    store.create_bank("stopncii")
+    bank_file = parse_bank_text(f"signal_type,signal_value,id\nvideo_md5,{VideoMD5Signal.hash_from_file(video)},ncii-9\n")
+    store.import_values("stopncii", bank_file.values, provenance="test")
+    fingerprint = fingerprint_file(video, settings)
+    assert fingerprint.of_signal("video_md5")[0].value == VideoMD5Signal.hash_from_file(video)  # threatexchange's own value
+    matches = Matcher(store, settings).match(fingerprint)
+    assert [(m.label, m.signal, m.distance) for m in matches] == [("ncii-9", "video_md5", 0)]
+    assert Matcher(store, settings).match(fingerprint_file(other, settings)) == []

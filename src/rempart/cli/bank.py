@@ -97,7 +97,7 @@ def add(
 
 @app.command("import")
 def import_bank(name: str, file: Path) -> None:
-    """Import PDQ hashes from a StopNCII/HMA/threatexchange CSV or JSON file / Importer des empreintes PDQ."""
+    """Import PDQ and video MD5 hashes from a StopNCII/HMA/threatexchange CSV or JSON file / Importer des empreintes PDQ et MD5 vidéo."""
     parsed = read_bank_file(file)
     with open_store() as store:
         result = store.import_values(name, parsed.values, provenance=f"import:{file.name}")

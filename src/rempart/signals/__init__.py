@@ -1,9 +1,9 @@
-"""Signals: what Rempart computes from media (SHA-256, PDQ, video frame PDQ) and how values compare."""
+"""Signals: what Rempart computes from media (SHA-256, video MD5, PDQ, video frame PDQ, ORB) and how values compare."""
 
 from rempart.signals.base import SignalType
 from rempart.signals.pdq import PDQHash, PDQSignal, VideoPDQSignal, pdq_dihedral, pdq_hash
 from rempart.signals.registry import PDQ_LIKE, SIGNAL_TYPES, get_signal
-from rempart.signals.sha256 import SHA256Signal, sha256_file
+from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal, file_digest, sha256_file
 
 __all__ = [
     "SignalType",
@@ -11,6 +11,8 @@ __all__ = [
     "PDQSignal",
     "VideoPDQSignal",
     "SHA256Signal",
+    "VideoMD5Signal",
+    "file_digest",
     "pdq_hash",
     "pdq_dihedral",
     "sha256_file",

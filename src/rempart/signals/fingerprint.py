@@ -23,7 +23,7 @@ from rempart.settings import Settings
 from rempart.signals.local import local_features, query_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.signals.registry import get_signal
-from rempart.signals.sha256 import sha256_file
+from rempart.signals.sha256 import file_digest, sha256_file
 
 FORMAT_VERSION = 1
 
@@ -105,6 +105,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     kind = sniff_kind(path, settings.max_file_bytes)
     values: list[SignalValue] = [SignalValue("sha256", sha256_file(path))]
     if kind is MediaKind.VIDEO:
+        values.append(SignalValue("video_md5", file_digest(path, "md5")))
         for frame in iter_video_frames(
             path,
             frames_per_second=settings.video_frames_per_second,

@@ -6,10 +6,10 @@ from rempart.errors import SignalError
 from rempart.signals.base import SignalType
 from rempart.signals.local import LocalFeaturesSignal
 from rempart.signals.pdq import PDQSignal, VideoPDQSignal
-from rempart.signals.sha256 import SHA256Signal
+from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal
 
 SIGNAL_TYPES: dict[str, type[SignalType]] = {}
-for _signal in (SHA256Signal, PDQSignal, VideoPDQSignal, LocalFeaturesSignal):
+for _signal in (SHA256Signal, VideoMD5Signal, PDQSignal, VideoPDQSignal, LocalFeaturesSignal):
     if _signal.name in SIGNAL_TYPES:
         raise RuntimeError(f"two signal types named {_signal.name!r}")
     SIGNAL_TYPES[_signal.name] = _signal
@@ -17,7 +17,7 @@ for _signal in (SHA256Signal, PDQSignal, VideoPDQSignal, LocalFeaturesSignal):
 #: Signals whose values are 256-bit PDQ codes searched in the Hamming index.
 PDQ_LIKE = frozenset({PDQSignal.name, VideoPDQSignal.name})
 #: Signals matched by exact equality of their values.
-EXACT = frozenset({SHA256Signal.name})
+EXACT = frozenset({SHA256Signal.name, VideoMD5Signal.name})
 #: Local-feature signals, matched by geometric verification.
 LOCAL = frozenset({LocalFeaturesSignal.name})
 

@@ -1,4 +1,8 @@
-"""SHA-256 of the file's bytes: finds exact copies, the cheapest and surest signal."""
+"""Digests of the file's bytes: SHA-256 for every file, MD5 for videos as StopNCII and HMA bank them.
+
+Both find exact copies only, the cheapest and surest signals. ``video_md5`` is python-threatexchange's
+``VideoMD5Signal``: the MD5 of a video file's bytes, the form StopNCII and HMA hash banks hold videos in.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,19 @@ from typing import ClassVar
 from rempart.errors import SignalError
 from rempart.signals.base import SignalType
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
 
 class SHA256Signal(SignalType):
     """Exact-copy signal: lowercase 64-char hex digest of the bytes."""
 
     name: ClassVar[str] = "sha256"
     exact: ClassVar[bool] = True
+    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9a-f]{64}$")
 
     @classmethod
     def validate(cls, value: str) -> str:
         canonical = value.strip().lower()
-        if not _HEX64.match(canonical):
-            raise SignalError(f"not a SHA-256 hex digest: {value!r}")
+        if not cls._pattern.match(canonical):
+            raise SignalError(f"not a {cls.name} hex digest: {value!r}")
         return canonical
 
     @classmethod
@@ -31,10 +34,19 @@ class SHA256Signal(SignalType):
         return 0 if left == right else 1
 
 
-def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+class VideoMD5Signal(SHA256Signal):
+    """Exact-copy signal for videos: lowercase 32-char hex MD5 of the bytes (python-threatexchange's ``video_md5``)."""
+
+    name: ClassVar[str] = "video_md5"
+    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9a-f]{32}$")
+
+
+def file_digest(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file's bytes, read in chunks."""
     with path.open("rb") as handle:
-        while chunk := handle.read(chunk_size):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, algorithm).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    return file_digest(path, "sha256")

@@ -3,8 +3,9 @@
 Accepted: CSV with a header naming the hash column (``pdq``, ``hash``, ``signal``, ``signal_value``,
 ``value``…) and optionally a type column (``signal_type``) and an id column; headerless CSV/TXT of
 ``hex`` or ``hex,id`` or ``pdq hex`` lines; JSON (a list of hex strings or of objects, or an object
-mapping signal type to a list); JSON lines of objects. Non-PDQ signal types (md5, tmk…) are
-counted and skipped; a malformed PDQ value rejects the whole file with its line number.
+mapping signal type to a list); JSON lines of objects. PDQ and video MD5 values load (StopNCII
+banks videos by MD5); other signal types (tmk, vpdq…) are counted and skipped; a malformed value
+rejects the whole file with its line number.
 """
 
 from __future__ import annotations
@@ -19,17 +20,19 @@ from typing import Any
 from rempart.errors import ImportFormatError, SignalError
 from rempart.signals.fingerprint import SignalValue
 from rempart.signals.pdq import PDQSignal
+from rempart.signals.sha256 import VideoMD5Signal
 
 _VALUE_KEYS = ("pdq", "signal_value", "signal_str", "hash_value", "hash", "signal", "value", "pdq_hash")
 _TYPE_KEYS = ("signal_type", "hash_type", "type")
 _ID_KEYS = ("id", "content_id", "external_id", "label", "hash_id", "case_id")
 _PDQ_TYPE_NAMES = {"pdq", "photo_pdq", "pdq_hash"}
+_MD5_TYPE_NAMES = {"video_md5", "md5"}
 MAX_BANK_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
 class BankFile:
-    """The PDQ values of a bank file, with what was skipped."""
+    """The PDQ and video MD5 values of a bank file, with what was skipped."""
 
     values: list[tuple[str | None, SignalValue]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
@@ -45,15 +48,16 @@ def _pick(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id: Any, quality: Any = None) -> None:
     kind = str(signal_type or "pdq").strip().lower()
-    if kind not in _PDQ_TYPE_NAMES:
+    signal = PDQSignal if kind in _PDQ_TYPE_NAMES else VideoMD5Signal if kind in _MD5_TYPE_NAMES else None
+    if signal is None:
         result.skipped[kind] = result.skipped.get(kind, 0) + 1
         return
     try:
-        canonical = PDQSignal.validate(str(value))
+        canonical = signal.validate(str(value))
     except SignalError as exc:
         raise ImportFormatError(f"{where}: {exc}") from exc
-    q = int(quality) if quality not in (None, "") else None
-    result.values.append((None if external_id in (None, "") else str(external_id), SignalValue("pdq", canonical, q)))
+    q = int(quality) if quality not in (None, "") and signal is PDQSignal else None
+    result.values.append((None if external_id in (None, "") else str(external_id), SignalValue(signal.name, canonical, q)))
 
 
 def _from_record(result: BankFile, where: str, record: Any) -> None:
@@ -119,7 +123,7 @@ def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in (line.split(",") if "," in line else line.split())]
-        if len(parts) >= 2 and parts[0].lower() in _PDQ_TYPE_NAMES | {"md5", "video_md5", "tmk", "vpdq", "url"}:
+        if len(parts) >= 2 and parts[0].lower() in _PDQ_TYPE_NAMES | _MD5_TYPE_NAMES | {"tmk", "vpdq", "url"}:
             _add(result, f"{name}: line {number}", parts[1], parts[0], parts[2] if len(parts) > 2 else None)
         else:
             _add(result, f"{name}: line {number}", parts[0], "pdq", parts[1] if len(parts) > 1 else None)
