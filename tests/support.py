@@ -25,3 +25,28 @@ def rempart_exe() -> str:
 def run_rempart(settings: Settings, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
     """Run the installed `rempart` command as a user would."""
     return subprocess.run([rempart_exe(), *args], capture_output=True, text=True, env=rempart_env(settings, lang), timeout=600)
+
+
+def still_video(path: Path, stills: list[Path | None], seconds_each: int = 1) -> Path:
+    """A 10 fps clip showing each still (None: an unrelated texture) for ``seconds_each`` seconds."""
+    from fractions import Fraction
+
+    import av
+    import numpy as np
+    from PIL import Image
+
+    from rempart.samples import textured_photo
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 432, 540, "yuv420p"
+        stream.time_base = Fraction(1, 10)
+        for number, still in enumerate(stills):
+            image = Image.open(still).convert("RGB") if still else textured_photo(500 + number, (432, 540))
+            pixels = np.asarray(image.resize((432, 540)))
+            for _ in range(10 * seconds_each):
+                for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path

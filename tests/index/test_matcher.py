@@ -1,6 +1,8 @@
 import threading
 from pathlib import Path
 
+from support import still_video
+
 from rempart.index.matcher import Matcher
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
@@ -106,35 +108,10 @@ def test_lookups_continue_during_reload(settings: Settings, photo_dir: Path) -> 
     assert counts and set(counts) == {expected}
 
 
-def _video(path: Path, stills: list[Path | None], seconds_each: int = 1) -> Path:
-    """A 10 fps clip showing each still (None: an unrelated texture) for ``seconds_each`` seconds."""
-    from fractions import Fraction
-
-    import av
-    import numpy as np
-    from PIL import Image
-
-    from rempart.samples import textured_photo
-
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("mpeg4", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 432, 540, "yuv420p"
-        stream.time_base = Fraction(1, 10)
-        for number, still in enumerate(stills):
-            image = Image.open(still).convert("RGB") if still else textured_photo(500 + number, (432, 540))
-            pixels = np.asarray(image.resize((432, 540)))
-            for _ in range(10 * seconds_each):
-                for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
-                    container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
 def test_a_video_showing_a_registered_photo_matches_it(store: Store, photo_dir: Path, tmp_path: Path) -> None:
     settings = store.settings
     _bank_with_originals(store, settings, photo_dir)
-    video = _video(tmp_path / "reupload.mp4", [photo_dir / "originals" / "photo-3.jpg"], seconds_each=2)
+    video = still_video(tmp_path / "reupload.mp4", [photo_dir / "originals" / "photo-3.jpg"], seconds_each=2)
     matches = Matcher(store, settings).match(fingerprint_file(video, settings))
     assert {(m.label, m.signal) for m in matches} == {("photo-3.jpg", "video_pdq"), ("photo-3.jpg", "orb")}
     assert matches[0].query_variant.startswith("frame:")
@@ -146,7 +123,7 @@ def test_a_video_needs_enough_frames_of_the_same_entry(store: Store, photo_dir: 
     _bank_with_originals(store, settings, photo_dir)
     originals = photo_dir / "originals"
     # 1 fps sampling: photo-1 in one sampled frame, photo-2 in two, then two unrelated frames
-    video = _video(tmp_path / "mixed.mp4", [originals / "photo-1.jpg", originals / "photo-2.jpg", originals / "photo-2.jpg", None, None])
+    video = still_video(tmp_path / "mixed.mp4", [originals / "photo-1.jpg", originals / "photo-2.jpg", originals / "photo-2.jpg", None, None])
     fingerprint = fingerprint_file(video, settings)
     assert {m.label: m.frames for m in Matcher(store, settings).match(fingerprint)} == {"photo-2.jpg": (2, 5)}
     lenient = settings.model_copy(update={"video_min_frames": 1})
@@ -174,8 +151,8 @@ def test_a_video_banked_by_md5_as_stopncii_does_is_found_exactly(store: Store, p
     from rempart.store.bankfile import parse_bank_text
 
     settings = store.settings
-    video = _video(tmp_path / "clip.mp4", [photo_dir / "originals" / "photo-1.jpg"])
-    other = _video(tmp_path / "other.mp4", [None])
+    video = still_video(tmp_path / "clip.mp4", [photo_dir / "originals" / "photo-1.jpg"])
+    other = still_video(tmp_path / "other.mp4", [None])
     store.create_bank("stopncii")
     bank_file = parse_bank_text(f"signal_type,signal_value,id\nvideo_md5,{VideoMD5Signal.hash_from_file(video)},ncii-9\n")
     store.import_values("stopncii", bank_file.values, provenance="test")

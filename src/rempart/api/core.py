@@ -19,7 +19,7 @@ from rempart.store import Consent
 router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
 
 #: Signals a single hash may be looked up or registered by (local features need a whole fingerprint).
-HASH_SIGNALS = frozenset({"pdq", "video_pdq", "sha256"})
+HASH_SIGNALS = frozenset({"pdq", "video_pdq", "video_md5", "sha256"})
 
 
 class BankIn(BaseModel):
@@ -149,7 +149,7 @@ def match_fingerprint(request: Request, fingerprint: dict[str, Any], _caller: An
 @router.get("/lookup", response_model=LookupOut)
 def lookup(
     request: Request,
-    signal_type: Annotated[str, Query(description="pdq, video_pdq or sha256")],
+    signal_type: Annotated[str, Query(description="pdq, video_pdq, video_md5 or sha256")],
     signal: Annotated[str, Query(description="The hash, in threatexchange hex form.")],
 ) -> LookupOut:
     """Is this hash registered? Open to anyone (rate-limited): match or not, and the entry ids — no distances."""

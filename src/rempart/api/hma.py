@@ -1,13 +1,23 @@
 """An HMA-compatible subset (Meta's Hasher-Matcher-Actioner, "Open Media Match"), so HMA clients work.
 
 Routes and shapes follow HMA's blueprints (hashing, matching, curation):
-``GET /status`` → ``I-AM-ALIVE``; ``GET /h/hash?url=`` (or a file POSTed) → ``{"pdq": hex}``;
-``GET /m/raw_lookup?signal_type=&signal=[&include_distance=true]`` → ``{"matches": [id, …]}`` or
-``{"matches": [{"bank_content_id": id, "distance": "d"}]}``; ``GET /m/lookup?url=`` (or
-``signal_type``/``signal``) → ``{signal_type: {bank: [{"bank_content_id": id, "distance": "d"}]}}``;
-``GET /c/banks`` → ``[{"name", "matching_enabled_ratio"}]``; ``GET /c/bank/<name>``;
-``POST /c/bank/<name>/content?url=`` (or a file) and ``POST /c/bank/<name>/signal`` with
-``{"pdq": hex}`` → ``{"id": id, "signals": {…}}``. Rempart's API keys and roles apply here too.
+
+- ``GET /status`` → ``I-AM-ALIVE``;
+- ``GET /h/hash?url=`` (or a file POSTed) → ``{"pdq": hex}`` for a photo, ``{"video_md5": hex}`` for a
+  video (HMA's default signal types for each content type);
+- ``GET /m/raw_lookup?signal_type=&signal=[&include_distance=true]`` → ``{"matches": [id, …]}`` or
+  ``{"matches": [{"bank_content_id": id, "distance": "d"}]}``;
+- ``GET /m/lookup?signal_type=&signal=`` → ``{bank: [{"bank_content_id": id, "distance": "d"}]}``;
+  ``GET /m/lookup?url=`` (or a file POSTed) → ``{signal_type: {bank: [...]}}``. Content is matched
+  with Rempart's whole fingerprint, so crops and photos of screens found by local features appear
+  under ``"orb"`` with ``"inliers"`` and a distance of ``"0"`` (they passed geometric verification);
+- ``GET /c/banks`` → ``[{"name", "matching_enabled_ratio"}]``; ``POST /c/banks`` with ``{"name"}``
+  → 201 and the bank; ``GET /c/bank/<name>``;
+- ``POST /c/bank/<name>/content?url=`` (or a file) and ``POST /c/bank/<name>/signal`` with
+  ``{"pdq": hex}`` (or ``video_md5``, ``sha256``, ``video_pdq``) → ``{"id": id, "signals": {…}}``.
+
+Rempart banks are always matched: ``matching_enabled_ratio`` is 1.0, and a bank created disabled is
+refused rather than silently enabled. Rempart's API keys and roles apply here too.
 """
 
 from __future__ import annotations
@@ -17,11 +27,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
 from rempart.api.core import HASH_SIGNALS, match_signal
 from rempart.api.service import service_of
 from rempart.errors import SignalError
+from rempart.index.matcher import Match
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
@@ -54,21 +66,33 @@ def _fingerprint(request: Request, url: str | None, upload: UploadFile | None, r
     raise HTTPException(status.HTTP_400_BAD_REQUEST, "give url= or upload a file")
 
 
-def _pdq_signals(fingerprint: Fingerprint) -> dict[str, str]:
-    pdq = fingerprint.of_signal("pdq", "video_pdq")
-    if not pdq:
-        raise HTTPException(422, "no PDQ hash could be computed")
-    return {"pdq": pdq[0].value}
+def _hma_signals(fingerprint: Fingerprint) -> dict[str, str]:
+    """HMA's hashes of one file: PDQ for a photo, the MD5 for a video."""
+    wanted = "video_md5" if fingerprint.kind == "video" else "pdq"
+    values = fingerprint.of_signal(wanted)
+    if not values:
+        raise HTTPException(422, f"no {wanted} hash could be computed")
+    return {wanted: values[0].value}
 
 
 @router.get("/h/hash")
 def hash_url(request: Request, url: str, _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
-    return _pdq_signals(_fingerprint(request, url, None))
+    return _hma_signals(_fingerprint(request, url, None))
 
 
 @router.post("/h/hash")
 async def hash_file(request: Request, _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
-    return _pdq_signals(_fingerprint(request, None, await _form_file(request)))
+    return _hma_signals(_fingerprint(request, None, await _form_file(request)))
+
+
+def _by_bank(matches: list[Match]) -> dict[str, list[dict[str, Any]]]:
+    by_bank: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in matches:
+        found: dict[str, Any] = {"bank_content_id": m.entry_id, "distance": str(m.distance or 0)}
+        if m.inliers is not None:
+            found["inliers"] = m.inliers
+        by_bank[m.bank].append(found)
+    return dict(by_bank)
 
 
 @router.get("/m/raw_lookup")
@@ -85,6 +109,13 @@ def raw_lookup(
     return {"matches": [m.entry_id for m in found]}
 
 
+def _lookup_content(request: Request, fingerprint: Fingerprint) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    by_signal: dict[str, list[Match]] = defaultdict(list)
+    for m in service_of(request).matcher().match(fingerprint):
+        by_signal[m.signal].append(m)
+    return {signal_type: _by_bank(matches) for signal_type, matches in by_signal.items()}
+
+
 @router.get("/m/lookup")
 def lookup(
     request: Request,
@@ -92,31 +123,50 @@ def lookup(
     url: str | None = None,
     signal_type: str | None = None,
     signal: str | None = None,
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    service = service_of(request)
-    if signal_type and signal:
-        found = {signal_type: match_signal(service, signal_type, signal)}
-    else:
-        pdq = _pdq_signals(_fingerprint(request, url, None))["pdq"]
-        found = {"pdq": match_signal(service, "pdq", pdq)}
-    response: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for name, matches in found.items():
-        by_bank: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in matches:
-            by_bank[m.bank].append({"bank_content_id": m.entry_id, "distance": str(m.distance)})
-        response[name] = dict(by_bank)
-    return response
+) -> dict[str, Any]:
+    """Banks matching one hash (``signal_type``, ``signal``), or, for ``url``, each signal type's matching banks."""
+    if url is None and signal_type and signal:
+        return _by_bank(match_signal(service_of(request), signal_type, signal))
+    if url is None:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "give url=, or signal_type= and signal=")
+    return _lookup_content(request, _fingerprint(request, url, None))
+
+
+@router.post("/m/lookup")
+async def lookup_file(request: Request, _caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each signal type's banks matching an uploaded photo or video (the file is not kept)."""
+    return _lookup_content(request, _fingerprint(request, None, await _form_file(request)))
+
+
+class BankCreate(BaseModel):
+    """HMA's bank-creation body; Rempart banks always match, so only enabled banks can be made."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    enabled: bool = True
+    enabled_ratio: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+def _bank_out(name: str) -> dict[str, Any]:
+    return {"name": name, "matching_enabled_ratio": 1.0}
 
 
 @router.get("/c/banks")
 def banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[dict[str, Any]]:
-    return [{"name": b.name, "matching_enabled_ratio": 1.0} for b in service_of(request).store.list_banks()]
+    return [_bank_out(b.name) for b in service_of(request).store.list_banks()]
+
+
+@router.post("/c/banks", status_code=status.HTTP_201_CREATED)
+def create_bank(request: Request, bank: BankCreate, caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))]) -> dict[str, Any]:
+    if not bank.enabled or (bank.enabled_ratio is not None and bank.enabled_ratio < 1.0):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "Rempart banks are always matched: a bank cannot be created disabled or partly enabled")
+    return _bank_out(service_of(request).store.create_bank(bank.name, actor=caller.actor).name)
 
 
 @router.get("/c/bank/{bank_name}")
 def bank(request: Request, bank_name: str, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> dict[str, Any]:
-    info = service_of(request).store.get_bank(bank_name)
-    return {"name": info.name, "matching_enabled_ratio": 1.0}
+    return _bank_out(service_of(request).store.get_bank(bank_name).name)
 
 
 @router.post("/c/bank/{bank_name}/content")
@@ -124,7 +174,7 @@ async def add_content(
     request: Request, bank_name: str, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))], url: Annotated[str | None, Query()] = None
 ) -> dict[str, Any]:
     fingerprint = _fingerprint(request, url, await _form_file(request), register=True)
-    return _register(request, bank_name, fingerprint, caller)
+    return _register(request, bank_name, fingerprint, caller, _hma_signals(fingerprint))
 
 
 @router.post("/c/bank/{bank_name}/signal")
@@ -139,13 +189,11 @@ def add_signal(request: Request, bank_name: str, signals: dict[str, str], caller
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
     if not values:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, 'give at least one signal, e.g. {"pdq": "<64 hex>"}')
-    return _register(request, bank_name, Fingerprint(source="", kind="hash", values=tuple(values)), caller)
+    return _register(request, bank_name, Fingerprint(source="", kind="hash", values=tuple(values)), caller, {v.signal: v.value for v in values})
 
 
-def _register(request: Request, bank_name: str, fingerprint: Fingerprint, caller: Caller) -> dict[str, Any]:
+def _register(request: Request, bank_name: str, fingerprint: Fingerprint, caller: Caller, signals: dict[str, str]) -> dict[str, Any]:
     service = service_of(request)
     result = service.store.add_fingerprints(bank_name, [fingerprint], consent=Consent("platform", caller.actor), provenance="hma-api", actor=caller.actor)
     service.banks_changed()
-    entry_id = (result.added or result.already_present)[0]
-    signals = {v.signal: v.value for v in fingerprint.values if v.signal in {"pdq", "video_pdq"} and v.variant in {"original", ""}}
-    return {"id": entry_id, "signals": signals or {v.signal: v.value for v in fingerprint.values[:1]}}
+    return {"id": (result.added or result.already_present)[0], "signals": signals}
