@@ -85,13 +85,18 @@ async def hash_file(request: Request, _caller: Annotated[Caller, Depends(require
     return _hma_signals(_fingerprint(request, None, await _form_file(request)))
 
 
+def _with_distance(m: Match) -> dict[str, Any]:
+    """HMA's MatchWithDistance; local-feature matches (no distance) say "0" and add their inliers."""
+    found: dict[str, Any] = {"bank_content_id": m.entry_id, "distance": str(m.distance or 0)}
+    if m.inliers is not None:
+        found["inliers"] = m.inliers
+    return found
+
+
 def _by_bank(matches: list[Match]) -> dict[str, list[dict[str, Any]]]:
     by_bank: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in matches:
-        found: dict[str, Any] = {"bank_content_id": m.entry_id, "distance": str(m.distance or 0)}
-        if m.inliers is not None:
-            found["inliers"] = m.inliers
-        by_bank[m.bank].append(found)
+        by_bank[m.bank].append(_with_distance(m))
     return dict(by_bank)
 
 
@@ -105,7 +110,7 @@ def raw_lookup(
 ) -> dict[str, list[Any]]:
     found = match_signal(service_of(request), signal_type, signal)
     if include_distance:
-        return {"matches": [{"bank_content_id": m.entry_id, "distance": str(m.distance)} for m in found]}
+        return {"matches": [_with_distance(m) for m in found]}
     return {"matches": [m.entry_id for m in found]}
 
 

@@ -3,7 +3,7 @@
 from rempart.signals.base import SignalType
 from rempart.signals.pdq import PDQHash, PDQSignal, VideoPDQSignal, pdq_dihedral, pdq_hash
 from rempart.signals.registry import PDQ_LIKE, SIGNAL_TYPES, get_signal
-from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal, file_digest, sha256_file
+from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal, file_digests, sha256_file
 
 __all__ = [
     "SignalType",
@@ -12,7 +12,7 @@ __all__ = [
     "VideoPDQSignal",
     "SHA256Signal",
     "VideoMD5Signal",
-    "file_digest",
+    "file_digests",
     "pdq_hash",
     "pdq_dihedral",
     "sha256_file",

@@ -23,7 +23,7 @@ from rempart.settings import Settings
 from rempart.signals.local import local_features, query_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.signals.registry import get_signal
-from rempart.signals.sha256 import file_digest, sha256_file
+from rempart.signals.sha256 import file_digests, sha256_file
 
 FORMAT_VERSION = 1
 
@@ -103,9 +103,9 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     """Compute a file's fingerprint. ``register`` gives the bank-side form (8 dihedral PDQ hashes,
     grid-spread local features); otherwise the query form (one PDQ, wider local features)."""
     kind = sniff_kind(path, settings.max_file_bytes)
-    values: list[SignalValue] = [SignalValue("sha256", sha256_file(path))]
     if kind is MediaKind.VIDEO:
-        values.append(SignalValue("video_md5", file_digest(path, "md5")))
+        sha256, md5 = file_digests(path, "sha256", "md5")  # one read of a file that may be large
+        values: list[SignalValue] = [SignalValue("sha256", sha256), SignalValue("video_md5", md5)]
         for frame in iter_video_frames(
             path,
             frames_per_second=settings.video_frames_per_second,
@@ -121,6 +121,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
                 values.append(_local_value(frame.rgb, register, variant))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
 
+    values = [SignalValue("sha256", sha256_file(path))]
     image = decode_image(
         path,
         kind,

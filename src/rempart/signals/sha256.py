@@ -41,12 +41,16 @@ class VideoMD5Signal(SHA256Signal):
     _pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9a-f]{32}$")
 
 
-def file_digest(path: Path, algorithm: str = "sha256") -> str:
-    """Hex digest of a file's bytes, read in chunks."""
+def file_digests(path: Path, *algorithms: str) -> tuple[str, ...]:
+    """Hex digests of a file's bytes, one per hashlib algorithm, in a single read."""
+    digests = [hashlib.new(algorithm) for algorithm in algorithms]
     with path.open("rb") as handle:
-        return hashlib.file_digest(handle, algorithm).hexdigest()
+        while chunk := handle.read(1 << 20):
+            for digest in digests:
+                digest.update(chunk)
+    return tuple(digest.hexdigest() for digest in digests)
 
 
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file."""
-    return file_digest(path, "sha256")
+    return file_digests(path, "sha256")[0]

@@ -88,22 +88,14 @@ const ORB = (() => {
     cv.cvtColor(rgba, full, cv.COLOR_RGBA2GRAY);
     rgba.delete();
     const w = full.cols, h = full.rows;
+    const whole = Math.floor(Math.min(w, h) / DECODE_SIDE);
+    const factor = jpeg ? [8, 4, 2].find((s) => whole >= s) ?? 1 : whole;  // libjpeg scales by 1/2, 1/4 or 1/8 only
     let reduced = full;
-    if (jpeg) {
-      const scale = Math.min(Math.floor(w / DECODE_SIDE), Math.floor(h / DECODE_SIDE));
-      const step = [8, 4, 2, 1].find((s) => scale >= s);
-      if (step > 1) {
-        reduced = new cv.Mat();
-        cv.resize(full, reduced, new cv.Size(Math.ceil(w / step), Math.ceil(h / step)), 0, 0, cv.INTER_AREA);
-      }
-    } else {
-      const factor = Math.floor(Math.min(w, h) / DECODE_SIDE);
-      if (factor >= 2) {
-        reduced = new cv.Mat();
-        cv.resize(full, reduced, new cv.Size(Math.ceil(w / factor), Math.ceil(h / factor)), 0, 0, cv.INTER_AREA);
-      }
+    if (factor >= 2) {
+      reduced = new cv.Mat();
+      cv.resize(full, reduced, new cv.Size(Math.ceil(w / factor), Math.ceil(h / factor)), 0, 0, cv.INTER_AREA);
+      full.delete();
     }
-    if (reduced !== full) full.delete();
     const scale = Math.sqrt(WORKING_AREA / (reduced.cols * reduced.rows));
     const grey = resizeTo(reduced, Math.max(1, Math.round(reduced.cols * scale)), Math.max(1, Math.round(reduced.rows * scale)));
     reduced.delete();
