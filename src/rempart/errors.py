@@ -5,13 +5,16 @@
     ├── MediaError                a file could not be turned into fingerprints
     │   ├── UnsupportedMediaError     not a format we read (wrong type, unknown bytes)
     │   ├── MediaTooLargeError        over a size, pixel, duration or frame limit
-    │   └── CorruptMediaError         truncated or undecodable content
+    │   ├── CorruptMediaError         truncated or undecodable content
+    │   └── FetchError                a URL that may not be fetched, or whose fetch failed
     ├── SignalError               a fingerprint value that is not valid for its signal
     ├── StoreError                database problems
     │   ├── BankNotFoundError         no bank of that name
     │   ├── BankExistsError           a bank of that name already exists
     │   └── EntryNotFoundError        no entry with that id in that bank
-    └── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
+    ├── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
+    └── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
+        └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ class CorruptMediaError(MediaError):
     """The file is truncated or its content cannot be decoded."""
 
 
+class FetchError(MediaError):
+    """A URL is not allowed (scheme, host, address) or could not be fetched; said without details."""
+
+
 class SignalError(RempartError):
     """A fingerprint value is not valid for its signal type."""
 
@@ -63,3 +70,11 @@ class EntryNotFoundError(StoreError):
 
 class ImportFormatError(RempartError):
     """A bank or fingerprint file cannot be read."""
+
+
+class EvidenceUnavailableError(RempartError):
+    """The exported file behind a sighting can no longer be served as it was scanned."""
+
+
+class EvidenceAlteredError(EvidenceUnavailableError):
+    """The exported file's content changed since it was scanned."""

@@ -38,14 +38,33 @@ class Settings(BaseSettings):
     max_video_seconds: float = 3600.0
     max_video_frames: int = 3600
     max_animation_frames: int = 8
+    #: Pixels decoded for one file across all its frames (an animation's frames each count).
+    max_decoded_pixels: int = Field(default=100_000_000, ge=1)
     jpeg_draft_size: int = 512
 
     # HTTP service (rempart serve).
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
-    #: Callers without an API key may look up hashes this many times a second (bursts up to api_anonymous_burst).
+    #: Anonymous callers (the /protect page; the lookup when enabled) get this many requests a
+    #: second per address (IPv6: per /64), bursts up to api_anonymous_burst.
     api_anonymous_rate: float = Field(default=2.0, gt=0)
     api_anonymous_burst: int = Field(default=20, ge=1)
+    #: Let callers without a key ask "is this exact file (SHA-256) registered?" (yes/no only).
+    api_anonymous_lookup: bool = False
+    #: Each API key's quota on hashing, matching and lookups: requests a second, and burst.
+    api_key_rate: float = Field(default=20.0, gt=0)
+    api_key_burst: int = Field(default=200, ge=1)
+    #: Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    #: Largest request body other than a file upload (JSON, forms), and for anonymous routes.
+    api_max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    api_anonymous_max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    #: Files decoded at once by the service (each can take hundreds of MB at the pixel limit).
+    max_concurrent_decodes: int = Field(default=2, ge=1)
+    #: Serve /docs (Swagger UI, whose assets come from a CDN): off by default on a logged-in origin.
+    api_docs: bool = False
+    #: Hours a reviewer's sign-in at /login lasts.
+    session_hours: float = Field(default=12.0, gt=0)
     #: The bank that receives victims' self-registrations from the /protect page.
     protect_bank: str = "protect"
 
@@ -53,8 +72,12 @@ class Settings(BaseSettings):
     max_export_bytes: int = 2 * 1024**3
     max_zip_members: int = 200_000
     max_zip_bytes: int = 20 * 1024**3
-    #: The only hosts `rempart scan --download` fetches from.
-    discord_cdn_hosts: list[str] = Field(default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"])
+    #: The only hosts Rempart fetches media from (`scan --download`, hash and lookup by URL): HTTPS,
+    #: no redirects, never a private, loopback or link-local address unless fetch_allow_private.
+    fetch_hosts: list[str] = Field(default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"])
+    fetch_allow_private: bool = False
+    #: CA bundle for fetches (default: the system's), e.g. a private deployment's own CA.
+    fetch_ca_file: Path | None = None
     download_timeout_seconds: float = 30.0
 
     # Signals and matching.
@@ -74,6 +97,10 @@ class Settings(BaseSettings):
     local_min_inliers: int = Field(default=20, ge=6)
     #: Also fingerprint each cell of a collage-like query image on its own (rempart.media.regions).
     query_cells: bool = True
+    #: How often a running service looks for writes made by other processes (seconds).
+    matcher_poll_seconds: float = Field(default=1.0, gt=0)
+    #: Values added or withdrawn since the last full index build past which it is rebuilt.
+    matcher_compact_rows: int = Field(default=50_000, ge=1)
 
     @classmethod
     def settings_customise_sources(

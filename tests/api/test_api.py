@@ -82,18 +82,33 @@ def test_register_match_withdraw(api: tuple[TestClient, dict[str, dict[str, str]
     assert {("api:admin", "bank.create"), ("api:caseworker", "entry.add"), ("api:caseworker", "entry.withdraw")} <= actions
 
 
-def test_anonymous_lookups_say_only_match_and_are_rate_limited(api: tuple[TestClient, dict[str, dict[str, str]]], photos: dict[str, Path], backend_settings: Settings) -> None:
+def test_lookups_need_a_key_by_default(api: tuple[TestClient, dict[str, dict[str, str]]], photos: dict[str, Path], backend_settings: Settings) -> None:
     client, keys = api
-    entry = _register(client, keys, photos["original"], backend_settings)
+    _register(client, keys, photos["original"], backend_settings)
     pdq = fingerprint_file(photos["original"], backend_settings).of_signal("pdq")[0].value
-    anonymous = client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq}).json()
-    assert anonymous == {"match": True, "entries": [{"bank": "victims", "entry_id": entry}]}  # no distance
+    anonymous = client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq})
+    assert anonymous.status_code == 401 and "victims" not in anonymous.text
     detailed = client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=keys["platform"]).json()
-    assert detailed["entries"][0]["distance"] == 0
-    assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": "0" * 64}).json() == {"match": False, "entries": []}
-    assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": "zz"}).status_code == 400  # third anonymous call
-    assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq}).status_code == 429  # burst of 3 used up
-    assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=keys["platform"]).status_code == 200  # keys are not limited
+    assert detailed["match"] and detailed["entries"][0]["distance"] == 0
+    assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": "0" * 64}, headers=keys["platform"]).json() == {"match": False, "entries": []}
+
+
+def test_enabled_anonymous_lookup_is_exact_sha256_yes_or_no(backend_settings: Settings, photos: dict[str, Path]) -> None:
+    settings = backend_settings.model_copy(update={"api_anonymous_lookup": True, "api_anonymous_burst": 3, "api_anonymous_rate": 0.01})
+    store = Store.open(settings)
+    admin = {"Authorization": f"Bearer {ApiKeys(store).create('a', Role.ADMIN)}"}
+    store.close()
+    with TestClient(create_app(settings)) as client:
+        entry = _register(client, {"admin": admin, "caseworker": admin}, photos["original"], settings)
+        sha256 = fingerprint_file(photos["original"], settings).of_signal("sha256")[0].value
+        pdq = fingerprint_file(photos["original"], settings).of_signal("pdq")[0].value
+        assert client.get("/api/v1/lookup", params={"signal_type": "sha256", "signal": sha256}).json() == {"match": True, "entries": []}
+        assert client.get("/api/v1/lookup", params={"signal_type": "sha256", "signal": "0" * 64}).json() == {"match": False, "entries": []}
+        refused = client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq})  # no near-duplicate probing without a key
+        assert refused.status_code == 400 and str(entry) not in refused.text
+        assert client.get("/api/v1/lookup", params={"signal_type": "sha256", "signal": sha256}).status_code == 429  # burst of 3 used up
+        with_key = client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": pdq}, headers=admin).json()
+        assert with_key["entries"] == [{"bank": "victims", "entry_id": entry, "distance": 0}]
 
 
 def test_bad_uploads_get_clear_errors(api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:

@@ -3,13 +3,11 @@
 import json
 import signal
 import subprocess
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from https_server import files_handler, https_server
 from support import rempart_env, rempart_exe, run_rempart
 
 from rempart.investigate.linking import investigate
@@ -165,36 +163,31 @@ def test_withdrawal_removes_her_sightings(store: Store, export_set: tuple[Path, 
     assert {c.label for c in investigate(store, ["victims"]).cases} == {"victim-2.jpg"}
 
 
-def test_download_only_from_discord_cdn_hosts(tmp_path: Path) -> None:
-    served = tmp_path / "served"
-    save_jpeg(textured_photo(31, (600, 750)), served / "victim.jpg")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(served))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    export = tmp_path / "exports" / "S - c [1].json"
-    export.parent.mkdir(parents=True)
-    message = {"id": "1478139335147520001", "type": "Default", "timestamp": "", "timestampEdited": None, "content": "", "isPinned": False,
-               "author": {"id": "7", "name": "a", "discriminator": "0000", "nickname": None, "isBot": False, "roles": []},
-               "attachments": [{"id": "1", "url": f"http://127.0.0.1:{port}/victim.jpg", "fileName": "victim.jpg", "fileSizeBytes": 1},
-                               {"id": "2", "url": f"http://localhost:{port}/victim.jpg", "fileName": "other.jpg", "fileSizeBytes": 1}],
-               "embeds": [], "stickers": [], "reactions": [], "mentions": []}
-    export.write_text(json.dumps({"guild": {"id": "1", "name": "S"}, "channel": {"id": "1", "name": "c"}, "messages": [message]}))
-    try:
+def test_download_only_from_allowed_hosts_over_https(tmp_path: Path) -> None:
+    photo = save_jpeg(textured_photo(31, (600, 750)), tmp_path / "victim.jpg")
+    with https_server(tmp_path / "tls", files_handler({"/victim.jpg": photo.read_bytes()})) as (port, ca):
+        export = tmp_path / "exports" / "S - c [1].json"
+        export.parent.mkdir(parents=True)
+        message = {"id": "1478139335147520001", "type": "Default", "timestamp": "", "timestampEdited": None, "content": "", "isPinned": False,
+                   "author": {"id": "7", "name": "a", "discriminator": "0000", "nickname": None, "isBot": False, "roles": []},
+                   "attachments": [{"id": "1", "url": f"https://localhost:{port}/victim.jpg", "fileName": "victim.jpg", "fileSizeBytes": 1},
+                                   {"id": "2", "url": f"https://127.0.0.1:{port}/victim.jpg", "fileName": "other.jpg", "fileSizeBytes": 1},
+                                   {"id": "3", "url": f"http://localhost:{port}/victim.jpg", "fileName": "plain.jpg", "fileSizeBytes": 1}],
+                   "embeds": [], "stickers": [], "reactions": [], "mentions": []}
+        export.write_text(json.dumps({"guild": {"id": "1", "name": "S"}, "channel": {"id": "1", "name": "c"}, "messages": [message]}))
         for download in (False, True):
-            settings = Settings(data_dir=tmp_path / f"data-{download}", discord_cdn_hosts=["127.0.0.1"])
+            settings = Settings(data_dir=tmp_path / f"data-{download}", fetch_hosts=["localhost"], fetch_allow_private=True, fetch_ca_file=ca)
             store = Store.open(settings)
-            _register(store, settings, [served / "victim.jpg"])
+            _register(store, settings, [photo])
             summary = scan_archives([export], ["victims"], store, settings, download=download)
             media = {m.position: m for m in ScanStore(store).media("test")}
             if download:
                 assert media[0].status == "hashed" and summary.new_matches > 0
-                assert media[1].status == "unavailable" and "not a Discord CDN host" in media[1].reason
+                assert media[1].status == "unavailable" and "URL not allowed" in media[1].reason  # host not on the list
+                assert media[2].status == "unavailable" and "URL not allowed" in media[2].reason  # plain http
             else:
                 assert {m.status for m in media.values()} == {"unavailable"} and summary.new_matches == 0
             store.close()
-    finally:
-        server.shutdown()
 
 
 def test_a_zip_archive_scans_like_the_folder(store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path) -> None:

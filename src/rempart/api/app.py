@@ -1,19 +1,31 @@
-"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1 and the HMA subset."""
+"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1 and the HMA subset.
+
+The guard middleware (``rempart.api.guard``) runs before every route. Error answers never echo
+more than a short prefix of what the caller sent, and an unexpected failure is a bare 500.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from rempart import __version__
 from rempart.api import core, hma
+from rempart.api.guard import Guard
 from rempart.api.service import Service
 from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, RempartError
 from rempart.settings import Settings
 from rempart.web import protect, review
+
+log = logging.getLogger(__name__)
+#: The longest piece of a caller's input an error answer repeats.
+ECHO_CHARS = 40
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -31,16 +43,40 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Find re-shared copies of registered photos. Rempart's API (/api/v1) and an HMA-compatible subset (/h, /m, /c, /status).",
         lifespan=lifespan,
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url=None,
     )
     app.state.service = service
     app.include_router(core.router)
     app.include_router(hma.router)
     app.include_router(protect.router)
     app.include_router(review.router)
+    app.add_middleware(Guard, service=service)
 
     @app.exception_handler(RempartError)
     async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:
         code = 404 if isinstance(exc, BankNotFoundError | EntryNotFoundError) else 409 if isinstance(exc, BankExistsError) else 400
-        return JSONResponse({"detail": str(exc)}, status_code=code)
+        return _error(code, str(exc)[:300])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": [_short_error(e) for e in exc.errors()[:20]], "message": "invalid request"}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=exc)
+        return _error(500, "internal error")
 
     return app
+
+
+def _error(code: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message, "message": message}, status_code=code)
+
+
+def _short_error(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error without the caller's whole input (at most a short prefix of it)."""
+    short: dict[str, Any] = {"loc": [str(part)[:ECHO_CHARS] for part in error.get("loc", ())][:8], "msg": str(error.get("msg", ""))[:200], "type": error.get("type", "")}
+    if "input" in error and isinstance(error["input"], str | int | float | bool):
+        short["input"] = str(error["input"])[:ECHO_CHARS]
+    return short

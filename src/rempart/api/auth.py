@@ -1,13 +1,14 @@
 """Who is calling and what they may do: API keys with roles, checked on every route.
 
-A key travels as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. Callers without a key
-may only ask "is this hash registered?" (match / no match and entry ids, never distances), and
-are rate-limited.
+A key travels as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; the review pages use
+a session cookie from /login instead. The guard middleware (``rempart.api.guard``) checks it
+before any body is read; routes then ask for a permission. Callers without a key reach only the
+public pages, the victim's /protect routes, and — when enabled — an exact SHA-256 yes/no lookup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
@@ -16,13 +17,13 @@ from fastapi import HTTPException, Request, status
 from fastapi import Path as PathParam
 from pydantic import BaseModel
 
-from rempart.store.keys import ApiKey, ApiKeys, Role
+from rempart.store.keys import ApiKey, Role
 
 #: A database row id in a URL path: bounded, so a huge number is a 422 and not a database error.
 RowId = Annotated[int, PathParam(ge=1, le=2**62)]
 
-#: Cookie holding the API key a reviewer typed at /login (HttpOnly, SameSite=Strict).
-SESSION_COOKIE = "rempart_key"
+#: Cookie holding a reviewer's session id from /login (HttpOnly, SameSite=Strict; never the key itself).
+SESSION_COOKIE = "rempart_session"
 
 
 class Permission(str, Enum):
@@ -50,9 +51,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         403: "the key's role may not do this",
         404: "no such bank or entry",
         409: "already exists",
-        413: "file over the size limit",
+        413: "request body or file over the size limit",
         422: "unreadable media or invalid body",
-        429: "too many requests without an API key",
+        429: "too many requests (per address without a key, per key with one)",
+        503: "busy: too many files being decoded; try again",
     }.items()
 }
 
@@ -66,10 +68,12 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Caller:
-    """The key behind a request (None: anonymous) and where it came from."""
+    """The key behind a request (None: anonymous), where it came from, and how the key was given."""
 
     key: ApiKey | None
     address: str
+    #: "header" (Authorization / X-API-Key), "cookie" (a /login session) or "" (anonymous).
+    via: str = ""
 
     @property
     def actor(self) -> str:
@@ -79,29 +83,41 @@ class Caller:
         return self.key is not None and permission in PERMISSIONS[self.key.role]
 
 
+def credentials(headers: Mapping[str, str], cookies: Mapping[str, str]) -> tuple[str, str]:
+    """(secret, how it came): an API key from the headers, else a session id from the cookie."""
+    header = headers.get("authorization", "")
+    secret = header[7:].strip() if header.lower().startswith("bearer ") else headers.get("x-api-key", "").strip()
+    if secret:
+        return secret, "header"
+    session = cookies.get(SESSION_COOKIE, "")
+    return (session, "cookie") if session else ("", "")
+
+
 def identify(request: Request) -> Caller:
-    """The caller of this request; a key that is present but unknown or revoked is refused."""
-    header = request.headers.get("authorization", "")
-    secret = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "").strip()
-    secret = secret or request.cookies.get(SESSION_COOKIE, "")  # the web pages: key given once at /login
-    address = request.client.host if request.client else "unknown"
-    if not secret:
-        return Caller(None, address)
-    key = ApiKeys(request.app.state.service.store).authenticate(secret)
-    if key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key", headers={"WWW-Authenticate": "Bearer"})
-    return Caller(key, address)
+    """The caller of this request, as the guard middleware authenticated it before the body was read."""
+    caller = request.scope.get("state", {}).get("caller")
+    if not isinstance(caller, Caller):  # every app from create_app has the guard; anything else is a bug
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
+    return caller
+
+
+#: Permissions whose calls can probe the banks: each key gets a quota of them, and they are logged.
+_PROBING = frozenset({Permission.HASH, Permission.MATCH})
 
 
 def require(permission: Permission) -> Callable[[Request], Caller]:
-    """A route dependency: the caller, if their role grants ``permission``; else 401/403."""
+    """A route dependency: the caller, if their role grants ``permission``; else 401/403 (audited)."""
 
     def check(request: Request) -> Caller:
         caller = identify(request)
+        service = request.app.state.service
         if caller.key is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
         if not caller.may(permission):
+            service.store.record(caller.actor, "access.denied", f"403 {request.method} {request.url.path[:200]} needs {permission.value}")
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}")
+        if permission in _PROBING:
+            service.limit_key(caller)
         return caller
 
     return check

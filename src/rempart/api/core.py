@@ -1,8 +1,14 @@
-"""Rempart's own API (/api/v1): banks, entries, hashing, matching, lookups, cases, audit log."""
+"""Rempart's own API (/api/v1): banks, entries, hashing, matching, lookups, cases, audit log.
+
+What a caller learns of a match depends on who they are: entry labels (victims' file names)
+only with the right to read cases, and entries a victim registered herself (/protect) never
+under their bank's name for platforms — that name alone would say she came forward. Every
+lookup and match is written to the audit log; each key has a quota of them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
@@ -12,7 +18,8 @@ from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, identif
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.index.matcher import Match
-from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint, SignalValue, check_submitted
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
 
@@ -20,6 +27,8 @@ router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES
 
 #: Signals a single hash may be looked up or registered by (local features need a whole fingerprint).
 HASH_SIGNALS = frozenset({"pdq", "video_pdq", "video_md5", "sha256"})
+#: The bank name platforms see for entries a victim registered herself (no real bank can have a ':').
+SELF_REGISTERED = "rempart:self-registered"
 
 
 class BankIn(BaseModel):
@@ -70,10 +79,23 @@ class MatchesOut(BaseModel):
 
 
 class LookupOut(BaseModel):
-    """What anyone may learn: whether the hash is registered, and under which entries."""
+    """Whether the hash is registered and, for a caller with a key, under which entries."""
 
     match: bool
     entries: list[dict[str, Any]]
+
+
+def disclosed(request: Request, caller: Caller, found: list[Match]) -> list[Match]:
+    """The matches as this caller may see them (see the module docstring)."""
+    if caller.may(Permission.CASES_READ):
+        return found
+    protect_bank = service_of(request).settings.protect_bank
+    return [replace(m, label="", bank=SELF_REGISTERED if m.bank == protect_bank else m.bank) for m in found]
+
+
+def log_lookup(request: Request, caller: Caller, what: str, found: list[Match]) -> None:
+    """Every lookup goes to the audit log: who, what kind, how many matches (never the hash itself)."""
+    service_of(request).store.record(caller.actor, "lookup", f"{request.url.path[:100]} {what[:40]}: {len(found)} matches")
 
 
 def _matches(found: list[Match]) -> MatchesOut:
@@ -101,7 +123,7 @@ def create_bank(request: Request, bank: BankIn, caller: Annotated[Caller, Depend
 
 @router.post("/banks/{bank}/entries", response_model=EntriesOut, status_code=status.HTTP_201_CREATED)
 def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> EntriesOut:
-    prints = [parse_fingerprint(item) for item in body.fingerprints]
+    prints = [parse_fingerprint(item, service_of(request).settings, registering=True) for item in body.fingerprints]
     service = service_of(request)
     result = service.store.add_fingerprints(bank, prints, consent=Consent(body.consent_basis, caller.actor), provenance="api", actor=caller.actor)
     service.banks_changed()
@@ -128,52 +150,69 @@ def hash_upload(
 
 
 @router.get("/hash")
-def hash_url(request: Request, url: str, _caller: Annotated[Caller, Depends(require(Permission.HASH))], register: bool = False) -> dict[str, Any]:
-    """Fetch ``url`` from an allowed host (``REMPART_DISCORD_CDN_HOSTS``) and return its fingerprint."""
+def hash_url(
+    request: Request, url: Annotated[str, Query(max_length=2000)], _caller: Annotated[Caller, Depends(require(Permission.HASH))], register: bool = False
+) -> dict[str, Any]:
+    """Fetch ``url`` (HTTPS, an allowed host: ``REMPART_FETCH_HOSTS``) and return its fingerprint."""
     return service_of(request).fingerprint_url(url, register=register).to_dict()
 
 
 @router.post("/match", response_model=MatchesOut)
 def match_upload(
-    request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]
+    request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], caller: Annotated[Caller, Depends(require(Permission.MATCH))]
 ) -> MatchesOut:
     service = service_of(request)
-    return _matches(service.matcher().match(service.fingerprint_upload(file)))
+    found = service.matcher().match(service.fingerprint_upload(file))
+    log_lookup(request, caller, "file", found)
+    return _matches(disclosed(request, caller, found))
 
 
 @router.post("/match/fingerprint", response_model=MatchesOut)
-def match_fingerprint(request: Request, fingerprint: dict[str, Any], _caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
-    return _matches(service_of(request).matcher().match(parse_fingerprint(fingerprint)))
+def match_fingerprint(request: Request, fingerprint: dict[str, Any], caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
+    found = service_of(request).matcher().match(parse_fingerprint(fingerprint, service_of(request).settings, registering=False))
+    log_lookup(request, caller, "fingerprint", found)
+    return _matches(disclosed(request, caller, found))
 
 
 @router.get("/lookup", response_model=LookupOut)
 def lookup(
     request: Request,
-    signal_type: Annotated[str, Query(description="pdq, video_pdq, video_md5 or sha256")],
-    signal: Annotated[str, Query(description="The hash, in threatexchange hex form.")],
+    signal_type: Annotated[str, Query(max_length=40, description="pdq, video_pdq, video_md5 or sha256")],
+    signal: Annotated[str, Query(max_length=128, description="The hash, in threatexchange hex form.")],
 ) -> LookupOut:
-    """Is this hash registered? Open to anyone (rate-limited): match or not, and the entry ids — no distances."""
+    """Is this hash registered? With a key: the matching entries and distances. Without one, and only
+    if the operator enabled it (``REMPART_API_ANONYMOUS_LOOKUP``): yes or no for an exact SHA-256."""
     caller = identify(request)
     service = service_of(request)
-    service.limit_anonymous(caller)
+    if caller.key is None:
+        service.limit_anonymous(caller)
+        if signal_type != "sha256":
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, "without an API key only an exact SHA-256 can be looked up")
+        found = match_signal(service, signal_type, signal)
+        log_lookup(request, caller, signal_type, found)
+        return LookupOut(match=bool(found), entries=[])
+    if not caller.may(Permission.MATCH):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not match")
+    service.limit_key(caller)
     found = match_signal(service, signal_type, signal)
-    detailed = caller.may(Permission.MATCH)
-    entries = [{"bank": m.bank, "entry_id": m.entry_id, **({"distance": m.distance} if detailed else {})} for m in found]
-    return LookupOut(match=bool(found), entries=entries)
+    log_lookup(request, caller, signal_type, found)
+    return LookupOut(match=bool(found), entries=[{"bank": m.bank, "entry_id": m.entry_id, "distance": m.distance} for m in disclosed(request, caller, found)])
 
 
-def parse_fingerprint(payload: dict[str, Any]) -> Fingerprint:
-    """A fingerprint object from a request body (as `rempart fingerprint` writes it), or 422."""
+def parse_fingerprint(payload: dict[str, Any], settings: Settings, *, registering: bool) -> Fingerprint:
+    """A fingerprint object from a request body (as `rempart fingerprint` writes it), checked, or 422."""
     try:
-        return Fingerprint.from_dict(payload)
+        fingerprint = Fingerprint.from_dict(payload)
+        check_submitted(fingerprint, settings, registering=registering)
     except ImportFormatError as exc:
         raise HTTPException(422, str(exc)) from exc
+    return fingerprint
 
 
 def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]:
     """Matches of one hash value (400 for an unknown type or a malformed value)."""
     if signal_type not in HASH_SIGNALS:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}")
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type[:40]!r}")
     try:
         value = get_signal(signal_type).validate(signal)
     except SignalError as exc:

@@ -26,11 +26,12 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
-from rempart.api.core import HASH_SIGNALS, match_signal
+from rempart.api.core import HASH_SIGNALS, disclosed, log_lookup, match_signal
 from rempart.api.service import service_of
 from rempart.errors import SignalError
 from rempart.index.matcher import Match
@@ -76,13 +77,14 @@ def _hma_signals(fingerprint: Fingerprint) -> dict[str, str]:
 
 
 @router.get("/h/hash")
-def hash_url(request: Request, url: str, _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
+def hash_url(request: Request, url: Annotated[str, Query(max_length=2000)], _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
     return _hma_signals(_fingerprint(request, url, None))
 
 
 @router.post("/h/hash")
 async def hash_file(request: Request, _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
-    return _hma_signals(_fingerprint(request, None, await _form_file(request)))
+    upload = await _form_file(request)
+    return await run_in_threadpool(lambda: _hma_signals(_fingerprint(request, None, upload)))
 
 
 def _with_distance(m: Match) -> dict[str, Any]:
@@ -103,20 +105,23 @@ def _by_bank(matches: list[Match]) -> dict[str, list[dict[str, Any]]]:
 @router.get("/m/raw_lookup")
 def raw_lookup(
     request: Request,
-    signal_type: str,
-    signal: str,
-    _caller: Annotated[Caller, Depends(require(Permission.MATCH))],
+    signal_type: Annotated[str, Query(max_length=40)],
+    signal: Annotated[str, Query(max_length=128)],
+    caller: Annotated[Caller, Depends(require(Permission.MATCH))],
     include_distance: bool = False,
 ) -> dict[str, list[Any]]:
     found = match_signal(service_of(request), signal_type, signal)
+    log_lookup(request, caller, signal_type, found)
     if include_distance:
         return {"matches": [_with_distance(m) for m in found]}
     return {"matches": [m.entry_id for m in found]}
 
 
-def _lookup_content(request: Request, fingerprint: Fingerprint) -> dict[str, dict[str, list[dict[str, Any]]]]:
+def _lookup_content(request: Request, caller: Caller, fingerprint: Fingerprint) -> dict[str, dict[str, list[dict[str, Any]]]]:
     by_signal: dict[str, list[Match]] = defaultdict(list)
-    for m in service_of(request).matcher().match(fingerprint):
+    found = service_of(request).matcher().match(fingerprint)
+    log_lookup(request, caller, "content", found)
+    for m in disclosed(request, caller, found):
         by_signal[m.signal].append(m)
     return {signal_type: _by_bank(matches) for signal_type, matches in by_signal.items()}
 
@@ -124,23 +129,26 @@ def _lookup_content(request: Request, fingerprint: Fingerprint) -> dict[str, dic
 @router.get("/m/lookup")
 def lookup(
     request: Request,
-    _caller: Annotated[Caller, Depends(require(Permission.MATCH))],
-    url: str | None = None,
-    signal_type: str | None = None,
-    signal: str | None = None,
+    caller: Annotated[Caller, Depends(require(Permission.MATCH))],
+    url: Annotated[str | None, Query(max_length=2000)] = None,
+    signal_type: Annotated[str | None, Query(max_length=40)] = None,
+    signal: Annotated[str | None, Query(max_length=128)] = None,
 ) -> dict[str, Any]:
     """Banks matching one hash (``signal_type``, ``signal``), or, for ``url``, each signal type's matching banks."""
     if url is None and signal_type and signal:
-        return _by_bank(match_signal(service_of(request), signal_type, signal))
+        found = match_signal(service_of(request), signal_type, signal)
+        log_lookup(request, caller, signal_type, found)
+        return _by_bank(disclosed(request, caller, found))
     if url is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "give url=, or signal_type= and signal=")
-    return _lookup_content(request, _fingerprint(request, url, None))
+    return _lookup_content(request, caller, _fingerprint(request, url, None))
 
 
 @router.post("/m/lookup")
-async def lookup_file(request: Request, _caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+async def lookup_file(request: Request, caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Each signal type's banks matching an uploaded photo or video (the file is not kept)."""
-    return _lookup_content(request, _fingerprint(request, None, await _form_file(request)))
+    upload = await _form_file(request)
+    return await run_in_threadpool(lambda: _lookup_content(request, caller, _fingerprint(request, None, upload)))
 
 
 class BankCreate(BaseModel):
@@ -178,8 +186,13 @@ def bank(request: Request, bank_name: str, _caller: Annotated[Caller, Depends(re
 async def add_content(
     request: Request, bank_name: str, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))], url: Annotated[str | None, Query()] = None
 ) -> dict[str, Any]:
-    fingerprint = _fingerprint(request, url, await _form_file(request), register=True)
-    return _register(request, bank_name, fingerprint, caller, _hma_signals(fingerprint))
+    upload = await _form_file(request)
+
+    def register() -> dict[str, Any]:  # decoding and writing: off the event loop
+        fingerprint = _fingerprint(request, url, upload, register=True)
+        return _register(request, bank_name, fingerprint, caller, _hma_signals(fingerprint))
+
+    return await run_in_threadpool(register)
 
 
 @router.post("/c/bank/{bank_name}/signal")

@@ -1,4 +1,9 @@
-"""What the HTTP routes share: the store, one matcher over all banks (rebuilt after writes), uploads."""
+"""What the HTTP routes share: the store, one live matcher over all banks, rate limits, uploads, fetches.
+
+Files are decoded at most ``max_concurrent_decodes`` at a time (a request waits its turn, or
+gets 503 after a while), so that concurrent uploads at the pixel limit cannot take the
+machine's memory together.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,16 @@ from fastapi import HTTPException, Request, UploadFile, status
 
 from rempart.api.auth import Caller
 from rempart.api.ratelimit import RateLimiter
-from rempart.errors import MediaError
+from rempart.errors import FetchError, MediaError
+from rempart.index.live import LiveMatcher
 from rempart.index.matcher import Matcher
-from rempart.investigate.runner import fetch_from_discord_cdn
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, fingerprint_file
+from rempart.sources.fetch import fetch_media
 from rempart.store import Store
+
+#: Seconds a request waits for a decoding slot before it is told to come back (503).
+DECODE_WAIT_SECONDS = 60.0
 
 
 class Service:
@@ -25,28 +34,31 @@ class Service:
         self.settings = settings
         self.store = Store.open(settings)
         self.anonymous_limit = RateLimiter(settings.api_anonymous_rate, settings.api_anonymous_burst)
-        self._matcher: Matcher | None = None
-        self._lock = threading.Lock()
+        self.key_limit = RateLimiter(settings.api_key_rate, settings.api_key_burst)
+        self.live = LiveMatcher(self.store, settings)
+        self._decodes = threading.BoundedSemaphore(settings.max_concurrent_decodes)
 
     def close(self) -> None:
+        self.live.close()
         self.store.close()
 
     def matcher(self) -> Matcher:
-        with self._lock:
-            if self._matcher is None:
-                self._matcher = Matcher(self.store, self.settings)
-            return self._matcher
+        """The matcher over every bank, kept current (see ``rempart.index.live``)."""
+        return self.live.matcher()
 
     def banks_changed(self) -> None:
-        """Rebuild the matcher (snapshot swap: lookups in flight keep the old one)."""
-        with self._lock:
-            if self._matcher is not None:
-                self._matcher.reload()
+        """A write to banks or entries was committed: lookups see it from the next request on."""
+        self.live.changed()
 
     def limit_anonymous(self, caller: Caller) -> None:
-        """Refuse (429) a caller without a key who is over the anonymous rate; keys are not limited."""
+        """Refuse (429) a caller without a key who is over the anonymous rate of their address."""
         if caller.key is None and not self.anonymous_limit.allow(caller.address):
             raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; slow down", headers={"Retry-After": "1"})
+
+    def limit_key(self, caller: Caller) -> None:
+        """Refuse (429) a key over its quota of hashing, matching and lookups."""
+        if caller.key is not None and not self.key_limit.allow(f"key:{caller.key.id}"):
+            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "this key is over its request quota; slow down", headers={"Retry-After": "1"})
 
     def fingerprint_upload(self, upload: UploadFile, *, register: bool = False) -> Fingerprint:
         """Fingerprint an uploaded file (size-limited, kept only in a temporary file while hashing)."""
@@ -54,19 +66,23 @@ class Service:
             return self._fingerprint(path, register)
 
     def fingerprint_url(self, url: str, *, register: bool = False) -> Fingerprint:
-        """Fetch from an allowed host (``REMPART_DISCORD_CDN_HOSTS``) and fingerprint."""
+        """Fetch from an allowed host (``REMPART_FETCH_HOSTS``, see ``rempart.sources.fetch``) and fingerprint."""
         with tempfile.TemporaryDirectory(prefix="rempart-url-") as folder:
             try:
-                path = fetch_from_discord_cdn(url, Path(folder), self.settings)
-            except MediaError as exc:
+                path = fetch_media(url, Path(folder), self.settings)
+            except FetchError as exc:
                 raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
             return self._fingerprint(path, register)
 
     def _fingerprint(self, path: Path, register: bool) -> Fingerprint:
+        if not self._decodes.acquire(timeout=DECODE_WAIT_SECONDS):
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "busy decoding other files; try again", headers={"Retry-After": "5"})
         try:
             return fingerprint_file(path, self.settings, register=register)
         except MediaError as exc:
-            raise HTTPException(422, str(exc)) from exc
+            raise HTTPException(422, _without_paths(str(exc), path)) from exc
+        finally:
+            self._decodes.release()
 
     @contextmanager
     def _spooled(self, upload: UploadFile) -> Iterator[Path]:
@@ -79,6 +95,11 @@ class Service:
                 handle.write(chunk)
             handle.flush()
             yield Path(handle.name)
+
+
+def _without_paths(message: str, path: Path) -> str:
+    """A media error as the caller may see it: without this server's temporary file path."""
+    return message.replace(str(path), "the file")
 
 
 def service_of(request: Request) -> Service:

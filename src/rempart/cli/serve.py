@@ -24,7 +24,11 @@ def serve(
 
     conf = settings()
     err_console.print(t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False)
-    uvicorn.run(create_app(conf), host=host or conf.api_host, port=port or conf.api_port, log_level="info")
+    # Forwarding headers are read by Rempart's guard, and only from REMPART_TRUSTED_PROXIES: uvicorn's own
+    # handling would believe X-Forwarded-For from any local peer.
+    uvicorn.run(
+        create_app(conf), host=host or conf.api_host, port=port or conf.api_port, log_level="info", proxy_headers=False, server_header=False
+    )
 
 
 @keys_app.command("create")

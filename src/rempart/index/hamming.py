@@ -135,9 +135,10 @@ class HammingIndex:
         """Rows within ``radius`` of one (4,) uint64 code and their distances, sorted by distance."""
         radius = self.radius if radius is None else radius
         code = np.ascontiguousarray(code, dtype=np.uint64).reshape(4)
+        size = self._buffer  # a hint shared by threads; each call sizes and checks its own buffers
         while True:
-            rows = np.empty(self._buffer, dtype=np.int64)
-            dist = np.empty(self._buffer, dtype=np.int64)
+            rows = np.empty(size, dtype=np.int64)
+            dist = np.empty(size, dtype=np.int64)
             if self.plan is None or radius > self.radius:
                 found = kernels.scan_all(self.codes, code, radius, rows, dist)
             else:
@@ -145,9 +146,10 @@ class HammingIndex:
                     self.codes, self._starts, self._widths, self._radii, self._bases,
                     self._n_probes, self._offsets, self._ids, code, radius, rows, dist,
                 )
-            if found <= self._buffer:
+            if found <= size:
                 break
-            self._buffer = int(found) * 2
+            size = int(found) * 2
+            self._buffer = max(self._buffer, size)
         rows, first = np.unique(rows[:found], return_index=True)
         dist = dist[:found][first]
         order = np.argsort(dist, kind="stable")

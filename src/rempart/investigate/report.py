@@ -19,7 +19,7 @@ from rempart.errors import MediaError
 from rempart.i18n import language
 from rempart.investigate.linking import Case, Investigation, ServerLink
 from rempart.settings import Settings
-from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT
 from rempart.web.html import both as _t
 
 THUMBNAIL_SIDE = 320
@@ -50,7 +50,7 @@ def write_report(findings: Investigation, path: Path, settings: Settings, *, wit
         f'<!doctype html><html lang="{language()}" data-lang="{language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
         "<title>Rempart — rapport / report</title>",
-        f"<style>{_CSS}{LANGUAGE_CSS}</style><script>{_SCRIPT}</script></head><body>",
+        f"<style>{_CSS}{LANGUAGE_CSS}</style><script>{_SCRIPT}{LANGUAGE_SCRIPT}</script></head><body>",
         LANGUAGE_BUTTON,
         f"<h1>Rempart — {_t('investigation report', 'rapport d’enquête')}</h1>",
         '<p class="warning">'

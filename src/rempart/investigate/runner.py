@@ -4,21 +4,16 @@ Work is recorded one media reference at a time (with its file's fingerprint and 
 transaction); a rerun skips what is recorded, so a killed scan resumes without losing or
 repeating work. A file shown in many messages is hashed once (found again by content). Media
 that cannot be read are recorded with the reason and the scan goes on. Nothing is fetched from
-the internet unless ``download`` is set, and then only from Discord's CDN hosts.
+the internet unless ``download`` is set, and then only through ``rempart.sources.fetch``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from rempart.errors import ImportFormatError, MediaError
 from rempart.index.matcher import Matcher
@@ -27,6 +22,7 @@ from rempart.signals.fingerprint import fingerprint_file
 from rempart.signals.sha256 import sha256_file
 from rempart.sources.archive import ExportFile, ZipLimits, collect_exports
 from rempart.sources.discord_export import ChannelExport, MediaRef, Message, iter_media, read_export
+from rempart.sources.fetch import fetch_media
 from rempart.store import Store
 from rempart.store.scans import ScanStore
 
@@ -88,7 +84,7 @@ def scan_archives(
                 if (message.id, position) in recorded:
                     summary.media_skipped_as_done += 1
                 else:
-                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads")
+                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads", export_file.root)
                 if progress:
                     progress(summary.media_seen, total)
         status = "finished"
@@ -107,18 +103,21 @@ def _scan_one(
     summary: ScanSummary,
     download: bool,
     downloads: Path,
+    root: Path,
 ) -> None:
     details: dict[str, Any] = {
         "source": ref.source,
         "file_name": ref.file_name,
         "size_bytes": ref.size_bytes,
         "local_path": str(ref.local_path) if ref.local_path else None,
+        #: Where the file must still be, and what it must still hash to, for /evidence to serve it.
+        "export_root": str(root.resolve()),
     }
     path = ref.local_path
     if path is None and ref.is_remote and download:
         try:
-            path = fetch_from_discord_cdn(ref.source, downloads, settings)
-            details["local_path"] = str(path)
+            path = fetch_media(ref.source, downloads, settings)
+            details["local_path"], details["export_root"] = str(path), str(downloads.resolve())
         except MediaError as exc:
             summary.media_unavailable += 1
             scans.record_media(message.id, position, ref.role, details, status="unavailable", reason=str(exc))
@@ -133,6 +132,7 @@ def _scan_one(
         summary.media_failed += 1
         scans.record_media(message.id, position, ref.role, details, status="failed", reason=f"unreadable file: {exc.strerror}")
         return
+    details["sha256"] = content_sha256
     known = scans.known_file(content_sha256)
     if known is not None:  # the same file, already hashed (or found unreadable): reuse, do not redo
         file_id, file_status, file_reason = known
@@ -189,30 +189,3 @@ def _message_rows(export_file: ExportFile, export: ChannelExport) -> list[tuple[
         }
         rows.append((m.id, export.guild_id, export.channel_id, m.author.id, m.created_at, export_file.name, details))
     return rows
-
-
-def fetch_from_discord_cdn(url: str, folder: Path, settings: Settings) -> Path:
-    """Download one file from an allowed Discord CDN host (size-limited); MediaError otherwise."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in {"https", "http"} or host not in {h.lower() for h in settings.discord_cdn_hosts}:
-        raise MediaError(f"not downloaded: {host or url!r} is not a Discord CDN host")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / hashlib.sha256(url.encode()).hexdigest()
-    if target.is_file():
-        return target
-    partial = Path(tempfile.mkstemp(dir=folder, suffix=".part")[1])
-    try:
-        with urllib.request.urlopen(url, timeout=settings.download_timeout_seconds) as response, partial.open("wb") as sink:  # noqa: S310
-            written = 0
-            while chunk := response.read(1024 * 1024):
-                written += len(chunk)
-                if written > settings.max_file_bytes:
-                    raise MediaError(f"not downloaded: {url} is over the file size limit")
-                sink.write(chunk)
-        partial.replace(target)
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        raise MediaError(f"download failed: {exc}") from exc
-    finally:
-        partial.unlink(missing_ok=True)
-    return target

@@ -77,10 +77,13 @@ def decode_image(
     max_pixels: int,
     draft_size: int = 512,
     max_frames: int = 8,
+    max_decoded_pixels: int | None = None,
 ) -> DecodedImage:
     """Decode an image file of a known kind into RGB frames for hashing.
 
-    ``draft_size`` 0 decodes at full resolution (bit-exact with other PDQ tools).
+    ``draft_size`` 0 decodes at full resolution (bit-exact with other PDQ tools). Reaching frame
+    k of an animation decodes every frame before it, so frames are sampled only among the first
+    ones whose pixels together stay within ``max_decoded_pixels`` (default: ``max_pixels``).
     """
     if kind is MediaKind.HEIF:
         _register_heif()
@@ -108,7 +111,8 @@ def decode_image(
             )
         frames: list[np.ndarray] = []
         try:
-            n_frames = int(getattr(image, "n_frames", 1))
+            budget = max_pixels if max_decoded_pixels is None else max_decoded_pixels
+            n_frames = min(int(getattr(image, "n_frames", 1)), max(1, budget // (width * height)))
             for index in _sample_indices(n_frames, max(1, max_frames)):
                 if n_frames > 1:
                     image.seek(index)

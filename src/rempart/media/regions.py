@@ -26,6 +26,8 @@ EDGE_MARGIN = 0.15
 #: A cell must cover this share of the image; a region is split at most this many times deep.
 MIN_CELL_SHARE = 0.08
 MAX_DEPTH = 2
+#: At most this many cells come out of one image (two halvings deep).
+MAX_CELLS = 2**MAX_DEPTH
 
 
 @dataclass(frozen=True)

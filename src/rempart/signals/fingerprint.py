@@ -17,10 +17,10 @@ import numpy as np
 
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
-from rempart.media.regions import picture_cells
+from rempart.media.regions import MAX_CELLS, picture_cells
 from rempart.media.scale import fit_within
 from rempart.settings import Settings
-from rempart.signals.local import local_features, query_features
+from rempart.signals.local import MAX_QUERY_KEYPOINTS, MAX_REGISTERED_KEYPOINTS, local_features, query_features
 from rempart.signals.pdq import pdq_dihedral, pdq_hash
 from rempart.signals.registry import get_signal
 from rempart.signals.sha256 import file_digests, sha256_file
@@ -70,24 +70,28 @@ class Fingerprint:
     def from_dict(cls, payload: dict[str, Any]) -> Fingerprint:
         """Parse and validate the form ``to_dict`` gives (from a JSON line or a JSON request body)."""
         try:
+            if not isinstance(payload, dict) or not isinstance(payload["values"], list):
+                raise TypeError("expected an object with a list of values")
+            if len(payload["values"]) > MAX_VALUES:
+                raise ValueError(f"more than {MAX_VALUES} values")
             values = tuple(
                 SignalValue(
-                    signal=str(item["signal"]),
-                    value=get_signal(str(item["signal"])).validate(str(item["value"])),
-                    quality=None if item.get("quality") is None else int(item["quality"]),
-                    variant=str(item.get("variant", "original")),
+                    signal=str(item["signal"])[:40],
+                    value=get_signal(str(item["signal"])[:40]).validate(str(item["value"])),
+                    quality=_quality(item.get("quality")),
+                    variant=str(item.get("variant", "original"))[:60],
                 )
                 for item in payload["values"]
             )
             return cls(
-                source=str(payload.get("source", "")),
-                kind=str(payload.get("kind", "unknown")),
-                width=payload.get("width"),
-                height=payload.get("height"),
+                source=str(payload.get("source", ""))[:300],
+                kind=str(payload.get("kind", "unknown"))[:20],
+                width=_dimension(payload.get("width")),
+                height=_dimension(payload.get("height")),
                 values=values,
             )
-        except (KeyError, TypeError, ValueError, SignalError) as exc:
-            raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
+        except (KeyError, TypeError, ValueError, OverflowError, SignalError) as exc:
+            raise ImportFormatError(f"not a Rempart fingerprint line: {str(exc)[:200]}") from exc
 
     @classmethod
     def from_json(cls, line: str) -> Fingerprint:
@@ -97,6 +101,56 @@ class Fingerprint:
         except json.JSONDecodeError as exc:
             raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
         return cls.from_dict(payload)
+
+
+#: Values one fingerprint may hold (a video at the frame limit has two a frame, and a few more).
+MAX_VALUES = 8000
+
+
+def _quality(value: Any) -> int | None:
+    """A PDQ quality: an integer from 0 to 100 (or none)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError("quality must be a number")
+    number = float(value)
+    if not number.is_integer() or not 0 <= number <= 100:
+        raise ValueError("quality must be an integer from 0 to 100")
+    return int(number)
+
+
+def _dimension(value: Any) -> int | None:
+    """An image side in pixels (or none)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 1_000_000:
+        raise ValueError("width and height must be whole pixel counts")
+    return value
+
+
+def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering: bool) -> None:
+    """Refuse a fingerprint from outside (API, /protect, a fingerprint file) that Rempart would never compute.
+
+    Local features are the costly part of every later match, so their size and number are held to
+    what ``fingerprint_file`` itself produces: at most ``MAX_REGISTERED_KEYPOINTS`` keypoints a
+    registered value (``MAX_QUERY_KEYPOINTS`` a query's), one value per image or per video frame
+    (a query image may add one per collage cell). Raises ImportFormatError.
+    """
+    limit = MAX_REGISTERED_KEYPOINTS if registering else MAX_QUERY_KEYPOINTS
+    local = fingerprint.of_signal("orb")
+    for value in local:
+        if (len(value.value) // 2 - 3) // 36 > limit:
+            raise ImportFormatError(f"a local-features value holds more than the {limit} keypoints Rempart computes")
+    if fingerprint.kind == "video":
+        allowed = settings.max_video_frames
+    else:
+        allowed = 1 if registering else 1 + MAX_CELLS
+    if len(local) > allowed:
+        raise ImportFormatError(f"{len(local)} local-features values; a {fingerprint.kind} has at most {allowed}")
+    perceptual = fingerprint.of_signal("pdq", "video_pdq")
+    most = settings.max_video_frames if fingerprint.kind == "video" else 8 + settings.max_animation_frames + MAX_CELLS
+    if len(perceptual) > most:
+        raise ImportFormatError(f"{len(perceptual)} PDQ values; a {fingerprint.kind} has at most {most}")
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:
@@ -128,6 +182,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         max_pixels=settings.max_image_pixels,
         draft_size=settings.jpeg_draft_size,
         max_frames=settings.max_animation_frames,
+        max_decoded_pixels=settings.max_decoded_pixels,
     )
     first, *others = image.frames
     if register:

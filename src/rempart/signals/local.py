@@ -37,6 +37,9 @@ WORKING_AREA = 512 * 512
 MAX_KEYPOINTS = 500
 #: Keypoints a registered photo keeps at half the working scale, in addition.
 HALF_SCALE_KEYPOINTS = 250
+#: The most keypoints a registered value (both scales) and a query value (grid + strongest) hold.
+MAX_REGISTERED_KEYPOINTS = MAX_KEYPOINTS + HALF_SCALE_KEYPOINTS
+MAX_QUERY_KEYPOINTS = 2 * MAX_KEYPOINTS
 #: Keypoints are chosen over a GRID × GRID partition of the image (4, 6 and 8 measured alike).
 GRID = 6
 #: ORB's pyramid is OpenCV's default. Keypoints are ranked by FAST score (Harris ranking measured no

@@ -27,12 +27,10 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 
 def snowflake_time(snowflake: str | int) -> datetime:
     """The UTC creation time encoded in a Discord id."""
-    try:
-        value = int(snowflake)
-    except (TypeError, ValueError) as exc:
-        raise ImportFormatError(f"not a Discord id: {snowflake!r}") from exc
-    if value < 0 or value >= 1 << 64:
-        raise ImportFormatError(f"not a Discord id: {snowflake!r}")
+    text = str(snowflake)
+    if not (text.isascii() and text.isdigit()) or len(text) > 20 or int(text) >= 1 << 64:
+        raise ImportFormatError(f"not a Discord id: {text[:40]!r}")
+    value = int(text)
     return datetime.fromtimestamp(((value >> 22) + DISCORD_EPOCH_MS) / 1000, tz=timezone.utc)
 
 
@@ -117,8 +115,10 @@ def read_export(path: Path, root: Path, *, max_bytes: int) -> ChannelExport:
     channel = _object(payload.get("channel"))
     try:
         messages = [_message(_object(raw), path.parent, root) for raw in payload["messages"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ImportFormatError(f"{path}: malformed message ({exc!r})") from exc
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise ImportFormatError(f"{path}: malformed message ({str(exc)[:200]!r})") from exc
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{path}: malformed message ({exc})") from exc
     return ChannelExport(
         path=path,
         guild_id=str(guild.get("id", "0")),
@@ -195,8 +195,10 @@ def _message(raw: dict[str, Any], folder: Path, root: Path) -> Message:
             media.append(_media_ref("sticker", str(sticker["sourceUrl"]), folder, root))
     reference = _object(raw.get("reference"))
     forwarded = raw.get("forwardedMessage")
+    message_id = str(raw["id"])
+    snowflake_time(message_id)  # a message whose id is not a snowflake makes the whole export unreadable, here
     return Message(
-        id=str(raw["id"]),
+        id=message_id,
         type=str(raw.get("type", "Default")),
         timestamp=str(raw.get("timestamp", "")),
         timestamp_edited=None if raw.get("timestampEdited") is None else str(raw["timestampEdited"]),

@@ -1,4 +1,4 @@
-"""Encryption at rest for fingerprint values: AES-256-GCM per value, HMAC tags for exact lookups.
+"""Encryption at rest: AES-256-GCM per value, HMAC tags for exact lookups, sealed text columns.
 
 The key comes from ``REMPART_SECRET_KEY`` (base64, 32 bytes) or a file generated on first run in
 the data directory (mode 0600). A check value in the store catches a wrong key before it is
@@ -20,6 +20,8 @@ from rempart.errors import ConfigError, StoreError
 from rempart.settings import Settings
 
 KEY_FILE = "secret.key"
+#: Marks a text column value as sealed (``seal_text``); anything else is legacy plain text.
+SEALED_PREFIX = "enc1:"
 
 
 def load_or_create_key(settings: Settings) -> bytes:
@@ -68,6 +70,18 @@ class FingerprintCipher:
             return self._aead.decrypt(blob[:12], blob[12:], signal.encode())
         except (InvalidTag, ValueError) as exc:
             raise StoreError("a fingerprint failed authentication: wrong key or altered store") from exc
+
+    def seal_text(self, purpose: str, text: str) -> str:
+        """Text for a text column, encrypted and bound to ``purpose`` ("" stays "": nothing to hide)."""
+        if not text:
+            return ""
+        return SEALED_PREFIX + base64.b64encode(self.encrypt(purpose, text.encode())).decode()
+
+    def open_text(self, purpose: str, stored: str | None) -> str:
+        """The text ``seal_text`` sealed; a value stored before sealing existed is returned as it is."""
+        if not stored or not stored.startswith(SEALED_PREFIX):
+            return stored or ""
+        return self.decrypt(purpose, base64.b64decode(stored[len(SEALED_PREFIX) :])).decode()
 
     def tag(self, signal: str, raw: bytes) -> str:
         """Keyed tag of a value: equal values have equal tags, the value cannot be read back."""

@@ -58,11 +58,11 @@ class ApiKeys:
             row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_tag == self._tag(secret)))
             if row is None or row.revoked_at is not None:
                 return None
-            return _info(row)
+            return key_info(row)
 
     def list(self) -> list[ApiKey]:
         with self.store._session() as session:
-            return [_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+            return [key_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
     def revoke(self, name: str, *, actor: str = "cli") -> None:
         with self.store._session() as session, session.begin():
@@ -77,5 +77,6 @@ class ApiKeys:
         return self.store.cipher.tag(_PURPOSE, secret.encode())
 
 
-def _info(row: ApiKeyRow) -> ApiKey:
+def key_info(row: ApiKeyRow) -> ApiKey:
+    """A key row as the service sees it (never its secret)."""
     return ApiKey(row.id, row.name, Role(row.role), row.created_at, row.revoked_at)

@@ -28,6 +28,18 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class GenerationRow(Base):
+    """One row: a counter every write to banks and entries increments, in the same transaction.
+
+    Writers update this row first, so its lock orders their commits: a reader that sees value g
+    sees every change stamped with a generation up to g (the matcher's change feed).
+    """
+
+    __tablename__ = "store_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class BankRow(Base):
     __tablename__ = "banks"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,7 +54,8 @@ class EntryRow(Base):
     __tablename__ = "entries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(String(300), default="")
+    #: Sealed text (a victim's file name is personal data): see ``FingerprintCipher.seal_text``.
+    label: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(20), default="image")
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     consent_basis: Mapped[str] = mapped_column(String(50), default="unspecified")
@@ -50,6 +63,9 @@ class EntryRow(Base):
     provenance: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Store generation of the write that added / withdrew the entry (the matcher's change feed).
+    added_gen: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    withdrawn_gen: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     bank: Mapped[BankRow] = relationship(back_populates="entries")
     fingerprints: Mapped[list[FingerprintRow]] = relationship(back_populates="entry", cascade="all, delete-orphan")
 
@@ -108,7 +124,9 @@ class ScanMessageRow(Base):
     channel_id: Mapped[str] = mapped_column(String(24), index=True)
     author_id: Mapped[str] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: Sealed (server and channel names are in it); ``export_tag`` is its keyed hash, for filtering.
     export_name: Mapped[str] = mapped_column(Text, default="")
+    export_tag: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     details: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -167,6 +185,17 @@ class ApiKeyRow(Base):
     secret_tag: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WebSessionRow(Base):
+    """A reviewer's signed-in browser: the cookie holds a random id, only its keyed hash is stored."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_tag: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ProtectCaseRow(Base):

@@ -1,7 +1,10 @@
 """Victims' own registrations (the /protect page): a case number and a secret only she holds.
 
 The case number and secret let her check the status or withdraw everything in one step; only a
-keyed hash of the secret is stored. Withdrawal deletes the fingerprints of every entry of the case.
+keyed hash of the secret is stored. A case owns the entries it created and only those: a
+registration of a photo someone else registered gets entries of its own (never a link to hers),
+so withdrawing a case can never touch another case's entries. Its status counts the entries
+that are still active, so it tells the truth even after someone else withdrew one.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rempart.signals.fingerprint import Fingerprint
-from rempart.store.models import ProtectCaseRow, utcnow
+from rempart.store.models import EntryRow, ProtectCaseRow, utcnow
 from rempart.store.store import Consent, Store
 
 _PURPOSE = "protect-secret"
@@ -24,6 +27,7 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over 
 @dataclass(frozen=True)
 class ProtectCase:
     number: str
+    #: Entries of the case still active (matching).
     photos: int
     created_at: datetime
     withdrawn_at: datetime | None
@@ -40,8 +44,10 @@ class ProtectCases:
             self.store.create_bank(self.bank, description="self-registrations from /protect", actor="protect")
         number = "RMP-" + "".join(secrets.choice(_ALPHABET) for _ in range(4)) + "-" + "".join(secrets.choice(_ALPHABET) for _ in range(4))
         secret = secrets.token_urlsafe(18)
-        result = self.store.add_fingerprints(self.bank, fingerprints, consent=Consent("self", f"protect:{number}"), provenance="protect-page", actor=f"protect:{number}")
-        entries = result.added + result.already_present
+        result = self.store.add_fingerprints(
+            self.bank, fingerprints, consent=Consent("self", f"protect:{number}"), provenance="protect-page", actor=f"protect:{number}", dedupe=False
+        )
+        entries = list(dict.fromkeys(result.added + result.already_present))  # only entries of this batch: dedupe=False
         with self.store._session() as session, session.begin():
             session.add(ProtectCaseRow(number=number, secret_tag=self._tag(secret), bank=self.bank, entry_ids=",".join(map(str, entries)), created_at=utcnow()))
         return number, secret
@@ -50,7 +56,9 @@ class ProtectCases:
         row = self._row(number, secret)
         if row is None:
             return None
-        return ProtectCase(row.number, len([e for e in row.entry_ids.split(",") if e]), row.created_at, row.withdrawn_at)
+        with self.store._session() as session:
+            active = session.scalar(select(func.count()).where(EntryRow.id.in_(_ids(row)), EntryRow.withdrawn_at.is_(None))) or 0
+        return ProtectCase(row.number, int(active), row.created_at, row.withdrawn_at)
 
     def withdraw(self, number: str, secret: str) -> int | None:
         """Delete every fingerprint of the case; None if the number or secret is wrong."""
@@ -58,7 +66,7 @@ class ProtectCases:
         if row is None:
             return None
         deleted = 0
-        for entry in (int(e) for e in row.entry_ids.split(",") if e):
+        for entry in _ids(row):
             deleted += self.store.withdraw(row.bank, entry, actor=f"protect:{number}")
         with self.store._session() as session, session.begin():
             stored = session.get(ProtectCaseRow, row.id)
@@ -75,3 +83,8 @@ class ProtectCases:
 
     def _tag(self, secret: str) -> str:
         return self.store.cipher.tag(_PURPOSE, secret.encode())
+
+
+def _ids(row: ProtectCaseRow) -> list[int]:
+    """The entries the case created."""
+    return [int(e) for e in row.entry_ids.split(",") if e]

@@ -30,7 +30,7 @@ from rempart.store.models import (
     ScanRunRow,
     utcnow,
 )
-from rempart.store.store import Store
+from rempart.store.store import EXPORT_NAME, NOTE, REASON, Store
 
 _MESSAGE = "scan-message"
 _MEDIA = "scan-media"
@@ -119,7 +119,8 @@ class ScanStore:
                 session.add(
                     ScanMessageRow(
                         id=message_id, guild_id=guild, channel_id=channel, author_id=author, created_at=created_at,
-                        export_name=export_name, details=self._seal(_MESSAGE, details),
+                        export_name=self.cipher.seal_text(EXPORT_NAME, export_name), export_tag=self.store.export_tag(export_name),
+                        details=self._seal(_MESSAGE, details),
                     )
                 )
                 added += 1
@@ -142,7 +143,7 @@ class ScanStore:
             row = session.execute(
                 select(ScannedFileRow.id, ScannedFileRow.status, ScannedFileRow.reason).where(ScannedFileRow.content_tag == self._file_tag(content_sha256))
             ).first()
-            return None if row is None else (int(row[0]), str(row[1]), str(row[2]))
+            return None if row is None else (int(row[0]), str(row[1]), self.cipher.open_text(REASON, row[2]))
 
     def record_media(
         self,
@@ -162,7 +163,7 @@ class ScanStore:
             if new_file is not None:
                 sha256, kind, file_status, file_reason, fingerprint, matches = new_file
                 row = ScannedFileRow(
-                    content_tag=self._file_tag(sha256), kind=kind, status=file_status, reason=file_reason, scanned_at=utcnow(),
+                    content_tag=self._file_tag(sha256), kind=kind, status=file_status, reason=self.cipher.seal_text(REASON, file_reason), scanned_at=utcnow(),
                     fingerprint=None if fingerprint is None else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
                 )
                 session.add(row)
@@ -171,7 +172,7 @@ class ScanStore:
                 _add_matches(session, file_id, matches, "scan")
             session.add(
                 ScanMediaRow(
-                    message_id=message_id, position=position, role=role, status=status, reason=reason, file_id=file_id,
+                    message_id=message_id, position=position, role=role, status=status, reason=self.cipher.seal_text(REASON, reason), file_id=file_id,
                     details=self._seal(_MEDIA, details),
                 )
             )
@@ -213,6 +214,21 @@ class ScanStore:
                 for r in session.scalars(query)
             ]
 
+    def is_matched(self, file_id: int) -> bool:
+        """True if the file shows a registered entry (a sighting or a review item, not one rejected)."""
+        with self._session() as session:
+            found = session.execute(
+                select(ScanMatchRow.id)
+                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
+                .outerjoin(
+                    NegativeMatchRow,
+                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag) & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+                )
+                .where(ScanMatchRow.file_id == file_id, NegativeMatchRow.id.is_(None))
+                .limit(1)
+            ).first()
+            return found is not None
+
     # -- review ------------------------------------------------------------------------------
 
     def pending_review(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
@@ -242,7 +258,7 @@ class ScanStore:
             match = session.get(ScanMatchRow, match_id)
             if match is None:
                 raise EntryNotFoundError(f"no match {match_id}")
-            session.add(ReviewDecisionRow(match_id=match_id, decision=decision, reviewer=reviewer, note=note[:2000], decided_at=utcnow()))
+            session.add(ReviewDecisionRow(match_id=match_id, decision=decision, reviewer=reviewer, note=self.cipher.seal_text(NOTE, note[:2000]), decided_at=utcnow()))
             if decision == "reject":
                 tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == match.file_id))
                 known = session.scalar(select(NegativeMatchRow.id).where(NegativeMatchRow.content_tag == tag, NegativeMatchRow.entry_id == match.entry_id))
@@ -256,7 +272,7 @@ class ScanStore:
                 select(ReviewDecisionRow, ScanMatchRow.entry_id, ScanMatchRow.bank).join(ScanMatchRow, ScanMatchRow.id == ReviewDecisionRow.match_id).order_by(ReviewDecisionRow.id)
             ).all()
             return [
-                {"match_id": r.match_id, "bank": bank, "entry_id": entry, "decision": r.decision, "reviewer": r.reviewer, "note": r.note, "decided_at": _utc(r.decided_at).isoformat()}
+                {"match_id": r.match_id, "bank": bank, "entry_id": entry, "decision": r.decision, "reviewer": r.reviewer, "note": self.cipher.open_text(NOTE, r.note), "decided_at": _utc(r.decided_at).isoformat()}
                 for r, entry, bank in rows
             ]
 
@@ -268,7 +284,7 @@ class ScanStore:
             rows = list(session.scalars(query))
             self.store._audit(session, actor, "scan.media.read", None, None, f"{len(rows)} media references")
             return [
-                StoredMedia(r.id, r.message_id, r.position, r.role, r.status, r.reason, r.file_id, self._open(_MEDIA, r.details))
+                self._media(r)
                 for r in rows
             ]
 
@@ -279,17 +295,20 @@ class ScanStore:
             if row is None:
                 return None
             self.store._audit(session, actor, "evidence.read", None, None, f"media {media_id} of message {row.message_id}")
-            return StoredMedia(row.id, row.message_id, row.position, row.role, row.status, row.reason, row.file_id, self._open(_MEDIA, row.details))
+            return self._media(row)
 
     def messages(self, actor: str, export_names: Iterable[str] | None = None) -> list[StoredMessage]:
         with self._session() as session, session.begin():
             query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)
             if export_names is not None:
-                query = query.where(ScanMessageRow.export_name.in_(list(set(export_names))))
+                query = query.where(ScanMessageRow.export_tag.in_([self.store.export_tag(name) for name in set(export_names)]))
             rows = list(session.scalars(query))
             self.store._audit(session, actor, "scan.messages.read", None, None, f"{len(rows)} messages")
             return [
-                StoredMessage(r.id, r.guild_id, r.channel_id, r.author_id, _utc(r.created_at), r.export_name, self._open(_MESSAGE, r.details))
+                StoredMessage(
+                    r.id, r.guild_id, r.channel_id, r.author_id, _utc(r.created_at), self.cipher.open_text(EXPORT_NAME, r.export_name),
+                    self._open(_MESSAGE, r.details),
+                )
                 for r in rows
             ]
 
@@ -308,6 +327,12 @@ class ScanStore:
             }
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _media(self, row: ScanMediaRow) -> StoredMedia:
+        return StoredMedia(
+            row.id, row.message_id, row.position, row.role, row.status, self.cipher.open_text(REASON, row.reason), row.file_id,
+            self._open(_MEDIA, row.details),
+        )
 
     def _file_tag(self, content_sha256: str) -> str:
         return self.cipher.tag(_FILE, bytes.fromhex(content_sha256))

@@ -1,16 +1,23 @@
 """The store: banks, entries and their encrypted fingerprints, the audit log; one API over SQLite or PostgreSQL.
 
 Every read of fingerprint values (index loading) and every change is written to the audit log.
-Withdrawing an entry deletes its fingerprints and keeps only a tombstone (label, dates).
+Withdrawing an entry deletes its fingerprints and keeps only a tombstone (dates). Every write to
+banks and entries increments the store generation in the same transaction and stamps the
+entries it adds or withdraws with it, so a running matcher applies just those changes.
+Entry labels and provenance (victims' file names) are sealed like fingerprints. The SQLite
+file is created readable by its owner only.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +26,29 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.store.crypto import FingerprintCipher, load_or_create_key
 from rempart.store.database import make_engine, migrate
-from rempart.store.models import AuditRow, BankRow, EntryRow, FingerprintRow, MetaRow, ScanMatchRow, utcnow
+from rempart.store.models import (
+    AuditRow,
+    BankRow,
+    EntryRow,
+    FingerprintRow,
+    GenerationRow,
+    MetaRow,
+    ReviewDecisionRow,
+    ScanMatchRow,
+    ScanMediaRow,
+    ScanMessageRow,
+    ScannedFileRow,
+    utcnow,
+)
+
+#: Purposes sealed text columns are bound to (a value sealed for one cannot be opened as another).
+LABEL = "entry-label"
+PROVENANCE = "entry-provenance"
+EXPORT_NAME = "scan-export-name"
+REASON = "scan-reason"
+NOTE = "review-note"
+#: Bind parameters per IN (...) query: under SQLite's and PostgreSQL's limits.
+ID_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -98,10 +127,12 @@ class Store:
         url = settings.resolved_database_url
         if url.startswith("sqlite") and not settings.database_url:
             settings.ensure_data_dir()
+        _private_sqlite_file(url)
         engine = make_engine(url)
         migrate(engine)
         store = cls(engine, FingerprintCipher(load_or_create_key(settings)), settings)
         store._check_key()
+        store._seal_legacy_text()
         return store
 
     def close(self) -> None:
@@ -120,6 +151,46 @@ class Store:
                     "this store was encrypted with another key: set REMPART_SECRET_KEY or restore DATA_DIR/secret.key"
                 )
 
+    def _seal_legacy_text(self) -> None:
+        """Seal text columns written in clear by versions before sealing existed (once per store)."""
+        with self._session() as session, session.begin():
+            if session.get(MetaRow, "sealed_text") is not None:
+                return
+            for entry in session.scalars(select(EntryRow)):
+                entry.label = self.cipher.seal_text(LABEL, self.cipher.open_text(LABEL, entry.label))
+                entry.provenance = self.cipher.seal_text(PROVENANCE, self.cipher.open_text(PROVENANCE, entry.provenance))
+            for message in session.scalars(select(ScanMessageRow).where(ScanMessageRow.export_tag.is_(None))):
+                name = self.cipher.open_text(EXPORT_NAME, message.export_name)
+                message.export_name, message.export_tag = self.cipher.seal_text(EXPORT_NAME, name), self.export_tag(name)
+            for row in [*session.scalars(select(ScanMediaRow)), *session.scalars(select(ScannedFileRow))]:
+                row.reason = self.cipher.seal_text(REASON, self.cipher.open_text(REASON, row.reason))
+            for decision in session.scalars(select(ReviewDecisionRow)):
+                decision.note = self.cipher.seal_text(NOTE, self.cipher.open_text(NOTE, decision.note))
+            session.add(MetaRow(key="sealed_text", value="1"))
+
+    def export_tag(self, export_name: str) -> str:
+        """Keyed hash of an export's name: scan results are filtered by it, the name itself is sealed."""
+        return self.cipher.tag(EXPORT_NAME, export_name.encode())
+
+    # -- generations (the matcher's change feed) ----------------------------------------------
+
+    def _next_generation(self, session: Session) -> int:
+        """Increment the store generation inside the caller's transaction (its row lock orders writers)."""
+        value = session.execute(
+            update(GenerationRow).where(GenerationRow.id == 1).values(value=GenerationRow.value + 1).returning(GenerationRow.value)
+        ).scalar_one()
+        return int(value)
+
+    def generation(self) -> int:
+        """The generation of the last committed write to banks or entries."""
+        with self._session() as session:
+            return int(session.scalar(select(GenerationRow.value).where(GenerationRow.id == 1)) or 0)
+
+    def withdrawn_between(self, after: int, upto: int) -> list[int]:
+        """Entries withdrawn by writes of generations ``after`` < g ≤ ``upto``."""
+        with self._session() as session:
+            return [int(i) for i in session.scalars(select(EntryRow.id).where(EntryRow.withdrawn_gen > after, EntryRow.withdrawn_gen <= upto))]
+
     # -- banks -------------------------------------------------------------------------------
 
     def create_bank(self, name: str, *, description: str = "", pdq_threshold: int | None = None, actor: str = "cli") -> BankInfo:
@@ -135,6 +206,7 @@ class Store:
                 bank = BankRow(name=name, description=description, pdq_threshold=threshold, created_at=utcnow())
                 session.add(bank)
                 session.flush()
+                self._next_generation(session)
                 self._audit(session, actor, "bank.create", name, None, f"pdq_threshold={threshold}")
         except IntegrityError as exc:
             raise BankExistsError(f"a bank named {name!r} already exists") from exc
@@ -164,6 +236,11 @@ class Store:
                 for b in banks
             ]
 
+    def bank_thresholds(self) -> dict[str, int]:
+        """Each bank's PDQ threshold, by name (no counts: cheap enough for every matcher refresh)."""
+        with self._session() as session:
+            return {str(name): int(threshold) for name, threshold in session.execute(select(BankRow.name, BankRow.pdq_threshold))}
+
     def get_bank(self, name: str) -> BankInfo:
         """One bank by name."""
         for bank in self.list_banks():
@@ -187,11 +264,14 @@ class Store:
         consent: Consent = Consent(),
         provenance: str = "",
         actor: str = "cli",
+        dedupe: bool = True,
     ) -> AddResult:
         """Register each fingerprint as one entry, all or nothing; a file already in the bank is skipped.
 
         "Already in the bank" means an active entry with the same SHA-256, so re-running an
-        interrupted or repeated add never duplicates entries.
+        interrupted or repeated add never duplicates entries. With ``dedupe`` False only repeats
+        inside this batch are skipped: a registration that must own its entries (a victim's
+        case) never attaches itself to someone else's.
         """
         batch = (
             (
@@ -202,7 +282,7 @@ class Store:
             )
             for fp in fingerprints
         )
-        return self._register(bank_name, batch, action="entry.add", provenance=provenance, actor=actor)
+        return self._register(bank_name, batch, action="entry.add", provenance=provenance, actor=actor, dedupe=dedupe)
 
     def import_values(
         self,
@@ -235,41 +315,53 @@ class Store:
         action: str,
         provenance: str,
         actor: str,
+        dedupe: bool = True,
     ) -> AddResult:
         """Create one entry per (entry fields, values, identity values) in one transaction.
 
-        An item whose identity values an active entry of the bank already holds is not added.
+        An item whose identity values an active entry of the bank already holds is not added
+        (with ``dedupe`` False: an entry added earlier in this same batch).
         """
         added: list[int] = []
         present: list[int] = []
+        in_batch: dict[tuple[str, str], int] = {}
         try:
             with self._session() as session, session.begin():
                 bank = self._bank_row(session, bank_name)
+                generation = self._next_generation(session)
+                sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
                 for fields, values, identity in batch:
-                    existing = self._existing_entry(session, bank.id, identity)
+                    tags = [(v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity]
+                    existing = next((in_batch[t] for t in tags if t in in_batch), None)
+                    if existing is None and dedupe:
+                        existing = self._existing_entry(session, bank.id, tags)
                     if existing is not None:
                         present.append(existing)
                         continue
-                    entry = EntryRow(bank_id=bank.id, provenance=provenance, created_at=utcnow(), **fields)
+                    label = self.cipher.seal_text(LABEL, str(fields.get("label", "")))
+                    entry = EntryRow(
+                        bank_id=bank.id, provenance=sealed_provenance, created_at=utcnow(), added_gen=generation, **{**fields, "label": label}
+                    )
                     session.add(entry)
                     session.flush()
                     session.add_all(self._fingerprint_rows(entry.id, values))
                     session.flush()
                     added.append(entry.id)
-                self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {provenance}")
+                    in_batch.update((t, entry.id) for t in tags)
+                kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
+                self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {kind}")
         except SQLAlchemyError as exc:
             raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
         return AddResult(added, present)
 
-    def _existing_entry(self, session: Session, bank_id: int, values: Sequence[SignalValue]) -> int | None:
-        """An active entry of this bank holding one of these exact values, if any."""
-        for value in values:
-            tag = self.cipher.tag(value.signal, _raw_value(value))
+    def _existing_entry(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> int | None:
+        """An active entry of this bank holding one of these exact (signal, tag) values, if any."""
+        for signal, tag in tags:
             found = session.scalar(
                 select(EntryRow.id)
                 .join(FingerprintRow, FingerprintRow.entry_id == EntryRow.id)
                 .where(EntryRow.bank_id == bank_id, EntryRow.withdrawn_at.is_(None))
-                .where(FingerprintRow.signal == value.signal, FingerprintRow.lookup_tag == tag)
+                .where(FingerprintRow.signal == signal, FingerprintRow.lookup_tag == tag)
                 .limit(1)
             )
             if found is not None:
@@ -300,19 +392,20 @@ class Store:
             bank = self._bank_row(session, bank_name)
             rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
             self._audit(session, actor, "entry.list", bank_name, None, f"{len(rows)} entries")
-            return [self._entry_info(row, bank.name) for row in rows]
+            return [self.entry_info(row, bank.name) for row in rows]
 
     def get_entry(self, entry_id: int) -> EntryInfo:
         with self._session() as session:
             row = session.get(EntryRow, entry_id)
             if row is None:
                 raise EntryNotFoundError(f"no entry {entry_id}")
-            return self._entry_info(row, row.bank.name)
+            return self.entry_info(row, row.bank.name)
 
-    @staticmethod
-    def _entry_info(row: EntryRow, bank: str) -> EntryInfo:
+    def entry_info(self, row: EntryRow, bank: str) -> EntryInfo:
+        """An entry row as users see it (label and provenance unsealed)."""
         return EntryInfo(
-            row.id, bank, row.label, row.kind, row.external_id, row.consent_basis, row.provenance, row.created_at, row.withdrawn_at
+            row.id, bank, self.cipher.open_text(LABEL, row.label), row.kind, row.external_id, row.consent_basis,
+            self.cipher.open_text(PROVENANCE, row.provenance), row.created_at, row.withdrawn_at,
         )
 
     def withdraw(self, bank_name: str, entry_id: int, *, actor: str = "cli") -> int:
@@ -326,8 +419,10 @@ class Store:
             entry.fingerprints.clear()
             session.execute(delete(ScanMatchRow).where(ScanMatchRow.entry_id == entry_id))  # her photo's sightings go too
             entry.label = ""
+            entry.provenance = ""
             if entry.withdrawn_at is None:
                 entry.withdrawn_at = utcnow()
+                entry.withdrawn_gen = self._next_generation(session)
             self._audit(session, actor, "entry.withdraw", bank_name, entry_id, f"{deleted} fingerprints deleted")
         return deleted
 
@@ -337,8 +432,18 @@ class Store:
 
     # -- reading fingerprints ----------------------------------------------------------------
 
-    def load_fingerprints(self, banks: Sequence[str] | None = None, *, actor: str = "matcher") -> list[StoredFingerprint]:
-        """Decrypt the active fingerprints of the given banks (all when None); the read is audited."""
+    def load_fingerprints(
+        self,
+        banks: Sequence[str] | None = None,
+        *,
+        actor: str = "matcher",
+        added_after: int | None = None,
+        added_upto: int | None = None,
+    ) -> list[StoredFingerprint]:
+        """Decrypt the active fingerprints of the given banks (all when None); the read is audited.
+
+        ``added_after`` / ``added_upto`` keep entries added by writes of generations in that range.
+        """
         with self._session() as session, session.begin():
             query = (
                 select(FingerprintRow, EntryRow.bank_id, BankRow.name)
@@ -347,6 +452,10 @@ class Store:
                 .where(EntryRow.withdrawn_at.is_(None))
                 .order_by(FingerprintRow.id)
             )
+            if added_after is not None:
+                query = query.where(EntryRow.added_gen > added_after)
+            if added_upto is not None:
+                query = query.where(EntryRow.added_gen <= added_upto)
             if banks is not None:
                 for name in banks:
                     self._bank_row(session, name)
@@ -357,23 +466,48 @@ class Store:
                 )
                 for row, _bank_id, bank_name in session.execute(query)
             ]
-            self._audit(session, actor, "fingerprint.read", ",".join(banks) if banks else None, None, f"{len(result)} values")
+            if result or added_after is None:  # an empty incremental read reads nothing: not worth a record
+                self._audit(session, actor, "fingerprint.read", ",".join(banks) if banks else None, None, f"{len(result)} values")
         return result
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(set(entry_ids))
-        if not ids:
-            return {}
+        """Labels (unsealed) of these entries."""
+        ids = sorted(set(entry_ids))
+        labels: dict[int, str] = {}
         with self._session() as session:
-            return dict(session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(ids))).all())
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start : start + ID_CHUNK]
+                for entry_id, label in session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(chunk))):
+                    labels[int(entry_id)] = self.cipher.open_text(LABEL, label)
+        return labels
 
     # -- audit -------------------------------------------------------------------------------
 
     def _audit(self, session: Session, actor: str, action: str, bank: str | None, entry_id: int | None, detail: str) -> None:
         session.add(AuditRow(at=utcnow(), actor=actor, action=action, bank=bank, entry_id=entry_id, detail=detail))
 
+    def record(self, actor: str, action: str, detail: str = "", *, bank: str | None = None, entry_id: int | None = None) -> None:
+        """Write one audit event in its own transaction (accesses, denials, lookups)."""
+        with self._session() as session, session.begin():
+            self._audit(session, actor[:200], action[:60], bank, entry_id, detail[:500])
+
     def audit_log(self, limit: int = 100) -> list[tuple[datetime, str, str, str | None, int | None, str]]:
         """The most recent audit events, newest first."""
         with self._session() as session:
             rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
             return [(r.at, r.actor, r.action, r.bank, r.entry_id, r.detail) for r in rows]
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file readable by its owner only (SQLite gives its -wal/-shm files the same mode)."""
+    if not url.startswith("sqlite"):
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)

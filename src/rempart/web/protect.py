@@ -16,10 +16,11 @@ from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, identify
 from rempart.api.core import parse_fingerprint
+from rempart.api.guard import content_security_policy
 from rempart.api.service import service_of
 from rempart.i18n import language
 from rempart.store.protect import ProtectCases
-from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.web.html import LANGUAGE_BUTTON, PAGE_HEAD
 from rempart.web.html import both as _t
 
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
@@ -27,7 +28,15 @@ STATIC = files("rempart.web") / "static"
 ALLOWED_SIGNALS = {"sha256", "pdq", "orb"}
 #: opencv.js, the npm package @techstark/opencv-js (see static/vendor/README.md).
 OPENCV_JS = "opencv-4.12.0.js"
-SCRIPTS = {"pdq.js", "orb.js", "protect.js", OPENCV_JS}
+#: Every file /static serves, and its type (nothing else is served from there).
+STATIC_FILES = {
+    "pdq.js": "text/javascript",
+    "orb.js": "text/javascript",
+    "protect.js": "text/javascript",
+    "page.js": "text/javascript",
+    OPENCV_JS: "text/javascript",
+    "rempart.css": "text/css",
+}
 
 
 class RegistrationIn(BaseModel):
@@ -65,11 +74,12 @@ def register(request: Request, body: RegistrationIn) -> RegistrationOut:
     _limit(request)
     prints = []
     for item in body.fingerprints:
-        fingerprint = parse_fingerprint(item)
-        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS:
-            raise HTTPException(422, "only SHA-256, PDQ and local-feature values are accepted here")
+        fingerprint = parse_fingerprint(item, service_of(request).settings, registering=True)
+        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS or fingerprint.kind == "video":
+            raise HTTPException(422, "only photos' SHA-256, PDQ and local-feature values are accepted here")
         prints.append(fingerprint)
     number, secret = _cases(request).register(prints)
+    service_of(request).banks_changed()  # live at once: a platform's next match finds her photos
     return RegistrationOut(case=number, secret=secret)
 
 
@@ -96,30 +106,32 @@ def withdraw(request: Request, body: CaseIn) -> CaseOut:
 
 
 @cache
-def _script(name: str) -> bytes:
+def _static_file(name: str) -> bytes:
     return (STATIC / "vendor" / name if name == OPENCV_JS else STATIC / name).read_bytes()
 
 
 @router.get("/static/{name}", include_in_schema=False)
 def static(name: Annotated[str, "file name"]) -> Response:
-    if name not in SCRIPTS:
+    if name not in STATIC_FILES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
-    return Response(_script(name), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+    return Response(_static_file(name), media_type=STATIC_FILES[name], headers={"Cache-Control": "max-age=86400"})
+
+
+#: opencv.js (Emscripten's embind) builds functions from strings and compiles WebAssembly that it
+#: carries as a data: URL: this page alone allows that; it still runs only scripts of this origin.
+PAGE_POLICY = content_security_policy("'self' 'unsafe-eval' 'wasm-unsafe-eval'", "'self' data:")
 
 
 @router.get("/protect", response_class=HTMLResponse, include_in_schema=False)
-def page(lang: str | None = None) -> str:
+def page(lang: str | None = None) -> HTMLResponse:
     chosen = lang if lang in {"en", "fr"} else language()
+    return HTMLResponse(_page_html(chosen), headers={"Content-Security-Policy": PAGE_POLICY})
+
+
+def _page_html(chosen: str) -> str:
     return f"""<!doctype html><html lang="{chosen}" data-lang="{chosen}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>Rempart — {_plain('Protect my photos', 'Protéger mes photos', chosen)}</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:680px;margin:0 auto;padding:1.2rem;line-height:1.5;color:#1d1d1f}}
-{LANGUAGE_CSS}
-.box{{border:1px solid #ddd;border-radius:10px;padding:1rem;margin:1rem 0;background:#fff}}
-.help{{background:#eef6ff;border-color:#b8d4f5}} button{{font-size:1rem;padding:.5rem 1rem}} #lang{{float:right}}
-code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
-#manage-result .state{{display:none}} #manage-result[data-state=active] .active, #manage-result[data-state=withdrawn] .withdrawn, #manage-result[data-state=unknown] .unknown{{display:inline}}
-</style></head><body>
+{PAGE_HEAD}</head><body class="narrow">
 {LANGUAGE_BUTTON}
 <h1>{_t('Protect my photos', 'Protéger mes photos')}</h1>
 <p>{_t('If photos of you are being shared without your consent, you can stop copies from spreading. Choose the photos here: your device turns each one into a fingerprint (a short code). <strong>Your photos never leave this page</strong>; only the fingerprints are sent.',
@@ -142,7 +154,7 @@ code{{font-size:1.1rem;background:#f3f3f3;padding:.1rem .3rem}}
 <p id="manage-result"><span class="state active">{_t('Active: fingerprints of', 'Actif : empreintes de')} <span id="manage-photos">–</span> {_t('photo(s) are being used to find copies.', 'photo(s) servent à retrouver les copies.')}</span>
 <span class="state withdrawn">{_t('Withdrawn: every fingerprint has been deleted.', 'Retiré : toutes les empreintes ont été supprimées.')}</span>
 <span class="state unknown">{_t('No case with this number and secret.', 'Aucun dossier avec ce numéro et ce code.')}</span></p></div>
-<script src="static/pdq.js"></script><script async src="static/{OPENCV_JS}"></script><script src="static/orb.js"></script><script src="static/protect.js"></script>
+<script src="/static/pdq.js"></script><script async src="/static/{OPENCV_JS}"></script><script src="/static/orb.js"></script><script src="/static/protect.js"></script>
 </body></html>"""
 
 

@@ -3,43 +3,48 @@
 Pending matches from archive scans are shown with their picture blurred and greyscale until
 clicked; each gets a decision (confirm / reject / escalate) recorded with who and when. A
 rejection puts the (file, photo) pair on the negative list, so that false match never returns.
-The pages use the same API keys as the API: typed once at /login, kept in an HttpOnly cookie.
+The pages use the same API keys as the API: typed once at /login (from this origin only), which
+starts a session whose random id — never the key — goes in an HttpOnly, SameSite=Strict cookie
+(Secure over HTTPS); /logout ends it. /evidence serves an exported file only while it is still
+the scanned file (``rempart.investigate.exported``), only for a sighting or a review item, with
+the type read from its bytes, inside a sandboxing Content-Security-Policy.
 Pages are left out of the OpenAPI spec (it describes the JSON API); their tests drive Chromium.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import ExitStack
 from html import escape
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
-from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, require
+from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, identify, require
+from rempart.api.guard import same_origin
 from rempart.api.service import service_of
+from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
+from rempart.investigate.exported import verified_copy
 from rempart.investigate.report import thumbnail
+from rempart.settings import Settings
 from rempart.store.keys import ApiKeys
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
-from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS
+from rempart.store.sessions import WebSessions
+from rempart.web.html import LANGUAGE_BUTTON, PAGE_HEAD
 from rempart.web.html import both as _t
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
-
-_STYLE = LANGUAGE_CSS + """body{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:1rem} #lang{float:right}
-.item{border:1px solid #ddd;border-radius:8px;padding:.6rem;margin:.8rem 0;display:flex;gap:1rem}
-img.evidence{width:200px;cursor:pointer;filter:blur(16px) grayscale(1)} img.evidence.revealed{filter:none}
-table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem}"""
-_SCRIPT = "document.addEventListener('click',e=>{if(e.target.classList.contains('evidence'))e.target.classList.toggle('revealed')});"
+#: What /evidence answers carry: the file can run nothing and load nothing, even opened directly.
+EVIDENCE_POLICY = "sandbox; default-src 'none'"
 
 
 def _page(title: str, body: str, lang: str = "fr") -> str:
     return (
-        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8"><title>{title}</title><style>{_STYLE}</style>'
-        f"<script>{_SCRIPT}</script></head><body>"
-        f"{LANGUAGE_BUTTON}{body}</body></html>"
+        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{PAGE_HEAD}</head>'
+        f'<body class="wide">{LANGUAGE_BUTTON}{body}</body></html>'
     )
 
 
@@ -73,11 +78,36 @@ def login_form() -> str:
 
 
 @router.post("/login", include_in_schema=False)
-def login(request: Request, key: Annotated[str, Form()]) -> RedirectResponse:
-    if ApiKeys(service_of(request).store).authenticate(key) is None:
+def login(request: Request, key: Annotated[str, Form(max_length=200)]) -> RedirectResponse:
+    """Start a session: the form must come from this origin, guesses are rate-limited and audited."""
+    caller = identify(request)
+    service = service_of(request)
+    https = bool(request.scope.get("state", {}).get("https"))
+    if not same_origin({k.lower(): v for k, v in request.headers.items()}, https):
+        service.store.record(caller.actor, "login.failed", "cross-origin sign-in refused")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-origin request refused")
+    service.limit_anonymous(caller)
+    found = ApiKeys(service.store).authenticate(key)
+    if found is None:
+        service.store.record(caller.actor, "login.failed", "unknown or revoked key")
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked API key")
+    session = WebSessions(service.store).start(found, service.settings.session_hours)
     response = RedirectResponse("review", status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="strict")
+    response.set_cookie(
+        SESSION_COOKIE, session, httponly=True, samesite="strict", secure=https, path="/", max_age=int(service.settings.session_hours * 3600)
+    )
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request) -> RedirectResponse:
+    """End this browser's session (the guard has checked the request came from this origin)."""
+    caller = identify(request)
+    session = request.cookies.get(SESSION_COOKIE, "")
+    if caller.via == "cookie" and session:
+        WebSessions(service_of(request).store).end(session, caller.actor)
+    response = RedirectResponse("login", status_code=status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
@@ -91,8 +121,17 @@ def _item(match: StoredMatch, label: str, media: list[StoredMedia], messages: di
         "where": f"{message.details.get('guild_name', '')} #{message.details.get('channel_name', '')}" if message else "",
         "author": str(message.details.get("author", {}).get("name", "")) if message else "",
         "time": message.created_at.isoformat()[:19] if message else "",
-        "path": first.details.get("local_path") if first else None,
+        "details": first.details if first else None,
     }
+
+
+def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | None:
+    """A thumbnail of the exported file, made from a verified copy (None if it cannot be verified)."""
+    try:
+        with verified_copy(details, settings.max_file_bytes) as exported:
+            return thumbnail(exported.path, settings) if exported.inline else None
+    except EvidenceUnavailableError:
+        return None
 
 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
@@ -109,7 +148,7 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
     labels = service.store.entry_labels({m.entry_id for m in pending})
     for match in pending:
         item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
-        picture_data = thumbnail(Path(item["path"]), service.settings) if item["path"] else None
+        picture_data = _verified_thumbnail(item["details"], service.settings) if item["details"] else None
         picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{picture_data}">' if picture_data else f"<em>{_t('picture not available', 'image indisponible')}</em>"
         buttons = "".join(
             f'<button name=decision value={d} class="decide-{d}">{_t(en, fr)}</button> '
@@ -123,7 +162,8 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
             f'<a href="cases/{escape(m.bank)}/{m.entry_id}">{_t("case page", "page du dossier")}</a>'
             f'<form method=post action="review/{m.id}"><input name=note placeholder="note">{buttons}</form></div></div>'
         )
-    body = f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>" + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
+    body = f"<form method=post action=logout><button id=logout>{_t('Sign out', 'Se déconnecter')}</button></form>"
+    body += f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>" + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
     return _page("Rempart — review", body)
 
 
@@ -154,13 +194,36 @@ def decide_api(request: Request, match_id: RowId, body: DecisionIn, caller: Anno
 
 
 @router.get("/evidence/{media_id}", include_in_schema=False)
-def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> FileResponse:
-    """The exported file behind a sighting, if it is still where it was scanned; every access is audited."""
-    item = ScanStore(service_of(request).store).media_item(media_id, caller.actor)
-    path = Path(str(item.details.get("local_path") or "")) if item else None
-    if item is None or path is None or not path.is_file():
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "the exported file is no longer where it was scanned")
-    return FileResponse(path, headers={"Cache-Control": "no-store", "Content-Disposition": "inline"})
+def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> StreamingResponse:
+    """The exported file behind a sighting or review item, if it is still the file scanned; every access is audited."""
+    service = service_of(request)
+    scans = ScanStore(service.store)
+    item = scans.media_item(media_id, caller.actor)
+    if item is None or item.file_id is None or not scans.is_matched(item.file_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no evidence file here")
+    stack = ExitStack()
+    try:
+        exported = stack.enter_context(verified_copy(item.details, service.settings.max_file_bytes))
+    except EvidenceAlteredError as exc:
+        stack.close()
+        service.store.record(caller.actor, "evidence.altered", f"media {media_id}: content changed since the scan")
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except EvidenceUnavailableError as exc:
+        stack.close()
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    disposition = "inline" if exported.inline else "attachment"
+    headers = {
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": EVIDENCE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'{disposition}; filename="evidence-{media_id}"',
+    }
+    return StreamingResponse(_chunks(exported.copy), media_type=exported.media_type, headers=headers, background=BackgroundTask(stack.close))
+
+
+def _chunks(handle: Any) -> Any:
+    while chunk := handle.read(256 * 1024):
+        yield chunk
 
 
 @router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
