@@ -50,3 +50,49 @@ def still_video(path: Path, stills: list[Path | None], seconds_each: int = 1) ->
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+def write_export(folder: Path, files: dict[str, bytes], *, guild: str = "Serveur", channel: str = "général", message_id: str = "1478139335147520001") -> Path:
+    """A DiscordChatExporter export of one message whose attachments are ``files`` (exported with --media)."""
+    import json
+
+    export = folder / f"{guild} - {channel} [1478139335147520000].json"
+    media = folder / f"{export.name}_Files"
+    media.mkdir(parents=True, exist_ok=True)
+    attachments = []
+    for number, (name, data) in enumerate(files.items(), start=1):
+        (media / name).write_bytes(data)
+        attachments.append({"id": str(number), "url": f"{media.name}/{name}", "fileName": name, "fileSizeBytes": len(data)})
+    message = {
+        "id": message_id, "type": "Default", "timestamp": "2025-01-01T00:00:00+00:00", "timestampEdited": None, "isPinned": False,
+        "content": "", "author": {"id": "42", "name": "poster", "discriminator": "0000", "nickname": None, "isBot": False, "roles": []},
+        "attachments": attachments, "embeds": [], "stickers": [], "reactions": [], "mentions": [],
+    }
+    export.write_text(json.dumps({"guild": {"id": "7", "name": guild}, "channel": {"id": "8", "name": channel}, "messages": [message]}), encoding="utf-8")
+    return export
+
+
+def start_server(settings: Settings, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`rempart serve` as a user runs it, on a free loopback port; returns the process and its base URL."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [rempart_exe(), "serve", "--port", str(port)], env={**rempart_env(settings), **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/status", timeout=2):
+                return server, base
+        except (urllib.error.URLError, ConnectionError):
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                raise AssertionError(server.stderr.read().decode() if server.stderr else "rempart serve did not start") from None
+            time.sleep(0.2)

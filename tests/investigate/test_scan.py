@@ -226,3 +226,22 @@ def test_cli_scan_of_a_zip_keeps_no_copies_and_flags_a_broken_export(tmp_path: P
     flagged = run_rempart(settings, "scan", str(broken), "--bank", "victims")
     assert flagged.returncode == 1 and "malformed message" in flagged.stderr
     assert run_rempart(settings, "scan", str(broken), "--bank", "nope").returncode == 1  # unknown bank: clear error
+
+
+def test_an_export_with_a_malformed_message_id_is_skipped_and_the_scan_goes_on(tmp_path: Path) -> None:
+    from support import write_export
+
+    photo = save_jpeg(textured_photo(33, (600, 750)), tmp_path / "victim.jpg")
+    good = write_export(tmp_path / "exports" / "good", {"a.jpg": photo.read_bytes()}, guild="Good")
+    bad = write_export(tmp_path / "exports" / "bad", {"b.jpg": photo.read_bytes()}, guild="Bad", message_id="12abc")
+    settings = Settings(data_dir=tmp_path / "data")
+    run_rempart(settings, "bank", "create", "victims")
+    run_rempart(settings, "bank", "add", "victims", str(photo))
+    done = run_rempart(settings, "scan", str(tmp_path / "exports"), "--bank", "victims", "--json")
+    assert done.returncode == 1  # one export could not be read: said, and the exit code says it
+    said = "".join(done.stderr.split())  # the console wraps long lines
+    assert "".join(bad.name.split()) in said and "notaDiscordid" in said
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["cases"] == 1 and good.exists()
+    again = run_rempart(settings, "scan", str(tmp_path / "exports"), "--bank", "victims", "--json")  # a rerun does not crash either
+    assert again.returncode == 1 and json.loads(again.stdout)["summary"]["cases"] == 1

@@ -121,15 +121,15 @@ class Guard:
         path = scope.get("path", "")
         send = _secured(send, https)
         public = self._is_public(method, path)
-        limit = self._body_limit(public, headers.get("content-type", ""))
-        declared = headers.get("content-length", "")
-        if declared and (not declared.isdigit() or int(declared) > limit):
-            await _answer(send, 413, "request body over the size limit")
-            return
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
         if key is None and not public:  # on a public route, stale credentials just mean anonymous
             await self._deny(send, address, method, path, "unknown, revoked or expired credentials" if secret else "an API key is required")
+            return
+        limit = self._body_limit(public, headers.get("content-type", ""))
+        declared = headers.get("content-length", "")
+        if declared and (not declared.isdigit() or int(declared) > limit):
+            await _answer(send, 413, "request body over the size limit")
             return
         if via == "cookie" and method in UNSAFE_METHODS and not same_origin(headers, https):
             await anyio.to_thread.run_sync(self.service.store.record, f"api:{key.name if key else '?'}", "access.denied", f"cross-origin {method} {path[:200]}")

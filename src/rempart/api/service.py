@@ -1,15 +1,17 @@
 """What the HTTP routes share: the store, one live matcher over all banks, rate limits, uploads, fetches.
 
-Files are decoded at most ``max_concurrent_decodes`` at a time (a request waits its turn, or
-gets 503 after a while), so that concurrent uploads at the pixel limit cannot take the
-machine's memory together.
+Files are decoded by a pool of ``max_concurrent_decodes`` threads (a request waits its turn, or
+gets 503 after a while), so that concurrent uploads at the pixel limit cannot take the machine's
+memory together. A pool, not a semaphore over the server's many request threads: the C
+allocator keeps freed memory per thread, so decoding on few threads is what bounds the peak.
 """
 
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,10 +38,11 @@ class Service:
         self.anonymous_limit = RateLimiter(settings.api_anonymous_rate, settings.api_anonymous_burst)
         self.key_limit = RateLimiter(settings.api_key_rate, settings.api_key_burst)
         self.live = LiveMatcher(self.store, settings)
-        self._decodes = threading.BoundedSemaphore(settings.max_concurrent_decodes)
+        self._decoders = ThreadPoolExecutor(settings.max_concurrent_decodes, thread_name_prefix="rempart-decode")
 
     def close(self) -> None:
         self.live.close()
+        self._decoders.shutdown(wait=False, cancel_futures=True)
         self.store.close()
 
     def matcher(self) -> Matcher:
@@ -75,14 +78,16 @@ class Service:
             return self._fingerprint(path, register)
 
     def _fingerprint(self, path: Path, register: bool) -> Fingerprint:
-        if not self._decodes.acquire(timeout=DECODE_WAIT_SECONDS):
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "busy decoding other files; try again", headers={"Retry-After": "5"})
+        job = self._decoders.submit(fingerprint_file, path, self.settings, register=register)
         try:
-            return fingerprint_file(path, self.settings, register=register)
+            try:
+                return job.result(timeout=DECODE_WAIT_SECONDS)
+            except FutureTimeout as exc:
+                if job.cancel():  # still queued: free its place and tell the caller to come back
+                    raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "busy decoding other files; try again", headers={"Retry-After": "5"}) from exc
+                return job.result()  # already decoding a file that exists until it is done: wait for it
         except MediaError as exc:
             raise HTTPException(422, _without_paths(str(exc), path)) from exc
-        finally:
-            self._decodes.release()
 
     @contextmanager
     def _spooled(self, upload: UploadFile) -> Iterator[Path]:

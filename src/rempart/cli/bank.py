@@ -10,7 +10,7 @@ import typer
 
 from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
 from rempart.i18n import t
-from rempart.signals.fingerprint import read_fingerprints
+from rempart.signals.fingerprint import check_submitted, read_fingerprints
 from rempart.store import Consent
 from rempart.store.bankfile import read_bank_file
 
@@ -78,6 +78,8 @@ def add(
         try:
             with fingerprints.open(encoding="utf-8") as handle:
                 prints = list(read_fingerprints(handle))
+            for number, fingerprint in enumerate(prints, start=1):  # nothing Rempart would not compute itself
+                check_submitted(fingerprint, settings(), registering=True, where=f"{fingerprints}: fingerprint {number}")
         except OSError as exc:
             fail(f"{fingerprints}: {exc.strerror}")
         provenance = f"fingerprints:{fingerprints.name}"

@@ -18,6 +18,7 @@ from rempart.cli.common import HashingRun, console, err_console, open_store, set
 from rempart.errors import RempartError
 from rempart.i18n import t
 from rempart.index.matcher import Match, Matcher
+from rempart.private_files import open_private
 
 cli = typer.Typer(
     help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",
@@ -43,7 +44,7 @@ def fingerprint(
 ) -> None:
     """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil."""
     run = HashingRun(paths, settings(), register=True, label="fingerprinting")
-    handle = output.open("w", encoding="utf-8") if output else sys.stdout
+    handle = open_private(output) if output else sys.stdout  # fingerprints and file names: hers alone
     done = 0
     try:
         for _path, fingerprint in run:

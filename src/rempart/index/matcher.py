@@ -118,6 +118,8 @@ class Matcher:
         self.settings = settings
         self.banks = list(banks) if banks else None
         self._refresh_lock = threading.Lock()
+        #: How many times every fingerprint was loaded and indexed (refreshes load only what changed).
+        self.full_builds = 0
         self._state = self._full_state()
 
     @property
@@ -142,6 +144,7 @@ class Matcher:
         return max(thresholds.values(), default=self.settings.pdq_threshold)
 
     def _full_state(self) -> State:
+        self.full_builds += 1
         seen = self.store.generation()  # read first: every write up to it has committed
         thresholds = self._thresholds()
         stored = self.store.load_fingerprints(self.banks, added_upto=seen)

@@ -18,6 +18,7 @@ from pathlib import Path
 from rempart.errors import MediaError
 from rempart.i18n import language
 from rempart.investigate.linking import Case, Investigation, ServerLink
+from rempart.private_files import write_private
 from rempart.settings import Settings
 from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT
 from rempart.web.html import both as _t
@@ -67,8 +68,7 @@ def write_report(findings: Investigation, path: Path, settings: Settings, *, wit
     for case in findings.cases:
         parts.append(_case(case, settings, thumbnails if with_media else None))
     parts += [_actors(findings), _servers(findings), _unavailable(findings), "</body></html>"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(parts), encoding="utf-8")
+    write_private(path, "\n".join(parts))  # evidence: readable by its owner only
 
 
 def _summary(findings: Investigation) -> str:

@@ -128,7 +128,7 @@ def _dimension(value: Any) -> int | None:
     return value
 
 
-def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering: bool) -> None:
+def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering: bool, where: str = "fingerprint") -> None:
     """Refuse a fingerprint from outside (API, /protect, a fingerprint file) that Rempart would never compute.
 
     Local features are the costly part of every later match, so their size and number are held to
@@ -140,17 +140,17 @@ def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering
     local = fingerprint.of_signal("orb")
     for value in local:
         if (len(value.value) // 2 - 3) // 36 > limit:
-            raise ImportFormatError(f"a local-features value holds more than the {limit} keypoints Rempart computes")
+            raise ImportFormatError(f"{where}: a local-features value holds more than the {limit} keypoints Rempart computes")
     if fingerprint.kind == "video":
         allowed = settings.max_video_frames
     else:
         allowed = 1 if registering else 1 + MAX_CELLS
     if len(local) > allowed:
-        raise ImportFormatError(f"{len(local)} local-features values; a {fingerprint.kind} has at most {allowed}")
+        raise ImportFormatError(f"{where}: {len(local)} local-features values; a {fingerprint.kind} has at most {allowed}")
     perceptual = fingerprint.of_signal("pdq", "video_pdq")
     most = settings.max_video_frames if fingerprint.kind == "video" else 8 + settings.max_animation_frames + MAX_CELLS
     if len(perceptual) > most:
-        raise ImportFormatError(f"{len(perceptual)} PDQ values; a {fingerprint.kind} has at most {most}")
+        raise ImportFormatError(f"{where}: {len(perceptual)} PDQ values; a {fingerprint.kind} has at most {most}")
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:

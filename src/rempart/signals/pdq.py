@@ -49,7 +49,7 @@ class PDQSignal(SignalType):
     def validate(cls, value: str) -> str:
         canonical = value.strip().lower()
         if not _HEX64.match(canonical):
-            raise SignalError(f"not a PDQ hash (64 hex characters): {value!r}")
+            raise SignalError(f"not a PDQ hash (64 hex characters): {value[:40]!r}")
         return canonical
 
     @classmethod

@@ -27,4 +27,4 @@ def get_signal(name: str) -> type[SignalType]:
     try:
         return SIGNAL_TYPES[name]
     except KeyError:
-        raise SignalError(f"unknown signal {name!r}; known: {', '.join(sorted(SIGNAL_TYPES))}") from None
+        raise SignalError(f"unknown signal {name[:40]!r}; known: {', '.join(sorted(SIGNAL_TYPES))}") from None

@@ -26,7 +26,7 @@ class SHA256Signal(SignalType):
     def validate(cls, value: str) -> str:
         canonical = value.strip().lower()
         if not cls._pattern.match(canonical):
-            raise SignalError(f"not a {cls.name} hex digest: {value!r}")
+            raise SignalError(f"not a {cls.name} hex digest: {value[:40]!r}")
         return canonical
 
     @classmethod

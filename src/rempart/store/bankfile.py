@@ -93,7 +93,7 @@ def parse_bank_text(text: str, name: str = "input") -> BankFile:
             else:
                 for signal_type, items in document.items():
                     if not isinstance(items, list):
-                        raise ImportFormatError(f"{name}: {signal_type!r} should map to a list of hashes")
+                        raise ImportFormatError(f"{name}: {str(signal_type)[:40]!r} should map to a list of hashes")
                     for i, item in enumerate(items):
                         if isinstance(item, dict):
                             item = {"signal_type": signal_type, **item}

@@ -1,0 +1,21 @@
+"""Files Rempart writes that hold personal data (reports, fingerprint files): readable by their owner only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TextIO
+
+
+def open_private(path: Path) -> TextIO:
+    """Open ``path`` for writing text (created or truncated) with mode 0600, whatever the umask."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its old mode through O_CREAT: narrow it
+    return os.fdopen(descriptor, "w", encoding="utf-8")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only."""
+    with open_private(path) as handle:
+        handle.write(text)
