@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -84,3 +84,24 @@ def robustness(
             highlight=False,
         )
     console.print(f"images/s (one core, hashing + matching): {report['images_per_second']}", highlight=False)
+
+
+@app.command("fuzz")
+def fuzz_command(
+    seconds: Annotated[int, typer.Option("--seconds", help="Seconds per target.")] = 60,
+    target: Annotated[Optional[list[str]], typer.Option("--target", help="media, discord_export, zip, fingerprints, bank_file, protect (repeat; default all).")] = None,
+    work: Annotated[Optional[Path], typer.Option("--work", help="Keep corpora and crashes here (a later run goes on from them).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Fuzz every parser an abuser can feed (atheris); prints executions and crashes / Fuzzing des analyseurs."""
+    from rempart.bench.fuzz import fuzz
+
+    results = fuzz(seconds, target, work, log=lambda m: err_console.print(m, highlight=False))
+    if as_json:
+        print(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        console.print(f"{'target':<16}{'seconds':>9}{'executions':>13}{'exec/s':>10}{'crashes':>9}")
+        for r in results:
+            console.print(f"{r.target:<16}{r.seconds:>9.0f}{r.executions:>13}{r.executions_per_second:>10.0f}{r.crashes:>9}", highlight=False)
+    if any(r.crashes for r in results):
+        raise typer.Exit(1)

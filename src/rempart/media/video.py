@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rempart.errors import CorruptMediaError, MediaTooLargeError, UnsupportedMediaError
+from rempart.errors import CorruptMediaError, MediaError, MediaTooLargeError, UnsupportedMediaError
 
 
 @dataclass(frozen=True)
@@ -35,17 +35,31 @@ def iter_video_frames(
     max_pixels: int = 100_000_000,
     min_samples: int = 1,
 ) -> Iterator[VideoFrame]:
-    """Yield sampled RGB frames of the first video stream; raise MediaError on anything wrong."""
+    """Yield sampled RGB frames of the first video stream; raise MediaError on anything wrong.
+
+    Whatever the decoder raises on a hostile file (FFmpeg errors, undecodable metadata, missing
+    codec parameters) is this file's ``CorruptMediaError``: one file never stops a run.
+    """
+    try:
+        yield from _sampled_frames(path, frames_per_second, max_seconds, max_frames, max_pixels, min_samples)
+    except MediaError:
+        raise
+    except Exception as exc:  # PyAV raises many types on hostile input: all mean "this file is corrupt"
+        raise CorruptMediaError(f"{path}: cannot decode video: {type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def _sampled_frames(
+    path: Path, frames_per_second: float, max_seconds: float, max_frames: int, max_pixels: int, min_samples: int
+) -> Iterator[VideoFrame]:
     import av  # imported here: decoding video is optional work and av is slow to import
 
-    try:
-        container = av.open(str(path), mode="r")
-    except av.error.FFmpegError as exc:
-        raise CorruptMediaError(f"{path}: cannot open video: {exc}") from exc
-    with container:
+    # Metadata is text in no declared encoding; a byte that is not UTF-8 must not make a playable file unreadable.
+    with av.open(str(path), mode="r", metadata_errors="replace") as container:
         if not container.streams.video:
             raise UnsupportedMediaError(f"{path}: no video stream")
         stream = container.streams.video[0]
+        if stream.codec_context is None:
+            raise CorruptMediaError(f"{path}: the video stream has no decoder parameters")
         stream.thread_type = "AUTO"
         width, height = stream.codec_context.width, stream.codec_context.height
         if width * height > max_pixels:
@@ -61,20 +75,15 @@ def iter_video_frames(
         step = max(1, round(rate / frames_per_second))
         max_decoded = int(max_seconds * rate) + step  # headers can lie: bound the decoding itself
         sampled = 0
-        try:
-            for number, frame in enumerate(container.decode(stream)):
-                if number >= max_decoded:
-                    raise MediaTooLargeError(f"{path}: video runs past the {max_seconds:.0f} s limit")
-                if number % step:
-                    continue
-                if sampled >= max_frames:
-                    raise MediaTooLargeError(
-                        f"{path}: more than {max_frames} sampled frames (REMPART_MAX_VIDEO_FRAMES)"
-                    )
-                sampled += 1
-                yield VideoFrame(number=number, seconds=number / rate, rgb=frame.to_ndarray(format="rgb24"))
-        except av.error.FFmpegError as exc:
-            raise CorruptMediaError(f"{path}: video decoding failed at frame {sampled}: {exc}") from exc
+        for number, frame in enumerate(container.decode(stream)):
+            if number >= max_decoded:
+                raise MediaTooLargeError(f"{path}: video runs past the {max_seconds:.0f} s limit")
+            if number % step:
+                continue
+            if sampled >= max_frames:
+                raise MediaTooLargeError(f"{path}: more than {max_frames} sampled frames (REMPART_MAX_VIDEO_FRAMES)")
+            sampled += 1
+            yield VideoFrame(number=number, seconds=number / rate, rgb=frame.to_ndarray(format="rgb24"))
         if sampled == 0:
             raise CorruptMediaError(f"{path}: no decodable video frames")
 

@@ -78,7 +78,7 @@ class Fingerprint:
                 SignalValue(
                     signal=str(item["signal"])[:40],
                     value=get_signal(str(item["signal"])[:40]).validate(str(item["value"])),
-                    quality=_quality(item.get("quality")),
+                    quality=parse_quality(item.get("quality")),
                     variant=str(item.get("variant", "original"))[:60],
                 )
                 for item in payload["values"]
@@ -98,8 +98,8 @@ class Fingerprint:
         """Parse and validate one JSON line written by ``to_json``."""
         try:
             payload = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportFormatError(f"not a Rempart fingerprint line: {exc}") from exc
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise ImportFormatError(f"not a Rempart fingerprint line: {str(exc)[:100]}") from exc
         return cls.from_dict(payload)
 
 
@@ -107,7 +107,7 @@ class Fingerprint:
 MAX_VALUES = 8000
 
 
-def _quality(value: Any) -> int | None:
+def parse_quality(value: Any) -> int | None:
     """A PDQ quality: an integer from 0 to 100 (or none)."""
     if value is None:
         return None

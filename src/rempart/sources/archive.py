@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -80,8 +81,11 @@ def unpack_zip(archive: Path, target: Path, limits: ZipLimits) -> None:
                     continue
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 _copy_member(bundle, member, destination, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise ImportFormatError(f"{archive}: unreadable zip archive ({exc})") from exc
+    except ImportFormatError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error, ValueError, IndexError, RuntimeError) as exc:
+        # zipfile reports a damaged archive in all these ways (bad offsets, bad deflate data, names, encryption)
+        raise ImportFormatError(f"{archive}: unreadable zip archive ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 
 def _check_members(archive: Path, members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
@@ -90,6 +94,8 @@ def _check_members(archive: Path, members: list[zipfile.ZipInfo], limits: ZipLim
     total = 0
     for member in members:
         name = member.filename.replace("\\", "/")
+        if not name or "\x00" in name:
+            raise ImportFormatError(f"{archive}: a member has an empty or invalid name (refused)")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or (parts and parts[0].endswith(":")) or ".." in parts:
             raise ImportFormatError(f"{archive}: member {member.filename!r} would be written outside the archive folder (refused)")

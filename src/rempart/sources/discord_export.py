@@ -107,15 +107,15 @@ def read_export(path: Path, root: Path, *, max_bytes: int) -> ChannelExport:
         payload = json.loads(path.read_bytes())
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ImportFormatError(f"{path}: not JSON ({exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ImportFormatError(f"{path}: not JSON ({str(exc)[:100]})") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
         raise ImportFormatError(f"{path}: not a DiscordChatExporter JSON export (no messages list)")
-    guild = _object(payload.get("guild"))
-    channel = _object(payload.get("channel"))
     try:
+        guild = _object(payload.get("guild"))
+        channel = _object(payload.get("channel"))
         messages = [_message(_object(raw), path.parent, root) for raw in payload["messages"]]
-    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:  # OSError: a media path too long to look up
         raise ImportFormatError(f"{path}: malformed message ({str(exc)[:200]!r})") from exc
     except ImportFormatError as exc:
         raise ImportFormatError(f"{path}: malformed message ({exc})") from exc

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rempart.errors import ImportFormatError, SignalError
-from rempart.signals.fingerprint import SignalValue
+from rempart.signals.fingerprint import SignalValue, parse_quality
 from rempart.signals.pdq import PDQSignal
 from rempart.signals.sha256 import VideoMD5Signal
 
@@ -56,7 +56,7 @@ def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id
         canonical = signal.validate(str(value))
     except SignalError as exc:
         raise ImportFormatError(f"{where}: {exc}") from exc
-    q = int(quality) if quality not in (None, "") and signal is PDQSignal else None
+    q = parse_quality(quality) if quality not in (None, "") and signal is PDQSignal else None
     result.values.append((None if external_id in (None, "") else str(external_id), SignalValue(signal.name, canonical, q)))
 
 
@@ -73,7 +73,14 @@ def _from_record(result: BankFile, where: str, record: Any) -> None:
 
 
 def parse_bank_text(text: str, name: str = "input") -> BankFile:
-    """Parse the content of a bank file."""
+    """Parse the content of a bank file (ImportFormatError for anything that is not one)."""
+    try:
+        return _parse_text(text, name)
+    except (csv.Error, RecursionError, ValueError, TypeError) as exc:  # malformed CSV, absurdly nested JSON, bad numbers
+        raise ImportFormatError(f"{name}: not a bank file ({type(exc).__name__}: {str(exc)[:100]})") from exc
+
+
+def _parse_text(text: str, name: str) -> BankFile:
     result = BankFile()
     stripped = text.lstrip("\ufeff").strip()
     if not stripped:

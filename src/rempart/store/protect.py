@@ -16,12 +16,39 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from rempart.signals.fingerprint import Fingerprint
+from rempart.errors import ImportFormatError
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint, check_submitted
 from rempart.store.models import EntryRow, ProtectCaseRow, utcnow
 from rempart.store.store import Consent, Store
 
 _PURPOSE = "protect-secret"
+#: What her browser sends: photos' SHA-256, PDQ and local features — never media, never video.
+ALLOWED_SIGNALS = frozenset({"sha256", "pdq", "orb"})
+#: Photos one registration may hold.
+MAX_PHOTOS = 50
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
+
+
+def parse_registration(payload: object, settings: Settings) -> list[Fingerprint]:
+    """The fingerprints of a /protect registration body, each checked as Rempart would compute it.
+
+    Raises ImportFormatError for anything else: not an object with 1 to ``MAX_PHOTOS``
+    fingerprints, another signal, a video, or values Rempart never computes (``check_submitted``).
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("fingerprints"), list):
+        raise ImportFormatError("expected {\"fingerprints\": [...]}")
+    items = payload["fingerprints"]
+    if not 1 <= len(items) <= MAX_PHOTOS:
+        raise ImportFormatError(f"a registration holds 1 to {MAX_PHOTOS} photos")
+    prints = []
+    for number, item in enumerate(items, start=1):
+        fingerprint = Fingerprint.from_dict(item)
+        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS or fingerprint.kind == "video":
+            raise ImportFormatError(f"photo {number}: only photos' SHA-256, PDQ and local-feature values are accepted here")
+        check_submitted(fingerprint, settings, registering=True, where=f"photo {number}")
+        prints.append(fingerprint)
+    return prints
 
 
 @dataclass(frozen=True)

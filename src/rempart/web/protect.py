@@ -15,17 +15,16 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from rempart.api.auth import ERROR_RESPONSES, identify
-from rempart.api.core import parse_fingerprint
 from rempart.api.guard import content_security_policy
 from rempart.api.service import service_of
+from rempart.errors import ImportFormatError
 from rempart.i18n import language
-from rempart.store.protect import ProtectCases
+from rempart.store.protect import MAX_PHOTOS, ProtectCases, parse_registration
 from rempart.web.html import LANGUAGE_BUTTON, PAGE_HEAD
 from rempart.web.html import both as _t
 
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
 STATIC = files("rempart.web") / "static"
-ALLOWED_SIGNALS = {"sha256", "pdq", "orb"}
 #: opencv.js, the npm package @techstark/opencv-js (see static/vendor/README.md).
 OPENCV_JS = "opencv-4.12.0.js"
 #: Every file /static serves, and its type (nothing else is served from there).
@@ -40,7 +39,7 @@ STATIC_FILES = {
 
 
 class RegistrationIn(BaseModel):
-    fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=50)
+    fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_PHOTOS)
 
 
 class RegistrationOut(BaseModel):
@@ -72,12 +71,10 @@ def _limit(request: Request) -> None:
 def register(request: Request, body: RegistrationIn) -> RegistrationOut:
     """Register fingerprints computed in her browser (SHA-256, PDQ, ORB: no media is accepted)."""
     _limit(request)
-    prints = []
-    for item in body.fingerprints:
-        fingerprint = parse_fingerprint(item, service_of(request).settings, registering=True)
-        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS or fingerprint.kind == "video":
-            raise HTTPException(422, "only photos' SHA-256, PDQ and local-feature values are accepted here")
-        prints.append(fingerprint)
+    try:
+        prints = parse_registration(body.model_dump(), service_of(request).settings)
+    except ImportFormatError as exc:
+        raise HTTPException(422, str(exc)) from exc
     number, secret = _cases(request).register(prints)
     service_of(request).banks_changed()  # live at once: a platform's next match finds her photos
     return RegistrationOut(case=number, secret=secret)
