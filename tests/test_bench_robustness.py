@@ -39,6 +39,8 @@ def test_scores_per_family_for_rempart_and_the_anchor(tmp_path: Path) -> None:
     assert anchor["reencode"]["recall"] == 0.75 and anchor["distractor"]["false"] == 0
     assert report["unreadable_queries"] == 1 and report["originals"] == 3
     assert report["images_per_second"] > 0
+    for family in ("format_gif", "format_png8", "format_png16"):  # added in code: everyday formats match like the JPEG
+        assert ours[family] == {"n": 3, "recall": 1.0, "false": 0}, family
 
 
 def test_a_wrong_match_counts_as_false(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     max_animation_frames: int = 8
     #: Pixels decoded for one file across all its frames (an animation's frames each count).
     max_decoded_pixels: int = Field(default=100_000_000, ge=1)
+    #: Frames of an animation read at most (sampled frames are spread over these).
+    max_animation_frames_read: int = Field(default=1000, ge=1)
     jpeg_draft_size: int = 512
 
     # HTTP service (rempart serve).

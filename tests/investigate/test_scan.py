@@ -245,3 +245,29 @@ def test_an_export_with_a_malformed_message_id_is_skipped_and_the_scan_goes_on(t
     assert summary["cases"] == 1 and good.exists()
     again = run_rempart(settings, "scan", str(tmp_path / "exports"), "--bank", "victims", "--json")  # a rerun does not crash either
     assert again.returncode == 1 and json.loads(again.stdout)["summary"]["cases"] == 1
+
+
+def test_a_rescan_from_another_path_reports_everything_its_inputs_hold(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    make_export_set(tmp_path / "set", seed=17, servers=2, channels=1, messages=13, victims=1)
+    settings = Settings(data_dir=tmp_path / "data")
+    run_rempart(settings, "bank", "create", "victims")
+    run_rempart(settings, "bank", "add", "victims", str(tmp_path / "set" / "victim-photos"))
+    first = run_rempart(settings, "scan", str(tmp_path / "set" / "exports"), "--bank", "victims", "--json")
+    expected = json.loads(first.stdout)["summary"]
+    assert expected["cases"] == 1 and expected["servers"] == 2
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "set" / "exports", copy)
+    archive = tmp_path / "dump.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in sorted((tmp_path / "set" / "exports").rglob("*")):
+            bundle.write(path, path.relative_to(tmp_path / "set").as_posix())
+    for again in (copy, archive):  # the same messages, already stored, found under another path
+        report = tmp_path / f"report-{again.name}.html"
+        done = run_rempart(settings, "scan", str(again), "--bank", "victims", "--json", "--report", str(report))
+        summary = json.loads(done.stdout)["summary"]
+        keys = ("cases", "servers", "channels", "messages", "media")
+        assert [summary[k] for k in keys] == [expected[k] for k in keys], again
+        assert report.read_text(encoding="utf-8").count('class="case"') >= 1

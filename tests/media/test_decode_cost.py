@@ -72,3 +72,19 @@ def _multipart(data: bytes) -> tuple[bytes, str]:
     boundary = os.urandom(8).hex()
     head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_gif_of_50000_tiny_frames_is_read_only_up_to_the_frame_cap(tmp_path: Path) -> None:
+    import io
+
+    # 1×2 frames whose two grey levels spell their own number: the decoded samples say where they came from
+    frames = [Image.fromarray(np.array([[i // 256, i % 256]], dtype=np.uint8), "L") for i in range(50_000)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    path = tmp_path / "many.gif"
+    path.write_bytes(buffer.getvalue())
+    decoded = decode_image(path, MediaKind.GIF, max_pixels=100_000_000, max_frames=8, max_frames_read=1000)
+    numbers = [int(frame[0, 0, 0]) * 256 + int(frame[0, 1, 0]) for frame in decoded.frames]
+    assert len(numbers) == 8 and numbers[0] == 0 and max(numbers) == 999  # spread over the first 1,000, not the 50,000
+    everything = decode_image(path, MediaKind.GIF, max_pixels=100_000_000, max_frames=8, max_frames_read=10**6)
+    assert int(everything.frames[-1][0, 0, 0]) * 256 + int(everything.frames[-1][0, 1, 0]) == 49_999  # the check can tell

@@ -50,7 +50,7 @@ def test_names_paths_labels_and_notes_are_sealed(backend_settings: Settings, tmp
         assert "Serveur Secret Léa" in scans.messages("t")[0].export_name
         assert any("broken.jpg" in m.reason or "truncated" in m.reason for m in scans.media("t") if m.status == "failed")
         assert scans.decisions()[0]["note"] == "note privée du modérateur"
-        assert len(scans.messages("t", [scans.messages("t")[0].export_name])) == 1  # filtering by export still works
+        assert len(scans.messages("t", [scans.messages("t")[0].id])) == 1
     finally:
         store.close()
 

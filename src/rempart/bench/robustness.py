@@ -9,6 +9,11 @@ PDQ as StopNCII/HMA use it: full decode, 8 dihedral hashes registered, distance 
 
 Metric (the set's README): recall of a family = share of its queries whose matches include the
 right original; false = queries matched to a wrong original plus distractors matched to anything.
+
+Three families are added in code to every set: each original re-saved as a GIF
+(``format_gif``, 256-colour palette), a PNG-8 (``format_png8``) and a 16-bit grey PNG
+(``format_png16``), enlarged so the short side is at least 1,024 pixels — everyday formats on
+Discord, which must match like the JPEG.
 """
 
 from __future__ import annotations
@@ -137,6 +142,42 @@ class PlainPDQAnchor:
         return matched
 
 
+#: Format families made from the originals: name, format, conversion.
+FORMAT_VARIANTS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "format_gif": ("GIF", lambda image: image.convert("RGB")),
+    "format_png8": ("PNG", lambda image: image.convert("RGB").quantize(256)),
+    "format_png16": ("PNG", lambda image: _grey16(image)),
+}
+#: Variants are enlarged to this short side at least: large files are reduced before hashing.
+FORMAT_SHORT_SIDE = 1024
+
+
+def _grey16(image: Any) -> Any:
+    from PIL import Image
+
+    samples = np.asarray(image.convert("L"), dtype=np.uint16) * 257
+    return Image.fromarray(samples)  # uint16 grey: mode I;16, saved as a 16-bit PNG
+
+
+def format_queries(originals: list[Path], folder: Path) -> list[Query]:
+    """GIF, PNG-8 and 16-bit variants of every original, written under ``folder``."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    queries = []
+    for path in originals:
+        with Image.open(path) as opened:
+            image = opened.convert("RGB")
+        factor = max(1.0, FORMAT_SHORT_SIDE / min(image.size))
+        if factor > 1:
+            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.BICUBIC)
+        for family, (fmt, convert) in FORMAT_VARIANTS.items():
+            target = folder / f"{path.stem}_{family}.{fmt.lower()}"
+            convert(image).save(target, fmt)
+            queries.append(Query(target, path.stem, family))
+    return queries
+
+
 def _register(store: Store, originals: list[Path], settings: Settings, log: Log) -> int:
     store.create_bank(BANK)
     prints = []
@@ -168,7 +209,8 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
     queries = read_manifest(directory)
     originals = _originals(directory)
     with tempfile.TemporaryDirectory(prefix="rempart-robustness-") as tmp:
-        settings = Settings(data_dir=Path(tmp))
+        queries += format_queries(originals, Path(tmp) / "formats")
+        settings = Settings(data_dir=Path(tmp) / "data")
         store = Store.open(settings)
         try:
             registered = _register(store, originals, settings, log)

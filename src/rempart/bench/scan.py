@@ -42,7 +42,7 @@ def run_scan_bench(servers: int, messages: int, log: Callable[[str], None]) -> d
             summary = scan_archives([root / "set" / "exports"], ["victims"], store, settings)
             seconds = time.perf_counter() - start
             counts = ScanStore(store).counts()
-            findings = investigate(store, ["victims"], summary.exports, actor="bench")
+            findings = investigate(store, ["victims"], summary.message_ids, actor="bench")
             readable = [Path(m.details["local_path"]) for m in ScanStore(store).media("bench") if m.status == "hashed" and m.details.get("local_path")]
         finally:
             store.close()

@@ -51,7 +51,7 @@ def scan(
             ),
             highlight=False,
         )
-        findings = investigate(store, bank, summary.exports)
+        findings = investigate(store, bank, summary.message_ids)
         _emit(findings, report, as_json, not no_media)
     summary.remove_copies()  # unpacked zips and downloads are evidence in clear: not kept once reported
     if summary.failed_exports:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
@@ -100,10 +100,10 @@ class Investigation:
         return asdict(self)
 
 
-def investigate(store: Store, banks: Sequence[str] | None, export_names: Sequence[str] | None = None, actor: str = "cli") -> Investigation:
-    """Everything scanned (optionally only from these exports), linked, for these banks."""
+def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collection[str] | None = None, actor: str = "cli") -> Investigation:
+    """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for these banks."""
     scans = ScanStore(store)
-    messages = scans.messages(actor, export_names)
+    messages = scans.messages(actor, message_ids)
     by_id = {m.id: m for m in messages}
     media = [m for m in scans.media(actor) if m.message_id in by_id]
     matches = scans.matches(banks)

@@ -41,6 +41,8 @@ class ScanSummary:
     media_failed: int = 0
     files_hashed: int = 0
     new_matches: int = 0
+    #: Every message the scanned inputs hold (what a report of this scan shows, already stored or not).
+    message_ids: set[str] = field(default_factory=set)
     #: Copies made for the scan (unpacked zips, downloads): evidence in clear, to delete when done.
     work_dirs: list[Path] = field(default_factory=list)
 
@@ -70,9 +72,12 @@ def scan_archives(
     parsed: list[tuple[ExportFile, ChannelExport]] = []
     for export_file in exports:
         try:
-            parsed.append((export_file, read_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)))
+            export = read_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)
         except ImportFormatError as exc:
             summary.failed_exports.append((export_file.name, str(exc)))
+            continue
+        parsed.append((export_file, export))
+        summary.message_ids.update(m.id for m in export.messages)
     total = sum(len(m.media) for _, export in parsed for m in export.messages)
     status = "interrupted"
     try:

@@ -49,19 +49,67 @@ def _register_heif() -> None:
 
 
 def _to_rgb(frame: Image.Image) -> np.ndarray:
+    frame = eight_bit(frame)
     if frame.mode != "RGB":
         frame = frame.convert("RGB")
     return np.asarray(frame)
 
 
+def eight_bit(frame: Image.Image) -> Image.Image:
+    """The frame in an 8-bit mode Pillow can reduce and convert: palette, 1-bit, 16-bit and float
+    images (GIF, PNG-8, 1-bit PNG, 16-bit grey PNG, palette BMP/TIFF…) are converted first.
+
+    16-bit and 32-bit samples are scaled down (a plain conversion would clip them to white).
+    """
+    mode = frame.mode
+    if mode == "1":
+        return frame.convert("L")
+    if mode in ("P", "PA"):
+        return frame.convert("RGBA" if mode == "PA" or "transparency" in frame.info else "RGB")
+    if mode.startswith("I") or mode == "F":
+        samples = np.asarray(frame, dtype=np.float64)
+        top = float(samples.max()) if samples.size else 0.0
+        if mode.startswith("I;16") or 255 < top <= 65535:
+            scale = 1 / 257  # 16-bit range onto 8 bits
+        elif mode == "F" and 0 < top <= 1.0:
+            scale = 255.0
+        else:
+            scale = 255.0 / top if top > 255 else 1.0
+        return Image.fromarray(np.clip(samples * scale, 0, 255).astype(np.uint8), "L")
+    if mode == "La":  # premultiplied grey: Pillow converts it to nothing; the grey channel is the picture
+        return Image.fromarray(np.ascontiguousarray(np.asarray(frame)[..., 0]), "L")
+    if mode == "RGBa":
+        return frame.convert("RGBA")
+    return frame
+
+
 def _reduce_for_hashing(frame: Image.Image, target: int) -> Image.Image:
     """Shrink by an integer box factor so the short side stays at least ``target`` pixels."""
+    frame = eight_bit(frame)
     if target <= 0:
         return frame
     factor = min(frame.size) // target
     if factor >= 2:
         return frame.reduce(factor)
     return frame
+
+
+def _frames_to_read(image: Image.Image, limit: int) -> int:
+    """How many of the first frames may be read: at most ``limit``, counted without reading past it.
+
+    Pillow counts a GIF's frames by reading all of them; here they are counted up to the limit.
+    """
+    if image.format != "GIF":
+        return min(int(getattr(image, "n_frames", 1)), limit)
+    count = 1
+    try:
+        while count < limit:
+            image.seek(count)
+            count += 1
+    except EOFError:
+        pass
+    image.seek(0)
+    return count
 
 
 def _sample_indices(n_frames: int, wanted: int) -> list[int]:
@@ -78,18 +126,22 @@ def decode_image(
     draft_size: int = 512,
     max_frames: int = 8,
     max_decoded_pixels: int | None = None,
+    max_frames_read: int = 1000,
 ) -> DecodedImage:
     """Decode an image file of a known kind into RGB frames for hashing.
 
     ``draft_size`` 0 decodes at full resolution (bit-exact with other PDQ tools). Reaching frame
     k of an animation decodes every frame before it, so frames are sampled only among the first
-    ones whose pixels together stay within ``max_decoded_pixels`` (default: ``max_pixels``).
+    ones whose pixels together stay within ``max_decoded_pixels`` (default: ``max_pixels``), and
+    never beyond frame ``max_frames_read`` (a GIF of 50,000 tiny frames is read no further).
     """
     if kind is MediaKind.HEIF:
         _register_heif()
     if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global: refuse to hash half images
         raise CorruptMediaError("Pillow is set to load truncated images; refusing to hash partial content")
     Image.init()  # register every plugin first, so the formats list below resolves (MPO, HEIF…)
+    # Pillow's own bomb guard (89.5 MP by default) follows Rempart's limit, not the other way round.
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -112,7 +164,7 @@ def decode_image(
         frames: list[np.ndarray] = []
         try:
             budget = max_pixels if max_decoded_pixels is None else max_decoded_pixels
-            n_frames = min(int(getattr(image, "n_frames", 1)), max(1, budget // (width * height)))
+            n_frames = _frames_to_read(image, max(1, min(max_frames_read, budget // (width * height))))
             for index in _sample_indices(n_frames, max(1, max_frames)):
                 if n_frames > 1:
                     image.seek(index)

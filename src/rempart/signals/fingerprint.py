@@ -183,6 +183,7 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         draft_size=settings.jpeg_draft_size,
         max_frames=settings.max_animation_frames,
         max_decoded_pixels=settings.max_decoded_pixels,
+        max_frames_read=settings.max_animation_frames_read,
     )
     first, *others = image.frames
     if register:

@@ -3,7 +3,9 @@
 Zip archives are unpacked into a private working folder after checking every member: no
 absolute paths, no ``..``, no links, at most ``max_members`` members, at most ``max_bytes``
 unpacked in total, and no member expanding more than ``max_ratio`` times (a zip bomb). A bad
-archive is refused as a whole, before anything is written.
+archive is refused as a whole, before anything is written. Member names stored without the
+UTF-8 flag (Info-ZIP on Linux writes UTF-8 bytes and no flag) are read as UTF-8 when they are
+valid UTF-8, else as cp437 as the format says; names are written in Unicode NFC form.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -75,7 +78,7 @@ def unpack_zip(archive: Path, target: Path, limits: ZipLimits) -> None:
                 shutil.rmtree(target)
             target.mkdir(parents=True)
             for member in members:
-                destination = target / PurePosixPath(member.filename)
+                destination = target / PurePosixPath(member_name(member))
                 if member.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
                     continue
@@ -88,12 +91,23 @@ def unpack_zip(archive: Path, target: Path, limits: ZipLimits) -> None:
         raise ImportFormatError(f"{archive}: unreadable zip archive ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 
+def member_name(member: zipfile.ZipInfo) -> str:
+    """The member's real name: UTF-8 bytes without the UTF-8 flag are UTF-8, not cp437; NFC."""
+    name = member.filename
+    if not member.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass  # genuinely cp437 (or already decoded otherwise): keep it
+    return unicodedata.normalize("NFC", name)
+
+
 def _check_members(archive: Path, members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     if len(members) > limits.max_members:
         raise ImportFormatError(f"{archive}: {len(members)} members, more than the limit of {limits.max_members}")
     total = 0
     for member in members:
-        name = member.filename.replace("\\", "/")
+        name = member_name(member).replace("\\", "/")
         if not name or "\x00" in name:
             raise ImportFormatError(f"{archive}: a member has an empty or invalid name (refused)")
         parts = PurePosixPath(name).parts

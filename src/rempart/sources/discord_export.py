@@ -12,6 +12,7 @@ recorded as remote URLs, never fetched here.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -224,10 +225,12 @@ def _media_ref(role: str, source: str, folder: Path, root: Path, *, file_name: s
     if urlsplit(source).scheme in {"http", "https"}:
         return MediaRef(role, source, name, size_bytes, None, "remote URL (exported without --media)")
     relative = source.replace("\\", "/")
-    candidate = Path(relative) if Path(relative).is_absolute() else folder / relative
-    resolved = candidate.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        return MediaRef(role, source, name, size_bytes, None, "path leaves the archive (refused)")
-    if not resolved.is_file():
-        return MediaRef(role, source, name, size_bytes, None, "file missing from the export")
-    return MediaRef(role, source, name, size_bytes, resolved, "")
+    for form in (relative, unicodedata.normalize("NFC", relative), unicodedata.normalize("NFD", relative)):
+        # macOS writes names decomposed (NFD), zips and exports usually composed (NFC): either finds the file
+        candidate = Path(form) if Path(form).is_absolute() else folder / form
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return MediaRef(role, source, name, size_bytes, None, "path leaves the archive (refused)")
+        if resolved.is_file():
+            return MediaRef(role, source, name, size_bytes, resolved, "")
+    return MediaRef(role, source, name, size_bytes, None, "file missing from the export")

@@ -124,9 +124,8 @@ class ScanMessageRow(Base):
     channel_id: Mapped[str] = mapped_column(String(24), index=True)
     author_id: Mapped[str] = mapped_column(String(24), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    #: Sealed (server and channel names are in it); ``export_tag`` is its keyed hash, for filtering.
+    #: Sealed: server and channel names are in it.
     export_name: Mapped[str] = mapped_column(Text, default="")
-    export_tag: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     details: Mapped[bytes] = mapped_column(LargeBinary)
 
 

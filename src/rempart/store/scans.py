@@ -9,7 +9,7 @@ bank fingerprints; every decrypting read is audited.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -119,8 +119,7 @@ class ScanStore:
                 session.add(
                     ScanMessageRow(
                         id=message_id, guild_id=guild, channel_id=channel, author_id=author, created_at=created_at,
-                        export_name=self.cipher.seal_text(EXPORT_NAME, export_name), export_tag=self.store.export_tag(export_name),
-                        details=self._seal(_MESSAGE, details),
+                        export_name=self.cipher.seal_text(EXPORT_NAME, export_name), details=self._seal(_MESSAGE, details),
                     )
                 )
                 added += 1
@@ -297,12 +296,16 @@ class ScanStore:
             self.store._audit(session, actor, "evidence.read", None, None, f"media {media_id} of message {row.message_id}")
             return self._media(row)
 
-    def messages(self, actor: str, export_names: Iterable[str] | None = None) -> list[StoredMessage]:
+    def messages(self, actor: str, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
+        """Stored messages (all, or these ids), oldest first, decrypted; the read is audited."""
         with self._session() as session, session.begin():
             query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)
-            if export_names is not None:
-                query = query.where(ScanMessageRow.export_tag.in_([self.store.export_tag(name) for name in set(export_names)]))
-            rows = list(session.scalars(query))
+            if message_ids is None:
+                rows = list(session.scalars(query))
+            else:
+                wanted = sorted(set(message_ids))
+                rows = [row for start in range(0, len(wanted), 500) for row in session.scalars(query.where(ScanMessageRow.id.in_(wanted[start : start + 500])))]
+                rows.sort(key=lambda r: (_utc(r.created_at), r.id))
             self.store._audit(session, actor, "scan.messages.read", None, None, f"{len(rows)} messages")
             return [
                 StoredMessage(

@@ -159,18 +159,13 @@ class Store:
             for entry in session.scalars(select(EntryRow)):
                 entry.label = self.cipher.seal_text(LABEL, self.cipher.open_text(LABEL, entry.label))
                 entry.provenance = self.cipher.seal_text(PROVENANCE, self.cipher.open_text(PROVENANCE, entry.provenance))
-            for message in session.scalars(select(ScanMessageRow).where(ScanMessageRow.export_tag.is_(None))):
-                name = self.cipher.open_text(EXPORT_NAME, message.export_name)
-                message.export_name, message.export_tag = self.cipher.seal_text(EXPORT_NAME, name), self.export_tag(name)
+            for message in session.scalars(select(ScanMessageRow)):
+                message.export_name = self.cipher.seal_text(EXPORT_NAME, self.cipher.open_text(EXPORT_NAME, message.export_name))
             for row in [*session.scalars(select(ScanMediaRow)), *session.scalars(select(ScannedFileRow))]:
                 row.reason = self.cipher.seal_text(REASON, self.cipher.open_text(REASON, row.reason))
             for decision in session.scalars(select(ReviewDecisionRow)):
                 decision.note = self.cipher.seal_text(NOTE, self.cipher.open_text(NOTE, decision.note))
             session.add(MetaRow(key="sealed_text", value="1"))
-
-    def export_tag(self, export_name: str) -> str:
-        """Keyed hash of an export's name: scan results are filtered by it, the name itself is sealed."""
-        return self.cipher.tag(EXPORT_NAME, export_name.encode())
 
     # -- generations (the matcher's change feed) ----------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Security step: a store generation counter (live matcher), sealed labels, export tags, web sessions.
+"""Security step: a store generation counter (live matcher), sealed labels (longer: text), web sessions.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,8 +26,6 @@ def upgrade() -> None:
     op.create_index("ix_entries_withdrawn_gen", "entries", ["withdrawn_gen"])
     with op.batch_alter_table("entries") as batch:  # sealed labels are longer than 300 characters
         batch.alter_column("label", type_=sa.Text(), existing_type=sa.String(300), existing_nullable=False)
-    op.add_column("scan_messages", sa.Column("export_tag", sa.String(64), nullable=True))
-    op.create_index("ix_scan_messages_export_tag", "scan_messages", ["export_tag"])
     op.create_table(
         "web_sessions",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -40,8 +38,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("web_sessions")
-    op.drop_index("ix_scan_messages_export_tag", "scan_messages")
-    op.drop_column("scan_messages", "export_tag")
     op.drop_index("ix_entries_withdrawn_gen", "entries")
     op.drop_index("ix_entries_added_gen", "entries")
     op.drop_column("entries", "withdrawn_gen")
