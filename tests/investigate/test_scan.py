@@ -38,7 +38,7 @@ def test_scan_finds_every_sighting_and_links_the_servers(store: Store, export_se
     _register(store, settings, manifest.victim_photos)
     summary = scan_archives([root / "exports"], ["victims"], store, settings)
     assert summary.failed_exports == [] and summary.media_seen >= manifest.media_count
-    findings = investigate(store, ["victims"], summary.exports)
+    findings = investigate(store, ["victims"], summary.message_ids)
     found = {case.label.removesuffix(".jpg"): sorted(s.message_id for s in case.sightings) for case in findings.cases}
     assert found == {stem: sorted(ids) for stem, ids in manifest.sightings.items()}
     # one account pushed them everywhere: one actor, in every server, linking every pair of servers
@@ -271,3 +271,65 @@ def test_a_rescan_from_another_path_reports_everything_its_inputs_hold(tmp_path:
         keys = ("cases", "servers", "channels", "messages", "media")
         assert [summary[k] for k in keys] == [expected[k] for k in keys], again
         assert report.read_text(encoding="utf-8").count('class="case"') >= 1
+
+
+def test_each_input_fails_alone(tmp_path: Path) -> None:
+    import zipfile
+
+    from support import write_export
+
+    photo = save_jpeg(textured_photo(35, (600, 750)), tmp_path / "victim.jpg")
+    good = write_export(tmp_path / "good", {"a.jpg": photo.read_bytes()}, guild="Good")
+    nested = tmp_path / "nested" / "Deep - c [1].json"
+    nested.parent.mkdir()
+    nested.write_text('{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": ' + "[" * 100_000)
+    hostile = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(hostile, "w") as bundle:
+        bundle.writestr("../../escape.json", "{}")
+    settings = Settings(data_dir=tmp_path / "data")
+    run_rempart(settings, "bank", "create", "victims")
+    run_rempart(settings, "bank", "add", "victims", str(photo))
+    done = run_rempart(settings, "scan", str(hostile), str(nested.parent), str(good.parent), "--bank", "victims", "--json")
+    assert done.returncode == 1
+    said = "".join(done.stderr.split())
+    assert "outsidethearchivefolder" in said and "nestedmorethan64levels" in said
+    assert json.loads(done.stdout)["summary"]["cases"] == 1  # the good export, given last, was scanned
+
+
+def test_a_large_export_is_scanned_in_bounded_memory(tmp_path: Path) -> None:
+    import sys
+
+    def export(path: Path, messages: int) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = "x" * 400
+        rows = (
+            json.dumps({"id": str(1478139335147520001 + i * 4194304), "type": "Default", "timestamp": "", "content": text,
+                        "author": {"id": str(7 + i % 50), "name": "a"}, "attachments": [], "embeds": [], "stickers": [], "reactions": [], "mentions": []})
+            for i in range(messages)
+        )
+        with path.open("w") as handle:
+            handle.write('{"guild": {"id": "1", "name": "G"}, "channel": {"id": "2", "name": "c"}, "messages": [')
+            handle.write(",".join(rows))
+            handle.write("]}")
+        return path
+
+    def peak_rss_kib(target: Path, data: str) -> int:
+        measure = (
+            "import resource, subprocess, sys; "
+            "done = subprocess.run(sys.argv[1:], capture_output=True); "
+            "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        env = rempart_env(Settings(data_dir=tmp_path / data))
+        out = subprocess.run([sys.executable, "-c", measure, rempart_exe(), "scan", str(target), "--bank", "victims"],
+                             capture_output=True, text=True, env=env, timeout=900)
+        code, peak = out.stdout.split()
+        assert code == "0", out
+        return int(peak)
+
+    for data in ("small-data", "large-data"):
+        run_rempart(Settings(data_dir=tmp_path / data), "bank", "create", "victims")
+    small = peak_rss_kib(export(tmp_path / "small" / "G - c [2].json", 100), "small-data")
+    large_file = export(tmp_path / "large" / "G - c [2].json", 120_000)
+    assert large_file.stat().st_size > 60_000_000
+    large = peak_rss_kib(large_file, "large-data")
+    assert large - small < 150_000, (small, large)  # far less than the file: parsed and stored a batch at a time

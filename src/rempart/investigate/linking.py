@@ -101,10 +101,15 @@ class Investigation:
 
 
 def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collection[str] | None = None, actor: str = "cli") -> Investigation:
-    """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for these banks."""
+    """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for these banks.
+
+    Every message is counted from its clear columns; only the messages shown — posts of a
+    registered photo and those around them, one per server and channel for its name, and those
+    of the accounts that posted one (their names) — are decrypted. Memory follows what is shown.
+    """
     scans = ScanStore(store)
-    messages = scans.messages(actor, message_ids)
-    by_id = {m.id: m for m in messages}
+    heads = scans.message_heads(message_ids)
+    by_id = {m.id: m for m in heads}
     media = [m for m in scans.media(actor) if m.message_id in by_id]
     matches = scans.matches(banks)
     labels = store.entry_labels({m.entry_id for m in matches})
@@ -113,18 +118,21 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
         if item.file_id is not None:
             media_of_file[item.file_id].append(item)
     channel_messages: dict[str, list[StoredMessage]] = defaultdict(list)
-    for message in messages:
+    for message in heads:
         channel_messages[message.channel_id].append(message)
     positions = {m.id: (m.channel_id, i) for ms in channel_messages.values() for i, m in enumerate(ms)}
+    shown = [(match, item) for match in matches for item in media_of_file.get(match.file_id, [])]
+    by_id.update(_with_details(scans, actor, _to_read(shown, by_id, channel_messages, positions)))
+    channel_messages = {channel: [by_id[m.id] for m in ms] for channel, ms in channel_messages.items()}
+    messages = [by_id[m.id] for m in heads]
 
     sightings: dict[tuple[str, int], dict[tuple[str, int], Sighting]] = defaultdict(dict)
-    for match in matches:
-        for item in media_of_file.get(match.file_id, []):
-            message = by_id[item.message_id]
-            key = (item.message_id, item.position)
-            if key in sightings[(match.bank, match.entry_id)]:
-                continue
-            sightings[(match.bank, match.entry_id)][key] = _sighting(message, item, match.signal, _strength(match), match.found_by, channel_messages, positions)
+    for match, item in shown:
+        message = by_id[item.message_id]
+        key = (item.message_id, item.position)
+        if key in sightings[(match.bank, match.entry_id)]:
+            continue
+        sightings[(match.bank, match.entry_id)][key] = _sighting(message, item, match.signal, _strength(match), match.found_by, channel_messages, positions)
 
     cases = []
     for (bank, entry_id), found in sightings.items():
@@ -193,6 +201,26 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
         "actors": len(actors),
     }
     return Investigation(summary, cases, actors, servers, links, unavailable)
+
+
+def _to_read(
+    shown: list[tuple[Any, StoredMedia]], by_id: dict[str, StoredMessage], channel_messages: dict[str, list[StoredMessage]], positions: dict[str, tuple[str, int]]
+) -> set[str]:
+    """Ids of the messages whose sealed details the investigation shows."""
+    wanted: set[str] = set()
+    posters: set[str] = set()
+    for _match, item in shown:
+        channel, index = positions[item.message_id]
+        wanted.update(m.id for m in channel_messages[channel][max(0, index - CONTEXT_MESSAGES) : index + CONTEXT_MESSAGES + 1])
+        posters.add(by_id[item.message_id].author_id)
+    for messages in channel_messages.values():
+        wanted.add(messages[0].id)  # the server's and the channel's names
+    wanted.update(m.id for m in by_id.values() if m.author_id in posters)  # every name those accounts used
+    return wanted
+
+
+def _with_details(scans: ScanStore, actor: str, ids: set[str]) -> dict[str, StoredMessage]:
+    return {m.id: m for m in scans.messages(actor, ids)} if ids else {}
 
 
 def _strength(match: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,13 @@ from rempart.index.matcher import Matcher
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 from rempart.signals.sha256 import sha256_file
-from rempart.sources.archive import ExportFile, ZipLimits, collect_exports
-from rempart.sources.discord_export import ChannelExport, MediaRef, Message, iter_media, read_export
+from rempart.sources.archive import ExportFile, ZipLimits, collect_each
+from rempart.sources.discord_export import ChannelExport, MediaRef, Message, stream_export
 from rempart.sources.fetch import fetch_media
 from rempart.store import Store
 from rempart.store.scans import ScanStore
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int | None], None]
 
 
 @dataclass
@@ -66,36 +67,50 @@ def scan_archives(
     scans = ScanStore(store)
     matcher = Matcher(store, settings, list(banks))
     work = settings.data_dir / "scan-work"
-    exports = collect_exports(list(inputs), work / "unpacked", ZipLimits(settings.max_zip_members, settings.max_zip_bytes))
-    summary = ScanSummary(exports=[e.name for e in exports], work_dirs=[work / "unpacked", work / "downloads"])
+    exports, failed_inputs = collect_each(list(inputs), work / "unpacked", ZipLimits(settings.max_zip_members, settings.max_zip_bytes))
+    summary = ScanSummary(exports=[e.name for e in exports], failed_exports=failed_inputs, work_dirs=[work / "unpacked", work / "downloads"])
     run_id = scans.start_run(banks, len(exports), actor)
-    parsed: list[tuple[ExportFile, ChannelExport]] = []
-    for export_file in exports:
-        try:
-            export = read_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)
-        except ImportFormatError as exc:
-            summary.failed_exports.append((export_file.name, str(exc)))
-            continue
-        parsed.append((export_file, export))
-        summary.message_ids.update(m.id for m in export.messages)
-    total = sum(len(m.media) for _, export in parsed for m in export.messages)
     status = "interrupted"
     try:
-        for export_file, export in parsed:
-            summary.messages_added += scans.save_messages(_message_rows(export_file, export))
-            recorded = scans.recorded_positions([m.id for m in export.messages])
-            for message, position, ref in iter_media(export):
-                summary.media_seen += 1
-                if (message.id, position) in recorded:
-                    summary.media_skipped_as_done += 1
-                else:
-                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, work / "downloads", export_file.root)
-                if progress:
-                    progress(summary.media_seen, total)
+        for export_file in exports:
+            try:
+                _scan_export(scans, matcher, settings, export_file, summary, download, work / "downloads", progress)
+            except ImportFormatError as exc:  # this export alone: what it held before the fault is recorded
+                summary.failed_exports.append((export_file.name, str(exc)))
         status = "finished"
     finally:
         scans.finish_run(run_id, status)
     return summary
+
+
+#: Messages parsed, stored and scanned together: memory stays bounded whatever an export's size.
+BATCH = 500
+
+
+def _scan_export(
+    scans: ScanStore,
+    matcher: Matcher,
+    settings: Settings,
+    export_file: ExportFile,
+    summary: ScanSummary,
+    download: bool,
+    downloads: Path,
+    progress: Progress | None,
+) -> None:
+    channel, messages = stream_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)
+    while batch := list(islice(messages, BATCH)):
+        summary.message_ids.update(m.id for m in batch)
+        summary.messages_added += scans.save_messages(_message_rows(export_file, channel, batch))
+        recorded = scans.recorded_positions([m.id for m in batch])
+        for message in batch:
+            for position, ref in enumerate(message.media):
+                summary.media_seen += 1
+                if (message.id, position) in recorded:
+                    summary.media_skipped_as_done += 1
+                else:
+                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, downloads, export_file.root)
+                if progress:
+                    progress(summary.media_seen, None)
 
 
 def _scan_one(
@@ -166,9 +181,9 @@ def _scan_one(
     )
 
 
-def _message_rows(export_file: ExportFile, export: ChannelExport) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:
+def _message_rows(export_file: ExportFile, export: ChannelExport, messages: list[Message]) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:
     rows = []
-    for m in export.messages:
+    for m in messages:
         details = {
             "guild_name": export.guild_name,
             "channel_name": export.channel_name,

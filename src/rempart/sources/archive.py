@@ -41,22 +41,41 @@ class ZipLimits:
 
 
 def collect_exports(inputs: list[Path], work_dir: Path, limits: ZipLimits) -> list[ExportFile]:
-    """Every export JSON under the inputs (folders searched recursively, zips unpacked safely)."""
-    found: list[ExportFile] = []
-    for item in inputs:
-        if not item.exists():
-            raise ImportFormatError(f"{item}: no such file or folder")
-        if item.is_dir():
-            found.extend(_exports_in_folder(item, item, str(item.resolve())))
-        elif zipfile.is_zipfile(item):
-            target = work_dir / hashlib.sha256(str(item.resolve()).encode()).hexdigest()[:16]
-            unpack_zip(item, target, limits)
-            found.extend(_exports_in_folder(target, target, f"{item.resolve()}!"))
-        elif looks_like_export(item):
-            found.append(ExportFile(item, item.parent, str(item.resolve())))
-        else:
-            raise ImportFormatError(f"{item}: neither a DiscordChatExporter JSON export, a folder nor a zip archive")
+    """Every export JSON under the inputs (folders searched recursively, zips unpacked safely).
+
+    ImportFormatError at the first input that cannot be read; ``collect_each`` reads the others on.
+    """
+    found, failed = collect_each(inputs, work_dir, limits)
+    if failed:
+        raise ImportFormatError(failed[0][1])
     return found
+
+
+def collect_each(inputs: list[Path], work_dir: Path, limits: ZipLimits) -> tuple[list[ExportFile], list[tuple[str, str]]]:
+    """Every export JSON under the inputs, and (input, reason) for each input that cannot be read:
+    one refused archive never stops the others."""
+    found: list[ExportFile] = []
+    failed: list[tuple[str, str]] = []
+    for item in inputs:
+        try:
+            found.extend(_exports_of(item, work_dir, limits))
+        except ImportFormatError as exc:
+            failed.append((str(item), str(exc)))
+    return found, failed
+
+
+def _exports_of(item: Path, work_dir: Path, limits: ZipLimits) -> list[ExportFile]:
+    if not item.exists():
+        raise ImportFormatError(f"{item}: no such file or folder")
+    if item.is_dir():
+        return _exports_in_folder(item, item, str(item.resolve()))
+    if zipfile.is_zipfile(item):
+        target = work_dir / hashlib.sha256(str(item.resolve()).encode()).hexdigest()[:16]
+        unpack_zip(item, target, limits)
+        return _exports_in_folder(target, target, f"{item.resolve()}!")
+    if looks_like_export(item):
+        return [ExportFile(item, item.parent, str(item.resolve()))]
+    raise ImportFormatError(f"{item}: neither a DiscordChatExporter JSON export, a folder nor a zip archive")
 
 
 def _exports_in_folder(folder: Path, root: Path, prefix: str) -> list[ExportFile]:

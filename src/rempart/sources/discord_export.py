@@ -1,5 +1,6 @@
 """Read DiscordChatExporter JSON exports (one file per channel) exactly as that tool writes them.
 
+Exports are read as a stream (ijson): a 200 MB channel costs one message of memory at a time.
 Every field the investigation needs is kept: guild, channel, and per message its id, type,
 timestamps, content, author (id, name, discriminator, nickname, bot flag, roles), attachments,
 embed images/thumbnails/videos, stickers, reactions, mentions, the message it replies to and a
@@ -11,10 +12,9 @@ recorded as remote URLs, never fetched here.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PureWindowsPath
 from typing import Any
@@ -100,35 +100,154 @@ class ChannelExport:
 
 
 def read_export(path: Path, root: Path, *, max_bytes: int) -> ChannelExport:
-    """Parse one export file; media paths are resolved against its folder and must stay in ``root``."""
+    """Parse one export file whole; media paths are resolved against its folder and must stay in ``root``."""
+    channel, messages = stream_export(path, root, max_bytes=max_bytes)
+    return replace(channel, messages=list(messages))
+
+
+def stream_export(path: Path, root: Path, *, max_bytes: int) -> tuple[ChannelExport, Iterator[Message]]:
+    """The export's channel (its ``messages`` left empty) and its messages, parsed one at a time as read.
+
+    Memory stays bounded whatever the export's size: only one message is built at a time. The
+    header is checked first (a JSON object, a ``messages`` list); a malformed message raises
+    ImportFormatError from the iterator when it is reached.
+    """
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise ImportFormatError(f"{path}: {size} bytes is over the export size limit ({max_bytes})")
-        payload = json.loads(path.read_bytes())
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    if size > max_bytes:
+        raise ImportFormatError(f"{path}: {size} bytes is over the export size limit ({max_bytes})")
+    guild, channel = _header(path)
+    try:
+        header = ChannelExport(
+            path=path,
+            guild_id=str(guild.get("id", "0")),
+            guild_name=str(guild.get("name", "")),
+            channel_id=str(channel.get("id", "")),
+            channel_name=str(channel.get("name", "")),
+            category=str(channel.get("category") or ""),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ImportFormatError(f"{path}: malformed guild or channel ({str(exc)[:100]})") from exc
+    return header, _messages(path, root)
+
+
+#: Deeper nesting than any export has is refused before it costs anything (a few bytes of "[" can
+#: otherwise make a parser build path strings of quadratic size).
+MAX_DEPTH = 64
+_SCALARS = ("null", "boolean", "integer", "double", "number", "string")
+
+
+def _events(handle: Any) -> Iterator[tuple[str, Any, int]]:
+    """JSON events with the nesting depth after each; ImportFormatError past ``MAX_DEPTH``."""
+    import ijson
+
+    depth = 0
+    for event, value in ijson.basic_parse(handle, use_float=True):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ImportFormatError(f"JSON nested more than {MAX_DEPTH} levels deep")
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        yield event, value, depth
+
+
+def _build(first: tuple[str, Any, int], events: Iterator[tuple[str, Any, int]]) -> Any:
+    """The value that starts with event ``first`` (read to its end from ``events``)."""
+    import ijson
+
+    event, value, depth = first
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    if event in _SCALARS:
+        return builder.value
+    for event, value, inner in events:
+        builder.event(event, value)
+        if inner < depth:
+            return builder.value
+    raise ImportFormatError("JSON ends in the middle of a value")
+
+
+def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``guild`` and ``channel`` objects, checking the file is an object with a ``messages`` list."""
+    import ijson
+
+    found: dict[str, Any] = {}
+    has_messages = False
+    try:
+        with path.open("rb") as handle:
+            events = _events(handle)
+            if next(events, None) != ("start_map", None, 1):
+                raise ImportFormatError(f"{path}: not a DiscordChatExporter JSON export (not a JSON object)")
+            key = None
+            for event, value, depth in events:
+                if depth == 1 and event == "map_key":
+                    key = value
+                    continue
+                if depth == 0:
+                    break
+                if key in ("guild", "channel") and key not in found:
+                    found[key] = _build((event, value, depth), events)
+                elif key == "messages":
+                    has_messages = has_messages or event == "start_array"
+                    if event in ("start_array", "start_map"):
+                        for _event, _value, inner in events:  # skipped here: read one at a time later
+                            if inner < depth:
+                                break
+                elif event in ("start_array", "start_map"):
+                    _build((event, value, depth), events)
+                if has_messages and len(found) == 2:
+                    break
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
         raise ImportFormatError(f"{path}: not JSON ({str(exc)[:100]})") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{path}: {exc}") from exc
+    if not has_messages:
         raise ImportFormatError(f"{path}: not a DiscordChatExporter JSON export (no messages list)")
     try:
-        guild = _object(payload.get("guild"))
-        channel = _object(payload.get("channel"))
-        messages = [_message(_object(raw), path.parent, root) for raw in payload["messages"]]
-    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:  # OSError: a media path too long to look up
-        raise ImportFormatError(f"{path}: malformed message ({str(exc)[:200]!r})") from exc
+        return _object(found.get("guild")), _object(found.get("channel"))
+    except TypeError as exc:
+        raise ImportFormatError(f"{path}: malformed guild or channel ({exc})") from exc
+
+
+def _messages(path: Path, root: Path) -> Iterator[Message]:
+    import ijson
+
+    number = 0
+    try:
+        with path.open("rb") as handle:
+            events = _events(handle)
+            key = None
+            for event, value, depth in events:
+                if depth == 1 and event == "map_key":
+                    key = value
+                elif key == "messages" and depth == 2 and event == "start_array":
+                    for item in events:
+                        if item[2] < 2:  # the list's end
+                            return
+                        number += 1
+                        yield _checked_message(_build(item, events), number, path, root)
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+        raise ImportFormatError(f"{path}: not JSON after message {number} ({str(exc)[:100]})") from exc
     except ImportFormatError as exc:
-        raise ImportFormatError(f"{path}: malformed message ({exc})") from exc
-    return ChannelExport(
-        path=path,
-        guild_id=str(guild.get("id", "0")),
-        guild_name=str(guild.get("name", "")),
-        channel_id=str(channel.get("id", "")),
-        channel_name=str(channel.get("name", "")),
-        category=str(channel.get("category") or ""),
-        messages=messages,
-    )
+        if str(path) in str(exc):
+            raise
+        raise ImportFormatError(f"{path}: after message {number}: {exc}") from exc
+
+
+def _checked_message(raw: Any, number: int, path: Path, root: Path) -> Message:
+    try:
+        return _message(_object(raw), path.parent, root)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:  # a NUL or overlong media path, a bad number
+        raise ImportFormatError(f"{path}: malformed message {number} ({str(exc)[:200]!r})") from exc
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{path}: malformed message {number} ({exc})") from exc
 
 
 def looks_like_export(path: Path) -> bool:

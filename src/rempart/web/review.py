@@ -144,7 +144,8 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
     for media in scans.media(caller.actor, [m.file_id for m in pending]) if pending else []:  # one audited read for the page
         if media.file_id is not None:
             media_of[media.file_id].append(media)
-    messages = {m.id: m for m in scans.messages(caller.actor)} if pending else {}
+    shown = {media[0].message_id for media in media_of.values() if media}
+    messages = {m.id: m for m in scans.messages(caller.actor, shown)} if shown else {}
     labels = service.store.entry_labels({m.entry_id for m in pending})
     for match in pending:
         item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
