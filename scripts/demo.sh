@@ -6,7 +6,8 @@ python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rempart 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[bench]'
-export REMPART_DATA_DIR="${REMPART_DATA_DIR:-$PWD/.rempart}"
+# The same data folder as the rempart command itself (~/.rempart, or REMPART_DATA_DIR if you set it),
+# so the demo's "try it yourself" line works as printed.
 .venv/bin/rempart demo --dir demo-data
 echo
-echo "Rempart is installed in .venv: try '.venv/bin/rempart --help' (data in $REMPART_DATA_DIR)."
+echo "Rempart is installed in .venv: 'source .venv/bin/activate', then 'rempart --help' (data in ${REMPART_DATA_DIR:-$HOME/.rempart})."

@@ -115,6 +115,7 @@ def test_bad_uploads_get_clear_errors(api: tuple[TestClient, dict[str, dict[str,
     client, keys = api
     response = client.post("/api/v1/hash", files={"file": ("x.jpg", b"not an image", "image/jpeg")}, headers=keys["platform"])
     assert response.status_code == 422 and "not an image" in response.json()["detail"]
+    assert "/tmp" not in response.text and "rempart-upload" not in response.text  # no server path in the answer
     assert client.get("/api/v1/lookup", params={"signal_type": "md5", "signal": "00"}, headers=keys["platform"]).status_code == 400
     assert client.get("/api/v1/lookup", params={"signal_type": "pdq", "signal": "xyz"}, headers=keys["platform"]).status_code == 400
 

@@ -113,3 +113,101 @@ def test_demo_runs_end_to_end(settings: Settings, tmp_path: Path) -> None:
     assert run_demo(tmp_path / "demo", settings, Console(file=open(os.devnull, "w")))
     second = _rempart(settings, "demo", "--dir", str(tmp_path / "demo2"))
     assert second.returncode == 0 and "Altered copies found: 20/20; unrelated photos matched: 0/10" in second.stdout
+
+
+def test_two_concurrent_adds_of_one_folder_register_each_photo_once(backend_settings: Settings, tmp_path: Path) -> None:
+    import subprocess
+
+    from support import rempart_env, rempart_exe
+
+    from rempart.samples import save_jpeg, textured_photo
+
+    folder = tmp_path / "photos"
+    for seed in range(24):
+        save_jpeg(textured_photo(600 + seed, (320, 400)), folder / f"p{seed:02d}.jpg")
+    assert _rempart(backend_settings, "bank", "create", "victims").returncode == 0
+    command = [rempart_exe(), "bank", "add", "victims", str(folder)]
+    runs = [subprocess.Popen(command, env=rempart_env(backend_settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0], [run.stderr.read() for run in runs if run.stderr]
+    listed = json.loads(_rempart(backend_settings, "bank", "entries", "victims", "--json").stdout)
+    assert len(listed) == 24 and len({e["label"] for e in listed}) == 24
+
+
+def test_names_are_printed_as_they_are_and_never_as_markup_or_escapes(tmp_path: Path) -> None:
+    from rempart.samples import save_jpeg, textured_photo
+
+    settings = Settings(data_dir=tmp_path / "data")
+    hostile = "holiday [final] [/] \x1b[31mred\x1b[0m \u202egpj.exe.jpg"
+    photo = save_jpeg(textured_photo(650, (400, 500)), tmp_path / "photos" / "holiday [final].jpg")
+    shutil.copy(photo, tmp_path / "photos" / "x.jpg")
+    prints = tmp_path / "prints.jsonl"
+    assert _rempart(settings, "fingerprint", str(tmp_path / "photos" / "x.jpg"), "-o", str(prints)).returncode == 0
+    line = json.loads(prints.read_text())
+    line["source"] = hostile  # a label from elsewhere (a CSV id, a file name)
+    prints.write_text(json.dumps(line) + "\n")
+    _rempart(settings, "bank", "create", "victims")
+    assert _rempart(settings, "bank", "add", "victims", "--fingerprints", str(prints)).returncode == 0
+    matched = _rempart(settings, "match", str(tmp_path / "photos"), "--bank", "victims")
+    assert matched.returncode == 0, matched.stderr  # no MarkupError on "[/]"
+    lines = matched.stdout.splitlines()
+    assert any("holiday [final].jpg" in row for row in lines)  # the brackets are printed, not eaten
+    assert "\x1b" not in matched.stdout and "\u202e" not in matched.stdout and "holiday [final] [/] [31mred[0m gpj.exe.jpg" in matched.stdout
+    assert len(lines) >= 4 and all(": MATCH bank=victims" in row for row in lines)  # one whole line per match, nothing wrapped
+    entries = _rempart(settings, "bank", "entries", "victims")
+    assert "\x1b" not in entries.stdout and "[/]" in entries.stdout
+
+
+def test_machine_output_goes_to_stdout_untouched_and_whole(tmp_path: Path) -> None:
+    import pty
+    import subprocess
+
+    from support import rempart_env, rempart_exe
+
+    from rempart.samples import save_jpeg, textured_photo
+
+    settings = Settings(data_dir=tmp_path / "data")
+    long_dir = tmp_path / ("a-folder-with-a-long-name-" * 4)
+    for seed in range(3):
+        save_jpeg(textured_photo(660 + seed, (300, 380)), long_dir / f"photo-{seed}.jpg")
+    _rempart(settings, "bank", "create", "victims")
+    _rempart(settings, "bank", "add", "victims", str(long_dir))
+    out = tmp_path / "out.jsonl"
+    primary, secondary = pty.openpty()  # stderr is a terminal: the progress bar shows there
+    with out.open("w") as sink:
+        done = subprocess.run([rempart_exe(), "match", str(long_dir), "--bank", "victims", "--json"], env={**rempart_env(settings), "COLUMNS": "80"},
+                              stdout=sink, stderr=secondary, timeout=300)
+    os.close(secondary)
+    os.close(primary)
+    assert done.returncode == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]  # each line whole JSON: nothing wrapped at 80 columns
+    assert len(rows) == 3 and all(row["matches"] for row in rows)
+    plain = _rempart(settings, "match", str(long_dir), "--bank", "victims")
+    assert all(str(long_dir) in row for row in plain.stdout.splitlines())  # long lines are not wrapped either
+
+
+def test_fingerprint_output_is_never_emptied_or_overwritten_by_surprise(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    out = tmp_path / "mine.jsonl"
+    out.write_text("earlier fingerprints\n")
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not really")
+    refused = _rempart(settings, "fingerprint", str(broken), "-o", str(out))
+    assert refused.returncode == 1 and "--force" in refused.stderr and out.read_text() == "earlier fingerprints\n"
+    failed = _rempart(settings, "fingerprint", str(broken), "-o", str(out), "--force")
+    assert failed.returncode == 1 and out.read_text() == "earlier fingerprints\n"  # every input failed: the old file stays
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_small_things_a_new_user_meets(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    version = _rempart(settings, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("rempart ")
+    assert "<bool>" not in _rempart(settings, "fingerprint", "--help").stdout
+    photo = tmp_path / "p.jpg"
+    from rempart.samples import save_jpeg, textured_photo
+
+    save_jpeg(textured_photo(670, (300, 380)), photo)
+    no_banks = _rempart(settings, "match", str(photo))
+    assert no_banks.returncode == 1 and "No banks" in no_banks.stderr
+    french = _rempart(settings, "bank", "add", "nowhere", str(photo), lang="fr")
+    assert french.returncode == 1 and "banque" in french.stderr.lower() and "no bank named" not in french.stderr

@@ -77,7 +77,7 @@ def test_retroactive_matching_without_the_media(backend_settings: Settings, tmp_
     assert run_rempart(backend_settings, "bank", "create", "victims").returncode == 0
     assert run_rempart(backend_settings, "bank", "add", "victims", str(photos[0])).returncode == 0
     first = run_rempart(backend_settings, "scan", str(tmp_path / "set" / "exports"), "--bank", "victims", "--json")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1 and "3 unreadable" in first.stderr, first.stderr  # the sample set holds broken files on purpose
     assert [c["label"] for c in json.loads(first.stdout)["cases"]] == ["victim-1.jpg"]
     # the second victim registers later; the exported media are gone by then
     assert run_rempart(backend_settings, "bank", "add", "victims", str(photos[1])).returncode == 0
@@ -102,7 +102,7 @@ def test_a_killed_scan_resumes_without_losing_or_repeating_work(tmp_path: Path) 
     for settings in (reference, interrupted):
         run_rempart(settings, "bank", "create", "victims")
         run_rempart(settings, "bank", "add", "victims", photos)
-    assert run_rempart(reference, "scan", exports, "--bank", "victims").returncode == 0
+    assert run_rempart(reference, "scan", exports, "--bank", "victims").returncode == 1  # broken files on purpose: said, exit 1
 
     process = subprocess.Popen([rempart_exe(), "scan", exports, "--bank", "victims"], env=rempart_env(interrupted), stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -117,7 +117,7 @@ def test_a_killed_scan_resumes_without_losing_or_repeating_work(tmp_path: Path) 
     assert process.returncode == -signal.SIGKILL, "the scan finished before it could be interrupted"
     partial_count = _count(interrupted, "scan_media")
     resumed = run_rempart(interrupted, "scan", exports, "--bank", "victims")
-    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.returncode == 1 and "Traceback" not in resumed.stderr, resumed.stderr  # the broken files, recorded before the kill
     assert f"({partial_count} already done" in resumed.stderr.replace("\n", " ")
     for table in ("scan_messages", "scan_media", "scanned_files", "scan_matches"):
         assert _count(interrupted, table) == _count(reference, table), table
@@ -142,7 +142,7 @@ def test_report_is_self_contained_bilingual_and_blurred(backend_settings: Settin
     run_rempart(backend_settings, "bank", "add", "victims", str(root / "victim-photos"))
     report = tmp_path / "report.html"
     done = run_rempart(backend_settings, "scan", str(root / "exports"), "--bank", "victims", "--report", str(report), lang="fr")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and "illisible" in done.stderr, done.stderr  # unreadable files on purpose, said in French
     html = report.read_text(encoding="utf-8")
     assert '<html lang="fr" data-lang="fr">' in html and "Dossiers" in html and "Cases" in html
     assert html.count('class="evidence"') == sum(len(v) for v in manifest.sightings.values())
@@ -217,7 +217,7 @@ def test_cli_scan_of_a_zip_keeps_no_copies_and_flags_a_broken_export(tmp_path: P
         for path in sorted((tmp_path / "set" / "exports").rglob("*")):
             bundle.write(path, path.relative_to(tmp_path / "set").as_posix())
     done = run_rempart(settings, "scan", str(archive), "--bank", "victims", "--json")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1 and "unreadable" in done.stderr, done.stderr  # the set's broken files
     assert json.loads(done.stdout)["summary"]["cases"] == 1
     assert not (settings.data_dir / "scan-work" / "unpacked").exists()
     broken = tmp_path / "broken"

@@ -80,3 +80,27 @@ def test_truncated_video_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:600])
     with pytest.raises(CorruptMediaError):
         fingerprint_file(path, Settings(data_dir=tmp_path))
+
+
+def test_a_playable_mp4_with_a_non_utf8_byte_in_its_metadata_is_hashed(tmp_path: Path) -> None:
+    import av
+    import numpy as np
+
+    from rempart.settings import Settings
+    from rempart.signals.fingerprint import fingerprint_file
+
+    path = tmp_path / "clip.mp4"
+    with av.open(str(path), "w") as container:
+        container.metadata["title"] = "MARKERtitle"
+        stream = container.add_stream("mpeg4", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for shade in range(0, 250, 25):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(np.full((64, 64, 3), shade, np.uint8), format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    data = path.read_bytes()
+    assert data.count(b"MARKER") == 1
+    path.write_bytes(data.replace(b"MARKER", b"\xff\xfe\xfdMAR"))  # same length: the file still plays
+    fingerprint = fingerprint_file(path, Settings(data_dir=tmp_path / "data"))
+    assert fingerprint.kind == "video" and len(fingerprint.of_signal("video_pdq")) >= 2

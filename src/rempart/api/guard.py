@@ -39,6 +39,8 @@ Send = Callable[[Message], Awaitable[None]]
 #: Pages and routes anyone may call (every other route needs a key or a session).
 PUBLIC_GET = frozenset({"/", "/protect", "/login", "/status", "/openapi.json", "/favicon.ico"})
 PUBLIC_POST = frozenset({"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"})
+#: Reviewers' pages: a browser that asks for one without a session is sent to /login.
+PAGES = ("/review", "/cases/", "/evidence/")
 #: Where a form posted with the session cookie may change state.
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -124,7 +126,8 @@ class Guard:
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
         if key is None and not public:  # on a public route, stale credentials just mean anonymous
-            await self._deny(send, address, method, path, "unknown, revoked or expired credentials" if secret else "an API key is required")
+            page = method == "GET" and "text/html" in headers.get("accept", "") and path.startswith(PAGES)
+            await self._deny(send, address, method, path, "unknown, revoked or expired credentials" if secret else "an API key is required", page)
             return
         limit = self._body_limit(public, headers.get("content-type", ""))
         declared = headers.get("content-length", "")
@@ -159,12 +162,17 @@ class Guard:
         store = self.service.store
         return ApiKeys(store).authenticate(secret) if via == "header" else WebSessions(store).authenticate(secret)
 
-    async def _deny(self, send: Send, address: str, method: str, path: str, reason: str) -> None:
-        """401, audited — unless this address is over its rate, then 429 and nothing written."""
+    async def _deny(self, send: Send, address: str, method: str, path: str, reason: str, page: bool) -> None:
+        """401 (a browser asking for a page: to /login), audited — unless this address is over its
+        rate, then 429 and nothing written."""
         if not self.service.anonymous_limit.allow(rate_key(address)):
             await _answer(send, 429, "too many requests; slow down", {b"retry-after": b"1"})
             return
         await anyio.to_thread.run_sync(self.service.store.record, f"api:anonymous@{rate_key(address)}", "access.denied", f"401 {method} {path[:200]}")
+        if page:
+            await send({"type": "http.response.start", "status": 303, "headers": [(b"location", b"/login"), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         await _answer(send, 401, reason, {b"www-authenticate": b"Bearer"})
 
     async def _call_limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:

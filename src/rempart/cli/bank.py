@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
-from rempart.i18n import t
+from rempart.i18n import t, terminal_safe
 from rempart.signals.fingerprint import check_submitted, read_fingerprints
 from rempart.store import Consent
 from rempart.store.bankfile import read_bank_file
@@ -44,7 +44,7 @@ def list_banks(as_json: Annotated[bool, typer.Option("--json", help="Machine-rea
     if not banks:
         console.print(t("no_banks"))
     for b in banks:
-        console.print(f"{b.name}\tthreshold={b.pdq_threshold}\tentries={b.active_entries}\twithdrawn={b.withdrawn_entries}\tfingerprints={b.fingerprints}")
+        console.print(f"{terminal_safe(b.name)}\tthreshold={b.pdq_threshold}\tentries={b.active_entries}\twithdrawn={b.withdrawn_entries}\tfingerprints={b.fingerprints}")
 
 
 @app.command("entries")
@@ -61,7 +61,7 @@ def entries(name: str, as_json: Annotated[bool, typer.Option("--json")] = False)
         return
     for e in rows:
         state = "withdrawn" if e.withdrawn_at else "active"
-        console.print(f"{e.id}\t{state}\t{e.kind}\t{e.label}", highlight=False)
+        console.print(f"{e.id}\t{state}\t{terminal_safe(e.kind)}\t{terminal_safe(e.label)}")
 
 
 @app.command("add")

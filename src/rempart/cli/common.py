@@ -17,8 +17,10 @@ from rempart.settings import Settings, load_settings
 from rempart.signals.fingerprint import Fingerprint, FingerprintFailure, expand_paths, fingerprint_many
 from rempart.store import Store
 
-console = Console()
-err_console = Console(stderr=True)
+#: Data (file names, labels, ids) is never read as markup, and lines are never wrapped: what is
+#: printed is exactly the text, one record per line, whether to a terminal or a file.
+console = Console(markup=False, highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 
 def settings() -> Settings:
@@ -52,6 +54,8 @@ def progress() -> Progress:
         console=err_console,
         transient=True,
         disable=not sys.stderr.isatty(),
+        redirect_stdout=False,  # machine output (--json) goes to stdout untouched, redirected or not
+        redirect_stderr=False,
     )
 
 

@@ -10,21 +10,37 @@ from typing import Annotated, Optional
 
 import typer
 
+from rempart import __version__
 from rempart.cli import bank as bank_cli
 from rempart.cli import bench as bench_cli
 from rempart.cli import scan as scan_cli
 from rempart.cli import serve as serve_cli
-from rempart.cli.common import HashingRun, console, err_console, open_store, settings
+from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
 from rempart.index.matcher import Match, Matcher
-from rempart.private_files import open_private
+from rempart.private_files import PrivateReplacement
 
 cli = typer.Typer(
     help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        print(f"rempart {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit / Version.")] = False,
+) -> None:
+    """Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées."""
+
+
 cli.add_typer(bank_cli.app, name="bank")
 cli.add_typer(bench_cli.app, name="bench")
 cli.command("scan")(scan_cli.scan)
@@ -41,10 +57,19 @@ def fingerprint(
     no_names: Annotated[
         bool, typer.Option("--no-names", help="Label entries photo-1, photo-2… instead of file names / sans noms de fichiers.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file / Remplacer le fichier existant.")] = False,
 ) -> None:
-    """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil."""
+    """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil.
+
+    With --output, the file (readable by you only) appears once the run has produced fingerprints;
+    an existing file is replaced only with --force, and never by a run where every file failed.
+    Exit code 1 if any file could not be read.
+    """
+    if output is not None and output.exists() and not force:
+        fail(t("output_exists", path=output))
     run = HashingRun(paths, settings(), register=True, label="fingerprinting")
-    handle = open_private(output) if output else sys.stdout  # fingerprints and file names: hers alone
+    target = PrivateReplacement(output) if output else None  # fingerprints and file names: hers alone
+    handle = target.handle if target else sys.stdout
     done = 0
     try:
         for _path, fingerprint in run:
@@ -52,9 +77,12 @@ def fingerprint(
             if no_names:
                 fingerprint = replace(fingerprint, source=f"photo-{done}")
             handle.write(fingerprint.to_json() + "\n")
-    finally:
-        if output:
-            handle.close()
+    except BaseException:
+        if target:
+            target.discard()
+        raise
+    if target:
+        target.commit() if done else target.discard()
     err_console.print(t("fingerprinted", count=done, failed=run.failed))
     run.exit_if_failed()
 
@@ -65,11 +93,16 @@ def match(
     bank: Annotated[Optional[list[str]], typer.Option("--bank", "-b", help="Bank(s) to match against (default: all).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
 ) -> None:
-    """Check files against banks / Vérifier des fichiers contre les banques."""
+    """Check files against banks / Vérifier des fichiers contre les banques.
+
+    Exit code 1 if any file could not be read (each is reported; the others are still checked).
+    """
     conf = settings()
     run = HashingRun(paths, conf, register=False, label="matching", json_errors=as_json)
     matched = 0
     with open_store() as store:
+        if not store.bank_thresholds():
+            fail(t("no_banks"))
         matcher = Matcher(store, conf, bank)
         for path, fingerprint in run:
             found = matcher.match(fingerprint)

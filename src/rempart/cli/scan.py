@@ -25,7 +25,11 @@ def scan(
     ] = False,
     no_media: Annotated[bool, typer.Option("--no-media", help="Leave the matched pictures out of the report.")] = False,
 ) -> None:
-    """Scan exported servers for registered photos; resumable / Analyser des serveurs exportés."""
+    """Scan exported servers for registered photos; resumable / Analyser des serveurs exportés.
+
+    Exit code 1 if any input, export or media file could not be read (each is reported and the
+    scan goes on); media exported only as URLs are "not available", not a failure.
+    """
     from rempart.investigate.linking import investigate
     from rempart.investigate.runner import scan_archives
 
@@ -54,7 +58,7 @@ def scan(
         findings = investigate(store, bank, summary.message_ids)
         _emit(findings, report, as_json, not no_media)
     summary.remove_copies()  # unpacked zips and downloads are evidence in clear: not kept once reported
-    if summary.failed_exports:
+    if summary.failed_exports or summary.media_failed or findings.summary["media_failed"]:  # this run's, or recorded by an earlier one
         raise typer.Exit(1)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from rempart.cli.common import console, err_console, open_store, settings
-from rempart.i18n import t
+from rempart.i18n import t, terminal_safe
 from rempart.store.keys import ApiKeys, Role
 
 keys_app = typer.Typer(help="API keys for `rempart serve` / Clés d'API.", no_args_is_help=True)
@@ -49,7 +49,7 @@ def list_keys() -> None:
     with open_store() as store:
         for key in ApiKeys(store).list():
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            console.print(f"{key.name}\t{key.role.value}\t{state}", highlight=False)
+            console.print(f"{terminal_safe(key.name)}\t{key.role.value}\t{state}")
 
 
 @keys_app.command("revoke")

@@ -147,7 +147,7 @@ def decode_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path, formats=_PIL_FORMATS[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaTooLargeError(f"{path}: too many pixels (decompression bomb?): {exc}") from exc
+        raise MediaTooLargeError(f"{path}: too many pixels, over the REMPART_MAX_IMAGE_PIXELS limit (decompression bomb?): {exc}") from exc
     except UnidentifiedImageError as exc:
         raise CorruptMediaError(f"{path}: looks like {kind.value} but cannot be decoded") from exc
     except Exception as exc:  # Pillow's parsers raise many types on hostile input: all mean "corrupt"

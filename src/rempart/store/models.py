@@ -87,6 +87,22 @@ class FingerprintRow(Base):
     entry: Mapped[EntryRow] = relationship(back_populates="fingerprints")
 
 
+class EntryIdentityRow(Base):
+    """What makes two registrations the same item in a bank (the file's SHA-256, an imported hash).
+
+    The unique constraint, not a read-then-write check, keeps two concurrent adds of the same
+    file from registering it twice. Rows go with their entry's withdrawal.
+    """
+
+    __tablename__ = "entry_identities"
+    __table_args__ = (UniqueConstraint("bank_id", "signal", "tag", name="uq_entry_identity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id", ondelete="CASCADE"))
+    signal: Mapped[str] = mapped_column(String(40))
+    tag: Mapped[str] = mapped_column(String(64))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+
+
 class AuditRow(Base):
     """Every read of fingerprints and every change to banks and entries."""
 

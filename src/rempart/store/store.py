@@ -29,6 +29,7 @@ from rempart.store.database import make_engine, migrate
 from rempart.store.models import (
     AuditRow,
     BankRow,
+    EntryIdentityRow,
     EntryRow,
     FingerprintRow,
     GenerationRow,
@@ -317,47 +318,63 @@ class Store:
         An item whose identity values an active entry of the bank already holds is not added
         (with ``dedupe`` False: an entry added earlier in this same batch).
         """
+        items = list(batch)
+        for attempt in range(3):
+            try:
+                return self._register_once(bank_name, items, action=action, provenance=provenance, actor=actor, dedupe=dedupe)
+            except IntegrityError:
+                if attempt == 2:  # a concurrent add of the same file won each time: it is there now
+                    raise StoreError(f"could not add entries to {bank_name!r}: concurrent writes kept colliding") from None
+            except SQLAlchemyError as exc:
+                raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    def _register_once(
+        self,
+        bank_name: str,
+        items: list[tuple[Mapping[str, object], Sequence[SignalValue], Sequence[SignalValue]]],
+        *,
+        action: str,
+        provenance: str,
+        actor: str,
+        dedupe: bool,
+    ) -> AddResult:
         added: list[int] = []
         present: list[int] = []
         in_batch: dict[tuple[str, str], int] = {}
-        try:
-            with self._session() as session, session.begin():
-                bank = self._bank_row(session, bank_name)
-                generation = self._next_generation(session)
-                sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
-                for fields, values, identity in batch:
-                    tags = [(v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity]
-                    existing = next((in_batch[t] for t in tags if t in in_batch), None)
-                    if existing is None and dedupe:
-                        existing = self._existing_entry(session, bank.id, tags)
-                    if existing is not None:
-                        present.append(existing)
-                        continue
-                    label = self.cipher.seal_text(LABEL, str(fields.get("label", "")))
-                    entry = EntryRow(
-                        bank_id=bank.id, provenance=sealed_provenance, created_at=utcnow(), added_gen=generation, **{**fields, "label": label}
-                    )
-                    session.add(entry)
-                    session.flush()
-                    session.add_all(self._fingerprint_rows(entry.id, values))
-                    session.flush()
-                    added.append(entry.id)
-                    in_batch.update((t, entry.id) for t in tags)
-                kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
-                self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {kind}")
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
+        with self._session() as session, session.begin():
+            generation = self._next_generation(session)  # first: takes the write lock before anything is read
+            bank = self._bank_row(session, bank_name)
+            sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
+            for fields, values, identity in items:
+                tags = list(dict.fromkeys((v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity))
+                existing = next((in_batch[t] for t in tags if t in in_batch), None)
+                if existing is None and dedupe:
+                    existing = self._existing_entry(session, bank.id, tags)
+                if existing is not None:
+                    present.append(existing)
+                    continue
+                label = self.cipher.seal_text(LABEL, str(fields.get("label", "")))
+                entry = EntryRow(
+                    bank_id=bank.id, provenance=sealed_provenance, created_at=utcnow(), added_gen=generation, **{**fields, "label": label}
+                )
+                session.add(entry)
+                session.flush()
+                session.add_all(self._fingerprint_rows(entry.id, values))
+                if dedupe:  # the unique constraint holds the dedupe under concurrent adds
+                    session.add_all(EntryIdentityRow(bank_id=bank.id, signal=signal, tag=tag, entry_id=entry.id) for signal, tag in tags)
+                session.flush()
+                added.append(entry.id)
+                in_batch.update((t, entry.id) for t in tags)
+            kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
+            self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {kind}")
         return AddResult(added, present)
 
     def _existing_entry(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> int | None:
-        """An active entry of this bank holding one of these exact (signal, tag) values, if any."""
+        """The active entry of this bank registered under one of these exact (signal, tag) identities, if any."""
         for signal, tag in tags:
             found = session.scalar(
-                select(EntryRow.id)
-                .join(FingerprintRow, FingerprintRow.entry_id == EntryRow.id)
-                .where(EntryRow.bank_id == bank_id, EntryRow.withdrawn_at.is_(None))
-                .where(FingerprintRow.signal == signal, FingerprintRow.lookup_tag == tag)
-                .limit(1)
+                select(EntryIdentityRow.entry_id).where(EntryIdentityRow.bank_id == bank_id, EntryIdentityRow.signal == signal, EntryIdentityRow.tag == tag)
             )
             if found is not None:
                 return int(found)
@@ -413,6 +430,7 @@ class Store:
             deleted = len(entry.fingerprints)
             entry.fingerprints.clear()
             session.execute(delete(ScanMatchRow).where(ScanMatchRow.entry_id == entry_id))  # her photo's sightings go too
+            session.execute(delete(EntryIdentityRow).where(EntryIdentityRow.entry_id == entry_id))
             entry.label = ""
             entry.provenance = ""
             if entry.withdrawn_at is None:
