@@ -64,6 +64,7 @@ def test_concurrent_large_uploads_keep_the_servers_peak_memory_bounded(tmp_path:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(f"peak RSS growth: one upload {one} KiB, eight concurrent uploads {eight} KiB")  # shown with pytest -s
     assert one > 20_000  # the measurement sees a decode at all
     assert eight < 3.5 * one, (one, eight)  # two decoding threads (and some slack), never eight
 
