@@ -105,19 +105,23 @@ def identify(request: Request) -> Caller:
 _PROBING = frozenset({Permission.HASH, Permission.MATCH})
 
 
+def authorize(request: Request, caller: Caller, permission: Permission) -> Caller:
+    """``caller`` if their role grants ``permission`` (within their key's quota for probing calls); else 401/403 (audited)."""
+    service = request.app.state.service
+    if caller.key is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
+    if not caller.may(permission):
+        service.store.record(caller.actor, "access.denied", f"403 {request.method} {request.url.path[:200]} needs {permission.value}")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}")
+    if permission in _PROBING:
+        service.limit_key(caller)
+    return caller
+
+
 def require(permission: Permission) -> Callable[[Request], Caller]:
     """A route dependency: the caller, if their role grants ``permission``; else 401/403 (audited)."""
 
     def check(request: Request) -> Caller:
-        caller = identify(request)
-        service = request.app.state.service
-        if caller.key is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
-        if not caller.may(permission):
-            service.store.record(caller.actor, "access.denied", f"403 {request.method} {request.url.path[:200]} needs {permission.value}")
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}")
-        if permission in _PROBING:
-            service.limit_key(caller)
-        return caller
+        return authorize(request, identify(request), permission)
 
     return check

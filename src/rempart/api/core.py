@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
-from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, identify, require
+from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, authorize, identify, require
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.index.matcher import Match
@@ -191,9 +191,7 @@ def lookup(
         found = match_signal(service, signal_type, signal)
         log_lookup(request, caller, signal_type, found)
         return LookupOut(match=bool(found), entries=[])
-    if not caller.may(Permission.MATCH):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not match")
-    service.limit_key(caller)
+    authorize(request, caller, Permission.MATCH)
     found = match_signal(service, signal_type, signal)
     log_lookup(request, caller, signal_type, found)
     return LookupOut(match=bool(found), entries=[{"bank": m.bank, "entry_id": m.entry_id, "distance": m.distance} for m in disclosed(request, caller, found)])

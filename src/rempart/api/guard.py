@@ -9,8 +9,8 @@ A pure ASGI middleware, outermost in the app, so that nothing reads a body first
   body is read, and the denial is audited (and rate-limited, so denials cannot flood the log);
 - ``Content-Length`` over the route's cap is refused with 413 at once, and a body that streams
   past the cap is cut off and answered 413;
-- a request authenticated by the session cookie that changes something must come from this
-  origin (``Origin``, else the browser's ``Sec-Fetch-Site``);
+- a request authenticated by the session cookie that changes something, and a sign-in, must come
+  from this origin (``Origin``, else the browser's ``Sec-Fetch-Site``);
 - every answer carries the security headers (CSP without inline script, nosniff, no referrer,
   no framing, ``no-store`` unless the route set its own caching, HSTS over HTTPS).
 """
@@ -134,11 +134,12 @@ class Guard:
         if declared and (not declared.isdigit() or int(declared) > limit):
             await _answer(send, 413, "request body over the size limit")
             return
-        if via == "cookie" and method in UNSAFE_METHODS and not same_origin(headers, https):
-            await anyio.to_thread.run_sync(self.service.store.record, f"api:{key.name if key else '?'}", "access.denied", f"cross-origin {method} {path[:200]}")
+        caller = Caller(key, rate_key(address), via if key else "")
+        if method in UNSAFE_METHODS and (via == "cookie" or path == "/login") and not same_origin(headers, https):
+            await anyio.to_thread.run_sync(self.service.store.record, caller.actor, "access.denied", f"cross-origin {method} {path[:200]}")
             await _answer(send, 403, "cross-origin request refused")
             return
-        scope.setdefault("state", {})["caller"] = Caller(key, rate_key(address), via if key else "")
+        scope.setdefault("state", {})["caller"] = caller
         scope["state"]["https"] = https
         await self._call_limited(scope, receive, send, limit)
 

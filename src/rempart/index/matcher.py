@@ -128,11 +128,6 @@ class Matcher:
         return sum(len(s.pdq) for s in self._state.snapshots())
 
     @property
-    def generation(self) -> int:
-        """The store generation this matcher has applied."""
-        return self._state.seen
-
-    @property
     def pending_rows(self) -> int:
         """Values added since the last full build (a full build folds them into the base)."""
         return len(self._state.added) + len(self._state.withdrawn)

@@ -30,7 +30,7 @@ from rempart.store.models import (
     ScanRunRow,
     utcnow,
 )
-from rempart.store.store import EXPORT_NAME, NOTE, REASON, Store
+from rempart.store.store import EXPORT_NAME, NOTE, REASON, Store, id_chunks
 
 _MESSAGE = "scan-message"
 _MEDIA = "scan-media"
@@ -108,9 +108,8 @@ class ScanStore:
             return 0
         with self._session() as session, session.begin():
             known: set[str] = set()
-            ids = [row[0] for row in batch]
-            for start in range(0, len(ids), 500):
-                known.update(session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(ids[start : start + 500]))))
+            for chunk in id_chunks((row[0] for row in batch), 500):
+                known.update(session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(chunk))))
             added = 0
             for message_id, guild, channel, author, created_at, export_name, details in batch:
                 if message_id in known:
@@ -129,8 +128,7 @@ class ScanStore:
         """(message id, position) of the media references already recorded."""
         done: set[tuple[str, int]] = set()
         with self._session() as session:
-            for start in range(0, len(message_ids), 500):
-                chunk = list(message_ids[start : start + 500])
+            for chunk in id_chunks(message_ids, 500):
                 done.update(
                     (m, p) for m, p in session.execute(select(ScanMediaRow.message_id, ScanMediaRow.position).where(ScanMediaRow.message_id.in_(chunk)))
                 )
@@ -305,8 +303,7 @@ class ScanStore:
             if message_ids is None:
                 rows = list(session.execute(query))
             else:
-                wanted = sorted(set(message_ids))
-                rows = [row for start in range(0, len(wanted), 500) for row in session.execute(query.where(ScanMessageRow.id.in_(wanted[start : start + 500])))]
+                rows = [row for chunk in id_chunks(message_ids, 500) for row in session.execute(query.where(ScanMessageRow.id.in_(chunk)))]
         heads = [StoredMessage(str(i), str(g), str(c), str(a), _utc(t), "", {}) for i, g, c, a, t in rows]
         heads.sort(key=lambda m: (m.created_at, m.id))
         return heads
@@ -318,8 +315,7 @@ class ScanStore:
             if message_ids is None:
                 rows = list(session.scalars(query))
             else:
-                wanted = sorted(set(message_ids))
-                rows = [row for start in range(0, len(wanted), 500) for row in session.scalars(query.where(ScanMessageRow.id.in_(wanted[start : start + 500])))]
+                rows = [row for chunk in id_chunks(message_ids, 500) for row in session.scalars(query.where(ScanMessageRow.id.in_(chunk)))]
                 rows.sort(key=lambda r: (_utc(r.created_at), r.id))
             self.store._audit(session, actor, "scan.messages.read", None, None, f"{len(rows)} messages")
             return [

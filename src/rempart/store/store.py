@@ -11,10 +11,11 @@ file is created readable by its owner only.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import make_url
@@ -42,6 +43,8 @@ from rempart.store.models import (
     utcnow,
 )
 
+T = TypeVar("T")
+
 #: Purposes sealed text columns are bound to (a value sealed for one cannot be opened as another).
 LABEL = "entry-label"
 PROVENANCE = "entry-provenance"
@@ -50,6 +53,13 @@ REASON = "scan-reason"
 NOTE = "review-note"
 #: Bind parameters per IN (...) query: under SQLite's and PostgreSQL's limits.
 ID_CHUNK = 10_000
+
+
+def id_chunks(ids: Iterable[T], size: int = ID_CHUNK) -> Iterator[list[T]]:
+    """``ids`` (duplicates dropped, in order) in lists short enough for one ``IN (...)`` each."""
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -404,16 +414,16 @@ class Store:
             bank = self._bank_row(session, bank_name)
             rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
             self._audit(session, actor, "entry.list", bank_name, None, f"{len(rows)} entries")
-            return [self.entry_info(row, bank.name) for row in rows]
+            return [self._entry_info(row, bank.name) for row in rows]
 
     def get_entry(self, entry_id: int) -> EntryInfo:
         with self._session() as session:
             row = session.get(EntryRow, entry_id)
             if row is None:
                 raise EntryNotFoundError(f"no entry {entry_id}")
-            return self.entry_info(row, row.bank.name)
+            return self._entry_info(row, row.bank.name)
 
-    def entry_info(self, row: EntryRow, bank: str) -> EntryInfo:
+    def _entry_info(self, row: EntryRow, bank: str) -> EntryInfo:
         """An entry row as users see it (label and provenance unsealed)."""
         return EntryInfo(
             row.id, bank, self.cipher.open_text(LABEL, row.label), row.kind, row.external_id, row.consent_basis,
@@ -485,11 +495,9 @@ class Store:
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""
-        ids = sorted(set(entry_ids))
         labels: dict[int, str] = {}
         with self._session() as session:
-            for start in range(0, len(ids), ID_CHUNK):
-                chunk = ids[start : start + ID_CHUNK]
+            for chunk in id_chunks(entry_ids):
                 for entry_id, label in session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(chunk))):
                     labels[int(entry_id)] = self.cipher.open_text(LABEL, label)
         return labels
