@@ -21,7 +21,7 @@ import numpy as np
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.index.local import LocalFeatureIndex
 from rempart.media import decode_image, sniff_kind
 from rempart.samples import phone_screenshot, save_jpeg, synthetic_photo, textured_photo

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.bench.codes import clustered_codes, codes_to_hex
 from rempart.settings import Settings
 from rempart.signals.fingerprint import SignalValue

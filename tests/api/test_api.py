@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from support import still_video
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file

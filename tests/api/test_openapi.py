@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.settings import Settings
 from rempart.store import Store
 from rempart.store.keys import ApiKeys, Role

@@ -11,7 +11,7 @@ from https_server import files_handler, https_server
 from support import rempart_env, rempart_exe, run_rempart
 
 from rempart.investigate.linking import investigate
-from rempart.investigate.runner import scan_archives
+from rempart.investigate.runner import Scanner, scan_archives
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
@@ -205,6 +205,28 @@ def test_a_zip_archive_scans_like_the_folder(store: Store, export_set: tuple[Pat
     assert found == {stem: sorted(ids) for stem, ids in manifest.sightings.items()}
 
 
+def test_each_run_unpacks_into_its_own_folder(store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path) -> None:
+    """Two scans of the same zip at once: neither deletes the copies the other is still reading."""
+    import zipfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    archive = tmp_path / "dump.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in sorted((root / "exports").rglob("*")):
+            bundle.write(path, path.relative_to(root).as_posix())
+    first = Scanner(store, store.settings, ["victims"]).run([archive])
+    with ThreadPoolExecutor(2) as pool:
+        second, third = pool.map(lambda _: Scanner(store, store.settings, ["victims"]).run([archive]), range(2))
+    folders = {str(s.work_dirs[0]) for s in (first, second, third)}
+    assert len(folders) == 3 and all(Path(f).parent == store.settings.data_dir / "scan-work" for f in folders)
+    first.remove_copies()
+    assert not first.work_dirs[0].exists() and second.work_dirs[0].exists() and third.work_dirs[0].exists()
+    assert second.media_seen == third.media_seen == first.media_seen > 0  # each run read every reference
+    second.remove_copies(), third.remove_copies()
+
+
 def test_cli_scan_of_a_zip_keeps_no_copies_and_flags_a_broken_export(tmp_path: Path) -> None:
     import zipfile
 
@@ -219,7 +241,7 @@ def test_cli_scan_of_a_zip_keeps_no_copies_and_flags_a_broken_export(tmp_path: P
     done = run_rempart(settings, "scan", str(archive), "--bank", "victims", "--json")
     assert done.returncode == 1 and "unreadable" in done.stderr, done.stderr  # the set's broken files
     assert json.loads(done.stdout)["summary"]["cases"] == 1
-    assert not (settings.data_dir / "scan-work" / "unpacked").exists()
+    assert not any((settings.data_dir / "scan-work").iterdir())  # the run's own work folder is gone
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "S - c [1].json").write_text('{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": [{"author": {}}]}')

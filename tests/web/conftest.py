@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from rempart.api.app import create_app
+from rempart.app import create_app
 from rempart.settings import Settings
 
 

@@ -17,11 +17,11 @@ from pydantic import BaseModel, Field
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, authorize, identify, require
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
-from rempart.index.matcher import Match
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue, check_submitted
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
+from rempart.store.values import Match
 
 router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
 

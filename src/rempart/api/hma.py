@@ -34,10 +34,10 @@ from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
 from rempart.api.core import HASH_SIGNALS, disclosed, log_lookup, match_signal
 from rempart.api.service import service_of
 from rempart.errors import SignalError
-from rempart.index.matcher import Match
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.registry import get_signal
 from rempart.store import Consent
+from rempart.store.values import Match
 
 router = APIRouter(tags=["hma"], responses=ERROR_RESPONSES)
 

@@ -18,8 +18,9 @@ from rempart.cli import serve as serve_cli
 from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
 from rempart.errors import RempartError
 from rempart.i18n import t
-from rempart.index.matcher import Match, Matcher
+from rempart.index.matcher import Matcher
 from rempart.private_files import PrivateReplacement
+from rempart.store.values import Match
 
 cli = typer.Typer(
     help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",

@@ -20,7 +20,7 @@ def serve(
     """Run the HTTP service: Rempart's API, the HMA subset, /docs / Lancer le service HTTP."""
     import uvicorn
 
-    from rempart.api.app import create_app
+    from rempart.app import create_app
 
     conf = settings()
     err_console.print(t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False)

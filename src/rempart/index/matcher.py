@@ -22,26 +22,7 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.signals.local import LocalFeatures
 from rempart.signals.registry import EXACT, LOCAL, PDQ_LIKE
-from rempart.store import Store, StoredFingerprint
-
-
-@dataclass(frozen=True)
-class Match:
-    """A query fingerprint value found near a bank entry's fingerprint."""
-
-    bank: str
-    entry_id: int
-    label: str
-    signal: str
-    #: Hamming distance for PDQ, 0 for exact signals, None for local features (see ``inliers``).
-    distance: int | None
-    query_variant: str
-    entry_variant: str
-    low_quality: bool = False
-    #: For local features: how many keypoint pairs one homography explains.
-    inliers: int | None = None
-    #: For videos: how many sampled frames matched this entry (by any signal), of how many sampled.
-    frames: tuple[int, int] | None = None
+from rempart.store import Match, Store, StoredFingerprint
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 from rempart.errors import MediaError
 from rempart.i18n import language
 from rempart.investigate.linking import Case, Investigation, ServerLink
+from rempart.pages.language import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT
+from rempart.pages.language import both as _t
 from rempart.private_files import write_private
 from rempart.settings import Settings
-from rempart.web.html import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT
-from rempart.web.html import both as _t
 
 THUMBNAIL_SIDE = 320
 

@@ -10,6 +10,7 @@ the internet unless ``download`` is set, and then only through ``rempart.sources
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -63,122 +64,142 @@ def scan_archives(
     progress: Progress | None = None,
     actor: str = "cli",
 ) -> ScanSummary:
-    """Scan every export under ``inputs`` against ``banks``; returns what was done."""
-    scans = ScanStore(store)
-    matcher = Matcher(store, settings, list(banks))
-    work = settings.data_dir / "scan-work"
-    exports, failed_inputs = collect_each(list(inputs), work / "unpacked", ZipLimits(settings.max_zip_members, settings.max_zip_bytes))
-    summary = ScanSummary(exports=[e.name for e in exports], failed_exports=failed_inputs, work_dirs=[work / "unpacked", work / "downloads"])
-    run_id = scans.start_run(banks, len(exports), actor)
-    status = "interrupted"
-    try:
-        for export_file in exports:
-            try:
-                _scan_export(scans, matcher, settings, export_file, summary, download, work / "downloads", progress)
-            except ImportFormatError as exc:  # this export alone: what it held before the fault is recorded
-                summary.failed_exports.append((export_file.name, str(exc)))
-        status = "finished"
-    finally:
-        scans.finish_run(run_id, status)
-    return summary
+    """Scan every export under ``inputs`` against ``banks``; returns what was done (see `Scanner`)."""
+    return Scanner(store, settings, banks, download=download, progress=progress, actor=actor).run(inputs)
 
 
 #: Messages parsed, stored and scanned together: memory stays bounded whatever an export's size.
 BATCH = 500
 
 
-def _scan_export(
-    scans: ScanStore,
-    matcher: Matcher,
-    settings: Settings,
-    export_file: ExportFile,
-    summary: ScanSummary,
-    download: bool,
-    downloads: Path,
-    progress: Progress | None,
-) -> None:
-    channel, messages = stream_export(export_file.path, export_file.root, max_bytes=settings.max_export_bytes)
-    while batch := list(islice(messages, BATCH)):
-        summary.message_ids.update(m.id for m in batch)
-        summary.messages_added += scans.save_messages(_message_rows(export_file, channel, batch))
-        recorded = scans.recorded_positions([m.id for m in batch])
-        for message in batch:
-            for position, ref in enumerate(message.media):
-                summary.media_seen += 1
-                if (message.id, position) in recorded:
-                    summary.media_skipped_as_done += 1
-                else:
-                    _scan_one(scans, matcher, settings, message, position, ref, summary, download, downloads, export_file.root)
-                if progress:
-                    progress(summary.media_seen, None)
+class Scanner:
+    """One scan run: reads exports, fingerprints their media, matches, records, resumably.
 
+    Each run unpacks and downloads into a folder of its own under ``DATA_DIR/scan-work``, so
+    concurrent scans never share or delete each other's copies. The matcher is built from the
+    store unless one is given (a long-running process passes its live matcher's current state).
+    """
 
-def _scan_one(
-    scans: ScanStore,
-    matcher: Matcher,
-    settings: Settings,
-    message: Message,
-    position: int,
-    ref: MediaRef,
-    summary: ScanSummary,
-    download: bool,
-    downloads: Path,
-    root: Path,
-) -> None:
-    details: dict[str, Any] = {
-        "source": ref.source,
-        "file_name": ref.file_name,
-        "size_bytes": ref.size_bytes,
-        "local_path": str(ref.local_path) if ref.local_path else None,
-        #: Where the file must still be, and what it must still hash to, for /evidence to serve it.
-        "export_root": str(root.resolve()),
-    }
-    path = ref.local_path
-    if path is None and ref.is_remote and download:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        banks: Sequence[str],
+        *,
+        matcher: Matcher | None = None,
+        download: bool = False,
+        progress: Progress | None = None,
+        actor: str = "cli",
+    ) -> None:
+        self.settings = settings
+        self.banks = list(banks)
+        self.scans = ScanStore(store)
+        self.matcher = matcher if matcher is not None else Matcher(store, settings, self.banks)
+        self.download = download
+        self.progress = progress
+        self.actor = actor
+
+    def run(self, inputs: Sequence[Path]) -> ScanSummary:
+        """Scan every export under ``inputs``; the summary lists the run's work folder for `remove_copies`."""
+        parent = self.settings.data_dir / "scan-work"
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        work = Path(tempfile.mkdtemp(prefix="run-", dir=parent))
+        limits = ZipLimits(self.settings.max_zip_members, self.settings.max_zip_bytes)
+        exports, failed_inputs = collect_each(list(inputs), work / "unpacked", limits)
+        summary = ScanSummary(exports=[e.name for e in exports], failed_exports=failed_inputs, work_dirs=[work])
+        run_id = self.scans.start_run(self.banks, len(exports), self.actor)
+        status = "interrupted"
         try:
-            path = fetch_media(ref.source, downloads, settings)
-            details["local_path"], details["export_root"] = str(path), str(downloads.resolve())
-        except MediaError as exc:
+            for export_file in exports:
+                try:
+                    self._scan_export(export_file, summary, work / "downloads")
+                except ImportFormatError as exc:  # this export alone: what it held before the fault is recorded
+                    summary.failed_exports.append((export_file.name, str(exc)))
+            status = "finished"
+        finally:
+            self.scans.finish_run(run_id, status)
+        return summary
+
+    def _scan_export(self, export_file: ExportFile, summary: ScanSummary, downloads: Path) -> None:
+        channel, messages = stream_export(export_file.path, export_file.root, max_bytes=self.settings.max_export_bytes)
+        while batch := list(islice(messages, BATCH)):
+            summary.message_ids.update(m.id for m in batch)
+            summary.messages_added += self.scans.save_messages(_message_rows(export_file, channel, batch))
+            recorded = self.scans.recorded_positions([m.id for m in batch])
+            for message in batch:
+                for position, ref in enumerate(message.media):
+                    summary.media_seen += 1
+                    if (message.id, position) in recorded:
+                        summary.media_skipped_as_done += 1
+                    else:
+                        self._scan_one(MediaAt(message, position, ref, export_file.root), summary, downloads)
+                    if self.progress:
+                        self.progress(summary.media_seen, None)
+
+    def _scan_one(self, at: MediaAt, summary: ScanSummary, downloads: Path) -> None:
+        scans, ref = self.scans, at.ref
+        details: dict[str, Any] = {
+            "source": ref.source,
+            "file_name": ref.file_name,
+            "size_bytes": ref.size_bytes,
+            "local_path": str(ref.local_path) if ref.local_path else None,
+            #: Where the file must still be, and what it must still hash to, for /evidence to serve it.
+            "export_root": str(at.root.resolve()),
+        }
+
+        def record(status: str, reason: str = "", **extra: Any) -> None:
+            scans.record_media(at.message.id, at.position, ref.role, details, status=status, reason=reason, **extra)
+
+        path = ref.local_path
+        if path is None and ref.is_remote and self.download:
+            try:
+                path = fetch_media(ref.source, downloads, self.settings)
+                details["local_path"], details["export_root"] = str(path), str(downloads.resolve())
+            except MediaError as exc:
+                summary.media_unavailable += 1
+                record("unavailable", str(exc))
+                return
+        if path is None:
             summary.media_unavailable += 1
-            scans.record_media(message.id, position, ref.role, details, status="unavailable", reason=str(exc))
+            record("unavailable", ref.unavailable_reason)
             return
-    if path is None:
-        summary.media_unavailable += 1
-        scans.record_media(message.id, position, ref.role, details, status="unavailable", reason=ref.unavailable_reason)
-        return
-    try:
-        content_sha256 = sha256_file(path)
-    except OSError as exc:
-        summary.media_failed += 1
-        scans.record_media(message.id, position, ref.role, details, status="failed", reason=f"unreadable file: {exc.strerror}")
-        return
-    details["sha256"] = content_sha256
-    known = scans.known_file(content_sha256)
-    if known is not None:  # the same file, already hashed (or found unreadable): reuse, do not redo
-        file_id, file_status, file_reason = known
-        if file_status == "hashed":
-            summary.media_hashed += 1
-        else:
+        try:
+            content_sha256 = sha256_file(path)
+        except OSError as exc:
             summary.media_failed += 1
-        scans.record_media(message.id, position, ref.role, details, status=file_status, reason=file_reason, file_id=file_id)
-        return
-    try:
-        fingerprint = fingerprint_file(path, settings)
-    except MediaError as exc:
-        summary.media_failed += 1
-        scans.record_media(
-            message.id, position, ref.role, details, status="failed", reason=str(exc),
-            new_file=(content_sha256, "unknown", "failed", str(exc), None, []),
-        )
-        return
-    matches = matcher.match(fingerprint)
-    summary.media_hashed += 1
-    summary.files_hashed += 1
-    summary.new_matches += len(matches)
-    scans.record_media(
-        message.id, position, ref.role, details, status="hashed",
-        new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches),
-    )
+            record("failed", f"unreadable file: {exc.strerror}")
+            return
+        details["sha256"] = content_sha256
+        known = scans.known_file(content_sha256)
+        if known is not None:  # the same file, already hashed (or found unreadable): reuse, do not redo
+            file_id, file_status, file_reason = known
+            if file_status == "hashed":
+                summary.media_hashed += 1
+            else:
+                summary.media_failed += 1
+            record(file_status, file_reason, file_id=file_id)
+            return
+        try:
+            fingerprint = fingerprint_file(path, self.settings)
+        except MediaError as exc:
+            summary.media_failed += 1
+            record("failed", str(exc), new_file=(content_sha256, "unknown", "failed", str(exc), None, []))
+            return
+        matches = self.matcher.match(fingerprint)
+        summary.media_hashed += 1
+        summary.files_hashed += 1
+        summary.new_matches += len(matches)
+        record("hashed", new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches))
+
+
+@dataclass(frozen=True)
+class MediaAt:
+    """One media reference and where it was seen: its message, its place in it, the export's folder."""
+
+    message: Message
+    position: int
+    ref: MediaRef
+    root: Path
 
 
 def _message_rows(export_file: ExportFile, export: ChannelExport, messages: list[Message]) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:

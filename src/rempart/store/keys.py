@@ -45,33 +45,33 @@ class ApiKeys:
         """A new key's secret (shown once; only its keyed hash is kept)."""
         secret = "rk_" + secrets.token_urlsafe(32)
         try:
-            with self.store._session() as session, session.begin():
+            with self.store.transaction() as session:
                 session.add(ApiKeyRow(name=name, role=role.value, secret_tag=self._tag(secret), created_at=utcnow()))
-                self.store._audit(session, actor, "apikey.create", None, None, f"{name} ({role.value})")
+                self.store.audit(session, actor, "apikey.create", f"{name} ({role.value})")
         except IntegrityError as exc:
             raise StoreError(f"an API key named {name!r} already exists") from exc
         return secret
 
     def authenticate(self, secret: str) -> ApiKey | None:
         """The active key with this secret, or None."""
-        with self.store._session() as session:
+        with self.store.session() as session:
             row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.secret_tag == self._tag(secret)))
             if row is None or row.revoked_at is not None:
                 return None
             return key_info(row)
 
     def list(self) -> list[ApiKey]:
-        with self.store._session() as session:
+        with self.store.session() as session:
             return [key_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
     def revoke(self, name: str, *, actor: str = "cli") -> None:
-        with self.store._session() as session, session.begin():
+        with self.store.transaction() as session:
             row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.name == name))
             if row is None:
                 raise StoreError(f"no API key named {name!r}")
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
-            self.store._audit(session, actor, "apikey.revoke", None, None, name)
+            self.store.audit(session, actor, "apikey.revoke", name)
 
     def _tag(self, secret: str) -> str:
         return self.store.cipher.tag(_PURPOSE, secret.encode())

@@ -75,7 +75,7 @@ class ProtectCases:
             self.bank, fingerprints, consent=Consent("self", f"protect:{number}"), provenance="protect-page", actor=f"protect:{number}", dedupe=False
         )
         entries = list(dict.fromkeys(result.added + result.already_present))  # only entries of this batch: dedupe=False
-        with self.store._session() as session, session.begin():
+        with self.store.transaction() as session:
             session.add(ProtectCaseRow(number=number, secret_tag=self._tag(secret), bank=self.bank, entry_ids=",".join(map(str, entries)), created_at=utcnow()))
         return number, secret
 
@@ -83,7 +83,7 @@ class ProtectCases:
         row = self._row(number, secret)
         if row is None:
             return None
-        with self.store._session() as session:
+        with self.store.session() as session:
             active = session.scalar(select(func.count()).where(EntryRow.id.in_(_ids(row)), EntryRow.withdrawn_at.is_(None))) or 0
         return ProtectCase(row.number, int(active), row.created_at, row.withdrawn_at)
 
@@ -95,14 +95,14 @@ class ProtectCases:
         deleted = 0
         for entry in _ids(row):
             deleted += self.store.withdraw(row.bank, entry, actor=f"protect:{number}")
-        with self.store._session() as session, session.begin():
+        with self.store.transaction() as session:
             stored = session.get(ProtectCaseRow, row.id)
             if stored is not None and stored.withdrawn_at is None:
                 stored.withdrawn_at = utcnow()
         return deleted
 
     def _row(self, number: str, secret: str) -> ProtectCaseRow | None:
-        with self.store._session() as session:
+        with self.store.session() as session:
             row = session.scalar(select(ProtectCaseRow).where(ProtectCaseRow.number == number.strip().upper()))
         if row is None or not hmac.compare_digest(row.secret_tag, self._tag(secret.strip())):
             return None

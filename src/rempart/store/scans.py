@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rempart.errors import EntryNotFoundError, StoreError
-from rempart.index.matcher import Match
 from rempart.signals.fingerprint import Fingerprint
+from rempart.store.crypto import FingerprintCipher
 from rempart.store.models import (
     NegativeMatchRow,
     ReviewDecisionRow,
@@ -30,8 +30,13 @@ from rempart.store.models import (
     ScanRunRow,
     utcnow,
 )
-from rempart.store.store import EXPORT_NAME, NOTE, REASON, Store, id_chunks
+from rempart.store.store import Store, id_chunks
+from rempart.store.values import Match
 
+#: Purposes the sealed text columns are bound to (a value sealed for one cannot be opened as another).
+EXPORT_NAME = "scan-export-name"
+REASON = "scan-reason"
+NOTE = "review-note"
 _MESSAGE = "scan-message"
 _MEDIA = "scan-media"
 _FILE = "scan-file"
@@ -80,21 +85,18 @@ class ScanStore:
         self.store = store
         self.cipher = store.cipher
 
-    def _session(self) -> Session:
-        return self.store._session()
-
     # -- runs --------------------------------------------------------------------------------
 
     def start_run(self, banks: Sequence[str], exports: int, actor: str) -> int:
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             run = ScanRunRow(started_at=utcnow(), banks=",".join(banks), exports=exports, status="running")
             session.add(run)
             session.flush()
-            self.store._audit(session, actor, "scan.start", ",".join(banks), None, f"run {run.id}, {exports} exports")
+            self.store.audit(session, actor, "scan.start", f"run {run.id}, {exports} exports", bank=",".join(banks))
             return run.id
 
     def finish_run(self, run_id: int, status: str) -> None:
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             run = session.get(ScanRunRow, run_id)
             if run is not None:
                 run.finished_at, run.status = utcnow(), status
@@ -106,7 +108,7 @@ class ScanStore:
         batch = list(rows)
         if not batch:
             return 0
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             known: set[str] = set()
             for chunk in id_chunks((row[0] for row in batch), 500):
                 known.update(session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(chunk))))
@@ -127,7 +129,7 @@ class ScanStore:
     def recorded_positions(self, message_ids: Sequence[str]) -> set[tuple[str, int]]:
         """(message id, position) of the media references already recorded."""
         done: set[tuple[str, int]] = set()
-        with self._session() as session:
+        with self.store.session() as session:
             for chunk in id_chunks(message_ids, 500):
                 done.update(
                     (m, p) for m, p in session.execute(select(ScanMediaRow.message_id, ScanMediaRow.position).where(ScanMediaRow.message_id.in_(chunk)))
@@ -136,7 +138,7 @@ class ScanStore:
 
     def known_file(self, content_sha256: str) -> tuple[int, str, str] | None:
         """(file id, status, reason) of a file scanned before, by content."""
-        with self._session() as session:
+        with self.store.session() as session:
             row = session.execute(
                 select(ScannedFileRow.id, ScannedFileRow.status, ScannedFileRow.reason).where(ScannedFileRow.content_tag == self._file_tag(content_sha256))
             ).first()
@@ -156,7 +158,7 @@ class ScanStore:
     ) -> int | None:
         """Record one media reference; ``new_file`` = (sha256, kind, status, reason, fingerprint, matches)
         is stored in the same transaction. Returns the file id."""
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             if new_file is not None:
                 sha256, kind, file_status, file_reason, fingerprint, matches = new_file
                 row = ScannedFileRow(
@@ -177,23 +179,23 @@ class ScanStore:
 
     def add_matches(self, file_id: int, matches: Iterable[Match], found_by: str) -> int:
         """Record matches not recorded before; returns how many are new."""
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             return _add_matches(session, file_id, list(matches), found_by)
 
     # -- reading -----------------------------------------------------------------------------
 
     def hashed_files(self, actor: str) -> Iterator[tuple[int, Fingerprint]]:
         """Every scanned file's fingerprint (for rescans), decrypted; the read is audited."""
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             rows = session.execute(select(ScannedFileRow.id, ScannedFileRow.fingerprint).where(ScannedFileRow.fingerprint.is_not(None))).all()
-            self.store._audit(session, actor, "scan.fingerprints.read", None, None, f"{len(rows)} scanned files")
+            self.store.audit(session, actor, "scan.fingerprints.read", f"{len(rows)} scanned files")
         for file_id, blob in rows:
             if blob is not None:
                 yield file_id, Fingerprint.from_json(self.cipher.decrypt(_FILE, blob).decode())
 
     def matches(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
         """Recorded matches, without those a reviewer rejected."""
-        with self._session() as session:
+        with self.store.session() as session:
             query = (
                 select(ScanMatchRow)
                 .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
@@ -213,7 +215,7 @@ class ScanStore:
 
     def is_matched(self, file_id: int) -> bool:
         """True if the file shows a registered entry (a sighting or a review item, not one rejected)."""
-        with self._session() as session:
+        with self.store.session() as session:
             found = session.execute(
                 select(ScanMatchRow.id)
                 .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
@@ -230,7 +232,7 @@ class ScanStore:
 
     def pending_review(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
         """One match per (file, entry) on which nobody has decided yet, oldest first."""
-        with self._session() as session:
+        with self.store.session() as session:
             decided = {
                 (int(file_id), int(entry_id))
                 for file_id, entry_id in session.execute(
@@ -251,7 +253,7 @@ class ScanStore:
         """Record a decision; a rejection puts the (file, entry) pair on the negative list."""
         if decision not in {"confirm", "reject", "escalate"}:
             raise StoreError(f"unknown decision {decision!r} (confirm, reject or escalate)")
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             match = session.get(ScanMatchRow, match_id)
             if match is None:
                 raise EntryNotFoundError(f"no match {match_id}")
@@ -261,10 +263,10 @@ class ScanStore:
                 known = session.scalar(select(NegativeMatchRow.id).where(NegativeMatchRow.content_tag == tag, NegativeMatchRow.entry_id == match.entry_id))
                 if tag is not None and known is None:
                     session.add(NegativeMatchRow(content_tag=tag, entry_id=match.entry_id, rejected_by=reviewer, rejected_at=utcnow()))
-            self.store._audit(session, reviewer, f"review.{decision}", match.bank, match.entry_id, f"match {match_id}")
+            self.store.audit(session, reviewer, f"review.{decision}", f"match {match_id}", bank=match.bank, entry_id=match.entry_id)
 
     def decisions(self) -> list[dict[str, Any]]:
-        with self._session() as session:
+        with self.store.session() as session:
             rows = session.execute(
                 select(ReviewDecisionRow, ScanMatchRow.entry_id, ScanMatchRow.bank).join(ScanMatchRow, ScanMatchRow.id == ReviewDecisionRow.match_id).order_by(ReviewDecisionRow.id)
             ).all()
@@ -274,12 +276,12 @@ class ScanStore:
             ]
 
     def media(self, actor: str, file_ids: Iterable[int] | None = None) -> list[StoredMedia]:
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             query = select(ScanMediaRow).order_by(ScanMediaRow.id)
             if file_ids is not None:
                 query = query.where(ScanMediaRow.file_id.in_(list(set(file_ids))))
             rows = list(session.scalars(query))
-            self.store._audit(session, actor, "scan.media.read", None, None, f"{len(rows)} media references")
+            self.store.audit(session, actor, "scan.media.read", f"{len(rows)} media references")
             return [
                 self._media(r)
                 for r in rows
@@ -287,11 +289,11 @@ class ScanStore:
 
     def media_item(self, media_id: int, actor: str) -> StoredMedia | None:
         """One media reference (to open its evidence file); the access is audited."""
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             row = session.get(ScanMediaRow, media_id)
             if row is None:
                 return None
-            self.store._audit(session, actor, "evidence.read", None, None, f"media {media_id} of message {row.message_id}")
+            self.store.audit(session, actor, "evidence.read", f"media {media_id} of message {row.message_id}")
             return self._media(row)
 
     def message_heads(self, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
@@ -299,7 +301,7 @@ class ScanStore:
         oldest first: light enough for a million, and nothing is decrypted (so nothing to audit)."""
         columns = (ScanMessageRow.id, ScanMessageRow.guild_id, ScanMessageRow.channel_id, ScanMessageRow.author_id, ScanMessageRow.created_at)
         query = select(*columns)
-        with self._session() as session:
+        with self.store.session() as session:
             if message_ids is None:
                 rows = list(session.execute(query))
             else:
@@ -310,14 +312,14 @@ class ScanStore:
 
     def messages(self, actor: str, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
         """Stored messages (all, or these ids), oldest first, decrypted; the read is audited."""
-        with self._session() as session, session.begin():
+        with self.store.transaction() as session:
             query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)
             if message_ids is None:
                 rows = list(session.scalars(query))
             else:
                 rows = [row for chunk in id_chunks(message_ids, 500) for row in session.scalars(query.where(ScanMessageRow.id.in_(chunk)))]
                 rows.sort(key=lambda r: (_utc(r.created_at), r.id))
-            self.store._audit(session, actor, "scan.messages.read", None, None, f"{len(rows)} messages")
+            self.store.audit(session, actor, "scan.messages.read", f"{len(rows)} messages")
             return [
                 StoredMessage(
                     r.id, r.guild_id, r.channel_id, r.author_id, _utc(r.created_at), self.cipher.open_text(EXPORT_NAME, r.export_name),
@@ -330,7 +332,7 @@ class ScanStore:
         """How many messages, media references by status, files and matches are stored."""
         from sqlalchemy import func
 
-        with self._session() as session:
+        with self.store.session() as session:
             by_status = dict(session.execute(select(ScanMediaRow.status, func.count()).group_by(ScanMediaRow.status)).all())
             return {
                 "messages": int(session.scalar(select(func.count()).select_from(ScanMessageRow)) or 0),
@@ -385,3 +387,22 @@ def _add_matches(session: Session, file_id: int, matches: list[Match], found_by:
         )
         added += 1
     return added
+
+
+def _forget_sightings(session: Session, entry_id: int) -> None:
+    """A withdrawn photo's sightings go with it."""
+    session.execute(delete(ScanMatchRow).where(ScanMatchRow.entry_id == entry_id))
+
+
+def _seal_legacy_text(session: Session, cipher: FingerprintCipher) -> None:
+    """Seal the text columns that versions before sealing wrote in clear."""
+    for message in session.scalars(select(ScanMessageRow)):
+        message.export_name = cipher.seal_text(EXPORT_NAME, cipher.open_text(EXPORT_NAME, message.export_name))
+    for row in [*session.scalars(select(ScanMediaRow)), *session.scalars(select(ScannedFileRow))]:
+        row.reason = cipher.seal_text(REASON, cipher.open_text(REASON, row.reason))
+    for decision in session.scalars(select(ReviewDecisionRow)):
+        decision.note = cipher.seal_text(NOTE, cipher.open_text(NOTE, decision.note))
+
+
+Store.on_withdrawal(_forget_sightings)
+Store.on_legacy_sealing(_seal_legacy_text)

@@ -28,15 +28,15 @@ class WebSessions:
         """A new session for ``key``; returns the cookie value (shown once, only its hash kept)."""
         secret = secrets.token_urlsafe(32)
         now = utcnow()
-        with self.store._session() as session, session.begin():
+        with self.store.transaction() as session:
             session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))  # tidy as we go
             session.add(WebSessionRow(session_tag=self._tag(secret), key_id=key.id, created_at=now, expires_at=now + timedelta(hours=hours)))
-            self.store._audit(session, f"api:{key.name}", "login", None, None, "session started")
+            self.store.audit(session, f"api:{key.name}", "login", "session started")
         return secret
 
     def authenticate(self, secret: str) -> ApiKey | None:
         """The key behind a live session, or None (unknown, expired, or its key revoked)."""
-        with self.store._session() as session:
+        with self.store.session() as session:
             found = session.execute(
                 select(WebSessionRow.expires_at, ApiKeyRow)
                 .join(ApiKeyRow, ApiKeyRow.id == WebSessionRow.key_id)
@@ -53,9 +53,9 @@ class WebSessions:
 
     def end(self, secret: str, actor: str) -> None:
         """End a session (logout)."""
-        with self.store._session() as session, session.begin():
+        with self.store.transaction() as session:
             session.execute(delete(WebSessionRow).where(WebSessionRow.session_tag == self._tag(secret)))
-            self.store._audit(session, actor, "logout", None, None, "session ended")
+            self.store.audit(session, actor, "logout", "session ended")
 
     def _tag(self, secret: str) -> str:
         return self.store.cipher.tag(_PURPOSE, secret.encode())

@@ -11,11 +11,11 @@ file is created readable by its owner only.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.engine import make_url
@@ -35,22 +35,15 @@ from rempart.store.models import (
     FingerprintRow,
     GenerationRow,
     MetaRow,
-    ReviewDecisionRow,
-    ScanMatchRow,
-    ScanMediaRow,
-    ScanMessageRow,
-    ScannedFileRow,
     utcnow,
 )
+from rempart.store.values import AddResult, BankInfo, Consent, EntryInfo, StoredFingerprint
 
 T = TypeVar("T")
 
 #: Purposes sealed text columns are bound to (a value sealed for one cannot be opened as another).
 LABEL = "entry-label"
 PROVENANCE = "entry-provenance"
-EXPORT_NAME = "scan-export-name"
-REASON = "scan-reason"
-NOTE = "review-note"
 #: Bind parameters per IN (...) query: under SQLite's and PostgreSQL's limits.
 ID_CHUNK = 10_000
 
@@ -60,63 +53,6 @@ def id_chunks(ids: Iterable[T], size: int = ID_CHUNK) -> Iterator[list[T]]:
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), size):
         yield unique[start : start + size]
-
-
-@dataclass(frozen=True)
-class BankInfo:
-    """A bank as users see it."""
-
-    name: str
-    description: str
-    pdq_threshold: int
-    created_at: datetime
-    active_entries: int = 0
-    withdrawn_entries: int = 0
-    fingerprints: int = 0
-
-
-@dataclass(frozen=True)
-class EntryInfo:
-    """An entry (one registered photo or video) without its fingerprint values."""
-
-    id: int
-    bank: str
-    label: str
-    kind: str
-    external_id: str | None
-    consent_basis: str
-    provenance: str
-    created_at: datetime
-    withdrawn_at: datetime | None
-
-
-@dataclass(frozen=True)
-class StoredFingerprint:
-    """A decrypted fingerprint value with where it belongs (for building indexes)."""
-
-    fingerprint_id: int
-    entry_id: int
-    bank: str
-    signal: str
-    raw: bytes
-    quality: int | None
-    variant: str
-
-
-@dataclass(frozen=True)
-class AddResult:
-    """New entry ids, and ids of entries that already held the same item (nothing added twice)."""
-
-    added: list[int]
-    already_present: list[int]
-
-
-@dataclass(frozen=True)
-class Consent:
-    """Who registered an entry and on what basis."""
-
-    basis: str = "self"
-    recorded_by: str = ""
 
 
 def _raw_value(value: SignalValue) -> bytes:
@@ -149,11 +85,33 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _session(self) -> Session:
+    def session(self) -> Session:
+        """A session for reads (``with store.session() as session: ...``)."""
         return self._sessions()
 
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed when the block ends, rolled back if it raises."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # Concerns stored beside banks (scan results…) register what withdrawal and legacy sealing must
+    # also do to their own tables, so the store never reaches into them.
+    _withdrawal_cleanups: ClassVar[list[Callable[[Session, int], None]]] = []
+    _legacy_sealers: ClassVar[list[Callable[[Session, FingerprintCipher], None]]] = []
+
+    @classmethod
+    def on_withdrawal(cls, cleanup: Callable[[Session, int], None]) -> None:
+        """Run ``cleanup(session, entry_id)`` inside every withdrawal's transaction."""
+        cls._withdrawal_cleanups.append(cleanup)
+
+    @classmethod
+    def on_legacy_sealing(cls, sealer: Callable[[Session, FingerprintCipher], None]) -> None:
+        """Run ``sealer(session, cipher)`` when a store written before sealing existed is first opened."""
+        cls._legacy_sealers.append(sealer)
+
     def _check_key(self) -> None:
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             row = session.get(MetaRow, "key_check")
             if row is None:
                 session.add(MetaRow(key="key_check", value=self.cipher.check_value))
@@ -164,18 +122,14 @@ class Store:
 
     def _seal_legacy_text(self) -> None:
         """Seal text columns written in clear by versions before sealing existed (once per store)."""
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             if session.get(MetaRow, "sealed_text") is not None:
                 return
             for entry in session.scalars(select(EntryRow)):
                 entry.label = self.cipher.seal_text(LABEL, self.cipher.open_text(LABEL, entry.label))
                 entry.provenance = self.cipher.seal_text(PROVENANCE, self.cipher.open_text(PROVENANCE, entry.provenance))
-            for message in session.scalars(select(ScanMessageRow)):
-                message.export_name = self.cipher.seal_text(EXPORT_NAME, self.cipher.open_text(EXPORT_NAME, message.export_name))
-            for row in [*session.scalars(select(ScanMediaRow)), *session.scalars(select(ScannedFileRow))]:
-                row.reason = self.cipher.seal_text(REASON, self.cipher.open_text(REASON, row.reason))
-            for decision in session.scalars(select(ReviewDecisionRow)):
-                decision.note = self.cipher.seal_text(NOTE, self.cipher.open_text(NOTE, decision.note))
+            for sealer in self._legacy_sealers:
+                sealer(session, self.cipher)
             session.add(MetaRow(key="sealed_text", value="1"))
 
     # -- generations (the matcher's change feed) ----------------------------------------------
@@ -189,12 +143,12 @@ class Store:
 
     def generation(self) -> int:
         """The generation of the last committed write to banks or entries."""
-        with self._session() as session:
+        with self.session() as session:
             return int(session.scalar(select(GenerationRow.value).where(GenerationRow.id == 1)) or 0)
 
     def withdrawn_between(self, after: int, upto: int) -> list[int]:
         """Entries withdrawn by writes of generations ``after`` < g ≤ ``upto``."""
-        with self._session() as session:
+        with self.session() as session:
             return [int(i) for i in session.scalars(select(EntryRow.id).where(EntryRow.withdrawn_gen > after, EntryRow.withdrawn_gen <= upto))]
 
     # -- banks -------------------------------------------------------------------------------
@@ -208,19 +162,19 @@ class Store:
         if not 0 <= threshold <= 128:
             raise StoreError("the PDQ threshold must be between 0 and 128")
         try:
-            with self._session() as session, session.begin():
+            with self.transaction() as session:
                 bank = BankRow(name=name, description=description, pdq_threshold=threshold, created_at=utcnow())
                 session.add(bank)
                 session.flush()
                 self._next_generation(session)
-                self._audit(session, actor, "bank.create", name, None, f"pdq_threshold={threshold}")
+                self.audit(session, actor, "bank.create", f"pdq_threshold={threshold}", bank=name)
         except IntegrityError as exc:
             raise BankExistsError(f"a bank named {name!r} already exists") from exc
         return BankInfo(name, description, threshold, bank.created_at)
 
     def list_banks(self) -> list[BankInfo]:
         """Every bank with entry and fingerprint counts."""
-        with self._session() as session:
+        with self.session() as session:
             banks = session.scalars(select(BankRow).order_by(BankRow.name)).all()
             active = dict(
                 session.execute(
@@ -244,7 +198,7 @@ class Store:
 
     def bank_thresholds(self) -> dict[str, int]:
         """Each bank's PDQ threshold, by name (no counts: cheap enough for every matcher refresh)."""
-        with self._session() as session:
+        with self.session() as session:
             return {str(name): int(threshold) for name, threshold in session.execute(select(BankRow.name, BankRow.pdq_threshold))}
 
     def get_bank(self, name: str) -> BankInfo:
@@ -352,7 +306,7 @@ class Store:
         added: list[int] = []
         present: list[int] = []
         in_batch: dict[tuple[str, str], int] = {}
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             generation = self._next_generation(session)  # first: takes the write lock before anything is read
             bank = self._bank_row(session, bank_name)
             sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
@@ -377,7 +331,7 @@ class Store:
                 added.append(entry.id)
                 in_batch.update((t, entry.id) for t in tags)
             kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
-            self._audit(session, actor, action, bank_name, None, f"{len(added)} added, {len(present)} present; {kind}")
+            self.audit(session, actor, action, f"{len(added)} added, {len(present)} present; {kind}", bank=bank_name)
         return AddResult(added, present)
 
     def _existing_entry(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> int | None:
@@ -410,14 +364,14 @@ class Store:
 
     def list_entries(self, bank_name: str, *, actor: str = "cli") -> list[EntryInfo]:
         """Entries of a bank, withdrawn ones included (as tombstones); the read is audited."""
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             bank = self._bank_row(session, bank_name)
             rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
-            self._audit(session, actor, "entry.list", bank_name, None, f"{len(rows)} entries")
+            self.audit(session, actor, "entry.list", f"{len(rows)} entries", bank=bank_name)
             return [self._entry_info(row, bank.name) for row in rows]
 
     def get_entry(self, entry_id: int) -> EntryInfo:
-        with self._session() as session:
+        with self.session() as session:
             row = session.get(EntryRow, entry_id)
             if row is None:
                 raise EntryNotFoundError(f"no entry {entry_id}")
@@ -432,25 +386,26 @@ class Store:
 
     def withdraw(self, bank_name: str, entry_id: int, *, actor: str = "cli") -> int:
         """Delete an entry's fingerprints (a tombstone stays); returns how many were deleted."""
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             bank = self._bank_row(session, bank_name)
             entry = session.get(EntryRow, entry_id)
             if entry is None or entry.bank_id != bank.id:
                 raise EntryNotFoundError(f"no entry {entry_id} in bank {bank_name!r}")
             deleted = len(entry.fingerprints)
             entry.fingerprints.clear()
-            session.execute(delete(ScanMatchRow).where(ScanMatchRow.entry_id == entry_id))  # her photo's sightings go too
+            for cleanup in self._withdrawal_cleanups:  # her photo's sightings go too
+                cleanup(session, entry_id)
             session.execute(delete(EntryIdentityRow).where(EntryIdentityRow.entry_id == entry_id))
             entry.label = ""
             entry.provenance = ""
             if entry.withdrawn_at is None:
                 entry.withdrawn_at = utcnow()
                 entry.withdrawn_gen = self._next_generation(session)
-            self._audit(session, actor, "entry.withdraw", bank_name, entry_id, f"{deleted} fingerprints deleted")
+            self.audit(session, actor, "entry.withdraw", f"{deleted} fingerprints deleted", bank=bank_name, entry_id=entry_id)
         return deleted
 
     def count_fingerprints(self, entry_id: int) -> int:
-        with self._session() as session:
+        with self.session() as session:
             return int(session.scalar(select(func.count()).where(FingerprintRow.entry_id == entry_id)) or 0)
 
     # -- reading fingerprints ----------------------------------------------------------------
@@ -467,7 +422,7 @@ class Store:
 
         ``added_after`` / ``added_upto`` keep entries added by writes of generations in that range.
         """
-        with self._session() as session, session.begin():
+        with self.transaction() as session:
             query = (
                 select(FingerprintRow, EntryRow.bank_id, BankRow.name)
                 .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
@@ -490,13 +445,13 @@ class Store:
                 for row, _bank_id, bank_name in session.execute(query)
             ]
             if result or added_after is None:  # an empty incremental read reads nothing: not worth a record
-                self._audit(session, actor, "fingerprint.read", ",".join(banks) if banks else None, None, f"{len(result)} values")
+                self.audit(session, actor, "fingerprint.read", f"{len(result)} values", bank=",".join(banks) if banks else None)
         return result
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""
         labels: dict[int, str] = {}
-        with self._session() as session:
+        with self.session() as session:
             for chunk in id_chunks(entry_ids):
                 for entry_id, label in session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(chunk))):
                     labels[int(entry_id)] = self.cipher.open_text(LABEL, label)
@@ -504,17 +459,18 @@ class Store:
 
     # -- audit -------------------------------------------------------------------------------
 
-    def _audit(self, session: Session, actor: str, action: str, bank: str | None, entry_id: int | None, detail: str) -> None:
-        session.add(AuditRow(at=utcnow(), actor=actor, action=action, bank=bank, entry_id=entry_id, detail=detail))
+    def audit(self, session: Session, actor: str, action: str, detail: str = "", *, bank: str | None = None, entry_id: int | None = None) -> None:
+        """Add one audit event to the caller's transaction (it commits, or rolls back, with the change it records)."""
+        session.add(AuditRow(at=utcnow(), actor=actor[:200], action=action[:60], bank=bank, entry_id=entry_id, detail=detail[:500]))
 
     def record(self, actor: str, action: str, detail: str = "", *, bank: str | None = None, entry_id: int | None = None) -> None:
         """Write one audit event in its own transaction (accesses, denials, lookups)."""
-        with self._session() as session, session.begin():
-            self._audit(session, actor[:200], action[:60], bank, entry_id, detail[:500])
+        with self.transaction() as session:
+            self.audit(session, actor, action, detail, bank=bank, entry_id=entry_id)
 
     def audit_log(self, limit: int = 100) -> list[tuple[datetime, str, str, str | None, int | None, str]]:
         """The most recent audit events, newest first."""
-        with self._session() as session:
+        with self.session() as session:
             rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
             return [(r.at, r.actor, r.action, r.bank, r.entry_id, r.detail) for r in rows]
 

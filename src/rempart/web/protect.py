@@ -19,9 +19,9 @@ from rempart.api.guard import content_security_policy
 from rempart.api.service import service_of
 from rempart.errors import ImportFormatError
 from rempart.i18n import language
+from rempart.pages.language import LANGUAGE_BUTTON, PAGE_HEAD
+from rempart.pages.language import both as _t
 from rempart.store.protect import MAX_PHOTOS, ProtectCases, parse_registration
-from rempart.web.html import LANGUAGE_BUTTON, PAGE_HEAD
-from rempart.web.html import both as _t
 
 router = APIRouter(tags=["protect"], responses=ERROR_RESPONSES)
 STATIC = files("rempart.web") / "static"

@@ -28,12 +28,12 @@ from rempart.api.service import service_of
 from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
 from rempart.investigate.exported import verified_copy
 from rempart.investigate.report import thumbnail
+from rempart.pages.language import LANGUAGE_BUTTON, PAGE_HEAD
+from rempart.pages.language import both as _t
 from rempart.settings import Settings
 from rempart.store.keys import ApiKeys
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
 from rempart.store.sessions import WebSessions
-from rempart.web.html import LANGUAGE_BUTTON, PAGE_HEAD
-from rempart.web.html import both as _t
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 #: What /evidence answers carry: the file can run nothing and load nothing, even opened directly.

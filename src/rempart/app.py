@@ -1,4 +1,4 @@
-"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1 and the HMA subset.
+"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1, the HMA subset and the web pages.
 
 The guard middleware (``rempart.api.guard``) runs before every route. Error answers never echo
 more than a short prefix of what the caller sent, and an unexpected failure is a bare 500.

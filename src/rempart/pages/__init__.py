@@ -1,0 +1,1 @@
+"""What every HTML page Rempart makes shares (served pages and the self-contained scan report)."""
