@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
-import glob
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,23 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from rempart.bench.pgserver import postgres_bindir, temporary_postgres
 from rempart.samples import altered_copies, save_jpeg, synthetic_photo
 from rempart.settings import Settings
 from rempart.store import Store
-
-
-def _pg_bindir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "pg_ctl").exists():
-            return Path(candidate)
-    found = shutil.which("pg_ctl")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -41,33 +24,12 @@ def postgres_url() -> Iterator[str]:
     if external:
         yield external
         return
-    bindir = _pg_bindir()
-    if bindir is None:
+    if postgres_bindir() is None:
         if os.environ.get("REMPART_REQUIRE_POSTGRES") == "1":
             pytest.fail("PostgreSQL binaries not found (apt-get install postgresql) and REMPART_REQUIRE_POSTGRES=1")
         pytest.skip("PostgreSQL not installed: apt-get install postgresql (scripts/test.sh does it)")
-    root = Path(tempfile.mkdtemp(prefix="rempart-pg-"))
-    data, sockets = root / "data", root / "sock"
-    sockets.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    user = "postgres" if as_user else getpass.getuser()
-    port = _free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    subprocess.run(
-        [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-         "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-        check=True, capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://{user}@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_postgres() as url:
+        yield url
 
 
 @pytest.fixture

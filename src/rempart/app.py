@@ -19,7 +19,7 @@ from rempart import __version__
 from rempart.api import core, hma
 from rempart.api.guard import Guard
 from rempart.api.service import Service
-from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, RempartError
+from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, IndexNotReady, RempartError
 from rempart.settings import Settings
 from rempart.web import protect, review
 
@@ -30,6 +30,7 @@ ECHO_CHARS = 40
 
 def create_app(settings: Settings) -> FastAPI:
     service = Service(settings)  # opened now, so the app also serves without a lifespan (ASGI test transports)
+    service.live.start()  # the index builds in the background; /status says 503 until it is there
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,6 +58,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:
         code = 404 if isinstance(exc, BankNotFoundError | EntryNotFoundError) else 409 if isinstance(exc, BankExistsError) else 400
         return _error(code, str(exc)[:300])
+
+    @app.exception_handler(IndexNotReady)
+    async def not_ready(_request: Request, exc: IndexNotReady) -> JSONResponse:
+        response = _error(503, str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -43,7 +43,7 @@ def run_demo(directory: Path, settings: Settings, console: Console) -> bool:
         matcher = Matcher(store, settings, [DEMO_BANK])
         found = missed = false_alarms = 0
         for path, expected in copies:
-            labels = {m.label for m in matcher.match(fingerprint_file(path, settings))}
+            labels = {m.label for m in matcher.match(fingerprint_file(path, settings), with_labels=True)}
             if expected in labels:
                 found += 1
             else:

@@ -13,6 +13,7 @@
     │   ├── BankExistsError           a bank of that name already exists
     │   └── EntryNotFoundError        no entry with that id in that bank
     ├── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
+    ├── IndexNotReady             the matcher's first index is still being built
     └── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
         └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
 """
@@ -70,6 +71,10 @@ class EntryNotFoundError(StoreError):
 
 class ImportFormatError(RempartError):
     """A bank or fingerprint file cannot be read."""
+
+
+class IndexNotReady(RempartError):
+    """The matcher's first index is still being built (a server that has just started)."""
 
 
 class EvidenceUnavailableError(RempartError):

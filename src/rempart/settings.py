@@ -7,7 +7,6 @@ SQLite is the store, and the encryption key is generated there on first use.
 from __future__ import annotations
 
 import os
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +118,10 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
         return tuple(sources)
 
-    @cached_property
+    @property
     def resolved_database_url(self) -> str:
-        """The database URL in force: the configured one or the SQLite file in the data dir."""
+        """The database URL in force: the configured one or the SQLite file in the data dir (computed each
+        time: a cached value would survive ``model_copy(update=...)`` and point at the old database)."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'rempart.db'}"

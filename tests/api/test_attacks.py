@@ -18,8 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 from support import write_export
 
-from rempart.app import create_app
 from rempart.api.core import SELF_REGISTERED
+from rempart.app import create_app
 from rempart.investigate.runner import scan_archives
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings

@@ -36,7 +36,7 @@ def test_serve_answers_on_localhost_with_keys_from_the_cli(tmp_path: Path) -> No
                 with urllib.request.urlopen(f"{base}/status", timeout=2) as response:
                     assert response.read() == b"I-AM-ALIVE"
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # not listening yet, or 503 while the index loads
                 assert time.time() < deadline and server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 time.sleep(0.2)
         request = urllib.request.Request(f"{base}/c/banks", headers={"Authorization": f"Bearer {secret}"})

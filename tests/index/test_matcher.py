@@ -20,7 +20,7 @@ def test_altered_copies_match_their_original_and_strangers_do_not(store: Store, 
     _bank_with_originals(store, settings, photo_dir)
     matcher = Matcher(store, settings)
     for copy in sorted((photo_dir / "copies").iterdir()):
-        labels = {m.label for m in matcher.match(fingerprint_file(copy, settings))}
+        labels = {m.label for m in matcher.match(fingerprint_file(copy, settings), with_labels=True)}
         assert labels == {copy.name.rsplit("-", 1)[0] + ".jpg"}, copy.name
     for other in (photo_dir / "unrelated").iterdir():
         assert matcher.match(fingerprint_file(other, settings)) == []
@@ -125,9 +125,9 @@ def test_a_video_needs_enough_frames_of_the_same_entry(store: Store, photo_dir: 
     # 1 fps sampling: photo-1 in one sampled frame, photo-2 in two, then two unrelated frames
     video = still_video(tmp_path / "mixed.mp4", [originals / "photo-1.jpg", originals / "photo-2.jpg", originals / "photo-2.jpg", None, None])
     fingerprint = fingerprint_file(video, settings)
-    assert {m.label: m.frames for m in Matcher(store, settings).match(fingerprint)} == {"photo-2.jpg": (2, 5)}
+    assert {m.label: m.frames for m in Matcher(store, settings).match(fingerprint, with_labels=True)} == {"photo-2.jpg": (2, 5)}
     lenient = settings.model_copy(update={"video_min_frames": 1})
-    assert {m.label for m in Matcher(store, lenient).match(fingerprint)} == {"photo-1.jpg", "photo-2.jpg"}
+    assert {m.label for m in Matcher(store, lenient).match(fingerprint, with_labels=True)} == {"photo-1.jpg", "photo-2.jpg"}
 
 
 def test_a_photo_registered_in_two_banks_is_found_in_both(store: Store, tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_a_photo_registered_in_two_banks_is_found_in_both(store: Store, tmp_path
         store.create_bank(bank)
         store.add_fingerprints(bank, [fingerprint_file(tmp_path / "victim.jpg", settings, register=True)], consent=Consent("self", "t"))
     save_jpeg(original.crop((180, 240, 720, 960)), tmp_path / "crop.jpg")
-    matches = Matcher(store, settings).match(fingerprint_file(tmp_path / "crop.jpg", settings))
+    matches = Matcher(store, settings).match(fingerprint_file(tmp_path / "crop.jpg", settings), with_labels=True)
     assert {(m.bank, m.label) for m in matches if m.signal == "orb"} == {("helpline", "victim.jpg"), ("platform", "victim.jpg")}
 
 

@@ -155,3 +155,13 @@ def test_listing_entries_is_audited(store: Store) -> None:
     store.add_fingerprints("b", [_print()])
     store.list_entries("b", actor="caseworker-3")
     assert store.audit_log(1)[0][1:4] == ("caseworker-3", "entry.list", "b")
+
+
+def test_a_settings_copy_points_at_its_own_database(tmp_path: Path) -> None:
+    """``resolved_database_url`` follows ``model_copy(update=...)`` (a cached value would keep the old one)."""
+    first = Settings(data_dir=tmp_path / "one")
+    assert first.resolved_database_url.endswith("one/rempart.db")
+    moved = first.model_copy(update={"data_dir": tmp_path / "two"})
+    assert moved.resolved_database_url.endswith("two/rempart.db")
+    elsewhere = first.model_copy(update={"database_url": "sqlite:///" + str(tmp_path / "x.db")})
+    assert elsewhere.resolved_database_url.endswith("x.db")

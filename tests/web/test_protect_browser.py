@@ -138,7 +138,26 @@ def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, S
         original.crop((200, 250, 900, 1100)).save(crop, quality=80)
     store = Store.open(settings)
     try:
-        matches = Matcher(store, settings, [settings.protect_bank]).match(fingerprint_file(crop, settings))
+        matches = Matcher(store, settings, [settings.protect_bank]).match(fingerprint_file(crop, settings), with_labels=True)
         assert [m.signal for m in matches] == ["orb"] and matches[0].label == "photo-1" and (matches[0].inliers or 0) >= 20
     finally:
         store.close()
+
+
+def test_she_is_told_when_local_features_cannot_load(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
+    """opencv.js blocked (an extension, a network filter): the page says what is still protected, and sends no ORB."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    base, _settings = server
+    page.route("**/opencv-*.js", lambda route: route.abort())
+    page.goto(f"{base}/protect?lang=en")
+    expect(page.locator("#no-local")).to_be_hidden()
+    with page.expect_request("**/protect/cases") as sent:
+        page.set_input_files("#photos", [str(photos[0])])
+        expect(page.locator("#count")).to_have_text("1", timeout=60_000)
+        expect(page.locator("#no-local")).to_be_visible()
+        expect(page.locator("#no-local .en")).to_contain_text("exact and near copies are still protected")
+        page.click("#send")
+    signals = {v["signal"] for v in json.loads(sent.value.post_data or "{}")["fingerprints"][0]["values"]}
+    assert signals == {"sha256", "pdq"}

@@ -19,14 +19,14 @@ from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue, check_submitted
-from rempart.signals.registry import get_signal
+from rempart.signals.registry import get_signal, text_lookup_signals
 from rempart.store import Consent
 from rempart.store.values import Match
 
 router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
 
 #: Signals a single hash may be looked up or registered by (local features need a whole fingerprint).
-HASH_SIGNALS = frozenset({"pdq", "video_pdq", "video_md5", "sha256"})
+HASH_SIGNALS = text_lookup_signals()
 #: The bank name platforms see for entries a victim registered herself (no real bank can have a ':').
 SELF_REGISTERED = "rempart:self-registered"
 
@@ -162,14 +162,14 @@ def match_upload(
     request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], caller: Annotated[Caller, Depends(require(Permission.MATCH))]
 ) -> MatchesOut:
     service = service_of(request)
-    found = service.matcher().match(service.fingerprint_upload(file))
+    found = service.matcher().match(service.fingerprint_upload(file), with_labels=True)
     log_lookup(request, caller, "file", found)
     return _matches(disclosed(request, caller, found))
 
 
 @router.post("/match/fingerprint", response_model=MatchesOut)
 def match_fingerprint(request: Request, fingerprint: dict[str, Any], caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
-    found = service_of(request).matcher().match(parse_fingerprint(fingerprint, service_of(request).settings, registering=False))
+    found = service_of(request).matcher().match(parse_fingerprint(fingerprint, service_of(request).settings, registering=False), with_labels=True)
     log_lookup(request, caller, "fingerprint", found)
     return _matches(disclosed(request, caller, found))
 

@@ -37,7 +37,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 #: Pages and routes anyone may call (every other route needs a key or a session).
-PUBLIC_GET = frozenset({"/", "/protect", "/login", "/status", "/openapi.json", "/favicon.ico"})
+PUBLIC_GET = frozenset({"/", "/protect", "/login", "/status", "/status/live", "/openapi.json", "/favicon.ico"})
 PUBLIC_POST = frozenset({"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"})
 #: Reviewers' pages: a browser that asks for one without a session is sent to /login.
 PAGES = ("/review", "/cases/", "/evidence/")

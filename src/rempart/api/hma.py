@@ -2,7 +2,7 @@
 
 Routes and shapes follow HMA's blueprints (hashing, matching, curation):
 
-- ``GET /status`` → ``I-AM-ALIVE``;
+- ``GET /status`` → ``I-AM-ALIVE``, or 503 ``INDEX-NOT-LOADED`` / ``INDEX-STALE``; ``GET /status/live`` → ``I-AM-ALIVE``;
 - ``GET /h/hash?url=`` (or a file POSTed) → ``{"pdq": hex}`` for a photo, ``{"video_md5": hex}`` for a
   video (HMA's default signal types for each content type);
 - ``GET /m/raw_lookup?signal_type=&signal=[&include_distance=true]`` → ``{"matches": [id, …]}`` or
@@ -42,9 +42,20 @@ from rempart.store.values import Match
 router = APIRouter(tags=["hma"], responses=ERROR_RESPONSES)
 
 
-@router.get("/status", response_class=PlainTextResponse)
-def status_check(request: Request) -> str:
-    service_of(request).matcher()  # the index loads: the service can answer
+@router.get("/status", response_class=PlainTextResponse, responses={503: {"description": "INDEX-NOT-LOADED or INDEX-STALE"}})
+def status_check(request: Request) -> PlainTextResponse:
+    """Ready to match: 200 ``I-AM-ALIVE``; 503 while the first index builds or when refreshing keeps failing. Builds nothing."""
+    live = service_of(request).live
+    if not live.ready:
+        return PlainTextResponse("INDEX-NOT-LOADED", status_code=503, headers={"Retry-After": "5"})
+    if live.stale:
+        return PlainTextResponse("INDEX-STALE", status_code=503)
+    return PlainTextResponse("I-AM-ALIVE")
+
+
+@router.get("/status/live", response_class=PlainTextResponse)
+def liveness() -> str:
+    """The process answers (never looks at the index)."""
     return "I-AM-ALIVE"
 
 

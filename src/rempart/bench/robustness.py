@@ -222,7 +222,7 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
             def ours(path: Path) -> set[str]:
                 fingerprint = fingerprint_file(path, settings)
                 kinds[path] = fingerprint.kind
-                return {Path(m.label).stem for m in matcher.match(fingerprint)}
+                return {Path(m.label).stem for m in matcher.match(fingerprint, with_labels=True)}
 
             scores, image_seconds, images, unreadable = Scores(), 0.0, 0, 0
             for query, matched, seconds, ok in _timed(queries, ours, log):

@@ -183,11 +183,57 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribu
     return result
 
 
-def run_speed_bench(images: int, lookup_sizes: list[int], queries: int, log: Log) -> dict[str, Any]:
-    """Run both benchmarks and return one JSON-ready report."""
+def pin_threads() -> None:
+    """One thread for every library on both sides (OpenCV, numba, FAISS behind the anchor's PDQIndex, BLAS).
+
+    Unpinned, FAISS's own OpenMP threads fight each other under load and the ratio printed
+    depends on the machine's core count rather than on the index.
+    """
+    import cv2
+    import numba
+
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
+    cv2.setNumThreads(1)
+    numba.set_num_threads(1)
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+    except ImportError:  # the anchor is not installed: its rows will say so
+        pass
+
+
+def versions() -> dict[str, str]:
+    """The versions of what the figures depend on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for package in ("rempart", "numpy", "numba", "opencv-python-headless", "threatexchange", "faiss-cpu", "pdqhash", "psycopg", "sqlalchemy"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def run_speed_bench(
+    images: int,
+    lookup_sizes: list[int],
+    queries: int,
+    log: Log,
+    *,
+    product_sizes: list[int] | None = None,
+    product_photos: int = 0,
+    database_url: str | None = None,
+) -> dict[str, Any]:
+    """Run the benchmarks and return one JSON-ready report (threads pinned to one on both sides)."""
+    from rempart.bench.product import bench_local_bank, bench_product_path
+
+    pin_threads()
     started = time.perf_counter()
     report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "threads_used": 1},
+        "machine": {"cpus": os.cpu_count(), "threads_used": 1, "versions": versions()},
         "hashing": bench_hashing(images, log),
         "lookup": {
             f"{distribution}_{size}": bench_lookup(size, queries, log, distribution=distribution)
@@ -195,5 +241,9 @@ def run_speed_bench(images: int, lookup_sizes: list[int], queries: int, log: Log
             for distribution in DISTRIBUTIONS
         },
     }
+    if product_sizes:
+        report["product_path"] = {f"pdq_{size}": bench_product_path(size, queries, log, database_url=database_url) for size in product_sizes}
+    if product_photos:
+        report["product_local_features"] = bench_local_bank(product_photos, min(queries, 200), log, database_url=database_url)
     report["seconds"] = time.perf_counter() - started
     return report

@@ -16,15 +16,25 @@ app = typer.Typer(help="Benchmarks against the anchor (python-threatexchange) / 
 @app.command("speed")
 def speed(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-    large: Annotated[bool, typer.Option("--large", help="Also run lookups at 10M entries (~10 minutes, ~10 GB RAM).")] = False,
+    large: Annotated[
+        bool, typer.Option("--large", help="Also lookups at 10M entries and the product path: a matcher from a PostgreSQL store of 10M PDQ entries and of 100,000 photos' local features (hours, ~12 GB RAM).")
+    ] = False,
     images: Annotated[int, typer.Option(help="Images per hashing set.")] = 8,
     queries: Annotated[int, typer.Option(help="Lookup queries per size.")] = 1000,
+    product_entries: Annotated[Optional[int], typer.Option(help="PDQ entries of the product-path store (10M with --large).")] = None,
+    product_photos: Annotated[Optional[int], typer.Option(help="Photos of the product-path local-feature bank (100,000 with --large).")] = None,
+    database_url: Annotated[Optional[str], typer.Option(help="PostgreSQL for the product path (default: a throwaway server started from the installed binaries).")] = None,
 ) -> None:
     """Hashing and lookup speed, Rempart vs python-threatexchange / Vitesse de hachage et de recherche."""
     from rempart.bench.speed import run_speed_bench
 
     sizes = [1_000_000, 10_000_000] if large else [1_000_000]
-    report = run_speed_bench(images=images, lookup_sizes=sizes, queries=queries, log=lambda m: err_console.print(m, highlight=False))
+    entries = product_entries if product_entries is not None else 10_000_000 if large else 0
+    photos = product_photos if product_photos is not None else 100_000 if large else 0
+    report = run_speed_bench(
+        images=images, lookup_sizes=sizes, queries=queries, log=lambda m: err_console.print(m, highlight=False),
+        product_sizes=[entries] if entries else None, product_photos=photos, database_url=database_url,
+    )
     if as_json:
         print(json.dumps(report, indent=2))
         return
@@ -39,6 +49,20 @@ def speed(
             f"lookup {size}: rempart {row['rempart_ms_per_query']:.3f} ms/query, anchor {row['anchor_ms_per_query']:.3f} ms/query, "
             f"ratio {row['ratio_vs_anchor']:.1f}x, recall {row['recall_vs_brute_force']}, "
             f"memory {row['rempart_index_bytes'] / 1e6:.0f} MB (anchor +{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS)",
+            highlight=False,
+        )
+    for size, row in report.get("product_path", {}).items():
+        console.print(
+            f"product path {size} ({row['store']}): lookup {row['product_lookup']['mean_ms']:.3f} ms vs bare index "
+            f"{row['bare_lookup']['mean_ms']:.3f} ms ({row['lookup_ratio_product_vs_bare']:.2f}x), build {row['product_build_s']:.1f} s, "
+            f"peak RSS {row['product_memory']['peak_rss_bytes'] / 2**30:.2f} GiB, same entries {row['same_entries_as_bare_index']:.3f}",
+            highlight=False,
+        )
+    if "product_local_features" in report:
+        row = report["product_local_features"]
+        console.print(
+            f"local features {row['photos']} photos: build {row['build_s']:.1f} s, crop query p95 {row['crop_query_cpu']['p95_ms']:.1f} ms CPU, "
+            f"found {row['crops_found']}/{row['crops']}",
             highlight=False,
         )
 

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -40,7 +41,7 @@ def open_store() -> Iterator[Store]:
         store.close()
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(t("error", message=message), style="red", highlight=False)
     raise typer.Exit(code)
 

@@ -106,7 +106,7 @@ def match(
             fail(t("no_banks"))
         matcher = Matcher(store, conf, bank)
         for path, fingerprint in run:
-            found = matcher.match(fingerprint)
+            found = matcher.match(fingerprint, with_labels=True)
             matched += bool(found)
             if as_json:
                 print(json.dumps({"file": str(path), "matches": [asdict(m) for m in found]}, ensure_ascii=False))
@@ -134,10 +134,13 @@ def _strength(match: Match) -> str:
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where to write the sample images.")] = Path("demo-data"),
 ) -> None:
-    """Run a short demo: make sample photos, bank them, match altered copies / Démonstration."""
+    """Run a short demo: make sample photos, bank them, match altered copies / Démonstration.
+
+    Exits 1 when a copy is missed or a stranger matches: the demo is also a smoke test."""
     from rempart.demo import run_demo
 
-    run_demo(directory, settings(), console)
+    if not run_demo(directory, settings(), console):
+        raise typer.Exit(1)
 
 
 def app() -> None:

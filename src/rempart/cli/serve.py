@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from rempart.cli.common import console, err_console, open_store, settings
+from rempart.cli.common import console, err_console, fail, open_store, settings
 from rempart.i18n import t, terminal_safe
 from rempart.store.keys import ApiKeys, Role
 
@@ -18,9 +18,12 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port (default REMPART_API_PORT, 8000).")] = None,
 ) -> None:
     """Run the HTTP service: Rempart's API, the HMA subset, /docs / Lancer le service HTTP."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from rempart.app import create_app
+        from rempart.app import create_app
+    except ImportError as exc:
+        fail(f"`rempart serve` needs the server extra ({exc.name} is missing): pip install 'rempart[server]'")
 
     conf = settings()
     err_console.print(t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False)

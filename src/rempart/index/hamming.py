@@ -109,9 +109,13 @@ class HammingIndex:
         self._buffer = 64
 
     @classmethod
-    def build(cls, codes: np.ndarray, radius: int = 31, *, method: str = "auto") -> HammingIndex:
-        """Index ``codes`` for searches up to ``radius``; method is auto, scan or mih."""
-        codes = large_copy(np.asarray(codes, dtype=np.uint64).reshape(-1, 4))
+    def build(cls, codes: np.ndarray, radius: int = 31, *, method: str = "auto", copy: bool = True) -> HammingIndex:
+        """Index ``codes`` for searches up to ``radius``; method is auto, scan or mih.
+
+        ``copy=False`` keeps the caller's (N, 4) uint64 array (filled for this index, never changed after).
+        """
+        codes = np.asarray(codes, dtype=np.uint64).reshape(-1, 4)
+        codes = large_copy(codes) if copy or not codes.flags.c_contiguous else codes
         if method == "scan":
             plan = None
         elif method == "mih":

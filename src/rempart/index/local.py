@@ -137,3 +137,9 @@ def verify(source: np.ndarray, target: np.ndarray, min_inliers: int) -> int:
     if abs(np.linalg.det(homography[:2, :2])) < 1e-3:  # collapses the image to a line: not a view of it
         return 0
     return int(mask.sum())
+
+
+def pair_inliers(query: LocalFeatures, registered: LocalFeatures) -> int:
+    """How many of ``query``'s keypoints one homography onto ``registered`` explains (0 when none does)."""
+    query_rows, bank_rows = correspondences(_as_codes(query.descriptors), _as_codes(registered.descriptors))
+    return verify(query.xy[query_rows], registered.xy[bank_rows], 4) if len(query_rows) >= 4 else 0

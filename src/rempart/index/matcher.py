@@ -11,57 +11,99 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rempart.index.hamming import HammingIndex, codes_from_bytes, codes_from_hex
-from rempart.index.local import LocalFeatureIndex
+from rempart.index.signal_index import PDQIndex, SearchLimits, SignalIndex
 from rempart.settings import Settings
-from rempart.signals.fingerprint import Fingerprint, SignalValue
-from rempart.signals.local import LocalFeatures
-from rempart.signals.registry import EXACT, LOCAL, PDQ_LIKE
+from rempart.signals.fingerprint import Fingerprint
+from rempart.signals.registry import SIGNAL_TYPES
 from rempart.store import Match, Store, StoredFingerprint
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """Indexes over one set of stored fingerprints, immutable once built."""
+class RowTable:
+    """Whose each indexed row is: entry id, bank and variant (as small codes), low-quality flag."""
 
-    pdq: HammingIndex
-    pdq_entry: np.ndarray
-    pdq_bank: list[str]
-    pdq_variant: list[str]
-    pdq_low_quality: np.ndarray
-    exact: dict[tuple[str, bytes], list[tuple[int, str]]]
-    local: LocalFeatureIndex
-    local_owner: list[tuple[int, str, str]]
+    entry: np.ndarray  # int64
+    bank: np.ndarray  # int32 code into Snapshot.banks
+    variant: np.ndarray  # int32 code into Snapshot.variants
+    low_quality: np.ndarray  # bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One index per index name over one set of stored values, immutable once built."""
+
+    indexes: dict[str, SignalIndex]
+    rows: dict[str, RowTable]
+    banks: tuple[str, ...]
+    variants: tuple[str, ...]
 
     @property
     def is_empty(self) -> bool:
-        return len(self.pdq) == 0 and not self.exact and len(self.local) == 0
+        return not any(len(index) for index in self.indexes.values())
+
+    def pdq_rows(self) -> int:
+        return sum(len(index) for index in self.indexes.values() if isinstance(index, PDQIndex))
 
 
-def build_snapshot(stored: Sequence[StoredFingerprint], radius: int, settings: Settings) -> Snapshot:
-    """Index decrypted fingerprints (PDQ-like, exact and local-feature values)."""
-    pdq_rows = [f for f in stored if f.signal in PDQ_LIKE]
-    exact: dict[tuple[str, bytes], list[tuple[int, str]]] = defaultdict(list)
-    for f in stored:
-        if f.signal in EXACT:
-            exact[(f.signal, f.raw)].append((f.entry_id, f.bank))
-    local_rows = [f for f in stored if f.signal in LOCAL]
-    codes = codes_from_bytes(b"".join(f.raw for f in pdq_rows)) if pdq_rows else np.zeros((0, 4), np.uint64)
-    return Snapshot(
-        pdq=HammingIndex.build(codes, radius),
-        pdq_entry=np.array([f.entry_id for f in pdq_rows], dtype=np.int64),
-        pdq_bank=[f.bank for f in pdq_rows],
-        pdq_variant=[f.variant for f in pdq_rows],
-        pdq_low_quality=np.array([f.quality is not None and f.quality < settings.pdq_min_quality for f in pdq_rows], dtype=bool),
-        exact=dict(exact),
-        local=LocalFeatureIndex([LocalFeatures.from_bytes(f.raw) for f in local_rows]),
-        local_owner=[(f.entry_id, f.bank, f.variant) for f in local_rows],
-    )
+class _TableBuilder:
+    """Row metadata filled alongside an index, in arrays sized up front (grown if more rows come)."""
+
+    def __init__(self, expected: int) -> None:
+        size = max(expected, 1)
+        self.entry = np.zeros(size, np.int64)
+        self.bank = np.zeros(size, np.int32)
+        self.variant = np.zeros(size, np.int32)
+        self.low_quality = np.zeros(size, bool)
+        self.rows = 0
+
+    def add(self, entry: int, bank: int, variant: int, low_quality: bool) -> None:
+        if self.rows == len(self.entry):
+            for name in ("entry", "bank", "variant", "low_quality"):
+                array = getattr(self, name)
+                setattr(self, name, np.concatenate([array, np.zeros_like(array)]))
+        row = self.rows
+        self.entry[row], self.bank[row], self.variant[row], self.low_quality[row] = entry, bank, variant, low_quality
+        self.rows += 1
+
+    def table(self) -> RowTable:
+        n = self.rows
+        return RowTable(self.entry[:n].copy(), self.bank[:n].copy(), self.variant[:n].copy(), self.low_quality[:n].copy())
+
+
+def build_snapshot(stored: Iterable[StoredFingerprint], counts: Mapping[str, int], limits: SearchLimits, settings: Settings) -> Snapshot:
+    """Index a stream of decrypted values; ``counts`` (values per signal) sizes the arrays up front."""
+    expected: dict[str, int] = defaultdict(int)
+    for signal_name, count in counts.items():
+        if signal_name in SIGNAL_TYPES:
+            expected[SIGNAL_TYPES[signal_name].index_name] += count
+    indexes: dict[str, SignalIndex] = {}
+    tables: dict[str, _TableBuilder] = {}
+    banks: dict[str, int] = {}
+    variants: dict[str, int] = {}
+    for value in stored:
+        signal = SIGNAL_TYPES.get(value.signal)
+        if signal is None:  # a signal this version no longer has: skipped, never guessed
+            continue
+        name = signal.index_name
+        index = indexes.get(name)
+        if index is None:
+            index = indexes[name] = signal.index_class()(expected.get(name, 0))
+            tables[name] = _TableBuilder(expected.get(name, 0))
+        index.add(value.raw)
+        tables[name].add(
+            value.entry_id,
+            banks.setdefault(value.bank, len(banks)),
+            variants.setdefault(value.variant, len(variants)),
+            value.quality is not None and value.quality < settings.pdq_min_quality,
+        )
+    for index in indexes.values():
+        index.freeze(limits)
+    return Snapshot(indexes, {name: b.table() for name, b in tables.items()}, tuple(banks), tuple(variants))
 
 
 @dataclass(frozen=True)
@@ -83,12 +125,17 @@ class State:
         return (self.base, *self.segments)
 
 
+#: Labels a matcher keeps in memory.
+LABEL_CACHE = 10_000
+
+
 class Matcher:
     """Matches fingerprints against the current state of one or more banks.
 
     ``refresh()`` applies the writes made since (by this process or any other on the same store):
     added entries become a small new segment, withdrawn ones tombstones; ``reload()`` rebuilds
-    everything. Readers never wait: each lookup reads the state reference once.
+    everything, streaming values from the store into the indexes' arrays. Readers never wait:
+    each lookup reads the state reference once.
     """
 
     #: Segments merged into one when there are more than this many.
@@ -99,6 +146,9 @@ class Matcher:
         self.settings = settings
         self.banks = list(banks) if banks else None
         self._refresh_lock = threading.Lock()
+        #: Labels of recently matched entries (a lookup that finds a known photo again reads no row).
+        self._labels: dict[int, str] = {}
+        self._labels_lock = threading.Lock()
         #: How many times every fingerprint was loaded and indexed (refreshes load only what changed).
         self.full_builds = 0
         self._state = self._full_state()
@@ -106,7 +156,12 @@ class Matcher:
     @property
     def size(self) -> int:
         """How many PDQ values the current state holds."""
-        return sum(len(s.pdq) for s in self._state.snapshots())
+        return sum(s.pdq_rows() for s in self._state.snapshots())
+
+    @property
+    def generation(self) -> int:
+        """The store generation the current state reflects."""
+        return self._state.seen
 
     @property
     def pending_rows(self) -> int:
@@ -116,20 +171,23 @@ class Matcher:
     def _thresholds(self) -> dict[str, int]:
         return {name: t for name, t in self.store.bank_thresholds().items() if self.banks is None or name in self.banks}
 
-    def _radius(self, thresholds: dict[str, int]) -> int:
-        return max(thresholds.values(), default=self.settings.pdq_threshold)
+    def _limits(self, thresholds: dict[str, int]) -> SearchLimits:
+        return SearchLimits(max(thresholds.values(), default=self.settings.pdq_threshold), self.settings.local_min_inliers)
 
     def _full_state(self) -> State:
         self.full_builds += 1
         seen = self.store.generation()  # read first: every write up to it has committed
         thresholds = self._thresholds()
-        stored = self.store.load_fingerprints(self.banks, added_upto=seen)
-        return State(build_snapshot(stored, self._radius(thresholds), self.settings), (), (), frozenset(), thresholds, seen)
+        counts = self.store.count_values(self.banks, added_upto=seen)
+        stored = self.store.stream_fingerprints(self.banks, added_upto=seen, expected=sum(counts.values()))
+        return State(build_snapshot(stored, counts, self._limits(thresholds), self.settings), (), (), frozenset(), thresholds, seen)
 
     def reload(self) -> None:
         """Rebuild everything from the store and swap it in; lookups keep the old state meanwhile."""
         with self._refresh_lock:
             self._state = self._full_state()
+            with self._labels_lock:
+                self._labels.clear()
 
     def refresh(self) -> bool:
         """Apply the store's writes since the last refresh; True if anything changed."""
@@ -142,66 +200,77 @@ class Matcher:
             new = self.store.load_fingerprints(self.banks, added_after=state.seen, added_upto=current)
             gone = frozenset(self.store.withdrawn_between(state.seen, current))
             added = tuple(f for f in state.added if f.entry_id not in gone) + tuple(new)
-            radius = self._radius(thresholds)
+            limits = self._limits(thresholds)
             if len(state.segments) >= self.MAX_SEGMENTS or (gone and any(f.entry_id in gone for f in state.added)):
-                segments: tuple[Snapshot, ...] = (build_snapshot(added, radius, self.settings),)  # merged
+                segments: tuple[Snapshot, ...] = (build_snapshot(added, _counts(added), limits, self.settings),)  # merged
             else:
-                segments = (*state.segments, build_snapshot(new, radius, self.settings)) if new else state.segments
+                segments = (*state.segments, build_snapshot(new, _counts(new), limits, self.settings)) if new else state.segments
             self._state = State(state.base, tuple(s for s in segments if not s.is_empty), added, state.withdrawn | gone, thresholds, current)
+            self._forget_labels(gone)  # a withdrawn photo's name is not kept, even in memory
             return True
 
-    def match(self, fingerprint: Fingerprint) -> list[Match]:
-        """The best match per (entry, signal), closest first."""
+    def match(self, fingerprint: Fingerprint, *, with_labels: bool = False) -> list[Match]:
+        """The best match per (entry, signal), closest first; ``with_labels`` also unseals the matched
+        entries' labels (victims' file names: only where a person is shown them)."""
         state = self._state
+        limits = self._limits(state.thresholds)
         found: list[Match] = []
-        low_query = self.settings.pdq_min_quality
         for snapshot in state.snapshots():
             for value in fingerprint.values:
-                if value.signal in PDQ_LIKE:
-                    found.extend(self._match_pdq(snapshot, state.thresholds, value, value.is_low_quality(low_query)))
-                elif value.signal in LOCAL:
-                    found.extend(self._match_local(snapshot, value))
-                elif value.signal in EXACT:
-                    for entry_id, bank in snapshot.exact.get((value.signal, bytes.fromhex(value.value)), []):
-                        found.append(Match(bank, entry_id, "", value.signal, 0, value.variant, "exact"))
+                signal = SIGNAL_TYPES.get(value.signal)
+                index = snapshot.indexes.get(signal.index_name) if signal is not None else None
+                if signal is None or index is None:
+                    continue
+                rows = snapshot.rows[signal.index_name]
+                query_low = value.is_low_quality(self.settings.pdq_min_quality)
+                for hit in index.search(value.value, limits):
+                    bank = snapshot.banks[rows.bank[hit.row]]
+                    if hit.distance is not None and not signal.exact and hit.distance > state.thresholds.get(bank, self.settings.pdq_threshold):
+                        continue
+                    found.append(
+                        Match(
+                            bank, int(rows.entry[hit.row]), "", value.signal,
+                            None if hit.inliers is not None else hit.distance, value.variant,
+                            "exact" if signal.exact else snapshot.variants[rows.variant[hit.row]],
+                            bool(query_low or rows.low_quality[hit.row]), inliers=hit.inliers,
+                        )
+                    )
         if state.withdrawn:
             found = [m for m in found if m.entry_id not in state.withdrawn]
         found = _drop_unconfirmed_low_quality(found)
         if fingerprint.kind == "video":
             found = _enough_frames(found, fingerprint, self.settings.video_min_frames)
         best = _best_per_entry(found)
-        if not best:
+        if not best or not with_labels:
             return best
-        labels = self.store.entry_labels({m.entry_id for m in best})  # only the matched entries' labels are read
+        labels = self._labels_of({m.entry_id for m in best})
         return [replace(m, label=labels.get(m.entry_id, "")) for m in best]
 
-    def _match_pdq(self, snapshot: Snapshot, thresholds: dict[str, int], value: SignalValue, query_low: bool) -> list[Match]:
-        if len(snapshot.pdq) == 0:
-            return []
-        rows, distances = snapshot.pdq.query(codes_from_hex([value.value])[0], self._radius(thresholds))
-        matches = []
-        for row, distance in zip(rows.tolist(), distances.tolist()):
-            bank = snapshot.pdq_bank[row]
-            if distance > thresholds.get(bank, self.settings.pdq_threshold):
-                continue
-            entry_id = int(snapshot.pdq_entry[row])
-            matches.append(
-                Match(
-                    bank, entry_id, "", value.signal, int(distance), value.variant,
-                    snapshot.pdq_variant[row], bool(query_low or snapshot.pdq_low_quality[row]),
-                )
-            )
-        return matches
+    def _labels_of(self, entry_ids: set[int]) -> dict[int, str]:
+        """The matched entries' labels: from the cache, the others read from the store (only those)."""
+        with self._labels_lock:
+            known = {i: self._labels[i] for i in entry_ids if i in self._labels}
+        missing = entry_ids - known.keys()
+        if missing:
+            read = self.store.entry_labels(missing)
+            known.update(read)
+            with self._labels_lock:
+                self._labels.update(read)
+                while len(self._labels) > LABEL_CACHE:
+                    self._labels.pop(next(iter(self._labels)))  # the oldest first
+        return known
 
-    def _match_local(self, snapshot: Snapshot, value: SignalValue) -> list[Match]:
-        if len(snapshot.local) == 0:
-            return []
-        query = LocalFeatures.from_bytes(bytes.fromhex(value.value))
-        matches = []
-        for hit in snapshot.local.search(query, self.settings.local_min_inliers):
-            entry_id, bank, variant = snapshot.local_owner[hit.group]
-            matches.append(Match(bank, entry_id, "", value.signal, None, value.variant, variant, inliers=hit.inliers))
-        return matches
+    def _forget_labels(self, entry_ids: Iterable[int]) -> None:
+        with self._labels_lock:
+            for entry_id in entry_ids:
+                self._labels.pop(entry_id, None)
+
+
+def _counts(values: Iterable[StoredFingerprint]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for value in values:
+        counts[value.signal] += 1
+    return counts
 
 
 def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
@@ -218,7 +287,7 @@ def _enough_frames(matches: list[Match], fingerprint: Fingerprint, min_frames: i
     for m in matches:
         if m.query_variant in sampled:
             frames_of[(m.bank, m.entry_id)].add(m.query_variant)
-        elif m.distance == 0 and m.signal in EXACT:
+        elif m.distance == 0 and SIGNAL_TYPES[m.signal].exact:
             identical.add((m.bank, m.entry_id))
     kept = []
     for m in matches:

@@ -51,7 +51,10 @@ def iter_video_frames(
 def _sampled_frames(
     path: Path, frames_per_second: float, max_seconds: float, max_frames: int, max_pixels: int, min_samples: int
 ) -> Iterator[VideoFrame]:
-    import av  # imported here: decoding video is optional work and av is slow to import
+    try:
+        import av  # imported here: decoding video is optional work and av is slow to import
+    except ImportError:
+        raise UnsupportedMediaError(f"{path}: reading videos needs PyAV: pip install 'rempart[video]'") from None
 
     # Metadata is text in no declared encoding; a byte that is not UTF-8 must not make a playable file unreadable.
     with av.open(str(path), mode="r", metadata_errors="replace") as container:

@@ -2,7 +2,7 @@
 
 from rempart.signals.base import SignalType
 from rempart.signals.pdq import PDQHash, PDQSignal, VideoPDQSignal, pdq_dihedral, pdq_hash
-from rempart.signals.registry import PDQ_LIKE, SIGNAL_TYPES, get_signal
+from rempart.signals.registry import SIGNAL_TYPES, get_signal, signals_for
 from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal, file_digests, sha256_file
 
 __all__ = [
@@ -16,7 +16,7 @@ __all__ = [
     "pdq_hash",
     "pdq_dihedral",
     "sha256_file",
-    "PDQ_LIKE",
+    "signals_for",
     "SIGNAL_TYPES",
     "get_signal",
 ]

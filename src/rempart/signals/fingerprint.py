@@ -13,17 +13,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-
 from rempart.errors import ImportFormatError, MediaError, SignalError
 from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.media.regions import MAX_CELLS, picture_cells
-from rempart.media.scale import fit_within
 from rempart.settings import Settings
-from rempart.signals.local import MAX_QUERY_KEYPOINTS, MAX_REGISTERED_KEYPOINTS, local_features, query_features
-from rempart.signals.pdq import pdq_dihedral, pdq_hash
-from rempart.signals.registry import get_signal
-from rempart.signals.sha256 import file_digests, sha256_file
+from rempart.signals.base import Picture, SignalType
+from rempart.signals.local import MAX_QUERY_KEYPOINTS, MAX_REGISTERED_KEYPOINTS
+from rempart.signals.registry import get_signal, signals_for
+from rempart.signals.sha256 import file_digests
 
 FORMAT_VERSION = 1
 
@@ -154,28 +151,30 @@ def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:
-    """Compute a file's fingerprint. ``register`` gives the bank-side form (8 dihedral PDQ hashes,
-    grid-spread local features); otherwise the query form (one PDQ, wider local features)."""
+    """Compute a file's fingerprint: every registered signal for its kind of content.
+
+    ``register`` gives the bank-side form (8 dihedral PDQ hashes, grid-spread local features);
+    otherwise the query form (one PDQ, wider local features, and one of each per collage cell).
+    Digest signals share one read of the file; pixel signals share one decode.
+    """
     kind = sniff_kind(path, settings.max_file_bytes)
+    content = "video" if kind is MediaKind.VIDEO else "photo"
+    signals = signals_for(content)
+    digesting = [s for s in signals if s.digest_algorithm]
+    digests = file_digests(path, *(s.digest_algorithm or "" for s in digesting))
+    values = [SignalValue(s.name, digest) for s, digest in zip(digesting, digests)]
     if kind is MediaKind.VIDEO:
-        sha256, md5 = file_digests(path, "sha256", "md5")  # one read of a file that may be large
-        values: list[SignalValue] = [SignalValue("sha256", sha256), SignalValue("video_md5", md5)]
-        for frame in iter_video_frames(
+        frames = iter_video_frames(
             path,
             frames_per_second=settings.video_frames_per_second,
             max_seconds=settings.max_video_seconds,
             max_frames=settings.max_video_frames,
             max_pixels=settings.max_image_pixels,
             min_samples=settings.video_min_samples,
-        ):
-            pdq = pdq_hash(_pdq_input(frame.rgb, settings))
-            variant = f"frame:{frame.number}@{frame.seconds:.3f}"
-            values.append(SignalValue("video_pdq", pdq.hex, pdq.quality, variant))
-            if settings.local_features:
-                values.append(_local_value(frame.rgb, register, variant))
+        )
+        pictures: Iterable[Picture] = (Picture(f.rgb, "video_frame", f"frame:{f.number}@{f.seconds:.3f}") for f in frames)
+        values.extend(_picture_values(pictures, signals, settings, register))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
-
-    values = [SignalValue("sha256", sha256_file(path))]
     image = decode_image(
         path,
         kind,
@@ -186,42 +185,21 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         max_frames_read=settings.max_animation_frames_read,
     )
     first, *others = image.frames
-    if register:
-        values.extend(SignalValue("pdq", h.hex, h.quality, name) for name, h in pdq_dihedral(_pdq_input(first, settings)))
-    else:
-        pdq = pdq_hash(_pdq_input(first, settings))
-        values.append(SignalValue("pdq", pdq.hex, pdq.quality))
-    if settings.local_features:
-        values.append(_local_value(first, register))
+    pictures = [Picture(first, "image")]
     if not register and settings.query_cells:
-        values.extend(_cell_values(first, settings))
-    for number, pixels in enumerate(others, start=1):
-        pdq = pdq_hash(_pdq_input(pixels, settings))
-        values.append(SignalValue("pdq", pdq.hex, pdq.quality, f"frame:{number}"))
+        pictures.extend(Picture(first[b.top : b.bottom, b.left : b.right], "cell", b.label()) for b in picture_cells(first))
+    pictures.extend(Picture(pixels, "frame", f"frame:{number}") for number, pixels in enumerate(others, start=1))
+    values.extend(_picture_values(pictures, signals, settings, register))
     return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
 
 
-def _pdq_input(rgb: np.ndarray, settings: Settings) -> np.ndarray:
-    """The pixels PDQ hashes: scaled down (area averaging) to fit ``pdq_max_side``, if set."""
-    return fit_within(rgb, settings.pdq_max_side) if settings.pdq_max_side else rgb
-
-
-def _cell_values(rgb: np.ndarray, settings: Settings) -> list[SignalValue]:
-    """PDQ and local features of each collage cell of a query image, labelled with the cell's box."""
-    values = []
-    for box in picture_cells(rgb):
-        cell = rgb[box.top : box.bottom, box.left : box.right]
-        pdq = pdq_hash(_pdq_input(cell, settings))
-        values.append(SignalValue("pdq", pdq.hex, pdq.quality, box.label()))
-        if settings.local_features:
-            values.append(_local_value(cell, False, box.label()))
-    return values
-
-
-def _local_value(rgb: np.ndarray, register: bool, variant: str = "original") -> SignalValue:
-    """The ORB value of one image or frame: the bank-side set when registering, else the query set."""
-    features = local_features(rgb) if register else query_features(rgb)
-    return SignalValue("orb", features.to_bytes().hex(), None, variant)
+def _picture_values(
+    pictures: Iterable[Picture], signals: list[type[SignalType]], settings: Settings, register: bool
+) -> Iterator[SignalValue]:
+    """Each picture's values, signal by signal in registry order."""
+    for picture in pictures:
+        for signal in signals:
+            yield from signal.hash_picture(picture, settings, register=register)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,18 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from rempart.errors import SignalError
 from rempart.media.scale import resize_to, resize_to_area
-from rempart.signals.base import SignalType
+from rempart.signals.base import Picture, SignalType
+
+if TYPE_CHECKING:
+    from rempart.index.signal_index import SignalIndex
+    from rempart.settings import Settings
+    from rempart.signals.fingerprint import SignalValue
 
 VERSION = 1
 #: Images are described at this many pixels (512² and 640² measured alike on recall; 512² is 20 % faster).
@@ -92,10 +97,17 @@ class LocalFeatures:
 
 
 class LocalFeaturesSignal(SignalType):
-    """ORB keypoints and descriptors; matches are verified geometrically, not by a distance threshold."""
+    """ORB keypoints and descriptors; matches are verified geometrically, not by a distance threshold.
+
+    A registered photo or video frame keeps the bank-side set (``local_features``), a query image
+    or collage cell the query set (``query_features``); animation frames past the first have none.
+    """
 
     name: ClassVar[str] = "orb"
     exact: ClassVar[bool] = False
+    content_types: ClassVar[frozenset[str]] = frozenset({"photo", "video"})
+    index_name: ClassVar[str] = "orb"
+    from_browser: ClassVar[bool] = True
 
     @classmethod
     def validate(cls, value: str) -> str:
@@ -107,7 +119,27 @@ class LocalFeaturesSignal(SignalType):
 
     @classmethod
     def distance(cls, left: str, right: str) -> int:
-        raise SignalError("local features are compared by geometric verification (rempart.index.local), not a distance")
+        """How many of ``left``'s keypoints one homography onto ``right`` does not explain (0: all of them)."""
+        from rempart.index.local import pair_inliers
+
+        query = LocalFeatures.from_bytes(bytes.fromhex(left))
+        return len(query) - pair_inliers(query, LocalFeatures.from_bytes(bytes.fromhex(right)))
+
+    @classmethod
+    def index_class(cls) -> type[SignalIndex]:
+        from rempart.index.signal_index import LocalIndex
+
+        return LocalIndex
+
+    @classmethod
+    def hash_picture(cls, picture: Picture, settings: Settings, *, register: bool) -> list[SignalValue]:
+        from rempart.signals.fingerprint import SignalValue
+
+        if not settings.local_features or picture.role == "frame":
+            return []
+        registering = register and picture.role in ("image", "video_frame")
+        features = local_features(picture.rgb) if registering else query_features(picture.rgb)
+        return [SignalValue(cls.name, features.to_bytes().hex(), None, picture.variant)]
 
 
 def _grey_at_working_scale(rgb: np.ndarray) -> np.ndarray:

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pdqhash
 
 from rempart.errors import SignalError
-from rempart.signals.base import SignalType
+from rempart.media.scale import fit_within
+from rempart.signals.base import Picture, SignalType
+
+if TYPE_CHECKING:
+    from rempart.index.signal_index import SignalIndex
+    from rempart.settings import Settings
+    from rempart.signals.fingerprint import SignalValue
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -40,10 +46,22 @@ class PDQHash:
 
 
 class PDQSignal(SignalType):
-    """Perceptual photo signal; two values match at Hamming distance ≤ the bank's threshold."""
+    """Perceptual photo signal; two values match at Hamming distance ≤ the bank's threshold.
+
+    A registered photo keeps its 8 dihedral hashes (rotations and mirrors), a query one hash (and
+    one per collage cell); each further animation frame adds one. Pixels are scaled down to
+    ``pdq_max_side`` first (area averaging), which PDQ's own downsampling approximates.
+    """
 
     name: ClassVar[str] = "pdq"
     exact: ClassVar[bool] = False
+    content_types: ClassVar[frozenset[str]] = frozenset({"photo"})
+    index_name: ClassVar[str] = "pdq"
+    bank_file_names: ClassVar[frozenset[str]] = frozenset({"pdq", "photo_pdq", "pdq_hash"})
+    text_lookup: ClassVar[bool] = True
+    from_browser: ClassVar[bool] = True
+    #: The pictures it hashes.
+    roles: ClassVar[frozenset[str]] = frozenset({"image", "frame", "cell"})
 
     @classmethod
     def validate(cls, value: str) -> str:
@@ -56,11 +74,33 @@ class PDQSignal(SignalType):
     def distance(cls, left: str, right: str) -> int:
         return hamming_hex(left, right)
 
+    @classmethod
+    def index_class(cls) -> type[SignalIndex]:
+        from rempart.index.signal_index import PDQIndex
+
+        return PDQIndex
+
+    @classmethod
+    def hash_picture(cls, picture: Picture, settings: Settings, *, register: bool) -> list[SignalValue]:
+        from rempart.signals.fingerprint import SignalValue
+
+        if picture.role not in cls.roles:
+            return []
+        pixels = fit_within(picture.rgb, settings.pdq_max_side) if settings.pdq_max_side else picture.rgb
+        if register and picture.role == "image":
+            return [SignalValue(cls.name, h.hex, h.quality, name) for name, h in pdq_dihedral(pixels)]
+        code = pdq_hash(pixels)
+        return [SignalValue(cls.name, code.hex, code.quality, picture.variant)]
+
 
 class VideoPDQSignal(PDQSignal):
-    """PDQ of sampled video frames, vPDQ-compatible; indexed with PDQ, stored apart."""
+    """PDQ of sampled video frames; searched in the PDQ index (a frame finds a photo), stored apart."""
 
     name: ClassVar[str] = "video_pdq"
+    content_types: ClassVar[frozenset[str]] = frozenset({"video"})
+    bank_file_names: ClassVar[frozenset[str]] = frozenset()
+    from_browser: ClassVar[bool] = False
+    roles: ClassVar[frozenset[str]] = frozenset({"video_frame"})
 
 
 def bits_to_hex(bits: np.ndarray) -> str:

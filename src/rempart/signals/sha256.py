@@ -9,36 +9,61 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rempart.errors import SignalError
 from rempart.signals.base import SignalType
 
+if TYPE_CHECKING:
+    from rempart.index.signal_index import SignalIndex
 
-class SHA256Signal(SignalType):
-    """Exact-copy signal: lowercase 64-char hex digest of the bytes."""
 
-    name: ClassVar[str] = "sha256"
+class DigestSignal(SignalType):
+    """A digest of the file's bytes in lowercase hex: equal values are the same file."""
+
     exact: ClassVar[bool] = True
-    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9a-f]{64}$")
+    text_lookup: ClassVar[bool] = True
+    #: Hex characters of a value.
+    hex_length: ClassVar[int]
 
     @classmethod
     def validate(cls, value: str) -> str:
         canonical = value.strip().lower()
-        if not cls._pattern.match(canonical):
-            raise SignalError(f"not a {cls.name} hex digest: {value[:40]!r}")
+        if len(canonical) != cls.hex_length or not re.fullmatch(r"[0-9a-f]+", canonical):
+            raise SignalError(f"not a {cls.name} hex digest ({cls.hex_length} hex characters): {value[:40]!r}")
         return canonical
 
     @classmethod
     def distance(cls, left: str, right: str) -> int:
         return 0 if left == right else 1
 
+    @classmethod
+    def index_class(cls) -> type[SignalIndex]:
+        from rempart.index.signal_index import ExactIndex
 
-class VideoMD5Signal(SHA256Signal):
-    """Exact-copy signal for videos: lowercase 32-char hex MD5 of the bytes (python-threatexchange's ``video_md5``)."""
+        return ExactIndex
+
+
+class SHA256Signal(DigestSignal):
+    """Exact-copy signal for every file: SHA-256 of the bytes."""
+
+    name: ClassVar[str] = "sha256"
+    content_types: ClassVar[frozenset[str]] = frozenset({"photo", "video"})
+    digest_algorithm: ClassVar[str | None] = "sha256"
+    index_name: ClassVar[str] = "sha256"
+    hex_length: ClassVar[int] = 64
+    from_browser: ClassVar[bool] = True
+
+
+class VideoMD5Signal(DigestSignal):
+    """Exact-copy signal for videos: MD5 of the bytes (python-threatexchange's ``video_md5``)."""
 
     name: ClassVar[str] = "video_md5"
-    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9a-f]{32}$")
+    content_types: ClassVar[frozenset[str]] = frozenset({"video"})
+    digest_algorithm: ClassVar[str | None] = "md5"
+    index_name: ClassVar[str] = "video_md5"
+    hex_length: ClassVar[int] = 32
+    bank_file_names: ClassVar[frozenset[str]] = frozenset({"video_md5", "md5"})
 
 
 def file_digests(path: Path, *algorithms: str) -> tuple[str, ...]:

@@ -19,14 +19,13 @@ from typing import Any
 
 from rempart.errors import ImportFormatError, SignalError
 from rempart.signals.fingerprint import SignalValue, parse_quality
-from rempart.signals.pdq import PDQSignal
-from rempart.signals.sha256 import VideoMD5Signal
+from rempart.signals.registry import signal_for_bank_file
 
 _VALUE_KEYS = ("pdq", "signal_value", "signal_str", "hash_value", "hash", "signal", "value", "pdq_hash")
 _TYPE_KEYS = ("signal_type", "hash_type", "type")
 _ID_KEYS = ("id", "content_id", "external_id", "label", "hash_id", "case_id")
-_PDQ_TYPE_NAMES = {"pdq", "photo_pdq", "pdq_hash"}
-_MD5_TYPE_NAMES = {"video_md5", "md5"}
+#: Type names of signals Rempart does not hold (yet), counted as skipped when a row starts with one.
+_OTHER_TYPE_NAMES = frozenset({"tmk", "vpdq", "url"})
 MAX_BANK_FILE_BYTES = 512 * 1024 * 1024
 
 
@@ -48,7 +47,7 @@ def _pick(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id: Any, quality: Any = None) -> None:
     kind = str(signal_type or "pdq").strip().lower()
-    signal = PDQSignal if kind in _PDQ_TYPE_NAMES else VideoMD5Signal if kind in _MD5_TYPE_NAMES else None
+    signal = signal_for_bank_file(kind)
     if signal is None:
         result.skipped[kind] = result.skipped.get(kind, 0) + 1
         return
@@ -56,7 +55,7 @@ def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id
         canonical = signal.validate(str(value))
     except SignalError as exc:
         raise ImportFormatError(f"{where}: {exc}") from exc
-    q = parse_quality(quality) if quality not in (None, "") and signal is PDQSignal else None
+    q = parse_quality(quality) if quality not in (None, "") and not signal.exact else None
     result.values.append((None if external_id in (None, "") else str(external_id), SignalValue(signal.name, canonical, q)))
 
 
@@ -130,7 +129,7 @@ def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in (line.split(",") if "," in line else line.split())]
-        if len(parts) >= 2 and parts[0].lower() in _PDQ_TYPE_NAMES | _MD5_TYPE_NAMES | {"tmk", "vpdq", "url"}:
+        if len(parts) >= 2 and (signal_for_bank_file(parts[0]) is not None or parts[0].lower() in _OTHER_TYPE_NAMES):
             _add(result, f"{name}: line {number}", parts[1], parts[0], parts[2] if len(parts) > 2 else None)
         else:
             _add(result, f"{name}: line {number}", parts[0], "pdq", parts[1] if len(parts) > 1 else None)
@@ -140,7 +139,7 @@ def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
 def _is_header(cells: list[str]) -> bool:
     """A first row names columns: it has a hash column name and is not a ``pdq,<value>`` data row."""
     known = set(_VALUE_KEYS) | set(_TYPE_KEYS) | set(_ID_KEYS) | {"quality"}
-    typed_row = len(cells) >= 2 and cells[0] in _PDQ_TYPE_NAMES and cells[1] not in known
+    typed_row = len(cells) >= 2 and signal_for_bank_file(cells[0]) is not None and cells[1] not in known
     return any(c in _VALUE_KEYS for c in cells) and not typed_row
 
 

@@ -30,7 +30,9 @@ def make_engine(url: str) -> Engine:
 
             return engine
         return create_engine(url, pool_pre_ping=True)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        raise StoreError(f"this database needs a driver that is not installed ({exc.name}): pip install 'rempart[postgres]'") from exc
+    except (SQLAlchemyError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url.split('@')[-1]!r}: {exc}") from exc
 
 

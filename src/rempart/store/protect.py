@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from rempart.errors import ImportFormatError
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, check_submitted
+from rempart.signals.registry import browser_signals
 from rempart.store.models import EntryRow, ProtectCaseRow, utcnow
 from rempart.store.store import Consent, Store
 
 _PURPOSE = "protect-secret"
 #: What her browser sends: photos' SHA-256, PDQ and local features — never media, never video.
-ALLOWED_SIGNALS = frozenset({"sha256", "pdq", "orb"})
+ALLOWED_SIGNALS = browser_signals()
 #: Photos one registration may hold.
 MAX_PHOTOS = 50
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, Select, delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rempart.errors import BankExistsError, BankNotFoundError, ConfigError, EntryNotFoundError, StoreError
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.store.changes import CHANNEL, ChangeFeed
 from rempart.store.crypto import FingerprintCipher, load_or_create_key
 from rempart.store.database import make_engine, migrate
 from rempart.store.models import (
@@ -44,6 +45,10 @@ T = TypeVar("T")
 #: Purposes sealed text columns are bound to (a value sealed for one cannot be opened as another).
 LABEL = "entry-label"
 PROVENANCE = "entry-provenance"
+#: Entries registered per bulk statement.
+REGISTER_CHUNK = 5_000
+#: Rows fetched from the database at a time when streaming fingerprint values.
+STREAM_BATCH = 20_000
 #: Bind parameters per IN (...) query: under SQLite's and PostgreSQL's limits.
 ID_CHUNK = 10_000
 
@@ -139,7 +144,13 @@ class Store:
         value = session.execute(
             update(GenerationRow).where(GenerationRow.id == 1).values(value=GenerationRow.value + 1).returning(GenerationRow.value)
         ).scalar_one()
+        if self.engine.dialect.name == "postgresql":  # delivered to listeners when this transaction commits
+            session.execute(select(func.pg_notify(CHANNEL, str(value))))
         return int(value)
+
+    def changes(self) -> ChangeFeed:
+        """A feed that wakes its reader when another process commits a change (see ``rempart.store.changes``)."""
+        return ChangeFeed(self.engine)
 
     def generation(self) -> int:
         """The generation of the last committed write to banks or entries."""
@@ -310,56 +321,77 @@ class Store:
             generation = self._next_generation(session)  # first: takes the write lock before anything is read
             bank = self._bank_row(session, bank_name)
             sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
-            for fields, values, identity in items:
-                tags = list(dict.fromkeys((v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity))
-                existing = next((in_batch[t] for t in tags if t in in_batch), None)
-                if existing is None and dedupe:
-                    existing = self._existing_entry(session, bank.id, tags)
-                if existing is not None:
-                    present.append(existing)
+            for start in range(0, len(items), REGISTER_CHUNK):  # bulk statements: millions of hashes import in minutes
+                chunk = items[start : start + REGISTER_CHUNK]
+                tags = [list(dict.fromkeys((v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity)) for _, _, identity in chunk]
+                known = self._existing_entries(session, bank.id, [t for item_tags in tags for t in item_tags]) if dedupe else {}
+                new: list[int] = []  # positions in the chunk of the items that become entries
+                first_of: dict[tuple[str, str], int] = {}  # identity → position of the chunk's first item holding it
+                repeats: list[int] = []  # positions of this chunk's first items that later items repeat
+                for position, item_tags in enumerate(tags):
+                    existing = next((in_batch.get(t, known.get(t)) for t in item_tags if t in in_batch or t in known), None)
+                    earlier = next((first_of[t] for t in item_tags if t in first_of), None)
+                    if existing is not None:
+                        present.append(existing)
+                    elif earlier is not None:
+                        repeats.append(earlier)
+                    else:
+                        new.append(position)
+                        first_of.update((t, position) for t in item_tags)
+                if not new:
                     continue
-                label = self.cipher.seal_text(LABEL, str(fields.get("label", "")))
-                entry = EntryRow(
-                    bank_id=bank.id, provenance=sealed_provenance, created_at=utcnow(), added_gen=generation, **{**fields, "label": label}
-                )
-                session.add(entry)
-                session.flush()
-                session.add_all(self._fingerprint_rows(entry.id, values))
+                entry_rows = [
+                    {
+                        **{k: v for k, v in chunk[p][0].items() if k != "label"},
+                        "label": self.cipher.seal_text(LABEL, str(chunk[p][0].get("label", ""))),
+                        "bank_id": bank.id, "provenance": sealed_provenance, "created_at": utcnow(), "added_gen": generation,
+                    }
+                    for p in new
+                ]
+                ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True), entry_rows))
+                id_at = dict(zip(new, ids))
+                values = [row for p, entry_id in id_at.items() for row in self._fingerprint_rows(entry_id, chunk[p][1])]
+                if values:
+                    session.execute(insert(FingerprintRow), values)
                 if dedupe:  # the unique constraint holds the dedupe under concurrent adds
-                    session.add_all(EntryIdentityRow(bank_id=bank.id, signal=signal, tag=tag, entry_id=entry.id) for signal, tag in tags)
-                session.flush()
-                added.append(entry.id)
-                in_batch.update((t, entry.id) for t in tags)
+                    identities = [{"bank_id": bank.id, "signal": sig, "tag": tag, "entry_id": i} for p, i in id_at.items() for sig, tag in tags[p]]
+                    if identities:
+                        session.execute(insert(EntryIdentityRow), identities)
+                for p, entry_id in id_at.items():
+                    in_batch.update((t, entry_id) for t in tags[p])
+                present.extend(id_at[p] for p in repeats)
+                added.extend(ids)
             kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
             self.audit(session, actor, action, f"{len(added)} added, {len(present)} present; {kind}", bank=bank_name)
         return AddResult(added, present)
 
-    def _existing_entry(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> int | None:
-        """The active entry of this bank registered under one of these exact (signal, tag) identities, if any."""
-        for signal, tag in tags:
-            found = session.scalar(
-                select(EntryIdentityRow.entry_id).where(EntryIdentityRow.bank_id == bank_id, EntryIdentityRow.signal == signal, EntryIdentityRow.tag == tag)
+    def _existing_entries(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The active entries of this bank registered under any of these exact (signal, tag) identities."""
+        found: dict[tuple[str, str], int] = {}
+        for chunk in id_chunks(tag for _, tag in tags):
+            query = select(EntryIdentityRow.signal, EntryIdentityRow.tag, EntryIdentityRow.entry_id).where(
+                EntryIdentityRow.bank_id == bank_id, EntryIdentityRow.tag.in_(chunk)
             )
-            if found is not None:
-                return int(found)
-        return None
+            for signal, tag, entry_id in session.execute(query):
+                found.setdefault((str(signal), str(tag)), int(entry_id))
+        return found
 
-    def _fingerprint_rows(self, entry_id: int, values: Iterable[SignalValue]) -> list[FingerprintRow]:
-        rows: dict[tuple[str, str], FingerprintRow] = {}
+    def _fingerprint_rows(self, entry_id: int, values: Iterable[SignalValue]) -> list[dict[str, Any]]:
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
         for value in values:
             raw = _raw_value(value)
             tag = self.cipher.tag(value.signal, raw)
             if (value.signal, tag) in rows:  # dihedral hashes of symmetric images coincide
                 continue
-            rows[(value.signal, tag)] = FingerprintRow(
-                entry_id=entry_id,
-                signal=value.signal,
-                variant=value.variant[:60],
-                quality=value.quality,
-                low_quality=value.is_low_quality(self.settings.pdq_min_quality),
-                ciphertext=self.cipher.encrypt(value.signal, raw),
-                lookup_tag=tag,
-            )
+            rows[(value.signal, tag)] = {
+                "entry_id": entry_id,
+                "signal": value.signal,
+                "variant": value.variant[:60],
+                "quality": value.quality,
+                "low_quality": value.is_low_quality(self.settings.pdq_min_quality),
+                "ciphertext": self.cipher.encrypt(value.signal, raw),
+                "lookup_tag": tag,
+            }
         return list(rows.values())
 
     def list_entries(self, bank_name: str, *, actor: str = "cli") -> list[EntryInfo]:
@@ -410,43 +442,62 @@ class Store:
 
     # -- reading fingerprints ----------------------------------------------------------------
 
-    def load_fingerprints(
+    def _active_values(self, session: Session, columns: Sequence[Any], banks: Sequence[str] | None, added_after: int | None, added_upto: int | None) -> Select[Any]:
+        """A query over the active fingerprint values of these banks, added in this generation range."""
+        query = (
+            select(*columns)
+            .select_from(FingerprintRow)
+            .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
+            .join(BankRow, EntryRow.bank_id == BankRow.id)
+            .where(EntryRow.withdrawn_at.is_(None))
+        )
+        if added_after is not None:
+            query = query.where(EntryRow.added_gen > added_after)
+        if added_upto is not None:
+            query = query.where(EntryRow.added_gen <= added_upto)
+        if banks is not None:
+            for name in banks:
+                self._bank_row(session, name)
+            query = query.where(BankRow.name.in_(list(banks)))
+        return query
+
+    def count_values(self, banks: Sequence[str] | None = None, *, added_after: int | None = None, added_upto: int | None = None) -> dict[str, int]:
+        """How many active values each signal has (what an index build sizes its arrays by)."""
+        with self.session() as session:
+            query = self._active_values(session, [FingerprintRow.signal, func.count()], banks, added_after, added_upto)
+            return {str(signal): int(count) for signal, count in session.execute(query.group_by(FingerprintRow.signal))}
+
+    def stream_fingerprints(
         self,
         banks: Sequence[str] | None = None,
         *,
         actor: str = "matcher",
         added_after: int | None = None,
         added_upto: int | None = None,
-    ) -> list[StoredFingerprint]:
-        """Decrypt the active fingerprints of the given banks (all when None); the read is audited.
+        expected: int | None = None,
+    ) -> Iterator[StoredFingerprint]:
+        """Decrypt the active values of the given banks (all when None) one at a time, in storage order.
 
-        ``added_after`` / ``added_upto`` keep entries added by writes of generations in that range.
+        Rows come from the database in batches (a server-side cursor on PostgreSQL), so memory holds
+        one batch, never the whole bank. The read is audited before it starts (``expected`` values,
+        counted when not given). ``added_after`` / ``added_upto`` keep entries added by writes of
+        generations in that range.
         """
-        with self.transaction() as session:
-            query = (
-                select(FingerprintRow, EntryRow.bank_id, BankRow.name)
-                .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
-                .join(BankRow, EntryRow.bank_id == BankRow.id)
-                .where(EntryRow.withdrawn_at.is_(None))
-                .order_by(FingerprintRow.id)
-            )
-            if added_after is not None:
-                query = query.where(EntryRow.added_gen > added_after)
-            if added_upto is not None:
-                query = query.where(EntryRow.added_gen <= added_upto)
-            if banks is not None:
-                for name in banks:
-                    self._bank_row(session, name)
-                query = query.where(BankRow.name.in_(list(banks)))
-            result = [
-                StoredFingerprint(
-                    row.id, row.entry_id, bank_name, row.signal, self.cipher.decrypt(row.signal, row.ciphertext), row.quality, row.variant
-                )
-                for row, _bank_id, bank_name in session.execute(query)
-            ]
-            if result or added_after is None:  # an empty incremental read reads nothing: not worth a record
-                self.audit(session, actor, "fingerprint.read", f"{len(result)} values", bank=",".join(banks) if banks else None)
-        return result
+        if expected is None:
+            expected = sum(self.count_values(banks, added_after=added_after, added_upto=added_upto).values())
+        if expected or added_after is None:  # an empty incremental read reads nothing: not worth a record
+            self.record(actor, "fingerprint.read", f"{expected} values", bank=",".join(banks) if banks else None)
+        columns = [FingerprintRow.id, FingerprintRow.entry_id, BankRow.name, FingerprintRow.signal, FingerprintRow.ciphertext, FingerprintRow.quality, FingerprintRow.variant]
+        with self.session() as session:
+            query = self._active_values(session, columns, banks, added_after, added_upto).order_by(FingerprintRow.id)
+            for row_id, entry_id, bank, signal, ciphertext, quality, variant in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
+                yield StoredFingerprint(row_id, entry_id, bank, signal, self.cipher.decrypt(signal, ciphertext), quality, variant)
+
+    def load_fingerprints(
+        self, banks: Sequence[str] | None = None, *, actor: str = "matcher", added_after: int | None = None, added_upto: int | None = None
+    ) -> list[StoredFingerprint]:
+        """Every value ``stream_fingerprints`` gives, as a list (small reads and tests)."""
+        return list(self.stream_fingerprints(banks, actor=actor, added_after=added_after, added_upto=added_upto))
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""

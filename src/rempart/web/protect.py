@@ -141,6 +141,12 @@ def _page_html(chosen: str) -> str:
 <p id="prepared" hidden>{_t('Fingerprints ready for', 'Empreintes prêtes pour')} <span id="count">0</span> {_t('photo(s)', 'photo(s)')}
 ({_t('could not be read:', 'illisibles :')} <span id="failed">0</span>). {_t('Nothing has been sent yet.', 'Rien n’a encore été envoyé.')}</p>
 <button id="send" disabled>{_t('2. Send the fingerprints', '2. Envoyer les empreintes')}</button>
+<p id="no-local" hidden>{_t(
+    'This browser could not load the part that recognises crops, screenshots and photos of a screen: '
+    'exact and near copies are still protected. Reload the page, or use another browser, to protect against crops too.',
+    'Ce navigateur n’a pas pu charger la partie qui reconnaît les recadrages, captures d’écran et photos d’écran : '
+    'les copies exactes et proches restent protégées. Rechargez la page, ou utilisez un autre navigateur, pour protéger aussi contre les recadrages.'
+)}</p>
 <p id="error" hidden>{_t('Sending failed. Please try again in a moment.', 'L’envoi a échoué. Réessayez dans un instant.')}</p></div>
 <div class="box" id="registered" hidden><strong>{_t('Done.', 'C’est fait.')}</strong>
 {_t('Keep these two codes somewhere safe: they let you check or withdraw at any time.', 'Gardez ces deux codes en lieu sûr : ils permettent de vérifier ou de tout retirer à tout moment.')}<br>

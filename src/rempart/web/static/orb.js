@@ -13,12 +13,17 @@ const ORB = (() => {
   const DECODE_SIDE = 512;  // settings.jpeg_draft_size
   const LEVELS = 8, SCALE = 1.2, EDGE = 31, PATCH = 31, FAST_THRESHOLD = 10;  // as rempart.signals.local
 
+  // A blocked or failed download says so at once (else the deadline below decides).
+  let loadFailed = false;
+  const tag = document.querySelector('script[src*="opencv"]');
+  if (tag) tag.addEventListener("error", () => { loadFailed = true; });
+
   function ready(seconds = 30) {
     const deadline = Date.now() + seconds * 1000;
     return new Promise((resolve, reject) => {
       const check = () => {
         if (window.cv && cv.Mat) resolve();
-        else if (Date.now() > deadline) reject(new Error("opencv.js did not load"));
+        else if (loadFailed || Date.now() > deadline) reject(new Error("opencv.js did not load"));
         else setTimeout(check, 50);
       };
       check();

@@ -18,7 +18,9 @@
     try {  // local features find crops, screenshots and photos of screens; PDQ alone does not
       const jpeg = new Uint8Array(bytes, 0, 3).join() === "255,216,255";  // decoded as the Python side decodes JPEGs
       values.push({ signal: "orb", value: await ORB.registered(bitmap, jpeg), quality: null, variant: "original" });
-    } catch (error) { /* opencv.js unavailable: SHA-256 and PDQ still protect exact-ish copies */ }
+    } catch (error) {  // opencv.js unavailable: SHA-256 and PDQ still protect exact-ish copies; she is told
+      $("no-local").hidden = false;
+    }
     const result = { rempart_fingerprint: 1, source: `photo-${number}`, kind: "image", width: bitmap.width, height: bitmap.height, values };
     bitmap.close();
     return result;

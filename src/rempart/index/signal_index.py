@@ -1,0 +1,156 @@
+"""One index type per kind of signal search, all behind the same small interface.
+
+A signal names its index class (``SignalType.index_class()``); the matcher keeps one index per
+``index_name`` and never asks which signal it is. An index is filled row by row from the store's
+stream into arrays sized up front (``expected`` rows: no Python object per stored value survives
+the build), then frozen. ``search`` answers the rows a query value may match:
+
+- ``ExactIndex``: equal values (a sorted array of fixed-size keys, binary search);
+- ``PDQIndex``: 256-bit codes within the search radius (``HammingIndex``); the matcher applies
+  each bank's threshold to the distance;
+- ``LocalIndex``: local-feature values verified geometrically (``LocalFeatureIndex``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from rempart.index.hamming import HammingIndex, codes_from_hex
+from rempart.index.local import LocalFeatureIndex
+from rempart.index.memory import large_empty
+from rempart.signals.local import LocalFeatures
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A stored row a query value matches: its distance (hash signals) or its inliers (local features)."""
+
+    row: int
+    distance: int | None
+    inliers: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """What a search may return: PDQ rows up to ``radius`` bits away, local hits with ``min_inliers``."""
+
+    radius: int
+    min_inliers: int
+
+
+class SignalIndex(ABC):
+    """Stored values of one index name, searchable; rows are numbered in the order they were added."""
+
+    def __init__(self, expected: int) -> None:
+        self.rows = 0
+        self.expected = expected
+
+    @abstractmethod
+    def add(self, raw: bytes) -> None:
+        """Append one stored value (the raw bytes the store decrypted)."""
+
+    @abstractmethod
+    def freeze(self, limits: SearchLimits) -> None:
+        """Finish the build: no add after this; searches may start."""
+
+    @abstractmethod
+    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+        """Rows that ``value`` (canonical text form) matches."""
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def _take_row(self) -> int:
+        """The row the next value goes to."""
+        self.rows += 1
+        return self.rows - 1
+
+
+#: Digest keys: up to 32 bytes (SHA-256; MD5 is 16).
+KEY = "S32"
+
+
+class ExactIndex(SignalIndex):
+    """Digests found by equality: a sorted array of fixed-size keys and the row of each."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self._keys = np.zeros(max(expected, 1), dtype=KEY)
+        self._order = np.zeros(0, dtype=np.int64)
+
+    def add(self, raw: bytes) -> None:
+        row = self._take_row()
+        if row >= len(self._keys):  # more rows than announced (the count is read before the rows)
+            self._keys = np.concatenate([self._keys, np.zeros(len(self._keys), dtype=KEY)])
+        self._keys[row] = raw
+
+    def freeze(self, limits: SearchLimits) -> None:
+        self._keys = self._keys[: self.rows]
+        self._order = np.argsort(self._keys, kind="stable")
+        self._keys = self._keys[self._order]
+
+    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+        key = np.array([bytes.fromhex(value)], dtype=KEY)[0]
+        first = int(np.searchsorted(self._keys, key, side="left"))
+        last = int(np.searchsorted(self._keys, key, side="right"))
+        for position in range(first, last):
+            yield Hit(int(self._order[position]), 0)
+
+
+class PDQIndex(SignalIndex):
+    """256-bit PDQ codes in an exact Hamming range-search index (multi-index hashing when large)."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self._codes = large_empty((max(expected, 1), 4), np.uint64)
+        self._index: HammingIndex | None = None
+
+    def add(self, raw: bytes) -> None:
+        row = self._take_row()
+        if row >= len(self._codes):  # more rows than announced (the count is read before the rows)
+            grown = large_empty((2 * len(self._codes), 4), np.uint64)
+            grown[: len(self._codes)] = self._codes
+            self._codes = grown
+        self._codes[row] = np.frombuffer(raw, dtype=">u8")
+
+    def freeze(self, limits: SearchLimits) -> None:
+        self._index = HammingIndex.build(self._codes[: self.rows], limits.radius, copy=False)
+
+    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+        if self._index is None or not self.rows:
+            return
+        rows, distances = self._index.query(codes_from_hex([value])[0], limits.radius)
+        for row, distance in zip(rows.tolist(), distances.tolist()):
+            yield Hit(row, int(distance))
+
+    @property
+    def nbytes(self) -> int:
+        return self._index.nbytes if self._index is not None else self._codes.nbytes
+
+
+class LocalIndex(SignalIndex):
+    """Local-feature values: LSH candidates, then geometric verification (``LocalFeatureIndex``)."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self._values: list[LocalFeatures] = []
+        self._index: LocalFeatureIndex | None = None
+
+    def add(self, raw: bytes) -> None:
+        self.rows += 1
+        self._values.append(LocalFeatures.from_bytes(raw))
+
+    def freeze(self, limits: SearchLimits) -> None:
+        self._index = LocalFeatureIndex(self._values)
+        self._values = []
+
+    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+        if self._index is None or not self.rows:
+            return
+        query = LocalFeatures.from_bytes(bytes.fromhex(value))
+        for hit in self._index.search(query, limits.min_inliers):
+            yield Hit(hit.group, None, hit.inliers)
