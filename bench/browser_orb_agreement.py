@@ -45,28 +45,41 @@ def browser_features(settings: Settings, files: list[Path]) -> list[LocalFeature
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}/protect")
             page.set_input_files("#photos", [str(f) for f in files])
-            page.wait_for_function(f'document.getElementById("count").textContent === "{len(files)}"', timeout=120_000)
+            page.wait_for_function(
+                f'document.getElementById("count").textContent === "{len(files)}"', timeout=120_000
+            )
             with page.expect_request("**/protect/cases") as request:
                 page.click("#send")
             prints = json.loads(request.value.post_data_buffer or b"{}")["fingerprints"]
             browser.close()
     finally:
         server.should_exit = True
-    return [LocalFeatures.from_bytes(bytes.fromhex(next(v["value"] for v in p["values"] if v["signal"] == "orb"))) for p in prints]
+    return [
+        LocalFeatures.from_bytes(
+            bytes.fromhex(next(v["value"] for v in p["values"] if v["signal"] == "orb"))
+        )
+        for p in prints
+    ]
 
 
 def twin_share(browser: LocalFeatures, python: LocalFeatures) -> float:
-    bits = np.unpackbits(browser.descriptors[:, None, :] ^ python.descriptors[None, :, :], axis=2).sum(axis=2)
+    bits = np.unpackbits(
+        browser.descriptors[:, None, :] ^ python.descriptors[None, :, :], axis=2
+    ).sum(axis=2)
     near = np.linalg.norm(browser.xy[:, None, :] - python.xy[None, :, :], axis=2) <= 2
     return float(((bits <= 16) & near).any(axis=1).mean()) if len(browser) else 0.0
 
@@ -80,16 +93,25 @@ def main() -> None:
     root = Path(tempfile.mkdtemp())
     files = photos(root)
     from_browser = browser_features(Settings(data_dir=root / "data"), files)
-    print(f"{'photo':<26} {'kps browser/python':>18} {'twins':>6} {'self inliers b/p':>17} {'crop inliers b/p':>17}")
+    print(
+        f"{'photo':<26} {'kps browser/python':>18} {'twins':>6} {'self inliers b/p':>17} "
+        f"{'crop inliers b/p':>17}"
+    )
     for path, browser in zip(files, from_browser):
-        rgb = decode_image(path, sniff_kind(path, 10**9), max_pixels=10**9, draft_size=512).frames[0]
+        rgb = decode_image(path, sniff_kind(path, 10**9), max_pixels=10**9, draft_size=512).frames[
+            0
+        ]
         python = local_features(rgb)
         height, width = rgb.shape[:2]
-        crop = np.ascontiguousarray(rgb[height // 4 : height - height // 4, width // 4 : width - width // 4])
+        crop = np.ascontiguousarray(
+            rgb[height // 4 : height - height // 4, width // 4 : width - width // 4]
+        )
         whole, cropped = query_features(rgb), query_features(crop)
         print(
-            f"{path.name:<26} {len(browser):>8}/{len(python):<9} {twin_share(browser, python):>6.2f}"
-            f" {inliers(browser, whole):>8}/{inliers(python, whole):<8} {inliers(browser, cropped):>8}/{inliers(python, cropped):<8}"
+            f"{path.name:<26} {len(browser):>8}/{len(python):<9} "
+            f"{twin_share(browser, python):>6.2f}"
+            f" {inliers(browser, whole):>8}/{inliers(python, whole):<8} "
+            f"{inliers(browser, cropped):>8}/{inliers(python, cropped):<8}"
         )
 
 

@@ -24,8 +24,19 @@ def main() -> None:
     index = HammingIndex.build(codes, 31)
     del codes
     rollup = Path("/proc/self/smaps_rollup")
-    huge = [line.split()[1] for line in rollup.read_text().splitlines() if line.startswith("AnonHugePages")] if rollup.exists() else []
-    print(f"{distribution} {entries}: index {index.nbytes / 1e6:.0f} MB, huge pages {huge[0] if huge else '?'} kB")
+    huge = (
+        [
+            line.split()[1]
+            for line in rollup.read_text().splitlines()
+            if line.startswith("AnonHugePages")
+        ]
+        if rollup.exists()
+        else []
+    )
+    print(
+        f"{distribution} {entries}: index {index.nbytes / 1e6:.0f} MB, huge pages "
+        f"{huge[0] if huge else '?'} kB"
+    )
     for attempt in range(3):
         start = time.perf_counter()
         for query in queries:

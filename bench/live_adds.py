@@ -1,4 +1,5 @@
-"""Single registrations while the service runs: each add visible to the very next lookup, at what cost.
+"""Single registrations while the service runs: each add visible to the very next lookup, at what
+cost.
 
     python bench/live_adds.py [BANK_ENTRIES] [ADDS]
 
@@ -32,7 +33,11 @@ def run(entries: int, adds: int, *, full_rebuild: bool) -> list[float]:
         codes = codes_to_hex(clustered_codes(entries + adds, seed=7))
         store = Store.open(settings)
         store.create_bank("coop")
-        store.import_values("coop", [(None, SignalValue("pdq", value)) for value in codes[:entries]], provenance="bench")
+        store.import_values(
+            "coop",
+            [(None, SignalValue("pdq", value)) for value in codes[:entries]],
+            provenance="bench",
+        )
         key = {"Authorization": f"Bearer {ApiKeys(store).create('bench', Role.ADMIN)}"}
         store.close()
         timings = []
@@ -41,10 +46,15 @@ def run(entries: int, adds: int, *, full_rebuild: bool) -> list[float]:
             service.matcher()  # built once before the clock starts
             for value in codes[entries:]:
                 start = time.perf_counter()
-                assert client.post("/c/bank/coop/signal", json={"pdq": value}, headers=key).status_code == 200
+                assert (
+                    client.post("/c/bank/coop/signal", json={"pdq": value}, headers=key).status_code
+                    == 200
+                )
                 if full_rebuild:
                     service.matcher().reload()
-                found = client.get("/m/raw_lookup", params={"signal_type": "pdq", "signal": value}, headers=key).json()["matches"]
+                found = client.get(
+                    "/m/raw_lookup", params={"signal_type": "pdq", "signal": value}, headers=key
+                ).json()["matches"]
                 timings.append((time.perf_counter() - start) * 1000)
                 assert found, "an add was not visible to the next lookup"
         return timings
@@ -53,11 +63,17 @@ def run(entries: int, adds: int, *, full_rebuild: bool) -> list[float]:
 def main() -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     adds = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    rows = {name: run(entries, adds, full_rebuild=full) for name, full in (("rebuild per write (before)", True), ("increment (Rempart)", False))}
+    rows = {
+        name: run(entries, adds, full_rebuild=full)
+        for name, full in (("rebuild per write (before)", True), ("increment (Rempart)", False))
+    }
     print(f"bank of {entries} entries, {adds} single adds, each looked up at once")
     print(f"{'':<28}{'first 100 ms':>14}{'last 100 ms':>13}{'mean ms':>9}")
     for name, times in rows.items():
-        print(f"{name:<28}{sum(times[:100]) / 100:>14.1f}{sum(times[-100:]) / 100:>13.1f}{sum(times) / len(times):>9.1f}")
+        print(
+            f"{name:<28}{sum(times[:100]) / 100:>14.1f}{sum(times[-100:]) / 100:>13.1f}"
+            f"{sum(times) / len(times):>9.1f}"
+        )
     before, after = (sum(t) / len(t) for t in rows.values())
     print(f"ratio (before / Rempart): {before / after:.1f}x")
 

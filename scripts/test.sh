@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need (PostgreSQL server and Chromium from Debian, Python packages) and run them.
+# Install everything the tests need (PostgreSQL server and Chromium from Debian, Python packages),
+# check lint, format and types, and run the whole suite. Extra arguments go to pytest, e.g.
+# `bash scripts/test.sh -m "not slow"` for the fast subset of daily work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -16,7 +18,11 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "PostgreSQL could 
 command -v chromium >/dev/null || { echo "Chromium could not be installed" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[dev]'
+# Lint, format and types first: a failure here fails the run like a failing test.
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+.venv/bin/mypy
 # The store tests must run against a real PostgreSQL server as well as SQLite: never skip them here.
 export REMPART_REQUIRE_POSTGRES=1
 # The report is tested in real headless Chromium: never skip that here either.

@@ -1,4 +1,5 @@
-"""Shared fixtures: settings on a temp data dir, a real PostgreSQL server, stores on both backends, sample images."""
+"""Shared fixtures: settings on a temp data dir, a real PostgreSQL server, stores on both
+backends, sample images."""
 
 from __future__ import annotations
 
@@ -26,8 +27,13 @@ def postgres_url() -> Iterator[str]:
         return
     if postgres_bindir() is None:
         if os.environ.get("REMPART_REQUIRE_POSTGRES") == "1":
-            pytest.fail("PostgreSQL binaries not found (apt-get install postgresql) and REMPART_REQUIRE_POSTGRES=1")
-        pytest.skip("PostgreSQL not installed: apt-get install postgresql (scripts/test.sh does it)")
+            pytest.fail(
+                "PostgreSQL binaries not found (apt-get install postgresql) and "
+                "REMPART_REQUIRE_POSTGRES=1"
+            )
+        pytest.skip(
+            "PostgreSQL not installed: apt-get install postgresql (scripts/test.sh does it)"
+        )
     with temporary_postgres() as url:
         yield url
 
@@ -83,12 +89,21 @@ def photo_dir() -> Iterator[Path]:
 
 
 #: Debian's chromium headless, without the background services this closed network refuses.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
 def page() -> Iterator[object]:
-    """A page in Debian's headless Chromium driven by Playwright (the system browser: nothing downloaded)."""
+    """A page in Debian's headless Chromium driven by Playwright (the system browser: nothing
+    downloaded)."""
     chromium = shutil.which("chromium")
     if not chromium:
         if os.environ.get("REMPART_REQUIRE_BROWSER"):
@@ -102,5 +117,3 @@ def page() -> Iterator[object]:
             yield browser.new_page()
         finally:
             browser.close()
-
-

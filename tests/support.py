@@ -22,13 +22,22 @@ def rempart_exe() -> str:
     return shutil.which("rempart") or str(Path(sys.executable).with_name("rempart"))
 
 
-def run_rempart(settings: Settings, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+def run_rempart(
+    settings: Settings, *args: str, lang: str = "en"
+) -> subprocess.CompletedProcess[str]:
     """Run the installed `rempart` command as a user would."""
-    return subprocess.run([rempart_exe(), *args], capture_output=True, text=True, env=rempart_env(settings, lang), timeout=600)
+    return subprocess.run(
+        [rempart_exe(), *args],
+        capture_output=True,
+        text=True,
+        env=rempart_env(settings, lang),
+        timeout=600,
+    )
 
 
 def still_video(path: Path, stills: list[Path | None], seconds_each: int = 1) -> Path:
-    """A 10 fps clip showing each still (None: an unrelated texture) for ``seconds_each`` seconds."""
+    """A 10 fps clip showing each still (None: an unrelated texture) for ``seconds_each``
+    seconds."""
     from fractions import Fraction
 
     import av
@@ -42,7 +51,11 @@ def still_video(path: Path, stills: list[Path | None], seconds_each: int = 1) ->
         stream.width, stream.height, stream.pix_fmt = 432, 540, "yuv420p"
         stream.time_base = Fraction(1, 10)
         for number, still in enumerate(stills):
-            image = Image.open(still).convert("RGB") if still else textured_photo(500 + number, (432, 540))
+            image = (
+                Image.open(still).convert("RGB")
+                if still
+                else textured_photo(500 + number, (432, 540))
+            )
             pixels = np.asarray(image.resize((432, 540)))
             for _ in range(10 * seconds_each):
                 for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
@@ -52,8 +65,16 @@ def still_video(path: Path, stills: list[Path | None], seconds_each: int = 1) ->
     return path
 
 
-def write_export(folder: Path, files: dict[str, bytes], *, guild: str = "Serveur", channel: str = "général", message_id: str = "1478139335147520001") -> Path:
-    """A DiscordChatExporter export of one message whose attachments are ``files`` (exported with --media)."""
+def write_export(
+    folder: Path,
+    files: dict[str, bytes],
+    *,
+    guild: str = "Serveur",
+    channel: str = "général",
+    message_id: str = "1478139335147520001",
+) -> Path:
+    """A DiscordChatExporter export of one message whose attachments are ``files`` (exported with
+    --media)."""
     import json
 
     export = folder / f"{guild} - {channel} [1478139335147520000].json"
@@ -62,18 +83,53 @@ def write_export(folder: Path, files: dict[str, bytes], *, guild: str = "Serveur
     attachments = []
     for number, (name, data) in enumerate(files.items(), start=1):
         (media / name).write_bytes(data)
-        attachments.append({"id": str(number), "url": f"{media.name}/{name}", "fileName": name, "fileSizeBytes": len(data)})
+        attachments.append(
+            {
+                "id": str(number),
+                "url": f"{media.name}/{name}",
+                "fileName": name,
+                "fileSizeBytes": len(data),
+            }
+        )
     message = {
-        "id": message_id, "type": "Default", "timestamp": "2025-01-01T00:00:00+00:00", "timestampEdited": None, "isPinned": False,
-        "content": "", "author": {"id": "42", "name": "poster", "discriminator": "0000", "nickname": None, "isBot": False, "roles": []},
-        "attachments": attachments, "embeds": [], "stickers": [], "reactions": [], "mentions": [],
+        "id": message_id,
+        "type": "Default",
+        "timestamp": "2025-01-01T00:00:00+00:00",
+        "timestampEdited": None,
+        "isPinned": False,
+        "content": "",
+        "author": {
+            "id": "42",
+            "name": "poster",
+            "discriminator": "0000",
+            "nickname": None,
+            "isBot": False,
+            "roles": [],
+        },
+        "attachments": attachments,
+        "embeds": [],
+        "stickers": [],
+        "reactions": [],
+        "mentions": [],
     }
-    export.write_text(json.dumps({"guild": {"id": "7", "name": guild}, "channel": {"id": "8", "name": channel}, "messages": [message]}), encoding="utf-8")
+    export.write_text(
+        json.dumps(
+            {
+                "guild": {"id": "7", "name": guild},
+                "channel": {"id": "8", "name": channel},
+                "messages": [message],
+            }
+        ),
+        encoding="utf-8",
+    )
     return export
 
 
-def start_server(settings: Settings, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """`rempart serve` as a user runs it, on a free loopback port; returns the process and its base URL."""
+def start_server(
+    settings: Settings, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`rempart serve` as a user runs it, on a free loopback port; returns the process and its
+    base URL."""
     import socket
     import time
     import urllib.error
@@ -83,7 +139,10 @@ def start_server(settings: Settings, env: dict[str, str] | None = None) -> tuple
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     server = subprocess.Popen(
-        [rempart_exe(), "serve", "--port", str(port)], env={**rempart_env(settings), **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [rempart_exe(), "serve", "--port", str(port)],
+        env={**rempart_env(settings), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -94,5 +153,9 @@ def start_server(settings: Settings, env: dict[str, str] | None = None) -> tuple
         except (urllib.error.URLError, ConnectionError):
             if time.time() > deadline or server.poll() is not None:
                 server.kill()
-                raise AssertionError(server.stderr.read().decode() if server.stderr else "rempart serve did not start") from None
+                raise AssertionError(
+                    server.stderr.read().decode()
+                    if server.stderr
+                    else "rempart serve did not start"
+                ) from None
             time.sleep(0.2)

@@ -23,6 +23,12 @@ def test_scan_bench_finds_every_sighting_and_reports_rates() -> None:
     from rempart.bench.scan import run_scan_bench
 
     report = run_scan_bench(servers=2, messages=13, log=lambda _m: None)
-    assert report["sightings_found"] == report["sightings_expected"] > 0 and report["sightings_wrong"] == 0
-    assert report["media_references"] == report["media_hashed"] + report["media_unavailable"] + report["media_failed"]
+    assert (
+        report["sightings_found"] == report["sightings_expected"] > 0
+        and report["sightings_wrong"] == 0
+    )
+    assert (
+        report["media_references"]
+        == report["media_hashed"] + report["media_unavailable"] + report["media_failed"]
+    )
     assert report["media_per_second"] > 0 and report["anchor_pdq_only_media_per_second"] > 0

@@ -1,4 +1,5 @@
-"""The packages form layers: a module imports (at module level) only from its own package or lower ones.
+"""The packages form layers: a module imports (at module level) only from its own package or lower
+ones.
 
 docs/architecture.md draws the same picture. An import inside a function, or under
 ``TYPE_CHECKING``, is how a lower layer names a higher one on purpose (a signal naming its index
@@ -47,7 +48,11 @@ def _module_level_imports(tree: ast.Module) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("rempart."):
             found.append(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
-            found.extend(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("rempart."))
+            found.extend(
+                alias.name.split(".")[1]
+                for alias in node.names
+                if alias.name.startswith("rempart.")
+            )
     return found
 
 

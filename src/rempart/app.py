@@ -1,4 +1,5 @@
-"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1, the HMA subset and the web pages.
+"""`create_app(settings)`: the FastAPI application — Rempart's API under /api/v1, the HMA subset and
+the web pages.
 
 The guard middleware (``rempart.api.guard``) runs before every route. Error answers never echo
 more than a short prefix of what the caller sent, and an unexpected failure is a bare 500.
@@ -19,7 +20,13 @@ from rempart import __version__
 from rempart.api import core, hma
 from rempart.api.guard import Guard
 from rempart.api.service import Service
-from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, IndexNotReady, RempartError
+from rempart.errors import (
+    BankExistsError,
+    BankNotFoundError,
+    EntryNotFoundError,
+    IndexNotReady,
+    RempartError,
+)
 from rempart.settings import Settings
 from rempart.web import protect, review
 
@@ -29,7 +36,9 @@ ECHO_CHARS = 40
 
 
 def create_app(settings: Settings) -> FastAPI:
-    service = Service(settings)  # opened now, so the app also serves without a lifespan (ASGI test transports)
+    service = Service(
+        settings
+    )  # opened now, so the app also serves without a lifespan (ASGI test transports)
     service.live.start()  # the index builds in the background; /status says 503 until it is there
 
     @asynccontextmanager
@@ -42,7 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Rempart",
         version=__version__,
-        description="Find re-shared copies of registered photos. Rempart's API (/api/v1) and an HMA-compatible subset (/h, /m, /c, /status).",
+        description=(
+            "Find re-shared copies of registered photos. Rempart's API (/api/v1) and an "
+            "HMA-compatible subset (/h, /m, /c, /status)."
+        ),
         lifespan=lifespan,
         docs_url="/docs" if settings.api_docs else None,
         redoc_url=None,
@@ -56,7 +68,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RempartError)
     async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:
-        code = 404 if isinstance(exc, BankNotFoundError | EntryNotFoundError) else 409 if isinstance(exc, BankExistsError) else 400
+        code = (
+            404
+            if isinstance(exc, BankNotFoundError | EntryNotFoundError)
+            else 409
+            if isinstance(exc, BankExistsError)
+            else 400
+        )
         return _error(code, str(exc)[:300])
 
     @app.exception_handler(IndexNotReady)
@@ -67,7 +85,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": [_short_error(e) for e in exc.errors()[:20]], "message": "invalid request"}, status_code=422)
+        return JSONResponse(
+            {"detail": [_short_error(e) for e in exc.errors()[:20]], "message": "invalid request"},
+            status_code=422,
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -83,7 +104,11 @@ def _error(code: int, message: str) -> JSONResponse:
 
 def _short_error(error: dict[str, Any]) -> dict[str, Any]:
     """A validation error without the caller's whole input (at most a short prefix of it)."""
-    short: dict[str, Any] = {"loc": [str(part)[:ECHO_CHARS] for part in error.get("loc", ())][:8], "msg": str(error.get("msg", ""))[:200], "type": error.get("type", "")}
+    short: dict[str, Any] = {
+        "loc": [str(part)[:ECHO_CHARS] for part in error.get("loc", ())][:8],
+        "msg": str(error.get("msg", ""))[:200],
+        "type": error.get("type", ""),
+    }
     if "input" in error and isinstance(error["input"], str | int | float | bool):
         short["input"] = str(error["input"])[:ECHO_CHARS]
     return short

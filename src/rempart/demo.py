@@ -1,4 +1,5 @@
-"""The README's demo: make sample photos, register them in a bank, match altered copies and strangers."""
+"""The README's demo: make sample photos, register them in a bank, match altered copies and
+strangers."""
 
 from __future__ import annotations
 
@@ -18,12 +19,27 @@ DEMO_BANK = "demo"
 
 def run_demo(directory: Path, settings: Settings, console: Console) -> bool:
     """Run the demo end to end; returns True when every copy matched and no stranger did."""
-    originals = [save_jpeg(synthetic_photo(seed), directory / "victim" / f"photo-{seed}.jpg") for seed in range(1, 6)]
+    originals = [
+        save_jpeg(synthetic_photo(seed), directory / "victim" / f"photo-{seed}.jpg")
+        for seed in range(1, 6)
+    ]
     copies: list[tuple[Path, str]] = []
     for original in originals:
-        for name, image in altered_copies(synthetic_photo(int(original.stem.split("-")[1]))).items():
-            copies.append((save_jpeg(image, directory / "reposted" / f"{original.stem}-{name}.jpg", quality=60), original.name))
-    strangers = [save_jpeg(synthetic_photo(seed), directory / "unrelated" / f"other-{seed}.jpg") for seed in range(100, 110)]
+        for name, image in altered_copies(
+            synthetic_photo(int(original.stem.split("-")[1]))
+        ).items():
+            copies.append(
+                (
+                    save_jpeg(
+                        image, directory / "reposted" / f"{original.stem}-{name}.jpg", quality=60
+                    ),
+                    original.name,
+                )
+            )
+    strangers = [
+        save_jpeg(synthetic_photo(seed), directory / "unrelated" / f"other-{seed}.jpg")
+        for seed in range(100, 110)
+    ]
     console.print(f"1. Sample photos written under {directory}/ (victim, reposted, unrelated).")
 
     fingerprints = [fingerprint_file(path, settings, register=True) for path in originals]
@@ -37,13 +53,19 @@ def run_demo(directory: Path, settings: Settings, console: Console) -> bool:
             for entry in store.list_entries(DEMO_BANK):
                 if entry.withdrawn_at is None:
                     store.withdraw(DEMO_BANK, entry.id, actor="demo")
-        store.add_fingerprints(DEMO_BANK, fingerprints, consent=Consent("self", "demo"), provenance="demo")
-        console.print(f"3. Bank {DEMO_BANK!r} holds them ({settings.resolved_database_url.split('@')[-1]}).")
+        store.add_fingerprints(
+            DEMO_BANK, fingerprints, consent=Consent("self", "demo"), provenance="demo"
+        )
+        console.print(
+            f"3. Bank {DEMO_BANK!r} holds them ({settings.resolved_database_url.split('@')[-1]})."
+        )
 
         matcher = Matcher(store, settings, [DEMO_BANK])
         found = missed = false_alarms = 0
         for path, expected in copies:
-            labels = {m.label for m in matcher.match(fingerprint_file(path, settings), with_labels=True)}
+            labels = {
+                m.label for m in matcher.match(fingerprint_file(path, settings), with_labels=True)
+            }
             if expected in labels:
                 found += 1
             else:
@@ -53,8 +75,13 @@ def run_demo(directory: Path, settings: Settings, console: Console) -> bool:
             if matcher.match(fingerprint_file(path, settings)):
                 false_alarms += 1
                 console.print(f"   false match: {path.name}")
-        console.print(f"4. Altered copies found: {found}/{len(copies)}; unrelated photos matched: {false_alarms}/{len(strangers)}.")
-        console.print("   Try it yourself: rempart match " + str(directory / "reposted") + " --bank demo")
+        console.print(
+            f"4. Altered copies found: {found}/{len(copies)}; unrelated photos matched: "
+            f"{false_alarms}/{len(strangers)}."
+        )
+        console.print(
+            "   Try it yourself: rempart match " + str(directory / "reposted") + " --bank demo"
+        )
     finally:
         store.close()
     return missed == 0 and false_alarms == 0

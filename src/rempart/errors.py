@@ -1,21 +1,21 @@
 """Rempart's exceptions: one root, a few branches, each raised with a message a user can act on.
 
-    RempartError                  root of everything Rempart raises on purpose
-    ├── ConfigError               bad settings or key material
-    ├── MediaError                a file could not be turned into fingerprints
-    │   ├── UnsupportedMediaError     not a format we read (wrong type, unknown bytes)
-    │   ├── MediaTooLargeError        over a size, pixel, duration or frame limit
-    │   ├── CorruptMediaError         truncated or undecodable content
-    │   └── FetchError                a URL that may not be fetched, or whose fetch failed
-    ├── SignalError               a fingerprint value that is not valid for its signal
-    ├── StoreError                database problems
-    │   ├── BankNotFoundError         no bank of that name
-    │   ├── BankExistsError           a bank of that name already exists
-    │   └── EntryNotFoundError        no entry with that id in that bank
-    ├── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
-    ├── IndexNotReady             the matcher's first index is still being built
-    └── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
-        └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
+RempartError                  root of everything Rempart raises on purpose
+├── ConfigError               bad settings or key material
+├── MediaError                a file could not be turned into fingerprints
+│   ├── UnsupportedMediaError     not a format we read (wrong type, unknown bytes)
+│   ├── MediaTooLargeError        over a size, pixel, duration or frame limit
+│   ├── CorruptMediaError         truncated or undecodable content
+│   └── FetchError                a URL that may not be fetched, or whose fetch failed
+├── SignalError               a fingerprint value that is not valid for its signal
+├── StoreError                database problems
+│   ├── BankNotFoundError         no bank of that name
+│   ├── BankExistsError           a bank of that name already exists
+│   └── EntryNotFoundError        no entry with that id in that bank
+├── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
+├── IndexNotReady             the matcher's first index is still being built
+└── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
+    └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ class CorruptMediaError(MediaError):
 
 
 class FetchError(MediaError):
-    """A URL is not allowed (scheme, host, address) or could not be fetched; said without details."""
+    """A URL is not allowed (scheme, host, address) or could not be fetched; said without
+    details."""
 
 
 class SignalError(RempartError):

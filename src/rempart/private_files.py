@@ -1,4 +1,5 @@
-"""Files Rempart writes that hold personal data (reports, fingerprint files): readable by their owner only."""
+"""Files Rempart writes that hold personal data (reports, fingerprint files): readable by their
+owner only."""
 
 from __future__ import annotations
 
@@ -23,14 +24,17 @@ def write_private(path: Path, text: str) -> None:
 
 
 class PrivateReplacement:
-    """A new version of ``path`` written beside it (mode 0600) and put in place only by ``commit()``.
+    """A new version of ``path`` written beside it (mode 0600) and put in place only by
+    ``commit()``.
 
     Until then the old file is untouched, so a run that produced nothing never empties it.
     """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")  # mode 0600
+        descriptor, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )  # mode 0600
         self.path = path
         self.partial = Path(name)
         self.handle: TextIO = os.fdopen(descriptor, "w", encoding="utf-8")

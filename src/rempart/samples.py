@@ -1,4 +1,5 @@
-"""Synthetic photo-like images and the everyday alterations they suffer, for demos, tests and benchmarks.
+"""Synthetic photo-like images and the everyday alterations they suffer, for demos, tests and
+benchmarks.
 
 Made in code from a seed (no photos of people, nothing downloaded): smooth colour fields with
 shapes and grain, which PDQ hashes with good quality and tells apart like real photos.
@@ -26,17 +27,23 @@ def synthetic_photo(seed: int, size: tuple[int, int] = (1080, 1350)) -> Image.Im
         if rng.random() < 0.5:
             draw.ellipse([x0, y0, x0 + w, y0 + h], fill=colour)
         else:
-            points = [(x0 + rng.uniform(0, w), y0 + rng.uniform(0, h)) for _ in range(int(rng.integers(3, 6)))]
+            points = [
+                (x0 + rng.uniform(0, w), y0 + rng.uniform(0, h))
+                for _ in range(int(rng.integers(3, 6)))
+            ]
             draw.polygon(points, fill=colour)
     image = image.filter(ImageFilter.GaussianBlur(radius=max(1.0, min(size) / 400)))
     small = (max(1, width // 4), max(1, height // 4))
     grain = rng.normal(0, 6, size=(small[1], small[0], 1)).clip(-20, 20) + 128
-    grain_image = Image.fromarray(grain.astype(np.uint8)[:, :, 0], "L").resize(size, Image.Resampling.BILINEAR)
+    grain_image = Image.fromarray(grain.astype(np.uint8)[:, :, 0], "L").resize(
+        size, Image.Resampling.BILINEAR
+    )
     return Image.blend(image, Image.merge("RGB", [grain_image] * 3), 0.08)
 
 
 def textured_photo(seed: int, size: tuple[int, int] = (1080, 1350)) -> Image.Image:
-    """A photo-like image with the fine, sharp detail real photos have (many corners for local features)."""
+    """A photo-like image with the fine, sharp detail real photos have (many corners for local
+    features)."""
     rng = np.random.default_rng(seed + 77_000)
     image = synthetic_photo(seed, size)
     draw = ImageDraw.Draw(image)
@@ -63,7 +70,9 @@ def phone_screenshot(seed: int, size: tuple[int, int] = (1170, 2532)) -> Image.I
     image = Image.new("RGB", size, (18, 18, 18) if dark else (250, 250, 250))
     draw = ImageDraw.Draw(image)
     ink = (230, 230, 230) if dark else (30, 30, 30)
-    draw.rectangle([0, 0, width, int(height * 0.05)], fill=(40, 40, 40) if dark else (235, 235, 235))
+    draw.rectangle(
+        [0, 0, width, int(height * 0.05)], fill=(40, 40, 40) if dark else (235, 235, 235)
+    )
     photo = synthetic_photo(seed + 10_000, (width, int(width * 1.25)))
     top = int(height * 0.15)
     image.paste(photo, (0, top))
@@ -76,12 +85,18 @@ def phone_screenshot(seed: int, size: tuple[int, int] = (1170, 2532)) -> Image.I
 
 
 def altered_copies(image: Image.Image) -> dict[str, Image.Image]:
-    """Alterations plain PDQ survives: half size, brightness, greyscale, a text caption (the caller recompresses)."""
+    """Alterations plain PDQ survives: half size, brightness, greyscale, a text caption (the
+    caller recompresses)."""
     width, height = image.size
     caption = image.copy()
     font = ImageFont.load_default(size=max(12, height // 25))
     ImageDraw.Draw(caption).text(
-        (width * 0.06, height * 0.86), "lol regarde ça", font=font, fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0)
+        (width * 0.06, height * 0.86),
+        "lol regarde ça",
+        font=font,
+        fill=(255, 255, 255),
+        stroke_width=2,
+        stroke_fill=(0, 0, 0),
     )
     return {
         "resized": image.resize((width // 2, height // 2), Image.Resampling.BILINEAR),

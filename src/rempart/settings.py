@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 
 def _default_data_dir() -> Path:
@@ -23,12 +28,22 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="REMPART_", extra="ignore")
 
-    data_dir: Path = Field(default_factory=_default_data_dir, description="Where the SQLite store and key live.")
+    data_dir: Path = Field(
+        default_factory=_default_data_dir, description="Where the SQLite store and key live."
+    )
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is SQLite at DATA_DIR/rempart.db. PostgreSQL: postgresql+psycopg://…"
+        default=None,
+        description=(
+            "SQLAlchemy URL; default is SQLite at DATA_DIR/rempart.db. PostgreSQL: "
+            "postgresql+psycopg://…"
+        ),
     )
     secret_key: str | None = Field(
-        default=None, description="Base64 256-bit key for fingerprints at rest; default: generated in DATA_DIR/secret.key."
+        default=None,
+        description=(
+            "Base64 256-bit key for fingerprints at rest; default: generated in "
+            "DATA_DIR/secret.key."
+        ),
     )
 
     # Media limits: each one turns hostile or huge input into a clear error.
@@ -75,7 +90,9 @@ class Settings(BaseSettings):
     max_zip_bytes: int = 20 * 1024**3
     #: The only hosts Rempart fetches media from (`scan --download`, hash and lookup by URL): HTTPS,
     #: no redirects, never a private, loopback or link-local address unless fetch_allow_private.
-    fetch_hosts: list[str] = Field(default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"])
+    fetch_hosts: list[str] = Field(
+        default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"]
+    )
     fetch_allow_private: bool = False
     #: CA bundle for fetches (default: the system's), e.g. a private deployment's own CA.
     fetch_ca_file: Path | None = None
@@ -90,7 +107,8 @@ class Settings(BaseSettings):
     video_min_frames: int = Field(default=2, ge=1)
     pdq_threshold: int = Field(default=31, ge=0, le=128)
     pdq_min_quality: int = Field(default=50, ge=0, le=100)
-    #: Scale images to fit this many pixels a side before PDQ (0: hash the decoded pixels as they are).
+    #: Scale images to fit this many pixels a side before PDQ (0: hash the decoded pixels as they
+    #: are).
     #: PDQ's own filter gets slow on large input; scaling first moves a hash by a few bits.
     pdq_max_side: int = Field(default=512, ge=0)
     #: ORB local features (crops, screenshots, photos of screens); verified by RANSAC homography.
@@ -120,8 +138,10 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        """The database URL in force: the configured one or the SQLite file in the data dir (computed each
-        time: a cached value would survive ``model_copy(update=...)`` and point at the old database)."""
+        """The database URL in force: the configured one or the SQLite file in the data dir
+        (computed each
+        time: a cached value would survive ``model_copy(update=...)`` and point at the old
+        database)."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'rempart.db'}"

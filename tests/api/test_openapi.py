@@ -1,4 +1,5 @@
-"""The served OpenAPI spec is checked against the running app with Schemathesis (property-based calls)."""
+"""The served OpenAPI spec is checked against the running app with Schemathesis (property-based
+calls)."""
 
 from pathlib import Path
 
@@ -26,11 +27,18 @@ def test_every_operation_keeps_its_documented_contract(tmp_path: Path) -> None:
         checked.append(operation.label)
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @hypothesis_settings(
+            max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def call(case: schemathesis.Case) -> None:
-            # no server error, documented status codes, responses that match their schemas. Not checked:
-            # "schema-valid data is accepted" — a well-formed hash of an unknown bank is rightly a 404.
-            case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, excluded_checks=[positive_data_acceptance])
+            # no server error, documented status codes, responses that match their schemas. Not
+            # checked:
+            # "schema-valid data is accepted" — a well-formed hash of an unknown bank is rightly a
+            # 404.
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {key}"},
+                excluded_checks=[positive_data_acceptance],
+            )
 
         call()
     assert len(checked) >= 15 and any("raw_lookup" in label for label in checked)

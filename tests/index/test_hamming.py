@@ -9,7 +9,9 @@ from rempart.index.hamming import HammingIndex, choose_plan, codes_from_hex, pla
 
 
 def _brute(codes: np.ndarray, query: np.ndarray, radius: int) -> dict[int, int]:
-    distances = np.array([sum(bin(int(a ^ b)).count("1") for a, b in zip(row, query)) for row in codes])
+    distances = np.array(
+        [sum(bin(int(a ^ b)).count("1") for a, b in zip(row, query)) for row in codes]
+    )
     return {int(i): int(distances[i]) for i in np.nonzero(distances <= radius)[0]}
 
 
@@ -19,7 +21,9 @@ def test_every_plan_satisfies_the_pigeonhole_bound(chunks: int, radius: int) -> 
     plan = plan_chunks(chunks, radius)
     assert sum(plan.widths) == 256
     assert sum(t + 1 for t in plan.radii) > radius  # some chunk is within t_j whenever d <= radius
-    assert plan.starts[0] == 0 and all(plan.starts[j] + plan.widths[j] == plan.starts[j + 1] for j in range(chunks - 1))
+    assert plan.starts[0] == 0 and all(
+        plan.starts[j] + plan.widths[j] == plan.starts[j + 1] for j in range(chunks - 1)
+    )
 
 
 def test_the_planner_scans_small_sets_and_indexes_large_ones() -> None:
@@ -31,12 +35,17 @@ def test_the_planner_scans_small_sets_and_indexes_large_ones() -> None:
 @hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**32 - 1),
-    chunks=st.sampled_from([11, 12, 13, 16, 20, 32]),  # every chunk count a plan may use (widths ≤ 24 bits)
+    chunks=st.sampled_from(
+        [11, 12, 13, 16, 20, 32]
+    ),  # every chunk count a plan may use (widths ≤ 24 bits)
     radius=st.integers(0, 40),
     n=st.integers(1, 3000),
 )
-def test_multi_index_recall_is_exactly_brute_force(seed: int, chunks: int, radius: int, n: int) -> None:
-    """Property: on clustered codes, every plan returns exactly the brute-force result set and distances."""
+def test_multi_index_recall_is_exactly_brute_force(
+    seed: int, chunks: int, radius: int, n: int
+) -> None:
+    """Property: on clustered codes, every plan returns exactly the brute-force result set and
+    distances."""
     codes = clustered_codes(n, seed=seed % 1000)
     plan = plan_chunks(chunks, radius)
     assume(max(plan.radii) <= 3)  # choose_plan never probes further: not a plan the index uses

@@ -1,4 +1,5 @@
-"""The matcher's lifecycle: lock-free readers during rebuilds, writes visible within a bound, readiness."""
+"""The matcher's lifecycle: lock-free readers during rebuilds, writes visible within a bound,
+readiness."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from rempart.store import Store
 
 @pytest.fixture
 def fast_switching() -> Iterator[None]:
-    """Make threads switch as often as the interpreter allows, where shared buffers used to break."""
+    """Make threads switch as often as the interpreter allows, where shared buffers used to
+    break."""
     before = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     yield
@@ -43,20 +45,37 @@ def _near(value: str, bits: int, rng: np.random.Generator) -> str:
 
 
 def _query(matcher: Matcher, value: str) -> set[int]:
-    return {m.entry_id for m in matcher.match(Fingerprint("q", "hash", values=(SignalValue("pdq", value, 100),)))}
+    return {
+        m.entry_id
+        for m in matcher.match(Fingerprint("q", "hash", values=(SignalValue("pdq", value, 100),)))
+    }
 
 
-def test_lookups_during_rebuilds_equal_brute_force(backend_settings: Settings, fast_switching: None) -> None:
-    """Several threads look up while another adds, withdraws, refreshes and rebuilds; every answer is exact."""
+def test_lookups_during_rebuilds_equal_brute_force(
+    backend_settings: Settings, fast_switching: None
+) -> None:
+    """Several threads look up while another adds, withdraws, refreshes and rebuilds; every
+    answer is exact."""
     rng = np.random.default_rng(7)
     store = Store.open(backend_settings)
     try:
         store.create_bank("b", pdq_threshold=31)
-        stable = _random_hex(rng, 300)  # distinct random codes: ~128 bits apart, never within 31 of each other
-        ids = store.import_values("b", [(f"s{i}", SignalValue("pdq", v, 100)) for i, v in enumerate(stable)], provenance="test").added
-        queries = [_near(stable[i], int(rng.integers(0, 40)), rng) for i in rng.choice(len(stable), 60, replace=False)]
+        stable = _random_hex(
+            rng, 300
+        )  # distinct random codes: ~128 bits apart, never within 31 of each other
+        ids = store.import_values(
+            "b",
+            [(f"s{i}", SignalValue("pdq", v, 100)) for i, v in enumerate(stable)],
+            provenance="test",
+        ).added
+        queries = [
+            _near(stable[i], int(rng.integers(0, 40)), rng)
+            for i in rng.choice(len(stable), 60, replace=False)
+        ]
         # the reference: brute force over the stable entries, which never change during the test
-        expected = [{ids[i] for i, v in enumerate(stable) if hamming_hex(q, v) <= 31} for q in queries]
+        expected = [
+            {ids[i] for i, v in enumerate(stable) if hamming_hex(q, v) <= 31} for q in queries
+        ]
         assert any(expected) and not all(expected)  # both answers occur
         matcher = Matcher(store, backend_settings)
         wrong: list[tuple[int, set[int], set[int]]] = []
@@ -65,14 +84,20 @@ def test_lookups_during_rebuilds_equal_brute_force(backend_settings: Settings, f
         def look() -> None:
             while not done.is_set():
                 for number, query in enumerate(queries):
-                    found = _query(matcher, query) & set(ids)  # entries churned by the writer never come near
+                    found = _query(matcher, query) & set(
+                        ids
+                    )  # entries churned by the writer never come near
                     if found != expected[number]:
                         wrong.append((number, found, expected[number]))
 
         def churn() -> None:
             try:
                 for round_ in range(6):
-                    added = store.import_values("b", [(None, SignalValue("pdq", v, 100)) for v in _random_hex(rng, 200)], provenance="churn").added
+                    added = store.import_values(
+                        "b",
+                        [(None, SignalValue("pdq", v, 100)) for v in _random_hex(rng, 200)],
+                        provenance="churn",
+                    ).added
                     matcher.refresh()
                     for entry in added[:50]:
                         store.withdraw("b", entry)
@@ -95,7 +120,8 @@ def test_lookups_during_rebuilds_equal_brute_force(backend_settings: Settings, f
 
 
 def test_concurrent_index_queries_never_come_back_short(fast_switching: None) -> None:
-    """The Hamming index answers from per-call buffers: many threads, results equal to brute force."""
+    """The Hamming index answers from per-call buffers: many threads, results equal to brute
+    force."""
     rng = np.random.default_rng(3)
     base = rng.integers(0, 2**63, size=(400, 4), dtype=np.int64).astype(np.uint64)
     codes = np.repeat(base, 40, axis=0)  # big result sets: 40 rows at distance 0 for every query
@@ -128,7 +154,8 @@ def _wait_for(predicate: object, seconds: float) -> float:
 
 
 def test_a_write_elsewhere_is_visible_within_a_bounded_delay(backend_settings: Settings) -> None:
-    """Another process's write (a second store object) reaches a live matcher: by NOTIFY on PostgreSQL
+    """Another process's write (a second store object) reaches a live matcher: by NOTIFY on
+    PostgreSQL
     (well under its 30 s poll), by polling on SQLite (within the poll plus a margin)."""
     postgres = backend_settings.resolved_database_url.startswith("postgresql")
     poll = 30.0 if postgres else 0.3
@@ -141,7 +168,9 @@ def test_a_write_elsewhere_is_visible_within_a_bounded_delay(backend_settings: S
         matcher = live.matcher()
         value = _random_hex(np.random.default_rng(1), 1)[0]
         time.sleep(0.5)  # the follower is waiting for a change
-        elsewhere.import_values("b", [("x", SignalValue("pdq", value, 100))], provenance="other process")
+        elsewhere.import_values(
+            "b", [("x", SignalValue("pdq", value, 100))], provenance="other process"
+        )
         delay = _wait_for(lambda: _query(live.matcher(), value), 5.0 if postgres else poll + 3.0)
         assert delay < (3.0 if postgres else poll + 3.0)
         assert matcher.full_builds == 1  # applied as a segment, not a rebuild
@@ -161,7 +190,9 @@ class _SlowMatcher(Matcher):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def test_status_is_503_until_the_first_index_is_built_and_builds_nothing_itself(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_status_is_503_until_the_first_index_is_built_and_builds_nothing_itself(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import rempart.index.live
 
     _SlowMatcher.gate.clear()

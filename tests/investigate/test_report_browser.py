@@ -1,4 +1,5 @@
-"""The HTML report in real headless Chromium (Debian's chromium, driven by Playwright; no browser download)."""
+"""The HTML report in real headless Chromium (Debian's chromium, driven by Playwright; no browser
+download)."""
 
 from pathlib import Path
 
@@ -11,14 +12,22 @@ from rempart.sources.synthetic import make_export_set
 from rempart.store import Consent, Store
 
 
-def test_pictures_are_blurred_until_clicked_and_the_language_switches(page: object, settings: Settings, tmp_path: Path) -> None:
+def test_pictures_are_blurred_until_clicked_and_the_language_switches(
+    page: object, settings: Settings, tmp_path: Path
+) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    manifest = make_export_set(tmp_path / "set", seed=9, servers=2, channels=1, messages=13, victims=1)
+    manifest = make_export_set(
+        tmp_path / "set", seed=9, servers=2, channels=1, messages=13, victims=1
+    )
     store = Store.open(settings)
     store.create_bank("victims")
-    store.add_fingerprints("victims", [fingerprint_file(p, store.settings, register=True) for p in manifest.victim_photos], consent=Consent("self", "t"))
+    store.add_fingerprints(
+        "victims",
+        [fingerprint_file(p, store.settings, register=True) for p in manifest.victim_photos],
+        consent=Consent("self", "t"),
+    )
     scan_archives([tmp_path / "set" / "exports"], ["victims"], store, store.settings)
     report = tmp_path / "report.html"
     write_report(investigate(store, ["victims"]), report, store.settings)
@@ -30,7 +39,9 @@ def test_pictures_are_blurred_until_clicked_and_the_language_switches(page: obje
     pictures = page.locator("img.evidence")
     assert pictures.count() == sum(len(v) for v in manifest.sightings.values()) >= 2
     first, last = pictures.first, pictures.last
-    assert first.evaluate("img => img.complete && img.naturalWidth > 0")  # the embedded picture decodes
+    assert first.evaluate(
+        "img => img.complete && img.naturalWidth > 0"
+    )  # the embedded picture decodes
     expect(first).to_have_css("filter", "blur(18px)")
     first.click()
     expect(first).to_have_css("filter", "none")
@@ -44,4 +55,6 @@ def test_pictures_are_blurred_until_clicked_and_the_language_switches(page: obje
     page.click("#lang")
     assert english.is_visible() != english_first and french.is_visible() == english_first
     assert page.locator("#server-graph").bounding_box()["width"] > 100
-    assert all(url.startswith(("file:", "data:")) for url in requests)  # self-contained: nothing fetched
+    assert all(
+        url.startswith(("file:", "data:")) for url in requests
+    )  # self-contained: nothing fetched

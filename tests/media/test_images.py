@@ -15,16 +15,33 @@ from rempart.signals.fingerprint import fingerprint_file
 
 def _png_bomb(path: Path, width: int, height: int) -> None:
     """A tiny PNG whose header claims width×height pixels of zeros (compresses ~1000:1)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = zlib.compress(b"\x00" * (width // 8 + 1) * 64, 9)
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize("fmt,kind", [("JPEG", MediaKind.JPEG), ("PNG", MediaKind.PNG), ("WEBP", MediaKind.WEBP),
-                                      ("BMP", MediaKind.BMP), ("TIFF", MediaKind.TIFF), ("GIF", MediaKind.GIF)])
+@pytest.mark.parametrize(
+    "fmt,kind",
+    [
+        ("JPEG", MediaKind.JPEG),
+        ("PNG", MediaKind.PNG),
+        ("WEBP", MediaKind.WEBP),
+        ("BMP", MediaKind.BMP),
+        ("TIFF", MediaKind.TIFF),
+        ("GIF", MediaKind.GIF),
+    ],
+)
 def test_every_still_format_decodes_to_rgb(tmp_path: Path, fmt: str, kind: MediaKind) -> None:
     path = tmp_path / f"image.{fmt.lower()}"
     synthetic_photo(1, (320, 240)).save(path, fmt)
@@ -94,7 +111,9 @@ def test_file_over_the_size_limit_is_refused_without_reading(tmp_path: Path) -> 
         fingerprint_file(path, Settings(data_dir=tmp_path, max_file_bytes=10 * 1024 * 1024))
 
 
-@pytest.mark.parametrize("content", [b"", b"hello, this is text", b"%PDF-1.7\n...", b"PK\x03\x04zipfile"])
+@pytest.mark.parametrize(
+    "content", [b"", b"hello, this is text", b"%PDF-1.7\n...", b"PK\x03\x04zipfile"]
+)
 def test_wrong_types_are_unsupported(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "photo.jpg"  # the name lies; the bytes decide
     path.write_bytes(content)

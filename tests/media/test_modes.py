@@ -1,4 +1,5 @@
-"""Every Pillow image mode an ordinary file can have is read and hashed like the same picture in RGB.
+"""Every Pillow image mode an ordinary file can have is read and hashed like the same picture in
+RGB.
 
 GIF and PNG-8 (palette), 1-bit PNG, 16-bit grey PNG, palette BMP and TIFF, CMYK, float and
 32-bit TIFF: large enough (short side ≥ 1024) that decoding reduces them before hashing.
@@ -43,7 +44,12 @@ def _palette_alpha(image: Image.Image) -> Image.Image:
 VARIANTS: dict[str, tuple[Callable[[Image.Image], Image.Image], str, dict[str, object], bool]] = {
     # name: (make the variant, format, save options, compare against the grey picture)
     "gif": (lambda im: im, "GIF", {}, False),
-    "gif-animated": (lambda im: im, "GIF", {"save_all": True, "append_images": [textured_photo(9, SIZE)], "duration": 100}, False),
+    "gif-animated": (
+        lambda im: im,
+        "GIF",
+        {"save_all": True, "append_images": [textured_photo(9, SIZE)], "duration": 100},
+        False,
+    ),
     "png-8": (lambda im: im.quantize(256), "PNG", {}, False),
     "png-8-transparent": (_palette_alpha, "PNG", {}, False),
     "png-1-bit": (lambda im: im.convert("1"), "PNG", {}, True),
@@ -69,11 +75,16 @@ def references(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     photo.save(root / "rgb.png")
     photo.convert("L").save(root / "grey.png")
     settings = Settings(data_dir=root / "data")
-    return {name: fingerprint_file(root / f"{name}.png", settings).of_signal("pdq")[0].value for name in ("rgb", "grey")}
+    return {
+        name: fingerprint_file(root / f"{name}.png", settings).of_signal("pdq")[0].value
+        for name in ("rgb", "grey")
+    }
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_every_mode_is_read_and_matches_the_rgb_picture(name: str, tmp_path: Path, references: dict[str, str]) -> None:
+def test_every_mode_is_read_and_matches_the_rgb_picture(
+    name: str, tmp_path: Path, references: dict[str, str]
+) -> None:
     make, fmt, options, grey = VARIANTS[name]
     variant = make(textured_photo(8, SIZE))
     path = tmp_path / f"photo.{fmt.lower()}"
@@ -92,7 +103,9 @@ def test_the_pixel_limit_is_rempart_s_not_pillow_s(tmp_path: Path) -> None:
     from rempart.media import MediaKind, decode_image
 
     path = tmp_path / "large.png"
-    Image.new("L", (9500, 9500), 128).save(path)  # 90.25 MP: over Pillow's default 89.5 MP, under Rempart's 100 MP
+    Image.new("L", (9500, 9500), 128).save(
+        path
+    )  # 90.25 MP: over Pillow's default 89.5 MP, under Rempart's 100 MP
     assert decode_image(path, MediaKind.PNG, max_pixels=100_000_000).frames[0].shape[2] == 3
     with pytest.raises(MediaTooLargeError):
         decode_image(path, MediaKind.PNG, max_pixels=80_000_000)

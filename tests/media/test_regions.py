@@ -10,9 +10,15 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 
 
-def _collage(columns: int, rows: int, cell: tuple[int, int], gutter: int, seed: int = 40) -> tuple[Image.Image, list[Box]]:
+def _collage(
+    columns: int, rows: int, cell: tuple[int, int], gutter: int, seed: int = 40
+) -> tuple[Image.Image, list[Box]]:
     width, height = cell
-    canvas = Image.new("RGB", (columns * width + (columns + 1) * gutter, rows * height + (rows + 1) * gutter), "white")
+    canvas = Image.new(
+        "RGB",
+        (columns * width + (columns + 1) * gutter, rows * height + (rows + 1) * gutter),
+        "white",
+    )
     boxes = []
     for number in range(columns * rows):
         left = gutter + (number % columns) * (width + gutter)
@@ -23,7 +29,9 @@ def _collage(columns: int, rows: int, cell: tuple[int, int], gutter: int, seed: 
 
 
 def _close(found: Box, expected: Box, tolerance: int) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(vars(found).values(), vars(expected).values()))
+    return all(
+        abs(a - b) <= tolerance for a, b in zip(vars(found).values(), vars(expected).values())
+    )
 
 
 @pytest.mark.parametrize("columns,rows,gutter", [(2, 2, 12), (2, 1, 8), (1, 2, 3), (3, 1, 10)])
@@ -67,5 +75,7 @@ def test_query_fingerprints_carry_each_cell_and_registration_does_not(tmp_path: 
     assert sorted({v.signal for v in cell_values}) == ["orb", "pdq"] and len(cell_values) == 8
     registered = fingerprint_file(tmp_path / "collage.jpg", settings, register=True)
     assert not [v for v in registered.values if v.variant.startswith("region:")]
-    off = fingerprint_file(tmp_path / "collage.jpg", settings.model_copy(update={"query_cells": False}))
+    off = fingerprint_file(
+        tmp_path / "collage.jpg", settings.model_copy(update={"query_cells": False})
+    )
     assert not [v for v in off.values if v.variant.startswith("region:")]

@@ -48,7 +48,9 @@ def test_a_short_clip_is_sampled_densely_enough(tmp_path: Path) -> None:
     assert [f.number for f in frames] == [0, 3, 6, 9, 12, 15, 18]  # every round(10 / 3)-th frame
     longer = tmp_path / "longer.mp4"
     make_video(longer, seconds=8)
-    assert len(list(iter_video_frames(longer, frames_per_second=1.0, min_samples=6))) == 8  # 1 fps already gives enough
+    assert (
+        len(list(iter_video_frames(longer, frames_per_second=1.0, min_samples=6))) == 8
+    )  # 1 fps already gives enough
 
 
 def test_frame_pdq_equals_pdqhash_on_the_same_decoded_frame(tmp_path: Path) -> None:
@@ -95,12 +97,16 @@ def test_a_playable_mp4_with_a_non_utf8_byte_in_its_metadata_is_hashed(tmp_path:
         stream = container.add_stream("mpeg4", rate=5)
         stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
         for shade in range(0, 250, 25):
-            for packet in stream.encode(av.VideoFrame.from_ndarray(np.full((64, 64, 3), shade, np.uint8), format="rgb24")):
+            for packet in stream.encode(
+                av.VideoFrame.from_ndarray(np.full((64, 64, 3), shade, np.uint8), format="rgb24")
+            ):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
     data = path.read_bytes()
     assert data.count(b"MARKER") == 1
-    path.write_bytes(data.replace(b"MARKER", b"\xff\xfe\xfdMAR"))  # same length: the file still plays
+    path.write_bytes(
+        data.replace(b"MARKER", b"\xff\xfe\xfdMAR")
+    )  # same length: the file still plays
     fingerprint = fingerprint_file(path, Settings(data_dir=tmp_path / "data"))
     assert fingerprint.kind == "video" and len(fingerprint.of_signal("video_pdq")) >= 2

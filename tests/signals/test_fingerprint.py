@@ -5,11 +5,19 @@ import pytest
 
 from rempart.errors import ImportFormatError
 from rempart.settings import Settings
-from rempart.signals.fingerprint import Fingerprint, FingerprintFailure, fingerprint_file, fingerprint_many, read_fingerprints
+from rempart.signals.fingerprint import (
+    Fingerprint,
+    FingerprintFailure,
+    fingerprint_file,
+    fingerprint_many,
+    read_fingerprints,
+)
 from rempart.signals.sha256 import sha256_file
 
 
-def test_register_adds_eight_dihedral_hashes_and_sha256(photo_dir: Path, settings: Settings) -> None:
+def test_register_adds_eight_dihedral_hashes_and_sha256(
+    photo_dir: Path, settings: Settings
+) -> None:
     path = photo_dir / "originals" / "photo-1.jpg"
     fp = fingerprint_file(path, settings, register=True)
     assert [v.value for v in fp.of_signal("sha256")] == [sha256_file(path)]
@@ -41,10 +49,16 @@ def test_bad_line_reports_its_number() -> None:
         list(read_fingerprints(io.StringIO(bad_value)))
 
 
-def test_a_bad_file_does_not_stop_the_others(photo_dir: Path, settings: Settings, tmp_path: Path) -> None:
+def test_a_bad_file_does_not_stop_the_others(
+    photo_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not an image at all")
-    files = [photo_dir / "originals" / "photo-1.jpg", broken, photo_dir / "originals" / "photo-2.jpg"]
+    files = [
+        photo_dir / "originals" / "photo-1.jpg",
+        broken,
+        photo_dir / "originals" / "photo-2.jpg",
+    ]
     results = list(fingerprint_many(files, settings))
     assert isinstance(results[1], FingerprintFailure) and "not an image" in results[1].reason
     assert isinstance(results[0], Fingerprint) and isinstance(results[2], Fingerprint)

@@ -26,7 +26,9 @@ def _rgb(image: Image.Image) -> np.ndarray:
 
 def test_serialisation_round_trips_and_is_small() -> None:
     features = local_features(_rgb(textured_photo(1, (1080, 1350))))
-    assert MAX_KEYPOINTS < len(features) <= MAX_KEYPOINTS + HALF_SCALE_KEYPOINTS  # full scale, then half scale
+    assert (
+        MAX_KEYPOINTS < len(features) <= MAX_KEYPOINTS + HALF_SCALE_KEYPOINTS
+    )  # full scale, then half scale
     raw = features.to_bytes()
     assert len(raw) == 3 + 36 * len(features) <= 27_003
     back = LocalFeatures.from_bytes(raw)
@@ -35,7 +37,9 @@ def test_serialisation_round_trips_and_is_small() -> None:
     assert LocalFeaturesSignal.validate(raw.hex().upper()) == raw.hex()
 
 
-@pytest.mark.parametrize("raw", [b"", b"\x01", b"\x02\x01\x00" + b"\x00" * 36, b"\x01\x02\x00" + b"\x00" * 36])
+@pytest.mark.parametrize(
+    "raw", [b"", b"\x01", b"\x02\x01\x00" + b"\x00" * 36, b"\x01\x02\x00" + b"\x00" * 36]
+)
 def test_malformed_values_are_refused(raw: bytes) -> None:
     with pytest.raises(SignalError):
         LocalFeaturesSignal.validate(raw.hex())
@@ -50,7 +54,9 @@ def test_feature_count_does_not_depend_on_resolution() -> None:
 
 def test_a_photo_shown_small_in_a_collage_is_verified() -> None:
     photos = [textured_photo(seed, (900, 900)) for seed in (11, 12, 13, 14)]
-    index = LocalFeatureIndex([local_features(_rgb(photos[0])), local_features(_rgb(textured_photo(15, (900, 900))))])
+    index = LocalFeatureIndex(
+        [local_features(_rgb(photos[0])), local_features(_rgb(textured_photo(15, (900, 900))))]
+    )
     collage = Image.new("RGB", (1200, 1200), "white")
     for number, photo in enumerate(photos):
         collage.paste(photo.resize((590, 590)), ((number % 2) * 605, (number // 2) * 605))
@@ -60,13 +66,17 @@ def test_a_photo_shown_small_in_a_collage_is_verified() -> None:
 
 def test_a_crop_inside_a_bigger_picture_is_verified_and_a_stranger_is_not(tmp_path: Path) -> None:
     original = textured_photo(3, (1080, 1350))
-    index = LocalFeatureIndex([local_features(_rgb(original)), local_features(_rgb(textured_photo(4, (1080, 1350))))])
+    index = LocalFeatureIndex(
+        [local_features(_rgb(original)), local_features(_rgb(textured_photo(4, (1080, 1350))))]
+    )
     crop = original.crop((200, 250, 900, 1100)).resize((560, 680))
     screenshot = Image.new("RGB", (1170, 2532), (250, 250, 250))
     screenshot.paste(crop, (300, 600))
     hits = index.search(local_features(_rgb(screenshot)), min_inliers=20)
     assert [h.group for h in hits] == [0]
-    assert index.search(local_features(_rgb(textured_photo(99, (1080, 1350)))), min_inliers=20) == []
+    assert (
+        index.search(local_features(_rgb(textured_photo(99, (1080, 1350)))), min_inliers=20) == []
+    )
 
 
 def test_verify_rejects_too_few_and_inconsistent_pairs() -> None:
@@ -97,7 +107,10 @@ def test_strongest_choice_keeps_what_a_plain_orb_run_keeps() -> None:
     candidates = _orb(CANDIDATES_PER_KEYPOINT * MAX_KEYPOINTS).detect(grey, None)
     responses = np.array([k.response for k in candidates], dtype=np.float32)
     octaves = np.array([k.octave for k in candidates])
-    chosen = {tuple(np.round(candidates[i].pt, 1)) for i in strongest_choice(responses, octaves, MAX_KEYPOINTS)}
+    chosen = {
+        tuple(np.round(candidates[i].pt, 1))
+        for i in strongest_choice(responses, octaves, MAX_KEYPOINTS)
+    }
     plain = {tuple(np.round(k.pt, 1)) for k in _orb(MAX_KEYPOINTS).detect(grey, None)}
     assert len(chosen) <= MAX_KEYPOINTS
     assert len(chosen & plain) >= 0.8 * len(plain)
@@ -106,13 +119,22 @@ def test_strongest_choice_keeps_what_a_plain_orb_run_keeps() -> None:
 
 def test_spread_choice_gives_every_occupied_cell_its_share() -> None:
     rng = np.random.default_rng(1)
-    busy = rng.uniform(0, 100, size=(900, 2))  # one corner full of strong keypoints (a caption, a UI)
-    sparse = np.array([[x, y] for x in range(50, 600, 100) for y in range(50, 600, 100) if x + y > 100], dtype=float)
+    busy = rng.uniform(
+        0, 100, size=(900, 2)
+    )  # one corner full of strong keypoints (a caption, a UI)
+    sparse = np.array(
+        [[x, y] for x in range(50, 600, 100) for y in range(50, 600, 100) if x + y > 100],
+        dtype=float,
+    )
     positions = np.concatenate([busy, sparse]).astype(np.float32)
-    responses = np.concatenate([np.full(len(busy), 10.0), np.full(len(sparse), 1.0)]).astype(np.float32)
+    responses = np.concatenate([np.full(len(busy), 10.0), np.full(len(sparse), 1.0)]).astype(
+        np.float32
+    )
     chosen = spread_choice(positions, responses, (600, 600), 100)
     assert len(chosen) == len(set(chosen.tolist())) == 100
-    assert set(range(len(busy), len(positions))) <= set(chosen.tolist())  # every weak, lonely keypoint kept
+    assert set(range(len(busy), len(positions))) <= set(
+        chosen.tolist()
+    )  # every weak, lonely keypoint kept
     cells = {(int(x * GRID / 600), int(y * GRID / 600)) for x, y in positions[chosen]}
     assert len(cells) == GRID * GRID
 
@@ -120,7 +142,9 @@ def test_spread_choice_gives_every_occupied_cell_its_share() -> None:
 def test_correspondences_are_one_to_one_and_pass_the_ratio_test() -> None:
     rng = np.random.default_rng(2)
     group = rng.integers(0, 256, size=(50, 32), dtype=np.uint8)
-    query = np.concatenate([group[:10], group[:10], rng.integers(0, 256, size=(30, 32), dtype=np.uint8)])  # duplicates
+    query = np.concatenate(
+        [group[:10], group[:10], rng.integers(0, 256, size=(30, 32), dtype=np.uint8)]
+    )  # duplicates
     as_codes = lambda d: np.ascontiguousarray(d).view(np.uint64).reshape(-1, 4)  # noqa: E731
     query_rows, group_rows = correspondences(as_codes(query), as_codes(group))
     assert sorted(group_rows.tolist()) == list(range(10))  # each registered keypoint used once

@@ -11,7 +11,14 @@ from PIL import Image
 from rempart.errors import SignalError
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
-from rempart.signals.pdq import DIHEDRAL_VARIANTS, PDQSignal, bits_to_hex, hamming_hex, pdq_dihedral, pdq_hash
+from rempart.signals.pdq import (
+    DIHEDRAL_VARIANTS,
+    PDQSignal,
+    bits_to_hex,
+    hamming_hex,
+    pdq_dihedral,
+    pdq_hash,
+)
 
 
 def test_hex_matches_threatexchange_on_full_decode(photo_dir: Path, tmp_path: Path) -> None:

@@ -30,9 +30,13 @@ def test_common_bank_formats(text: str) -> None:
 
 def test_ids_and_other_signal_types() -> None:
     parsed = parse_bank_text(
-        f"signal_type,signal_value,id\npdq,{A},case-1\nmd5,D41D8CD98F00B204E9800998ECF8427E,case-2\ntmk,{'0' * 64},case-3\n"
+        f"signal_type,signal_value,id\npdq,{A},case-1\n"
+        f"md5,D41D8CD98F00B204E9800998ECF8427E,case-2\ntmk,{'0' * 64},case-3\n"
     )
-    assert [(i, v.signal, v.value) for i, v in parsed.values] == [("case-1", "pdq", A), ("case-2", "video_md5", "d41d8cd98f00b204e9800998ecf8427e")]
+    assert [(i, v.signal, v.value) for i, v in parsed.values] == [
+        ("case-1", "pdq", A),
+        ("case-2", "video_md5", "d41d8cd98f00b204e9800998ecf8427e"),
+    ]
     assert parsed.skipped == {"tmk": 1}
     with pytest.raises(ImportFormatError, match="line 2"):
         parse_bank_text("signal_type,signal_value\nvideo_md5,abc\n")

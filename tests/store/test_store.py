@@ -4,7 +4,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from rempart.errors import BankExistsError, BankNotFoundError, ConfigError, EntryNotFoundError, StoreError
+from rempart.errors import (
+    BankExistsError,
+    BankNotFoundError,
+    ConfigError,
+    EntryNotFoundError,
+    StoreError,
+)
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.store import Consent, Store
@@ -14,12 +20,21 @@ SHA = "e" * 64
 
 
 def _print(label: str = "p.jpg") -> Fingerprint:
-    return Fingerprint(label, "jpeg", 10, 10, (SignalValue("sha256", SHA), SignalValue("pdq", PDQ, 90, "original")))
+    return Fingerprint(
+        label, "jpeg", 10, 10, (SignalValue("sha256", SHA), SignalValue("pdq", PDQ, 90, "original"))
+    )
 
 
 def test_schema_is_migrated_to_head(store: Store) -> None:
     tables = set(inspect(store.engine).get_table_names())
-    assert {"banks", "entries", "fingerprints", "audit_log", "rempart_meta", "alembic_version"} <= tables
+    assert {
+        "banks",
+        "entries",
+        "fingerprints",
+        "audit_log",
+        "rempart_meta",
+        "alembic_version",
+    } <= tables
     assert {"scan_runs", "scan_messages", "scanned_files", "scan_media", "scan_matches"} <= tables
     with store.engine.connect() as conn:
         assert conn.execute(text("select version_num from alembic_version")).scalar() == "0006"
@@ -49,9 +64,19 @@ def test_banks_are_created_listed_and_unique(store: Store) -> None:
 
 def test_entries_carry_consent_and_provenance(store: Store) -> None:
     store.create_bank("b")
-    [entry_id] = store.add_fingerprints("b", [_print()], consent=Consent("caseworker", "helpline-7"), provenance="fingerprints:x.jsonl").added
+    [entry_id] = store.add_fingerprints(
+        "b",
+        [_print()],
+        consent=Consent("caseworker", "helpline-7"),
+        provenance="fingerprints:x.jsonl",
+    ).added
     info = store.get_entry(entry_id)
-    assert (info.consent_basis, info.provenance, info.label, info.withdrawn_at) == ("caseworker", "fingerprints:x.jsonl", "p.jpg", None)
+    assert (info.consent_basis, info.provenance, info.label, info.withdrawn_at) == (
+        "caseworker",
+        "fingerprints:x.jsonl",
+        "p.jpg",
+        None,
+    )
     assert store.get_bank("b").fingerprints == 2
     loaded = store.load_fingerprints(["b"])
     assert sorted((f.signal, f.raw.hex()) for f in loaded) == [("pdq", PDQ), ("sha256", SHA)]
@@ -77,7 +102,12 @@ def test_every_change_and_read_is_audited(store: Store) -> None:
     store.load_fingerprints(["b"], actor="tester")
     store.withdraw("b", entry_id)
     actions = [(row[2], row[1]) for row in reversed(store.audit_log())]
-    assert actions == [("bank.create", "cli"), ("entry.add", "cli"), ("fingerprint.read", "tester"), ("entry.withdraw", "cli")]
+    assert actions == [
+        ("bank.create", "cli"),
+        ("entry.add", "cli"),
+        ("fingerprint.read", "tester"),
+        ("entry.withdraw", "cli"),
+    ]
 
 
 def test_a_failed_batch_adds_nothing(store: Store) -> None:
@@ -97,7 +127,9 @@ def test_fingerprints_are_encrypted_at_rest(tmp_path: Path) -> None:
     for value in (PDQ, SHA):
         assert value.encode() not in raw_db and bytes.fromhex(value) not in raw_db
     with sqlite3.connect(tmp_path / "rempart.db") as conn:
-        [(blob,)] = conn.execute("select ciphertext from fingerprints where signal='pdq'").fetchall()
+        [(blob,)] = conn.execute(
+            "select ciphertext from fingerprints where signal='pdq'"
+        ).fetchall()
     assert len(blob) == 12 + 32 + 16
     assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
 
@@ -120,7 +152,10 @@ def test_tampered_ciphertext_is_detected(tmp_path: Path) -> None:
     store.create_bank("b")
     store.add_fingerprints("b", [_print()])
     with store.engine.begin() as conn:
-        conn.execute(text("update fingerprints set ciphertext = :c where signal = 'pdq'"), {"c": b"\x00" * 60})
+        conn.execute(
+            text("update fingerprints set ciphertext = :c where signal = 'pdq'"),
+            {"c": b"\x00" * 60},
+        )
     with pytest.raises(StoreError, match="authentication"):
         store.load_fingerprints()
     store.close()
@@ -138,7 +173,9 @@ def test_adding_the_same_photo_twice_keeps_one_entry(store: Store) -> None:
     assert again.added == [] and again.already_present == first.added * 2
     assert store.get_bank("b").active_entries == 1
     store.withdraw("b", first.added[0])
-    back = store.add_fingerprints("b", [_print("a.jpg")])  # withdrawn, then registered again: a new entry
+    back = store.add_fingerprints(
+        "b", [_print("a.jpg")]
+    )  # withdrawn, then registered again: a new entry
     assert len(back.added) == 1 and back.added != first.added
 
 
@@ -158,7 +195,8 @@ def test_listing_entries_is_audited(store: Store) -> None:
 
 
 def test_a_settings_copy_points_at_its_own_database(tmp_path: Path) -> None:
-    """``resolved_database_url`` follows ``model_copy(update=...)`` (a cached value would keep the old one)."""
+    """``resolved_database_url`` follows ``model_copy(update=...)`` (a cached value would keep
+    the old one)."""
     first = Settings(data_dir=tmp_path / "one")
     assert first.resolved_database_url.endswith("one/rempart.db")
     moved = first.model_copy(update={"data_dir": tmp_path / "two"})

@@ -1,4 +1,5 @@
-"""A real `rempart` server on localhost for the browser tests (the Chromium page fixture is in tests/conftest.py)."""
+"""A real `rempart` server on localhost for the browser tests (the Chromium page fixture is in
+tests/conftest.py)."""
 
 import socket
 import threading
@@ -19,7 +20,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    running = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.time() + 30

@@ -1,4 +1,5 @@
-"""The victim's /protect page in real headless Chromium (Debian's chromium driven by Playwright) on a real server."""
+"""The victim's /protect page in real headless Chromium (Debian's chromium driven by Playwright)
+on a real server."""
 
 import json
 from pathlib import Path
@@ -30,15 +31,20 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def twin_share(browser: LocalFeatures, python: LocalFeatures) -> float:
-    """Share of the browser's keypoints that Python also found: within 2 pixels and 16 descriptor bits."""
+    """Share of the browser's keypoints that Python also found: within 2 pixels and 16 descriptor
+    bits."""
     if not len(browser):
         return 0.0
-    bits = np.unpackbits(browser.descriptors[:, None, :] ^ python.descriptors[None, :, :], axis=2).sum(axis=2)
+    bits = np.unpackbits(
+        browser.descriptors[:, None, :] ^ python.descriptors[None, :, :], axis=2
+    ).sum(axis=2)
     near = np.linalg.norm(browser.xy[:, None, :] - python.xy[None, :, :], axis=2) <= 2
     return float(((bits <= 16) & near).any(axis=1).mean())
 
 
-def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
+def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(
+    server: tuple[str, Settings], page: object, photos: list[Path]
+) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
@@ -65,10 +71,14 @@ def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[st
             assert data[start : start + 64] not in sent[0]
     assert b"\xff\xd8\xff" not in sent[0] and b"\x89PNG" not in sent[0] and b"RIFF" not in sent[0]
     prints = json.loads(sent[0])["fingerprints"]
-    assert [p["source"] for p in prints] == [f"photo-{n}" for n in range(1, len(photos) + 1)]  # no file names either
+    assert [p["source"] for p in prints] == [
+        f"photo-{n}" for n in range(1, len(photos) + 1)
+    ]  # no file names either
 
     shares = {}
-    for path, browser_print in zip(photos, prints):  # the browser's PDQ agrees with Python's within 10 bits
+    for path, browser_print in zip(
+        photos, prints
+    ):  # the browser's PDQ agrees with Python's within 10 bits
         python_print = fingerprint_file(path, settings, register=True)
         ours = {v.variant: v.value for v in python_print.of_signal("pdq")}
         theirs = {v["variant"]: v["value"] for v in browser_print["values"] if v["signal"] == "pdq"}
@@ -77,13 +87,21 @@ def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(server: tuple[st
         assert max(distances.values()) <= 10, (path.name, distances)
         sha = next(v["value"] for v in browser_print["values"] if v["signal"] == "sha256")
         assert sha == fingerprint_file(path, settings).of_signal("sha256")[0].value
-        browser_orb = LocalFeatures.from_bytes(bytes.fromhex(next(v["value"] for v in browser_print["values"] if v["signal"] == "orb")))
-        shares[path.name] = twin_share(browser_orb, LocalFeatures.from_bytes(bytes.fromhex(python_print.of_signal("orb")[0].value)))
-    # and its ORB keypoints are Python's (same OpenCV parameters, same decoding scale; pixels differ slightly)
+        browser_orb = LocalFeatures.from_bytes(
+            bytes.fromhex(next(v["value"] for v in browser_print["values"] if v["signal"] == "orb"))
+        )
+        shares[path.name] = twin_share(
+            browser_orb,
+            LocalFeatures.from_bytes(bytes.fromhex(python_print.of_signal("orb")[0].value)),
+        )
+    # and its ORB keypoints are Python's (same OpenCV parameters, same decoding scale; pixels differ
+    # slightly)
     assert min(shares.values()) >= 0.9, shares
 
 
-def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
+def test_she_can_check_and_withdraw_everything(
+    server: tuple[str, Settings], page: object, photos: list[Path]
+) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
@@ -115,7 +133,9 @@ def test_she_can_check_and_withdraw_everything(server: tuple[str, Settings], pag
         store.close()
 
 
-def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, Settings], page: object, photos: list[Path], tmp_path: Path) -> None:
+def test_photos_registered_in_the_browser_are_found_cropped(
+    server: tuple[str, Settings], page: object, photos: list[Path], tmp_path: Path
+) -> None:
     from PIL import Image
     from playwright.sync_api import Page, expect
 
@@ -129,23 +149,36 @@ def test_photos_registered_in_the_browser_are_found_cropped(server: tuple[str, S
     with page.expect_request("**/protect/cases") as sent:
         page.click("#send")
     prints = json.loads(sent.value.post_data_buffer or b"{}")["fingerprints"]
-    for browser_print in prints:  # local features computed in the browser, in the Python wire format
+    for (
+        browser_print
+    ) in prints:  # local features computed in the browser, in the Python wire format
         orb = [v["value"] for v in browser_print["values"] if v["signal"] == "orb"]
         assert len(orb) == 1 and 500 <= len(LocalFeatures.from_bytes(bytes.fromhex(orb[0]))) <= 750
     expect(page.locator("#case-number")).not_to_be_empty()
     crop = tmp_path / "crop.jpg"
-    with Image.open(photos[0]) as original:  # a crop PDQ cannot find: only the browser's local features can
+    with Image.open(
+        photos[0]
+    ) as original:  # a crop PDQ cannot find: only the browser's local features can
         original.crop((200, 250, 900, 1100)).save(crop, quality=80)
     store = Store.open(settings)
     try:
-        matches = Matcher(store, settings, [settings.protect_bank]).match(fingerprint_file(crop, settings), with_labels=True)
-        assert [m.signal for m in matches] == ["orb"] and matches[0].label == "photo-1" and (matches[0].inliers or 0) >= 20
+        matches = Matcher(store, settings, [settings.protect_bank]).match(
+            fingerprint_file(crop, settings), with_labels=True
+        )
+        assert (
+            [m.signal for m in matches] == ["orb"]
+            and matches[0].label == "photo-1"
+            and (matches[0].inliers or 0) >= 20
+        )
     finally:
         store.close()
 
 
-def test_she_is_told_when_local_features_cannot_load(server: tuple[str, Settings], page: object, photos: list[Path]) -> None:
-    """opencv.js blocked (an extension, a network filter): the page says what is still protected, and sends no ORB."""
+def test_she_is_told_when_local_features_cannot_load(
+    server: tuple[str, Settings], page: object, photos: list[Path]
+) -> None:
+    """opencv.js blocked (an extension, a network filter): the page says what is still protected,
+    and sends no ORB."""
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
@@ -157,7 +190,11 @@ def test_she_is_told_when_local_features_cannot_load(server: tuple[str, Settings
         page.set_input_files("#photos", [str(photos[0])])
         expect(page.locator("#count")).to_have_text("1", timeout=60_000)
         expect(page.locator("#no-local")).to_be_visible()
-        expect(page.locator("#no-local .en")).to_contain_text("exact and near copies are still protected")
+        expect(page.locator("#no-local .en")).to_contain_text(
+            "exact and near copies are still protected"
+        )
         page.click("#send")
-    signals = {v["signal"] for v in json.loads(sent.value.post_data or "{}")["fingerprints"][0]["values"]}
+    signals = {
+        v["signal"] for v in json.loads(sent.value.post_data or "{}")["fingerprints"][0]["values"]
+    }
     assert signals == {"sha256", "pdq"}

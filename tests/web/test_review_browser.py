@@ -1,4 +1,5 @@
-"""The review queue and case page in real headless Chromium, on scan results of synthetic exports."""
+"""The review queue and case page in real headless Chromium, on scan results of synthetic
+exports."""
 
 import urllib.error
 import urllib.request
@@ -16,18 +17,26 @@ from rempart.store.scans import ScanStore
 
 
 def _scanned(settings: Settings, tmp_path: Path) -> str:
-    manifest = make_export_set(tmp_path / "set", seed=21, servers=2, channels=1, messages=13, victims=2)
+    manifest = make_export_set(
+        tmp_path / "set", seed=21, servers=2, channels=1, messages=13, victims=2
+    )
     store = Store.open(settings)
     try:
         store.create_bank("victims")
-        store.add_fingerprints("victims", [fingerprint_file(p, settings, register=True) for p in manifest.victim_photos], consent=Consent("self", "t"))
+        store.add_fingerprints(
+            "victims",
+            [fingerprint_file(p, settings, register=True) for p in manifest.victim_photos],
+            consent=Consent("self", "t"),
+        )
         scan_archives([tmp_path / "set" / "exports"], ["victims"], store, settings)
         return ApiKeys(store).create("mod-lea", Role.MODERATOR)
     finally:
         store.close()
 
 
-def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[str, Settings], page: object, tmp_path: Path) -> None:
+def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(
+    server: tuple[str, Settings], page: object, tmp_path: Path
+) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
@@ -39,7 +48,9 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
     assert len(pending) >= 3
 
     page.goto(f"{base}/review")
-    assert page.url == f"{base}/login" and page.locator("input[name=key]").count() == 1  # no session: to the sign-in page
+    assert (
+        page.url == f"{base}/login" and page.locator("input[name=key]").count() == 1
+    )  # no session: to the sign-in page
     page.fill("input[name=key]", key)
     page.click("form button")
     expect(page.locator("#pending")).to_have_text(str(len(pending)))
@@ -60,7 +71,11 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
     try:
         scans = ScanStore(store)
         decisions = scans.decisions()
-        assert [(d["decision"], d["reviewer"]) for d in decisions] == [("reject", "api:mod-lea"), ("confirm", "api:mod-lea"), ("escalate", "api:mod-lea")]
+        assert [(d["decision"], d["reviewer"]) for d in decisions] == [
+            ("reject", "api:mod-lea"),
+            ("confirm", "api:mod-lea"),
+            ("escalate", "api:mod-lea"),
+        ]
         assert decisions[0]["match_id"] == rejected and decisions[0]["note"] == "pas elle"
         rejected_match = next(m for m in pending if m.id == rejected)
         # the rejected pair never comes back: not on a rescan, not in the cases
@@ -68,7 +83,11 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
         for file_id, fingerprint in scans.hashed_files("test"):
             if file_id == rejected_match.file_id:
                 assert scans.add_matches(file_id, matcher.match(fingerprint), "rescan") == 0
-        sightings = {(s.message_id, c.entry_id) for c in investigate(store, ["victims"]).cases for s in c.sightings}
+        sightings = {
+            (s.message_id, c.entry_id)
+            for c in investigate(store, ["victims"]).cases
+            for s in c.sightings
+        }
         rejected_messages = {m.message_id for m in scans.media("test", [rejected_match.file_id])}
         assert not {(m, rejected_match.entry_id) for m in rejected_messages} & sightings
         confirmed = next(m for m in pending if m.id == decisions[1]["match_id"])
@@ -80,7 +99,11 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
     assert page.locator("#actors li").count() >= 1
     link = page.locator("a.evidence-link").first.get_attribute("href") or ""
     evidence = page.request.get(f"{base}/cases/victims/{link}")  # relative to the case page
-    assert evidence.status == 200 and evidence.headers["content-type"].startswith(("image/", "video/")) and evidence.headers["cache-control"] == "no-store"
+    assert (
+        evidence.status == 200
+        and evidence.headers["content-type"].startswith(("image/", "video/"))
+        and evidence.headers["cache-control"] == "no-store"
+    )
     try:  # without the reviewer's key: refused
         urllib.request.urlopen(f"{base}/evidence/{link.rsplit('/', 1)[-1]}", timeout=5)
         raise AssertionError("evidence served without a key")
@@ -88,6 +111,9 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(server: tuple[s
         assert refused.code == 401
     store = Store.open(settings)
     try:
-        assert any(action == "evidence.read" and actor == "api:mod-lea" for _at, actor, action, *_rest in store.audit_log(50))
+        assert any(
+            action == "evidence.read" and actor == "api:mod-lea"
+            for _at, actor, action, *_rest in store.audit_log(50)
+        )
     finally:
         store.close()

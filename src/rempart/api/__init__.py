@@ -1,1 +1,2 @@
-"""The HTTP service (`rempart serve`): Rempart's API, an HMA-compatible subset, API keys with roles."""
+"""The HTTP service (`rempart serve`): Rempart's API, an HMA-compatible subset, API keys with
+roles."""

@@ -22,7 +22,8 @@ from rempart.store.keys import ApiKey, Role
 #: A database row id in a URL path: bounded, so a huge number is a 422 and not a database error.
 RowId = Annotated[int, PathParam(ge=1, le=2**62)]
 
-#: Cookie holding a reviewer's session id from /login (HttpOnly, SameSite=Strict; never the key itself).
+#: Cookie holding a reviewer's session id from /login (HttpOnly, SameSite=Strict; never the key
+#: itself).
 SESSION_COOKIE = "rempart_session"
 
 
@@ -60,8 +61,25 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.CASEWORKER: frozenset({Permission.BANKS_READ, Permission.ENTRIES_WRITE, Permission.HASH, Permission.MATCH, Permission.CASES_READ, Permission.REVIEW}),
-    Role.MODERATOR: frozenset({Permission.BANKS_READ, Permission.HASH, Permission.MATCH, Permission.CASES_READ, Permission.REVIEW}),
+    Role.CASEWORKER: frozenset(
+        {
+            Permission.BANKS_READ,
+            Permission.ENTRIES_WRITE,
+            Permission.HASH,
+            Permission.MATCH,
+            Permission.CASES_READ,
+            Permission.REVIEW,
+        }
+    ),
+    Role.MODERATOR: frozenset(
+        {
+            Permission.BANKS_READ,
+            Permission.HASH,
+            Permission.MATCH,
+            Permission.CASES_READ,
+            Permission.REVIEW,
+        }
+    ),
     Role.PLATFORM: frozenset({Permission.BANKS_READ, Permission.HASH, Permission.MATCH}),
 }
 
@@ -86,7 +104,11 @@ class Caller:
 def credentials(headers: Mapping[str, str], cookies: Mapping[str, str]) -> tuple[str, str]:
     """(secret, how it came): an API key from the headers, else a session id from the cookie."""
     header = headers.get("authorization", "")
-    secret = header[7:].strip() if header.lower().startswith("bearer ") else headers.get("x-api-key", "").strip()
+    secret = (
+        header[7:].strip()
+        if header.lower().startswith("bearer ")
+        else headers.get("x-api-key", "").strip()
+    )
     if secret:
         return secret, "header"
     session = cookies.get(SESSION_COOKIE, "")
@@ -94,10 +116,17 @@ def credentials(headers: Mapping[str, str], cookies: Mapping[str, str]) -> tuple
 
 
 def identify(request: Request) -> Caller:
-    """The caller of this request, as the guard middleware authenticated it before the body was read."""
+    """The caller of this request, as the guard middleware authenticated it before the body was
+    read."""
     caller = request.scope.get("state", {}).get("caller")
-    if not isinstance(caller, Caller):  # every app from create_app has the guard; anything else is a bug
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
+    if not isinstance(
+        caller, Caller
+    ):  # every app from create_app has the guard; anything else is a bug
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "an API key is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return caller
 
 
@@ -106,20 +135,32 @@ _PROBING = frozenset({Permission.HASH, Permission.MATCH})
 
 
 def authorize(request: Request, caller: Caller, permission: Permission) -> Caller:
-    """``caller`` if their role grants ``permission`` (within their key's quota for probing calls); else 401/403 (audited)."""
+    """``caller`` if their role grants ``permission`` (within their key's quota for probing
+    calls); else 401/403 (audited)."""
     service = request.app.state.service
     if caller.key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "an API key is required", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "an API key is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not caller.may(permission):
-        service.store.record(caller.actor, "access.denied", f"403 {request.method} {request.url.path[:200]} needs {permission.value}")
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}")
+        service.store.record(
+            caller.actor,
+            "access.denied",
+            f"403 {request.method} {request.url.path[:200]} needs {permission.value}",
+        )
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"role {caller.key.role.value!r} may not {permission.value}"
+        )
     if permission in _PROBING:
         service.limit_key(caller)
     return caller
 
 
 def require(permission: Permission) -> Callable[[Request], Caller]:
-    """A route dependency: the caller, if their role grants ``permission``; else 401/403 (audited)."""
+    """A route dependency: the caller, if their role grants ``permission``; else 401/403
+    (audited)."""
 
     def check(request: Request) -> Caller:
         return authorize(request, identify(request), permission)

@@ -8,13 +8,21 @@ lookup and match is written to the audit log; each key has a quota of them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
-from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, authorize, identify, require
+from rempart.api.auth import (
+    ERROR_RESPONSES,
+    Caller,
+    Permission,
+    RowId,
+    authorize,
+    identify,
+    require,
+)
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.settings import Settings
@@ -25,9 +33,11 @@ from rempart.store.values import Match
 
 router = APIRouter(prefix="/api/v1", tags=["rempart"], responses=ERROR_RESPONSES)
 
-#: Signals a single hash may be looked up or registered by (local features need a whole fingerprint).
+#: Signals a single hash may be looked up or registered by (local features need a whole
+#: fingerprint).
 HASH_SIGNALS = text_lookup_signals()
-#: The bank name platforms see for entries a victim registered herself (no real bank can have a ':').
+#: The bank name platforms see for entries a victim registered herself (no real bank can have a
+#: ':').
 SELF_REGISTERED = "rempart:self-registered"
 
 
@@ -47,7 +57,8 @@ class BankOut(BaseModel):
 
 
 class EntriesIn(BaseModel):
-    """Fingerprints as `rempart fingerprint` writes them (one object per photo), and the consent basis."""
+    """Fingerprints as `rempart fingerprint` writes them (one object per photo), and the consent
+    basis."""
 
     fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
     consent_basis: str = Field(default="self", max_length=50)
@@ -90,20 +101,32 @@ def disclosed(request: Request, caller: Caller, found: list[Match]) -> list[Matc
     if caller.may(Permission.CASES_READ):
         return found
     protect_bank = service_of(request).settings.protect_bank
-    return [replace(m, label="", bank=SELF_REGISTERED if m.bank == protect_bank else m.bank) for m in found]
+    return [
+        m._replace(label="", bank=SELF_REGISTERED if m.bank == protect_bank else m.bank)
+        for m in found
+    ]
 
 
 def log_lookup(request: Request, caller: Caller, what: str, found: list[Match]) -> None:
-    """Every lookup goes to the audit log: who, what kind, how many matches (never the hash itself)."""
-    service_of(request).store.record(caller.actor, "lookup", f"{request.url.path[:100]} {what[:40]}: {len(found)} matches")
+    """Every lookup goes to the audit log: who, what kind, how many matches (never the hash
+    itself)."""
+    service_of(request).store.record(
+        caller.actor, "lookup", f"{request.url.path[:100]} {what[:40]}: {len(found)} matches"
+    )
 
 
 def _matches(found: list[Match]) -> MatchesOut:
     return MatchesOut(
         matches=[
             MatchOut(
-                bank=m.bank, entry_id=m.entry_id, label=m.label, signal=m.signal, distance=m.distance, inliers=m.inliers,
-                frames=list(m.frames) if m.frames else None, query_variant=m.query_variant,
+                bank=m.bank,
+                entry_id=m.entry_id,
+                label=m.label,
+                signal=m.signal,
+                distance=m.distance,
+                inliers=m.inliers,
+                frames=list(m.frames) if m.frames else None,
+                query_variant=m.query_variant,
             )
             for m in found
         ]
@@ -111,27 +134,62 @@ def _matches(found: list[Match]) -> MatchesOut:
 
 
 @router.get("/banks", response_model=list[BankOut])
-def list_banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[BankOut]:
-    return [BankOut(**{k: v for k, v in asdict(b).items() if k != "created_at"}) for b in service_of(request).store.list_banks()]
+def list_banks(
+    request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]
+) -> list[BankOut]:
+    return [
+        BankOut(**{k: v for k, v in asdict(b).items() if k != "created_at"})
+        for b in service_of(request).store.list_banks()
+    ]
 
 
 @router.post("/banks", response_model=BankOut, status_code=status.HTTP_201_CREATED)
-def create_bank(request: Request, bank: BankIn, caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))]) -> BankOut:
-    info = service_of(request).store.create_bank(bank.name, description=bank.description, pdq_threshold=bank.pdq_threshold, actor=caller.actor)
+def create_bank(
+    request: Request,
+    bank: BankIn,
+    caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))],
+) -> BankOut:
+    info = service_of(request).store.create_bank(
+        bank.name,
+        description=bank.description,
+        pdq_threshold=bank.pdq_threshold,
+        actor=caller.actor,
+    )
     return BankOut(**{k: v for k, v in asdict(info).items() if k != "created_at"})
 
 
-@router.post("/banks/{bank}/entries", response_model=EntriesOut, status_code=status.HTTP_201_CREATED)
-def add_entries(request: Request, bank: str, body: EntriesIn, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> EntriesOut:
-    prints = [parse_fingerprint(item, service_of(request).settings, registering=True) for item in body.fingerprints]
+@router.post(
+    "/banks/{bank}/entries", response_model=EntriesOut, status_code=status.HTTP_201_CREATED
+)
+def add_entries(
+    request: Request,
+    bank: str,
+    body: EntriesIn,
+    caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
+) -> EntriesOut:
+    prints = [
+        parse_fingerprint(item, service_of(request).settings, registering=True)
+        for item in body.fingerprints
+    ]
     service = service_of(request)
-    result = service.store.add_fingerprints(bank, prints, consent=Consent(body.consent_basis, caller.actor), provenance="api", actor=caller.actor)
+    result = service.store.add_fingerprints(
+        bank,
+        prints,
+        consent=Consent(body.consent_basis, caller.actor),
+        provenance="api",
+        actor=caller.actor,
+    )
     service.banks_changed()
     return EntriesOut(added=result.added, already_present=result.already_present)
 
 
 @router.delete("/banks/{bank}/entries/{entry_id}", response_model=WithdrawOut)
-def withdraw_entry(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> WithdrawOut:
+def withdraw_entry(
+    request: Request,
+    bank: str,
+    entry_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
+) -> WithdrawOut:
     service = service_of(request)
     deleted = service.store.withdraw(bank, entry_id, actor=caller.actor)
     service.banks_changed()
@@ -151,15 +209,21 @@ def hash_upload(
 
 @router.get("/hash")
 def hash_url(
-    request: Request, url: Annotated[str, Query(max_length=2000)], _caller: Annotated[Caller, Depends(require(Permission.HASH))], register: bool = False
+    request: Request,
+    url: Annotated[str, Query(max_length=2000)],
+    _caller: Annotated[Caller, Depends(require(Permission.HASH))],
+    register: bool = False,
 ) -> dict[str, Any]:
-    """Fetch ``url`` (HTTPS, an allowed host: ``REMPART_FETCH_HOSTS``) and return its fingerprint."""
+    """Fetch ``url`` (HTTPS, an allowed host: ``REMPART_FETCH_HOSTS``) and return its
+    fingerprint."""
     return service_of(request).fingerprint_url(url, register=register).to_dict()
 
 
 @router.post("/match", response_model=MatchesOut)
 def match_upload(
-    request: Request, file: Annotated[UploadFile, File(description="A photo or video.")], caller: Annotated[Caller, Depends(require(Permission.MATCH))]
+    request: Request,
+    file: Annotated[UploadFile, File(description="A photo or video.")],
+    caller: Annotated[Caller, Depends(require(Permission.MATCH))],
 ) -> MatchesOut:
     service = service_of(request)
     found = service.matcher().match(service.fingerprint_upload(file), with_labels=True)
@@ -168,8 +232,19 @@ def match_upload(
 
 
 @router.post("/match/fingerprint", response_model=MatchesOut)
-def match_fingerprint(request: Request, fingerprint: dict[str, Any], caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> MatchesOut:
-    found = service_of(request).matcher().match(parse_fingerprint(fingerprint, service_of(request).settings, registering=False), with_labels=True)
+def match_fingerprint(
+    request: Request,
+    fingerprint: dict[str, Any],
+    caller: Annotated[Caller, Depends(require(Permission.MATCH))],
+) -> MatchesOut:
+    found = (
+        service_of(request)
+        .matcher()
+        .match(
+            parse_fingerprint(fingerprint, service_of(request).settings, registering=False),
+            with_labels=True,
+        )
+    )
     log_lookup(request, caller, "fingerprint", found)
     return _matches(disclosed(request, caller, found))
 
@@ -177,28 +252,46 @@ def match_fingerprint(request: Request, fingerprint: dict[str, Any], caller: Ann
 @router.get("/lookup", response_model=LookupOut)
 def lookup(
     request: Request,
-    signal_type: Annotated[str, Query(max_length=40, description="pdq, video_pdq, video_md5 or sha256")],
-    signal: Annotated[str, Query(max_length=128, description="The hash, in threatexchange hex form.")],
+    signal_type: Annotated[
+        str, Query(max_length=40, description="pdq, video_pdq, video_md5 or sha256")
+    ],
+    signal: Annotated[
+        str, Query(max_length=128, description="The hash, in threatexchange hex form.")
+    ],
 ) -> LookupOut:
-    """Is this hash registered? With a key: the matching entries and distances. Without one, and only
-    if the operator enabled it (``REMPART_API_ANONYMOUS_LOOKUP``): yes or no for an exact SHA-256."""
+    """Is this hash registered? With a key: the matching entries and distances. Without one, and
+    only
+    if the operator enabled it (``REMPART_API_ANONYMOUS_LOOKUP``): yes or no for an exact SHA-256.
+    """
     caller = identify(request)
     service = service_of(request)
     if caller.key is None:
         service.limit_anonymous(caller)
         if signal_type != "sha256":
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, "without an API key only an exact SHA-256 can be looked up")
+            raise HTTPException(
+                status.HTTP_400_BAD_REQUEST,
+                "without an API key only an exact SHA-256 can be looked up",
+            )
         found = match_signal(service, signal_type, signal)
         log_lookup(request, caller, signal_type, found)
         return LookupOut(match=bool(found), entries=[])
     authorize(request, caller, Permission.MATCH)
     found = match_signal(service, signal_type, signal)
     log_lookup(request, caller, signal_type, found)
-    return LookupOut(match=bool(found), entries=[{"bank": m.bank, "entry_id": m.entry_id, "distance": m.distance} for m in disclosed(request, caller, found)])
+    return LookupOut(
+        match=bool(found),
+        entries=[
+            {"bank": m.bank, "entry_id": m.entry_id, "distance": m.distance}
+            for m in disclosed(request, caller, found)
+        ],
+    )
 
 
-def parse_fingerprint(payload: dict[str, Any], settings: Settings, *, registering: bool) -> Fingerprint:
-    """A fingerprint object from a request body (as `rempart fingerprint` writes it), checked, or 422."""
+def parse_fingerprint(
+    payload: dict[str, Any], settings: Settings, *, registering: bool
+) -> Fingerprint:
+    """A fingerprint object from a request body (as `rempart fingerprint` writes it), checked, or
+    422."""
     try:
         fingerprint = Fingerprint.from_dict(payload)
         check_submitted(fingerprint, settings, registering=registering)
@@ -210,16 +303,24 @@ def parse_fingerprint(payload: dict[str, Any], settings: Settings, *, registerin
 def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]:
     """Matches of one hash value (400 for an unknown type or a malformed value)."""
     if signal_type not in HASH_SIGNALS:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type[:40]!r}")
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type[:40]!r}"
+        )
     try:
         value = get_signal(signal_type).validate(signal)
     except SignalError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-    return service.matcher().match(Fingerprint(source="lookup", kind="hash", values=(SignalValue(signal_type, value),)))
+    return service.matcher().match(
+        Fingerprint(source="lookup", kind="hash", values=(SignalValue(signal_type, value),))
+    )
 
 
 @router.get("/cases")
-def cases(request: Request, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))], bank: Annotated[list[str] | None, Query()] = None) -> dict[str, Any]:
+def cases(
+    request: Request,
+    caller: Annotated[Caller, Depends(require(Permission.CASES_READ))],
+    bank: Annotated[list[str] | None, Query()] = None,
+) -> dict[str, Any]:
     """Cases, actors and server links from archive scans (``rempart scan``)."""
     from rempart.investigate.linking import investigate
 
@@ -227,9 +328,20 @@ def cases(request: Request, caller: Annotated[Caller, Depends(require(Permission
 
 
 @router.get("/audit")
-def audit(request: Request, _caller: Annotated[Caller, Depends(require(Permission.AUDIT_READ))], limit: Annotated[int, Query(ge=1, le=10_000)] = 100) -> list[dict[str, Any]]:
+def audit(
+    request: Request,
+    _caller: Annotated[Caller, Depends(require(Permission.AUDIT_READ))],
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> list[dict[str, Any]]:
     """The most recent audit events, newest first."""
     return [
-        {"at": at.isoformat(), "actor": actor, "action": action, "bank": bank, "entry_id": entry_id, "detail": detail}
+        {
+            "at": at.isoformat(),
+            "actor": actor,
+            "action": action,
+            "bank": bank,
+            "entry_id": entry_id,
+            "detail": detail,
+        }
         for at, actor, action, bank, entry_id, detail in service_of(request).store.audit_log(limit)
     ]

@@ -37,17 +37,23 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 #: Pages and routes anyone may call (every other route needs a key or a session).
-PUBLIC_GET = frozenset({"/", "/protect", "/login", "/status", "/status/live", "/openapi.json", "/favicon.ico"})
-PUBLIC_POST = frozenset({"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"})
+PUBLIC_GET = frozenset(
+    {"/", "/protect", "/login", "/status", "/status/live", "/openapi.json", "/favicon.ico"}
+)
+PUBLIC_POST = frozenset(
+    {"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"}
+)
 #: Reviewers' pages: a browser that asks for one without a session is sent to /login.
 PAGES = ("/review", "/cases/", "/evidence/")
 #: Where a form posted with the session cookie may change state.
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+
 def content_security_policy(script_src: str = "'self'", connect_src: str = "'self'") -> str:
     """The policy of Rempart's answers: scripts and styles from this origin only, nothing framed."""
     return (
-        f"default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self' data: blob:; "
+        f"default-src 'none'; script-src {script_src}; style-src 'self'; img-src 'self' data: "
+        "blob:; "
         f"connect-src {connect_src}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
 
@@ -87,15 +93,20 @@ class TrustedProxies:
             return False
         return any(ip in network for network in self.networks)
 
-    def client(self, peer: str, forwarded_for: str, forwarded_proto: str, scheme: str) -> tuple[str, bool]:
-        """(client address, over HTTPS?) from the peer and, if it is a trusted proxy, its headers."""
+    def client(
+        self, peer: str, forwarded_for: str, forwarded_proto: str, scheme: str
+    ) -> tuple[str, bool]:
+        """(client address, over HTTPS?) from the peer and, if it is a trusted proxy, its
+        headers."""
         https = scheme == "https"
         if peer not in self:
             return peer, https
         for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
             if hop not in self:
                 try:
-                    return str(ipaddress.ip_address(hop)), forwarded_proto.split(",")[-1].strip().lower() == "https" or https
+                    return str(ipaddress.ip_address(hop)), forwarded_proto.split(",")[
+                        -1
+                    ].strip().lower() == "https" or https
                 except ValueError:
                     break  # a forged or garbled hop: fall back to the proxy itself
         return peer, forwarded_proto.split(",")[-1].strip().lower() == "https" or https
@@ -104,7 +115,9 @@ class TrustedProxies:
 class Guard:
     """The ASGI middleware described in the module docstring."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], service: Any) -> None:
+    def __init__(
+        self, app: Callable[[Scope, Receive, Send], Awaitable[None]], service: Any
+    ) -> None:
         self.app = app
         self.service = service
         self.settings: Settings = service.settings
@@ -114,10 +127,15 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         peer = scope["client"][0] if scope.get("client") else "unknown"
         address, https = self.proxies.client(
-            peer, headers.get("x-forwarded-for", ""), headers.get("x-forwarded-proto", ""), scope.get("scheme", "http")
+            peer,
+            headers.get("x-forwarded-for", ""),
+            headers.get("x-forwarded-proto", ""),
+            scope.get("scheme", "http"),
         )
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
         path = scope.get("path", "")
@@ -126,8 +144,19 @@ class Guard:
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
         if key is None and not public:  # on a public route, stale credentials just mean anonymous
-            page = method == "GET" and "text/html" in headers.get("accept", "") and path.startswith(PAGES)
-            await self._deny(send, address, method, path, "unknown, revoked or expired credentials" if secret else "an API key is required", page)
+            page = (
+                method == "GET"
+                and "text/html" in headers.get("accept", "")
+                and path.startswith(PAGES)
+            )
+            await self._deny(
+                send,
+                address,
+                method,
+                path,
+                "unknown, revoked or expired credentials" if secret else "an API key is required",
+                page,
+            )
             return
         limit = self._body_limit(public, headers.get("content-type", ""))
         declared = headers.get("content-length", "")
@@ -135,8 +164,17 @@ class Guard:
             await _answer(send, 413, "request body over the size limit")
             return
         caller = Caller(key, rate_key(address), via if key else "")
-        if method in UNSAFE_METHODS and (via == "cookie" or path == "/login") and not same_origin(headers, https):
-            await anyio.to_thread.run_sync(self.service.store.record, caller.actor, "access.denied", f"cross-origin {method} {path[:200]}")
+        if (
+            method in UNSAFE_METHODS
+            and (via == "cookie" or path == "/login")
+            and not same_origin(headers, https)
+        ):
+            await anyio.to_thread.run_sync(
+                self.service.store.record,
+                caller.actor,
+                "access.denied",
+                f"cross-origin {method} {path[:200]}",
+            )
             await _answer(send, 403, "cross-origin request refused")
             return
         scope.setdefault("state", {})["caller"] = caller
@@ -146,7 +184,11 @@ class Guard:
     def _is_public(self, method: str, path: str) -> bool:
         if method == "GET" and (path in PUBLIC_GET or path.startswith("/static/")):
             return True
-        if method == "GET" and self.settings.api_docs and path in {"/docs", "/docs/oauth2-redirect"}:
+        if (
+            method == "GET"
+            and self.settings.api_docs
+            and path in {"/docs", "/docs/oauth2-redirect"}
+        ):
             return True
         if method == "GET" and path == "/api/v1/lookup" and self.settings.api_anonymous_lookup:
             return True
@@ -161,17 +203,34 @@ class Guard:
 
     def _authenticate(self, secret: str, via: str) -> ApiKey | None:
         store = self.service.store
-        return ApiKeys(store).authenticate(secret) if via == "header" else WebSessions(store).authenticate(secret)
+        return (
+            ApiKeys(store).authenticate(secret)
+            if via == "header"
+            else WebSessions(store).authenticate(secret)
+        )
 
-    async def _deny(self, send: Send, address: str, method: str, path: str, reason: str, page: bool) -> None:
+    async def _deny(
+        self, send: Send, address: str, method: str, path: str, reason: str, page: bool
+    ) -> None:
         """401 (a browser asking for a page: to /login), audited — unless this address is over its
         rate, then 429 and nothing written."""
         if not self.service.anonymous_limit.allow(rate_key(address)):
             await _answer(send, 429, "too many requests; slow down", {b"retry-after": b"1"})
             return
-        await anyio.to_thread.run_sync(self.service.store.record, f"api:anonymous@{rate_key(address)}", "access.denied", f"401 {method} {path[:200]}")
+        await anyio.to_thread.run_sync(
+            self.service.store.record,
+            f"api:anonymous@{rate_key(address)}",
+            "access.denied",
+            f"401 {method} {path[:200]}",
+        )
         if page:
-            await send({"type": "http.response.start", "status": 303, "headers": [(b"location", b"/login"), (b"content-length", b"0")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 303,
+                    "headers": [(b"location", b"/login"), (b"content-length", b"0")],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
         await _answer(send, 401, reason, {b"www-authenticate": b"Bearer"})
@@ -229,9 +288,15 @@ def _secured(send: Send, https: bool) -> Send:
     return secured
 
 
-async def _answer(send: Send, status_code: int, message: str, extra: dict[bytes, bytes] | None = None) -> None:
+async def _answer(
+    send: Send, status_code: int, message: str, extra: dict[bytes, bytes] | None = None
+) -> None:
     body = json.dumps({"detail": message, "message": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(extra or {}).items()]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *(extra or {}).items(),
+    ]
     await send({"type": "http.response.start", "status": status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -256,5 +321,9 @@ def same_origin(headers: dict[str, str], https: bool) -> bool:
     origin = headers.get("origin", "")
     if origin and origin != "null":
         parts = urlsplit(origin)
-        return bool(host) and parts.netloc.lower() == host.lower() and parts.scheme == ("https" if https else "http")
+        return (
+            bool(host)
+            and parts.netloc.lower() == host.lower()
+            and parts.scheme == ("https" if https else "http")
+        )
     return headers.get("sec-fetch-site", "") == "same-origin"

@@ -1,10 +1,12 @@
-"""An HMA-compatible subset (Meta's Hasher-Matcher-Actioner, "Open Media Match"), so HMA clients work.
+"""An HMA-compatible subset (Meta's Hasher-Matcher-Actioner, "Open Media Match"), so HMA clients
+work.
 
 Routes and shapes follow HMA's blueprints (hashing, matching, curation):
 
-- ``GET /status`` → ``I-AM-ALIVE``, or 503 ``INDEX-NOT-LOADED`` / ``INDEX-STALE``; ``GET /status/live`` → ``I-AM-ALIVE``;
-- ``GET /h/hash?url=`` (or a file POSTed) → ``{"pdq": hex}`` for a photo, ``{"video_md5": hex}`` for a
-  video (HMA's default signal types for each content type);
+- ``GET /status`` → ``I-AM-ALIVE``, or 503 ``INDEX-NOT-LOADED`` / ``INDEX-STALE``; ``GET
+  /status/live`` → ``I-AM-ALIVE``;
+- ``GET /h/hash?url=`` (or a file POSTed) → ``{"pdq": hex}`` for a photo, ``{"video_md5": hex}`` for
+  a video (HMA's default signal types for each content type);
 - ``GET /m/raw_lookup?signal_type=&signal=[&include_distance=true]`` → ``{"matches": [id, …]}`` or
   ``{"matches": [{"bank_content_id": id, "distance": "d"}]}``;
 - ``GET /m/lookup?signal_type=&signal=`` → ``{bank: [{"bank_content_id": id, "distance": "d"}]}``;
@@ -42,9 +44,14 @@ from rempart.store.values import Match
 router = APIRouter(tags=["hma"], responses=ERROR_RESPONSES)
 
 
-@router.get("/status", response_class=PlainTextResponse, responses={503: {"description": "INDEX-NOT-LOADED or INDEX-STALE"}})
+@router.get(
+    "/status",
+    response_class=PlainTextResponse,
+    responses={503: {"description": "INDEX-NOT-LOADED or INDEX-STALE"}},
+)
 def status_check(request: Request) -> PlainTextResponse:
-    """Ready to match: 200 ``I-AM-ALIVE``; 503 while the first index builds or when refreshing keeps failing. Builds nothing."""
+    """Ready to match: 200 ``I-AM-ALIVE``; 503 while the first index builds or when refreshing
+    keeps failing. Builds nothing."""
     live = service_of(request).live
     if not live.ready:
         return PlainTextResponse("INDEX-NOT-LOADED", status_code=503, headers={"Retry-After": "5"})
@@ -69,7 +76,9 @@ async def _form_file(request: Request) -> UploadFile | None:
     return None
 
 
-def _fingerprint(request: Request, url: str | None, upload: UploadFile | None, register: bool = False) -> Fingerprint:
+def _fingerprint(
+    request: Request, url: str | None, upload: UploadFile | None, register: bool = False
+) -> Fingerprint:
     service = service_of(request)
     if upload is not None:
         return service.fingerprint_upload(upload, register=register)
@@ -88,18 +97,25 @@ def _hma_signals(fingerprint: Fingerprint) -> dict[str, str]:
 
 
 @router.get("/h/hash")
-def hash_url(request: Request, url: Annotated[str, Query(max_length=2000)], _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
+def hash_url(
+    request: Request,
+    url: Annotated[str, Query(max_length=2000)],
+    _caller: Annotated[Caller, Depends(require(Permission.HASH))],
+) -> dict[str, str]:
     return _hma_signals(_fingerprint(request, url, None))
 
 
 @router.post("/h/hash")
-async def hash_file(request: Request, _caller: Annotated[Caller, Depends(require(Permission.HASH))]) -> dict[str, str]:
+async def hash_file(
+    request: Request, _caller: Annotated[Caller, Depends(require(Permission.HASH))]
+) -> dict[str, str]:
     upload = await _form_file(request)
     return await run_in_threadpool(lambda: _hma_signals(_fingerprint(request, None, upload)))
 
 
 def _with_distance(m: Match) -> dict[str, Any]:
-    """HMA's MatchWithDistance; local-feature matches (no distance) say "0" and add their inliers."""
+    """HMA's MatchWithDistance; local-feature matches (no distance) say "0" and add their
+    inliers."""
     found: dict[str, Any] = {"bank_content_id": m.entry_id, "distance": str(m.distance or 0)}
     if m.inliers is not None:
         found["inliers"] = m.inliers
@@ -128,7 +144,9 @@ def raw_lookup(
     return {"matches": [m.entry_id for m in found]}
 
 
-def _lookup_content(request: Request, caller: Caller, fingerprint: Fingerprint) -> dict[str, dict[str, list[dict[str, Any]]]]:
+def _lookup_content(
+    request: Request, caller: Caller, fingerprint: Fingerprint
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
     by_signal: dict[str, list[Match]] = defaultdict(list)
     found = service_of(request).matcher().match(fingerprint)
     log_lookup(request, caller, "content", found)
@@ -145,7 +163,8 @@ def lookup(
     signal_type: Annotated[str | None, Query(max_length=40)] = None,
     signal: Annotated[str | None, Query(max_length=128)] = None,
 ) -> dict[str, Any]:
-    """Banks matching one hash (``signal_type``, ``signal``), or, for ``url``, each signal type's matching banks."""
+    """Banks matching one hash (``signal_type``, ``signal``), or, for ``url``, each signal type's
+    matching banks."""
     if url is None and signal_type and signal:
         found = match_signal(service_of(request), signal_type, signal)
         log_lookup(request, caller, signal_type, found)
@@ -156,10 +175,14 @@ def lookup(
 
 
 @router.post("/m/lookup")
-async def lookup_file(request: Request, caller: Annotated[Caller, Depends(require(Permission.MATCH))]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+async def lookup_file(
+    request: Request, caller: Annotated[Caller, Depends(require(Permission.MATCH))]
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Each signal type's banks matching an uploaded photo or video (the file is not kept)."""
     upload = await _form_file(request)
-    return await run_in_threadpool(lambda: _lookup_content(request, caller, _fingerprint(request, None, upload)))
+    return await run_in_threadpool(
+        lambda: _lookup_content(request, caller, _fingerprint(request, None, upload))
+    )
 
 
 class BankCreate(BaseModel):
@@ -177,25 +200,41 @@ def _bank_out(name: str) -> dict[str, Any]:
 
 
 @router.get("/c/banks")
-def banks(request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> list[dict[str, Any]]:
+def banks(
+    request: Request, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]
+) -> list[dict[str, Any]]:
     return [_bank_out(b.name) for b in service_of(request).store.list_banks()]
 
 
 @router.post("/c/banks", status_code=status.HTTP_201_CREATED)
-def create_bank(request: Request, bank: BankCreate, caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))]) -> dict[str, Any]:
+def create_bank(
+    request: Request,
+    bank: BankCreate,
+    caller: Annotated[Caller, Depends(require(Permission.BANKS_WRITE))],
+) -> dict[str, Any]:
     if not bank.enabled or (bank.enabled_ratio is not None and bank.enabled_ratio < 1.0):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "Rempart banks are always matched: a bank cannot be created disabled or partly enabled")
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            "Rempart banks are always matched: a bank cannot be created disabled or partly enabled",
+        )
     return _bank_out(service_of(request).store.create_bank(bank.name, actor=caller.actor).name)
 
 
 @router.get("/c/bank/{bank_name}")
-def bank(request: Request, bank_name: str, _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))]) -> dict[str, Any]:
+def bank(
+    request: Request,
+    bank_name: str,
+    _caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))],
+) -> dict[str, Any]:
     return _bank_out(service_of(request).store.get_bank(bank_name).name)
 
 
 @router.post("/c/bank/{bank_name}/content")
 async def add_content(
-    request: Request, bank_name: str, caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))], url: Annotated[str | None, Query()] = None
+    request: Request,
+    bank_name: str,
+    caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
+    url: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
     upload = await _form_file(request)
 
@@ -207,22 +246,49 @@ async def add_content(
 
 
 @router.post("/c/bank/{bank_name}/signal")
-def add_signal(request: Request, bank_name: str, signals: dict[str, str], caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))]) -> dict[str, Any]:
+def add_signal(
+    request: Request,
+    bank_name: str,
+    signals: dict[str, str],
+    caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
+) -> dict[str, Any]:
     values = []
     for signal_type, value in signals.items():
         if signal_type not in HASH_SIGNALS:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}")
+            raise HTTPException(
+                status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type!r}"
+            )
         try:
             values.append(SignalValue(signal_type, get_signal(signal_type).validate(value)))
         except SignalError as exc:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
     if not values:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, 'give at least one signal, e.g. {"pdq": "<64 hex>"}')
-    return _register(request, bank_name, Fingerprint(source="", kind="hash", values=tuple(values)), caller, {v.signal: v.value for v in values})
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, 'give at least one signal, e.g. {"pdq": "<64 hex>"}'
+        )
+    return _register(
+        request,
+        bank_name,
+        Fingerprint(source="", kind="hash", values=tuple(values)),
+        caller,
+        {v.signal: v.value for v in values},
+    )
 
 
-def _register(request: Request, bank_name: str, fingerprint: Fingerprint, caller: Caller, signals: dict[str, str]) -> dict[str, Any]:
+def _register(
+    request: Request,
+    bank_name: str,
+    fingerprint: Fingerprint,
+    caller: Caller,
+    signals: dict[str, str],
+) -> dict[str, Any]:
     service = service_of(request)
-    result = service.store.add_fingerprints(bank_name, [fingerprint], consent=Consent("platform", caller.actor), provenance="hma-api", actor=caller.actor)
+    result = service.store.add_fingerprints(
+        bank_name,
+        [fingerprint],
+        consent=Consent("platform", caller.actor),
+        provenance="hma-api",
+        actor=caller.actor,
+    )
     service.banks_changed()
     return {"id": (result.added or result.already_present)[0], "signals": signals}

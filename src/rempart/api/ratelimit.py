@@ -24,6 +24,8 @@ class RateLimiter:
                 self._buckets[key] = (tokens, now)
                 return False
             self._buckets[key] = (tokens - 1, now)
-            if len(self._buckets) > 100_000:  # forget the oldest clients rather than grow without bound
+            if (
+                len(self._buckets) > 100_000
+            ):  # forget the oldest clients rather than grow without bound
                 self._buckets.pop(next(iter(self._buckets)))
             return True

@@ -1,4 +1,5 @@
-"""What the HTTP routes share: the store, one live matcher over all banks, rate limits, uploads, fetches.
+"""What the HTTP routes share: the store, one live matcher over all banks, rate limits, uploads,
+fetches.
 
 Files are decoded by a pool of ``max_concurrent_decodes`` threads (a request waits its turn, or
 gets 503 after a while), so that concurrent uploads at the pixel limit cannot take the machine's
@@ -35,10 +36,14 @@ class Service:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store.open(settings)
-        self.anonymous_limit = RateLimiter(settings.api_anonymous_rate, settings.api_anonymous_burst)
+        self.anonymous_limit = RateLimiter(
+            settings.api_anonymous_rate, settings.api_anonymous_burst
+        )
         self.key_limit = RateLimiter(settings.api_key_rate, settings.api_key_burst)
         self.live = LiveMatcher(self.store, settings)
-        self._decoders = ThreadPoolExecutor(settings.max_concurrent_decodes, thread_name_prefix="rempart-decode")
+        self._decoders = ThreadPoolExecutor(
+            settings.max_concurrent_decodes, thread_name_prefix="rempart-decode"
+        )
 
     def close(self) -> None:
         self.live.close()
@@ -56,20 +61,30 @@ class Service:
     def limit_anonymous(self, caller: Caller) -> None:
         """Refuse (429) a caller without a key who is over the anonymous rate of their address."""
         if caller.key is None and not self.anonymous_limit.allow(caller.address):
-            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many requests; slow down", headers={"Retry-After": "1"})
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "too many requests; slow down",
+                headers={"Retry-After": "1"},
+            )
 
     def limit_key(self, caller: Caller) -> None:
         """Refuse (429) a key over its quota of hashing, matching and lookups."""
         if caller.key is not None and not self.key_limit.allow(f"key:{caller.key.id}"):
-            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "this key is over its request quota; slow down", headers={"Retry-After": "1"})
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "this key is over its request quota; slow down",
+                headers={"Retry-After": "1"},
+            )
 
     def fingerprint_upload(self, upload: UploadFile, *, register: bool = False) -> Fingerprint:
-        """Fingerprint an uploaded file (size-limited, kept only in a temporary file while hashing)."""
+        """Fingerprint an uploaded file (size-limited, kept only in a temporary file while
+        hashing)."""
         with self._spooled(upload) as path:
             return self._fingerprint(path, register)
 
     def fingerprint_url(self, url: str, *, register: bool = False) -> Fingerprint:
-        """Fetch from an allowed host (``REMPART_FETCH_HOSTS``, see ``rempart.sources.fetch``) and fingerprint."""
+        """Fetch from an allowed host (``REMPART_FETCH_HOSTS``, see ``rempart.sources.fetch``)
+        and fingerprint."""
         with tempfile.TemporaryDirectory(prefix="rempart-url-") as folder:
             try:
                 path = fetch_media(url, Path(folder), self.settings)
@@ -84,8 +99,14 @@ class Service:
                 return job.result(timeout=DECODE_WAIT_SECONDS)
             except FutureTimeout as exc:
                 if job.cancel():  # still queued: free its place and tell the caller to come back
-                    raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "busy decoding other files; try again", headers={"Retry-After": "5"}) from exc
-                return job.result()  # already decoding a file that exists until it is done: wait for it
+                    raise HTTPException(
+                        status.HTTP_503_SERVICE_UNAVAILABLE,
+                        "busy decoding other files; try again",
+                        headers={"Retry-After": "5"},
+                    ) from exc
+                return (
+                    job.result()
+                )  # already decoding a file that exists until it is done: wait for it
         except MediaError as exc:
             raise HTTPException(422, _without_paths(str(exc), path)) from exc
 
@@ -96,7 +117,9 @@ class Service:
             while chunk := upload.file.read(1024 * 1024):
                 written += len(chunk)
                 if written > self.settings.max_file_bytes:
-                    raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "file over the size limit")
+                    raise HTTPException(
+                        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "file over the size limit"
+                    )
                 handle.write(chunk)
             handle.flush()
             yield Path(handle.name)

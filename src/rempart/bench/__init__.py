@@ -1,1 +1,2 @@
-"""Benchmarks: Rempart against its anchor (python-threatexchange) on the same generated files, same run."""
+"""Benchmarks: Rempart against its anchor (python-threatexchange) on the same generated files,
+same run."""

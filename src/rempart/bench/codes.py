@@ -1,4 +1,5 @@
-"""PDQ-shaped synthetic codes for index benchmarks and tests: clustered like real banks, not uniform.
+"""PDQ-shaped synthetic codes for index benchmarks and tests: clustered like real banks, not
+uniform.
 
 Real banks hold many near-duplicates (one photo reposted and re-registered, memes, bursts),
 which fill some index buckets far more than uniform random codes do. The generator mixes
@@ -22,7 +23,9 @@ def _sparse_mask(rng: np.random.Generator, n: int, levels: np.ndarray) -> np.nda
     return mask
 
 
-def clustered_codes(n: int, seed: int = 0, unique_share: float = 0.3, block: int = 1_000_000) -> np.ndarray:
+def clustered_codes(
+    n: int, seed: int = 0, unique_share: float = 0.3, block: int = 1_000_000
+) -> np.ndarray:
     """(n, 4) uint64 codes: ``unique_share`` uniform, the rest in lognormal-sized clusters."""
     rng = np.random.default_rng(seed)
     out = np.empty((n, 4), dtype=np.uint64)
@@ -37,7 +40,9 @@ def clustered_codes(n: int, seed: int = 0, unique_share: float = 0.3, block: int
         clustered = rng.random(size) >= unique_share
         members = np.nonzero(clustered)[0]
         assign = rng.choice(n_centres, size=members.size, p=weights)
-        levels = rng.integers(2, 7, size=members.size)  # 2**-2 … 2**-6 of bits flipped: ~64 … ~4 bits
+        levels = rng.integers(
+            2, 7, size=members.size
+        )  # 2**-2 … 2**-6 of bits flipped: ~64 … ~4 bits
         codes[members] = centres[assign] ^ _sparse_mask(rng, members.size, levels)
         out[start:stop] = codes
     return out
@@ -45,11 +50,16 @@ def clustered_codes(n: int, seed: int = 0, unique_share: float = 0.3, block: int
 
 def uniform_codes(n: int, seed: int = 0) -> np.ndarray:
     """(n, 4) uint64 uniform random codes (the easy case, shown beside the clustered one)."""
-    return np.random.default_rng(seed).integers(0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True)
+    return np.random.default_rng(seed).integers(
+        0, 2**64 - 1, size=(n, 4), dtype=np.uint64, endpoint=True
+    )
 
 
 #: Code shapes the benchmarks measure, by name: generator(n, seed).
-DISTRIBUTIONS: dict[str, Callable[[int, int], np.ndarray]] = {"clustered": clustered_codes, "uniform": uniform_codes}
+DISTRIBUTIONS: dict[str, Callable[[int, int], np.ndarray]] = {
+    "clustered": clustered_codes,
+    "uniform": uniform_codes,
+}
 
 
 def flip_bits(code: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:

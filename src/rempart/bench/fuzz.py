@@ -67,7 +67,12 @@ class _Harness:
         self.errors = RempartError
         self.scratch = Path(tempfile.mkdtemp(prefix="rempart-fuzz-"))
         self.crash_dir = crash_dir
-        self.settings = Settings(data_dir=self.scratch / "data", max_image_pixels=4_000_000, max_video_frames=4, max_video_seconds=5)
+        self.settings = Settings(
+            data_dir=self.scratch / "data",
+            max_image_pixels=4_000_000,
+            max_video_frames=4,
+            max_video_seconds=5,
+        )
         self._media = (MediaKind, decode_image, iter_video_frames, sniff_kind)
         self._export = (read_export, iter_media)
         self._zip = (ZipLimits, collect_exports)
@@ -92,7 +97,14 @@ class _Harness:
         path.write_bytes(data)
         kind = sniff_kind(path, self.settings.max_file_bytes)
         if kind is media_kind.VIDEO:
-            for _frame in iter_video_frames(path, frames_per_second=1.0, max_seconds=5, max_frames=4, max_pixels=4_000_000, min_samples=2):
+            for _frame in iter_video_frames(
+                path,
+                frames_per_second=1.0,
+                max_seconds=5,
+                max_frames=4,
+                max_pixels=4_000_000,
+                min_samples=2,
+            ):
                 pass
         else:
             decode_image(path, kind, max_pixels=4_000_000, max_frames=4)
@@ -112,11 +124,15 @@ class _Harness:
         archive.write_bytes(data)
         work = self.scratch / "unpacked"
         try:
-            collect_exports([archive], work, zip_limits(max_members=500, max_bytes=20 * 1024 * 1024))
+            collect_exports(
+                [archive], work, zip_limits(max_members=500, max_bytes=20 * 1024 * 1024)
+            )
         finally:
             for path in work.rglob("*") if work.exists() else []:
                 if path.is_symlink() or not path.resolve().is_relative_to(work.resolve()):
-                    raise AssertionError(f"the unpacker wrote {path} outside its folder or as a link")
+                    raise AssertionError(
+                        f"the unpacker wrote {path} outside its folder or as a link"
+                    )
             _remove(work)
 
     def fingerprints(self, data: bytes) -> None:
@@ -130,7 +146,10 @@ class _Harness:
     def protect(self, data: bytes) -> None:
         try:
             payload = json.loads(data)
-        except (ValueError, RecursionError):  # the web framework answers malformed or absurdly nested JSON with 400 itself
+        except (
+            ValueError,
+            RecursionError,
+        ):  # the web framework answers malformed or absurdly nested JSON with 400 itself
             return
         self._protect(payload, self.settings)
 
@@ -142,7 +161,8 @@ def _remove(folder: Path) -> None:
 
 
 def _main(argv: list[str]) -> None:
-    """Entry of one fuzzing process: ``python -m rempart.bench.fuzz TARGET CRASH_DIR [libFuzzer options and corpus]``."""
+    """Entry of one fuzzing process: ``python -m rempart.bench.fuzz TARGET CRASH_DIR [libFuzzer
+    options and corpus]``."""
     import atheris
 
     name, crash_dir = argv[1], Path(argv[2])
@@ -184,7 +204,9 @@ def _video_bytes() -> bytes:
             stream = container.add_stream("mpeg4", rate=2)
             stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
             for shade in (0, 120, 240):
-                frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), shade, np.uint8), format="rgb24")
+                frame = av.VideoFrame.from_ndarray(
+                    np.full((32, 32, 3), shade, np.uint8), format="rgb24"
+                )
                 for packet in stream.encode(frame):
                     container.mux(packet)
             for packet in stream.encode():
@@ -194,19 +216,53 @@ def _video_bytes() -> bytes:
 
 def _export_bytes() -> bytes:
     message = {
-        "id": "1478139335147520001", "type": "Default", "timestamp": "2025-01-01T00:00:00+01:00", "timestampEdited": None,
-        "callEndedTimestamp": None, "isPinned": False, "content": "salut",
-        "author": {"id": "42", "name": "a", "discriminator": "0000", "nickname": "A", "color": None, "isBot": False,
-                   "roles": [{"id": "1", "name": "r"}], "avatarUrl": "https://cdn.discordapp.com/a.png"},
-        "attachments": [{"id": "9", "url": "Guild - channel [1].json_Files/p-0123456789abcdef.jpg", "fileName": "p.jpg", "fileSizeBytes": 10}],
-        "embeds": [{"image": {"url": "https://media.discordapp.net/x.png"}, "images": [{"url": "a\\\\b.png"}], "thumbnail": {"url": "t.png"}, "video": None}],
+        "id": "1478139335147520001",
+        "type": "Default",
+        "timestamp": "2025-01-01T00:00:00+01:00",
+        "timestampEdited": None,
+        "callEndedTimestamp": None,
+        "isPinned": False,
+        "content": "salut",
+        "author": {
+            "id": "42",
+            "name": "a",
+            "discriminator": "0000",
+            "nickname": "A",
+            "color": None,
+            "isBot": False,
+            "roles": [{"id": "1", "name": "r"}],
+            "avatarUrl": "https://cdn.discordapp.com/a.png",
+        },
+        "attachments": [
+            {
+                "id": "9",
+                "url": "Guild - channel [1].json_Files/p-0123456789abcdef.jpg",
+                "fileName": "p.jpg",
+                "fileSizeBytes": 10,
+            }
+        ],
+        "embeds": [
+            {
+                "image": {"url": "https://media.discordapp.net/x.png"},
+                "images": [{"url": "a\\\\b.png"}],
+                "thumbnail": {"url": "t.png"},
+                "video": None,
+            }
+        ],
         "stickers": [{"id": "5", "name": "s", "format": "Png", "sourceUrl": "s.png"}],
         "reactions": [{"emoji": {"id": "", "name": "x"}, "count": 2, "users": []}],
-        "mentions": [{"id": "43", "name": "b"}], "reference": {"messageId": "1478139335147520000", "channelId": "1", "guildId": "7"},
+        "mentions": [{"id": "43", "name": "b"}],
+        "reference": {"messageId": "1478139335147520000", "channelId": "1", "guildId": "7"},
         "inlineEmojis": [],
     }
-    document = {"guild": {"id": "7", "name": "Guild", "iconUrl": ""}, "channel": {"id": "1", "type": "GuildTextChat", "name": "channel"},
-                "dateRange": {"after": None, "before": None}, "exportedAt": "2025-01-02T00:00:00+01:00", "messages": [message], "messageCount": 1}
+    document = {
+        "guild": {"id": "7", "name": "Guild", "iconUrl": ""},
+        "channel": {"id": "1", "type": "GuildTextChat", "name": "channel"},
+        "dateRange": {"after": None, "before": None},
+        "exportedAt": "2025-01-02T00:00:00+01:00",
+        "messages": [message],
+        "messageCount": 1,
+    }
     return json.dumps(document).encode()
 
 
@@ -214,7 +270,9 @@ def _zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("exports/Guild - channel [1].json", _export_bytes())
-        bundle.writestr("exports/Guild - channel [1].json_Files/p-0123456789abcdef.jpg", _image_bytes("JPEG"))
+        bundle.writestr(
+            "exports/Guild - channel [1].json_Files/p-0123456789abcdef.jpg", _image_bytes("JPEG")
+        )
     return buffer.getvalue()
 
 
@@ -225,13 +283,24 @@ def _fingerprint_line() -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "p.jpg"
         path.write_bytes(_image_bytes("JPEG", (96, 80)))
-        return fingerprint_file(path, Settings(data_dir=Path(folder) / "d"), register=True).to_json().encode()
+        return (
+            fingerprint_file(path, Settings(data_dir=Path(folder) / "d"), register=True)
+            .to_json()
+            .encode()
+        )
 
 
 def _seeds(target: str) -> list[bytes]:
     if target == "media":
-        return [_image_bytes("JPEG"), _image_bytes("PNG"), _image_bytes("GIF", save_all=True), _image_bytes("WEBP"), _image_bytes("BMP"),
-                _image_bytes("TIFF"), _video_bytes()]
+        return [
+            _image_bytes("JPEG"),
+            _image_bytes("PNG"),
+            _image_bytes("GIF", save_all=True),
+            _image_bytes("WEBP"),
+            _image_bytes("BMP"),
+            _image_bytes("TIFF"),
+            _video_bytes(),
+        ]
     if target == "discord_export":
         return [_export_bytes()]
     if target == "zip":
@@ -240,8 +309,13 @@ def _seeds(target: str) -> list[bytes]:
         return [_fingerprint_line() + b"\n"]
     if target == "bank_file":
         pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
-        return [f"signal_type,signal,id\npdq,{pdq},c1\n".encode(), f"{pdq},c1\n".encode(), json.dumps([pdq]).encode(),
-                json.dumps({"pdq": [pdq], "video_md5": ["0" * 32]}).encode(), json.dumps({"pdq": pdq, "id": 3}).encode() + b"\n"]
+        return [
+            f"signal_type,signal,id\npdq,{pdq},c1\n".encode(),
+            f"{pdq},c1\n".encode(),
+            json.dumps([pdq]).encode(),
+            json.dumps({"pdq": [pdq], "video_md5": ["0" * 32]}).encode(),
+            json.dumps({"pdq": pdq, "id": 3}).encode() + b"\n",
+        ]
     if target == "protect":
         line = json.loads(_fingerprint_line())
         return [json.dumps({"fingerprints": [line]}).encode()]
@@ -253,8 +327,11 @@ def _seeds(target: str) -> list[bytes]:
 _STAT = re.compile(r"stat::(\w+):\s*(\d+)")
 
 
-def fuzz_target(target: str, seconds: int, work: Path, *, log: Callable[[str], None] = lambda _m: None) -> FuzzResult:
-    """Fuzz one target for ``seconds`` in a process of its own; crashes are saved under ``work/target/crashes``."""
+def fuzz_target(
+    target: str, seconds: int, work: Path, *, log: Callable[[str], None] = lambda _m: None
+) -> FuzzResult:
+    """Fuzz one target for ``seconds`` in a process of its own; crashes are saved under
+    ``work/target/crashes``."""
     if target not in TARGETS:
         raise ValueError(f"unknown fuzz target {target!r} (known: {', '.join(TARGETS)})")
     corpus, crashes = work / target / "corpus", work / target / "crashes"
@@ -262,22 +339,61 @@ def fuzz_target(target: str, seconds: int, work: Path, *, log: Callable[[str], N
     if not any(corpus.glob("*")):
         write_seeds(target, corpus)
     command = [
-        sys.executable, "-m", "rempart.bench.fuzz", target, str(crashes), f"-max_total_time={seconds}", "-print_final_stats=1",
-        "-timeout=30", "-rss_limit_mb=4096", f"-artifact_prefix={crashes}/", str(corpus),
+        sys.executable,
+        "-m",
+        "rempart.bench.fuzz",
+        target,
+        str(crashes),
+        f"-max_total_time={seconds}",
+        "-print_final_stats=1",
+        "-timeout=30",
+        "-rss_limit_mb=4096",
+        f"-artifact_prefix={crashes}/",
+        str(corpus),
     ]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, timeout=seconds + 600)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        timeout=seconds + 600,
+    )
     elapsed = time.monotonic() - started
     stats = {key: int(value) for key, value in _STAT.findall(done.stderr)}
-    if done.returncode != 0:  # libFuzzer stopped at a deadly signal, a timeout or an out-of-memory: it saved that input
-        log(f"{target}: the fuzzing process stopped with code {done.returncode}:\n{done.stderr[-2000:]}")
-    files = sorted(p.name for p in crashes.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-", "leak-")) and not p.name.endswith(".txt"))
+    if (
+        done.returncode != 0
+    ):  # libFuzzer stopped at a deadly signal, a timeout or an out-of-memory: it saved that input
+        log(
+            f"{target}: the fuzzing process stopped with code "
+            f"{done.returncode}:\n{done.stderr[-2000:]}"
+        )
+    files = sorted(
+        p.name
+        for p in crashes.iterdir()
+        if p.name.startswith(("crash-", "timeout-", "oom-", "leak-"))
+        and not p.name.endswith(".txt")
+    )
     executions = stats.get("number_of_executed_units", 0)
-    return FuzzResult(target, round(elapsed, 1), executions, round(executions / max(elapsed, 1e-9), 1), len(files), files)
+    return FuzzResult(
+        target,
+        round(elapsed, 1),
+        executions,
+        round(executions / max(elapsed, 1e-9), 1),
+        len(files),
+        files,
+    )
 
 
-def fuzz(seconds: int, targets: list[str] | None = None, work: Path | None = None, *, log: Callable[[str], None] = lambda _m: None) -> list[FuzzResult]:
-    """Fuzz each target (all by default) for ``seconds``; a kept ``work`` folder makes later runs start from its corpus."""
+def fuzz(
+    seconds: int,
+    targets: list[str] | None = None,
+    work: Path | None = None,
+    *,
+    log: Callable[[str], None] = lambda _m: None,
+) -> list[FuzzResult]:
+    """Fuzz each target (all by default) for ``seconds``; a kept ``work`` folder makes later runs
+    start from its corpus."""
     try:
         import atheris  # noqa: F401 - only checked here; each target process imports it
     except ImportError as exc:

@@ -1,4 +1,5 @@
-"""The product path at scale: a `Matcher` built from a real store, beside the bare index on the same codes.
+"""The product path at scale: a `Matcher` built from a real store, beside the bare index on the same
+codes.
 
 ``bench speed`` measures the bare `HammingIndex`; what a server runs is more: the store streams
 and decrypts every value, the matcher fills its arrays and tables, and each lookup turns index
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -68,7 +69,9 @@ class PeakMemory:
         return int(self._process.memory_info().rss)
 
 
-def _latencies(function: Callable[[str], object], queries: list[str]) -> tuple[list[float], list[object]]:
+def _latencies(
+    function: Callable[[str], object], queries: list[str]
+) -> tuple[list[float], list[object]]:
     function(queries[0])  # warm (numba compiled, caches filled)
     times, answers = [], []
     for query in queries:
@@ -79,14 +82,27 @@ def _latencies(function: Callable[[str], object], queries: list[str]) -> tuple[l
 
 
 def _summary(times: list[float]) -> dict[str, float]:
-    return {"mean_ms": float(np.mean(times)), "p50_ms": float(np.percentile(times, 50)), "p95_ms": float(np.percentile(times, 95))}
+    return {
+        "mean_ms": float(np.mean(times)),
+        "p50_ms": float(np.percentile(times, 50)),
+        "p95_ms": float(np.percentile(times, 95)),
+    }
 
 
-def bench_product_path(size: int, n_queries: int, log: Log, *, database_url: str | None = None, radius: int = 31) -> dict[str, Any]:
-    """Import ``size`` PDQ codes into a PostgreSQL store, build the product matcher and the bare index, compare."""
+def bench_product_path(
+    size: int, n_queries: int, log: Log, *, database_url: str | None = None, radius: int = 31
+) -> dict[str, Any]:
+    """Import ``size`` PDQ codes into a PostgreSQL store, build the product matcher and the bare
+    index, compare."""
     from rempart.bench.pgserver import temporary_postgres
 
-    server = nullcontext(database_url) if database_url else temporary_postgres("-c shared_buffers=256MB -c max_wal_size=4GB -c synchronous_commit=off")
+    server = (
+        nullcontext(database_url)
+        if database_url
+        else temporary_postgres(
+            "-c shared_buffers=256MB -c max_wal_size=4GB -c synchronous_commit=off"
+        )
+    )
     with server as url, tempfile.TemporaryDirectory(prefix="rempart-product-") as folder:
         settings = Settings(data_dir=Path(folder), database_url=url, pdq_threshold=radius)
         store = Store.open(settings)
@@ -106,8 +122,11 @@ def _database_bytes(store: Store) -> int | None:
         return int(session.scalar(text("SELECT pg_database_size(current_database())")) or 0)
 
 
-def _product_side(store: Store, settings: Settings, bank: str, queries: list[str]) -> tuple[float, PeakMemory, list[float], list[object]]:
-    """Build the matcher from the store (timed, memory watched) and time its lookups; the matcher is freed on return."""
+def _product_side(
+    store: Store, settings: Settings, bank: str, queries: list[str]
+) -> tuple[float, PeakMemory, list[float], list[object]]:
+    """Build the matcher from the store (timed, memory watched) and time its lookups; the matcher
+    is freed on return."""
     memory = PeakMemory()
     with memory.watch():
         start = time.perf_counter()
@@ -115,22 +134,35 @@ def _product_side(store: Store, settings: Settings, bank: str, queries: list[str
         build_s = time.perf_counter() - start
 
     def lookup(query: str) -> set[int]:
-        return {m.entry_id for m in matcher.match(Fingerprint("q", "hash", values=(SignalValue("pdq", query, 100),)))}
+        return {
+            m.entry_id
+            for m in matcher.match(
+                Fingerprint("q", "hash", values=(SignalValue("pdq", query, 100),))
+            )
+        }
 
     times, answers = _latencies(lookup, queries)
     return build_s, memory, times, answers
 
 
-def _measure(store: Store, settings: Settings, size: int, n_queries: int, radius: int, log: Log) -> dict[str, Any]:
+def _measure(
+    store: Store, settings: Settings, size: int, n_queries: int, radius: int, log: Log
+) -> dict[str, Any]:
     bank = f"bench-{size}"
     store.create_bank(bank, pdq_threshold=radius)
-    codes = np.unique(clustered_codes(size, seed=11), axis=0)  # distinct values: each import is a new entry, in order
+    codes = np.unique(
+        clustered_codes(size, seed=11), axis=0
+    )  # distinct values: each import is a new entry, in order
     hex_codes = codes_to_hex(codes)
     log(f"product path {size}: importing into {store.engine.dialect.name}…")
     start = time.perf_counter()
     first_id: int | None = None
     for chunk in range(0, size, IMPORT_CHUNK):
-        added = store.import_values(bank, [(None, SignalValue("pdq", h, 100)) for h in hex_codes[chunk : chunk + IMPORT_CHUNK]], provenance="bench").added
+        added = store.import_values(
+            bank,
+            [(None, SignalValue("pdq", h, 100)) for h in hex_codes[chunk : chunk + IMPORT_CHUNK]],
+            provenance="bench",
+        ).added
         first_id = added[0] if first_id is None and added else first_id
         if chunk and chunk % (10 * IMPORT_CHUNK) == 0:
             log(f"  {chunk:,} imported ({time.perf_counter() - start:.0f} s)")
@@ -142,7 +174,11 @@ def _measure(store: Store, settings: Settings, size: int, n_queries: int, radius
 
     log(f"product path {size}: building the matcher from the store…")
     build_s, memory, product_times, product_answers = _product_side(store, settings, bank, queries)
-    product_memory = {"peak_rss_bytes": memory.peak, "build_peak_increase_bytes": memory.peak - memory.before, "held_after_build_bytes": memory.after - memory.before}
+    product_memory = {
+        "peak_rss_bytes": memory.peak,
+        "build_peak_increase_bytes": memory.peak - memory.before,
+        "held_after_build_bytes": memory.after - memory.before,
+    }
     log(f"product path {size}: build {build_s:.1f} s, lookup {np.mean(product_times):.3f} ms")
     gc.collect()
 
@@ -157,7 +193,9 @@ def _measure(store: Store, settings: Settings, size: int, n_queries: int, radius
 
     bare_times, bare_answers = _latencies(bare_lookup, queries)
     offset = first_id or 0  # entries were imported in order: row r is entry first_id + r
-    agree = sum({e - offset for e in p} == b for p, b in zip(product_answers, bare_answers))  # type: ignore[attr-defined]
+    agree = sum(
+        {e - offset for e in cast(set[int], p)} == b for p, b in zip(product_answers, bare_answers)
+    )
     result = {
         "entries": imported,
         "requested_entries": size,
@@ -171,18 +209,27 @@ def _measure(store: Store, settings: Settings, size: int, n_queries: int, radius
         "bare_lookup": _summary(bare_times),
         "lookup_ratio_product_vs_bare": float(np.mean(product_times) / np.mean(bare_times)),
         "product_memory": product_memory,
-        "bare_memory": {"peak_rss_bytes": bare_memory.peak, "build_peak_increase_bytes": bare_memory.peak - bare_memory.before, "held_after_build_bytes": bare_memory.after - bare_memory.before},
+        "bare_memory": {
+            "peak_rss_bytes": bare_memory.peak,
+            "build_peak_increase_bytes": bare_memory.peak - bare_memory.before,
+            "held_after_build_bytes": bare_memory.after - bare_memory.before,
+        },
         "same_entries_as_bare_index": agree / n_queries,
     }
     log(
-        f"product path {size}: lookup {result['lookup_ratio_product_vs_bare']:.2f}x the bare index, "
-        f"build peak +{product_memory['build_peak_increase_bytes'] / 2**30:.2f} GiB, same answers {agree}/{n_queries}"
+        f"product path {size}: lookup {result['lookup_ratio_product_vs_bare']:.2f}x the bare "
+        "index, "
+        f"build peak +{product_memory['build_peak_increase_bytes'] / 2**30:.2f} GiB, same answers "
+        f"{agree}/{n_queries}"
     )
     return result
 
 
-def bench_local_bank(photos: int, n_queries: int, log: Log, *, database_url: str | None = None) -> dict[str, Any]:
-    """Register ``photos`` distinct generated photos' local features, build the matcher, time crop queries."""
+def bench_local_bank(
+    photos: int, n_queries: int, log: Log, *, database_url: str | None = None
+) -> dict[str, Any]:
+    """Register ``photos`` distinct generated photos' local features, build the matcher, time
+    crop queries."""
     from rempart.bench.pgserver import temporary_postgres
     from rempart.samples import textured_photo
     from rempart.signals.local import local_features, query_features
@@ -197,12 +244,18 @@ def bench_local_bank(photos: int, n_queries: int, log: Log, *, database_url: str
             start = time.perf_counter()
             pending: list[tuple[str | None, SignalValue]] = []
             kept: dict[int, np.ndarray] = {}
-            wanted = set(np.random.default_rng(5).choice(photos, min(n_queries, photos), replace=False).tolist())
+            wanted = set(
+                np.random.default_rng(5)
+                .choice(photos, min(n_queries, photos), replace=False)
+                .tolist()
+            )
             for number in range(photos):
                 rgb = np.asarray(textured_photo(50_000 + number, (640, 480)).convert("RGB"))
                 if number in wanted:
                     kept[number] = rgb
-                pending.append((str(number), SignalValue("orb", local_features(rgb).to_bytes().hex())))
+                pending.append(
+                    (str(number), SignalValue("orb", local_features(rgb).to_bytes().hex()))
+                )
                 if len(pending) == 2_000 or number == photos - 1:
                     store.import_values("photos", pending, provenance="bench")
                     pending = []
@@ -212,15 +265,22 @@ def bench_local_bank(photos: int, n_queries: int, log: Log, *, database_url: str
                 start = time.perf_counter()
                 matcher = Matcher(store, settings, ["photos"])
                 build_s = time.perf_counter() - start
-            crops = {n: query_features(rgb[60:360, 100:500]) for n, rgb in kept.items()}  # 39 % of the photo
+            crops = {
+                n: query_features(rgb[60:360, 100:500]) for n, rgb in kept.items()
+            }  # 39 % of the photo
             times, found = [], 0
             for number, features in crops.items():
-                query = Fingerprint("crop", "photo", values=(SignalValue("orb", features.to_bytes().hex()),))
+                query = Fingerprint(
+                    "crop", "photo", values=(SignalValue("orb", features.to_bytes().hex()),)
+                )
                 start = time.process_time()
                 matches = matcher.match(query, with_labels=True)
                 times.append((time.process_time() - start) * 1000)
                 found += any(m.label == str(number) for m in matches)
-            log(f"local features {photos}: build {build_s:.1f} s, crop query p95 {np.percentile(times, 95):.1f} ms CPU, found {found}/{len(crops)}")
+            log(
+                f"local features {photos}: build {build_s:.1f} s, crop query p95 "
+                f"{np.percentile(times, 95):.1f} ms CPU, found {found}/{len(crops)}"
+            )
             return {
                 "photos": photos,
                 "import_s": import_s,

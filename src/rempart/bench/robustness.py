@@ -59,7 +59,11 @@ class FamilyScore:
             self.false += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "recall": round(self.hits / self.n, 4) if self.n else 0.0, "false": self.false}
+        return {
+            "n": self.n,
+            "recall": round(self.hits / self.n, 4) if self.n else 0.0,
+            "false": self.false,
+        }
 
 
 @dataclass
@@ -80,7 +84,9 @@ def read_manifest(directory: Path) -> list[Query]:
     try:
         lines = (directory / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ImportFormatError(f"{directory}: no readable manifest.jsonl ({exc.strerror})") from exc
+        raise ImportFormatError(
+            f"{directory}: no readable manifest.jsonl ({exc.strerror})"
+        ) from exc
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -105,7 +111,8 @@ def _originals(directory: Path) -> list[Path]:
 
 
 class PlainPDQAnchor:
-    """PDQ as StopNCII/HMA use it: full decode, first frame of images, brute force over dihedral hashes."""
+    """PDQ as StopNCII/HMA use it: full decode, first frame of images, brute force over dihedral
+    hashes."""
 
     def __init__(self, originals: list[Path], settings: Settings) -> None:
         self.settings = settings.model_copy(
@@ -128,7 +135,9 @@ class PlainPDQAnchor:
                 if not value.is_low_quality(settings.pdq_min_quality):
                     codes.append(np.frombuffer(bytes.fromhex(value.value), dtype=np.uint8))
                     labels.append(path.stem)
-        self.bits = np.unpackbits(np.stack(codes), axis=1) if codes else np.zeros((0, 256), np.uint8)
+        self.bits = (
+            np.unpackbits(np.stack(codes), axis=1) if codes else np.zeros((0, 256), np.uint8)
+        )
         self.labels = np.array(labels)
 
     def match(self, path: Path) -> set[str]:
@@ -170,7 +179,10 @@ def format_queries(originals: list[Path], folder: Path) -> list[Query]:
             image = opened.convert("RGB")
         factor = max(1.0, FORMAT_SHORT_SIDE / min(image.size))
         if factor > 1:
-            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.BICUBIC)
+            image = image.resize(
+                (round(image.width * factor), round(image.height * factor)),
+                Image.Resampling.BICUBIC,
+            )
         for family, (fmt, convert) in FORMAT_VARIANTS.items():
             target = folder / f"{path.stem}_{family}.{fmt.lower()}"
             convert(image).save(target, fmt)
@@ -186,11 +198,15 @@ def _register(store: Store, originals: list[Path], settings: Settings, log: Log)
             prints.append(fingerprint_file(path, settings, register=True))
         except MediaError as exc:
             log(f"original skipped: {exc}")
-    store.add_fingerprints(BANK, prints, consent=Consent("benchmark", "rempart bench"), provenance="bench")
+    store.add_fingerprints(
+        BANK, prints, consent=Consent("benchmark", "rempart bench"), provenance="bench"
+    )
     return len(prints)
 
 
-def _timed(queries: list[Query], match: Callable[[Path], set[str]], log: Log) -> Iterator[tuple[Query, set[str], float, bool]]:
+def _timed(
+    queries: list[Query], match: Callable[[Path], set[str]], log: Log
+) -> Iterator[tuple[Query, set[str], float, bool]]:
     for query in queries:
         start = time.perf_counter()
         try:
@@ -228,7 +244,9 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
             for query, matched, seconds, ok in _timed(queries, ours, log):
                 scores.add(query, matched)
                 unreadable += not ok
-                if ok and kinds[query.path] != "video":  # images/s counts still images (read by content)
+                if (
+                    ok and kinds[query.path] != "video"
+                ):  # images/s counts still images (read by content)
                     image_seconds += seconds
                     images += 1
         finally:

@@ -1,4 +1,5 @@
-"""`rempart bench scan`: archive-scan throughput on a synthetic export set, with plain PDQ beside it.
+"""`rempart bench scan`: archive-scan throughput on a synthetic export set, with plain PDQ beside
+it.
 
 Generates ``servers`` servers of synthetic exports (victims' photos, ordinary photos, remote
 embeds, broken files), registers the victims in a fresh store, and times ``scan_archives`` —
@@ -31,19 +32,29 @@ def run_scan_bench(servers: int, messages: int, log: Callable[[str], None]) -> d
     with tempfile.TemporaryDirectory(prefix="rempart-scan-bench-") as tmp:
         root = Path(tmp)
         log(f"generating {servers} servers × 2 channels × {messages} messages…")
-        manifest = make_export_set(root / "set", seed=11, servers=servers, channels=2, messages=messages, victims=3)
+        manifest = make_export_set(
+            root / "set", seed=11, servers=servers, channels=2, messages=messages, victims=3
+        )
         settings = Settings(data_dir=root / "data")
         store = Store.open(settings)
         try:
             store.create_bank("victims")
-            store.add_fingerprints("victims", [fingerprint_file(p, settings, register=True) for p in manifest.victim_photos], consent=Consent("benchmark", "bench"))
+            store.add_fingerprints(
+                "victims",
+                [fingerprint_file(p, settings, register=True) for p in manifest.victim_photos],
+                consent=Consent("benchmark", "bench"),
+            )
             log("scanning…")
             start = time.perf_counter()
             summary = scan_archives([root / "set" / "exports"], ["victims"], store, settings)
             seconds = time.perf_counter() - start
             counts = ScanStore(store).counts()
             findings = investigate(store, ["victims"], summary.message_ids, actor="bench")
-            readable = [Path(m.details["local_path"]) for m in ScanStore(store).media("bench") if m.status == "hashed" and m.details.get("local_path")]
+            readable = [
+                Path(m.details["local_path"])
+                for m in ScanStore(store).media("bench")
+                if m.status == "hashed" and m.details.get("local_path")
+            ]
         finally:
             store.close()
         anchor_rate = _anchor_rate(readable, log)
@@ -76,7 +87,9 @@ def _anchor_rate(files: list[Path], log: Callable[[str], None]) -> float | None:
         return None
     from rempart.media import MediaKind, sniff_kind
 
-    stills = [path for path in files if sniff_kind(path, 1 << 40) is not MediaKind.VIDEO]  # PDQ hashes stills only
+    stills = [
+        path for path in files if sniff_kind(path, 1 << 40) is not MediaKind.VIDEO
+    ]  # PDQ hashes stills only
     if not stills:
         return None
     start = time.perf_counter()

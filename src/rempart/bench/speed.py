@@ -1,11 +1,13 @@
-"""`rempart bench speed`: hashing and lookup speed against python-threatexchange, same files, same run.
+"""`rempart bench speed`: hashing and lookup speed against python-threatexchange, same files, same
+run.
 
 Hashing: generated 12 MP and 1080×1350 JPEGs and PNG phone screenshots; the anchor is
 ``pdq_from_file`` (what ``PdqSignal`` uses), Rempart is the ``fingerprint_file`` path with the
 same signal (SHA-256 + reduced-scale decode + PDQ), and the default path with ORB local
 features too; full Pillow decode alone is shown for scale.
-Lookup: clustered PDQ-shaped codes and uniform random codes; the anchor is ``PDQIndex``; both answer one query at a
-time from hex; Rempart's results are checked against brute force (recall and precision).
+Lookup: clustered PDQ-shaped codes and uniform random codes; the anchor is ``PDQIndex``; both answer
+one query at a time from hex; Rempart's results are checked against brute force (recall and
+precision).
 """
 
 from __future__ import annotations
@@ -85,7 +87,9 @@ def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
 
     # Like for like with the anchor (PDQ only): Rempart's PDQ path; the default path, which also
     # computes ORB local features for robust matching, is reported beside it.
-    settings = Settings(data_dir=Path(tempfile.gettempdir()) / "rempart-bench", local_features=False)
+    settings = Settings(
+        data_dir=Path(tempfile.gettempdir()) / "rempart-bench", local_features=False
+    )
     full = settings.model_copy(update={"local_features": True})
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="rempart-bench-") as tmp:
@@ -105,7 +109,10 @@ def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
                 "ratio_vs_anchor": ours / anchor,
                 "ratio_vs_decode_only": ours / decode,
             }
-            log(f"hashing {name}: rempart {ours:.1f} img/s vs anchor {anchor:.1f} img/s ({ours / anchor:.1f}x)")
+            log(
+                f"hashing {name}: rempart {ours:.1f} img/s vs anchor {anchor:.1f} img/s "
+                f"({ours / anchor:.1f}x)"
+            )
     return results
 
 
@@ -114,7 +121,9 @@ def _brute(codes: np.ndarray, query: np.ndarray, radius: int) -> set[int]:
     return set(np.nonzero(distances <= radius)[0].tolist())
 
 
-def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribution: str = "clustered") -> dict[str, Any]:
+def bench_lookup(
+    size: int, n_queries: int, log: Log, radius: int = 31, distribution: str = "clustered"
+) -> dict[str, Any]:
     from threatexchange.signal_type.pdq.pdq_index import PDQIndex
 
     log(f"lookup {distribution} {size}: generating codes…")
@@ -154,7 +163,10 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribu
     theirs = [anchor.query(h) for h in query_hex]
     anchor_ms = (time.perf_counter() - start) * 1000 / n_queries
     agree = sum(set(ours[i].tolist()) == {m.metadata for m in theirs[i]} for i in range(n_queries))
-    log(f"lookup {distribution} {size}: anchor {anchor_ms:.3f} ms/query (build {anchor_build_s:.1f} s)")
+    log(
+        f"lookup {distribution} {size}: anchor {anchor_ms:.3f} ms/query (build "
+        f"{anchor_build_s:.1f} s)"
+    )
     result = {
         "distribution": distribution,
         "entries": size,
@@ -184,7 +196,8 @@ def bench_lookup(size: int, n_queries: int, log: Log, radius: int = 31, distribu
 
 
 def pin_threads() -> None:
-    """One thread for every library on both sides (OpenCV, numba, FAISS behind the anchor's PDQIndex, BLAS).
+    """One thread for every library on both sides (OpenCV, numba, FAISS behind the anchor's
+    PDQIndex, BLAS).
 
     Unpinned, FAISS's own OpenMP threads fight each other under load and the ratio printed
     depends on the machine's core count rather than on the index.
@@ -209,7 +222,17 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for package in ("rempart", "numpy", "numba", "opencv-python-headless", "threatexchange", "faiss-cpu", "pdqhash", "psycopg", "sqlalchemy"):
+    for package in (
+        "rempart",
+        "numpy",
+        "numba",
+        "opencv-python-headless",
+        "threatexchange",
+        "faiss-cpu",
+        "pdqhash",
+        "psycopg",
+        "sqlalchemy",
+    ):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
@@ -242,8 +265,13 @@ def run_speed_bench(
         },
     }
     if product_sizes:
-        report["product_path"] = {f"pdq_{size}": bench_product_path(size, queries, log, database_url=database_url) for size in product_sizes}
+        report["product_path"] = {
+            f"pdq_{size}": bench_product_path(size, queries, log, database_url=database_url)
+            for size in product_sizes
+        }
     if product_photos:
-        report["product_local_features"] = bench_local_bank(product_photos, min(queries, 200), log, database_url=database_url)
+        report["product_local_features"] = bench_local_bank(
+            product_photos, min(queries, 200), log, database_url=database_url
+        )
     report["seconds"] = time.perf_counter() - started
     return report

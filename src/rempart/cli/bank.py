@@ -14,13 +14,17 @@ from rempart.signals.fingerprint import check_submitted, read_fingerprints
 from rempart.store import Consent
 from rempart.store.bankfile import read_bank_file
 
-app = typer.Typer(help="Manage banks of fingerprints / Gérer les banques d'empreintes.", no_args_is_help=True)
+app = typer.Typer(
+    help="Manage banks of fingerprints / Gérer les banques d'empreintes.", no_args_is_help=True
+)
 
 
 @app.command("create")
 def create(
     name: str,
-    threshold: Annotated[Optional[int], typer.Option(help="PDQ match threshold (default 31).")] = None,
+    threshold: Annotated[
+        Optional[int], typer.Option(help="PDQ match threshold (default 31).")
+    ] = None,
     description: Annotated[str, typer.Option(help="What the bank is for.")] = "",
 ) -> None:
     """Create an empty bank / Créer une banque vide."""
@@ -30,21 +34,36 @@ def create(
 
 
 @app.command("list")
-def list_banks(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+def list_banks(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
     """List banks with their counts / Lister les banques."""
     with open_store() as store:
         banks = store.list_banks()
     if as_json:
-        print(json.dumps([
-            {"name": b.name, "pdq_threshold": b.pdq_threshold, "active_entries": b.active_entries,
-             "withdrawn_entries": b.withdrawn_entries, "fingerprints": b.fingerprints, "description": b.description}
-            for b in banks
-        ], ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": b.name,
+                        "pdq_threshold": b.pdq_threshold,
+                        "active_entries": b.active_entries,
+                        "withdrawn_entries": b.withdrawn_entries,
+                        "fingerprints": b.fingerprints,
+                        "description": b.description,
+                    }
+                    for b in banks
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     if not banks:
         console.print(t("no_banks"))
     for b in banks:
-        console.print(f"{terminal_safe(b.name)}\tthreshold={b.pdq_threshold}\tentries={b.active_entries}\twithdrawn={b.withdrawn_entries}\tfingerprints={b.fingerprints}")
+        console.print(
+            f"{terminal_safe(b.name)}\tthreshold={b.pdq_threshold}\tentries={b.active_entries}\twithdrawn={b.withdrawn_entries}\tfingerprints={b.fingerprints}"
+        )
 
 
 @app.command("entries")
@@ -53,11 +72,23 @@ def entries(name: str, as_json: Annotated[bool, typer.Option("--json")] = False)
     with open_store() as store:
         rows = store.list_entries(name)
     if as_json:
-        print(json.dumps([
-            {"id": e.id, "label": e.label, "kind": e.kind, "external_id": e.external_id, "consent_basis": e.consent_basis,
-             "created_at": e.created_at.isoformat(), "withdrawn_at": e.withdrawn_at.isoformat() if e.withdrawn_at else None}
-            for e in rows
-        ], ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "label": e.label,
+                        "kind": e.kind,
+                        "external_id": e.external_id,
+                        "consent_basis": e.consent_basis,
+                        "created_at": e.created_at.isoformat(),
+                        "withdrawn_at": e.withdrawn_at.isoformat() if e.withdrawn_at else None,
+                    }
+                    for e in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     for e in rows:
         state = "withdrawn" if e.withdrawn_at else "active"
@@ -67,19 +98,32 @@ def entries(name: str, as_json: Annotated[bool, typer.Option("--json")] = False)
 @app.command("add")
 def add(
     name: str,
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Photos, videos or folders.")] = None,
-    fingerprints: Annotated[Optional[Path], typer.Option("--fingerprints", "-f", help="JSON-lines file from `rempart fingerprint`.")] = None,
+    paths: Annotated[
+        Optional[list[Path]], typer.Argument(help="Photos, videos or folders.")
+    ] = None,
+    fingerprints: Annotated[
+        Optional[Path],
+        typer.Option("--fingerprints", "-f", help="JSON-lines file from `rempart fingerprint`."),
+    ] = None,
     consent_basis: Annotated[str, typer.Option(help="self, caseworker, legal-request…")] = "self",
     recorded_by: Annotated[str, typer.Option(help="Who recorded the consent.")] = "",
 ) -> None:
-    """Register photos (hashed here) or a fingerprint file in a bank / Enregistrer des photos dans une banque."""
+    """Register photos (hashed here) or a fingerprint file in a bank / Enregistrer des photos
+    dans une banque."""
     run: HashingRun | None = None
     if fingerprints is not None:
         try:
             with fingerprints.open(encoding="utf-8") as handle:
                 prints = list(read_fingerprints(handle))
-            for number, fingerprint in enumerate(prints, start=1):  # nothing Rempart would not compute itself
-                check_submitted(fingerprint, settings(), registering=True, where=f"{fingerprints}: fingerprint {number}")
+            for number, fingerprint in enumerate(
+                prints, start=1
+            ):  # nothing Rempart would not compute itself
+                check_submitted(
+                    fingerprint,
+                    settings(),
+                    registering=True,
+                    where=f"{fingerprints}: fingerprint {number}",
+                )
         except OSError as exc:
             fail(f"{fingerprints}: {exc.strerror}")
         provenance = f"fingerprints:{fingerprints.name}"
@@ -91,26 +135,39 @@ def add(
         fail(t("nothing_to_add"))
         return
     with open_store() as store:
-        result = store.add_fingerprints(name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance)
-    console.print(t("entries_added", count=len(result.added), bank=name, present=len(result.already_present)))
+        result = store.add_fingerprints(
+            name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance
+        )
+    console.print(
+        t("entries_added", count=len(result.added), bank=name, present=len(result.already_present))
+    )
     if run is not None:
         run.exit_if_failed()
 
 
 @app.command("import")
 def import_bank(name: str, file: Path) -> None:
-    """Import PDQ and video MD5 hashes from a StopNCII/HMA/threatexchange CSV or JSON file / Importer des empreintes PDQ et MD5 vidéo."""
+    """Import PDQ and video MD5 hashes from a StopNCII/HMA/threatexchange CSV or JSON file /
+    Importer des empreintes PDQ et MD5 vidéo."""
     parsed = read_bank_file(file)
     with open_store() as store:
         result = store.import_values(name, parsed.values, provenance=f"import:{file.name}")
-    console.print(t("imported", count=len(result.added), bank=name, present=len(result.already_present)))
+    console.print(
+        t("imported", count=len(result.added), bank=name, present=len(result.already_present))
+    )
     if parsed.skipped:
-        err_console.print(t("skipped_types", detail=", ".join(f"{k}={v}" for k, v in sorted(parsed.skipped.items()))))
+        err_console.print(
+            t(
+                "skipped_types",
+                detail=", ".join(f"{k}={v}" for k, v in sorted(parsed.skipped.items())),
+            )
+        )
 
 
 @app.command("withdraw")
 def withdraw(name: str, entry: int) -> None:
-    """Withdraw an entry: its fingerprints are deleted / Retirer une entrée : ses empreintes sont supprimées."""
+    """Withdraw an entry: its fingerprints are deleted / Retirer une entrée : ses empreintes sont
+    supprimées."""
     with open_store() as store:
         deleted = store.withdraw(name, entry)
     console.print(t("withdrawn", entry=entry, bank=name, count=deleted))

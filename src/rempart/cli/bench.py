@@ -10,58 +10,97 @@ import typer
 
 from rempart.cli.common import console, err_console
 
-app = typer.Typer(help="Benchmarks against the anchor (python-threatexchange) / Bancs d'essai.", no_args_is_help=True)
+app = typer.Typer(
+    help="Benchmarks against the anchor (python-threatexchange) / Bancs d'essai.",
+    no_args_is_help=True,
+)
 
 
 @app.command("speed")
 def speed(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     large: Annotated[
-        bool, typer.Option("--large", help="Also lookups at 10M entries and the product path: a matcher from a PostgreSQL store of 10M PDQ entries and of 100,000 photos' local features (hours, ~12 GB RAM).")
+        bool,
+        typer.Option(
+            "--large",
+            help=(
+                "Also lookups at 10M entries and the product path: a matcher from a PostgreSQL "
+                "store of 10M PDQ entries and of 100,000 photos' local features (hours, ~12 GB "
+                "RAM)."
+            ),
+        ),
     ] = False,
     images: Annotated[int, typer.Option(help="Images per hashing set.")] = 8,
     queries: Annotated[int, typer.Option(help="Lookup queries per size.")] = 1000,
-    product_entries: Annotated[Optional[int], typer.Option(help="PDQ entries of the product-path store (10M with --large).")] = None,
-    product_photos: Annotated[Optional[int], typer.Option(help="Photos of the product-path local-feature bank (100,000 with --large).")] = None,
-    database_url: Annotated[Optional[str], typer.Option(help="PostgreSQL for the product path (default: a throwaway server started from the installed binaries).")] = None,
+    product_entries: Annotated[
+        Optional[int],
+        typer.Option(help="PDQ entries of the product-path store (10M with --large)."),
+    ] = None,
+    product_photos: Annotated[
+        Optional[int],
+        typer.Option(help="Photos of the product-path local-feature bank (100,000 with --large)."),
+    ] = None,
+    database_url: Annotated[
+        Optional[str],
+        typer.Option(
+            help=(
+                "PostgreSQL for the product path (default: a throwaway server started from the "
+                "installed binaries)."
+            )
+        ),
+    ] = None,
 ) -> None:
-    """Hashing and lookup speed, Rempart vs python-threatexchange / Vitesse de hachage et de recherche."""
+    """Hashing and lookup speed, Rempart vs python-threatexchange / Vitesse de hachage et de
+    recherche."""
     from rempart.bench.speed import run_speed_bench
 
     sizes = [1_000_000, 10_000_000] if large else [1_000_000]
     entries = product_entries if product_entries is not None else 10_000_000 if large else 0
     photos = product_photos if product_photos is not None else 100_000 if large else 0
     report = run_speed_bench(
-        images=images, lookup_sizes=sizes, queries=queries, log=lambda m: err_console.print(m, highlight=False),
-        product_sizes=[entries] if entries else None, product_photos=photos, database_url=database_url,
+        images=images,
+        lookup_sizes=sizes,
+        queries=queries,
+        log=lambda m: err_console.print(m, highlight=False),
+        product_sizes=[entries] if entries else None,
+        product_photos=photos,
+        database_url=database_url,
     )
     if as_json:
         print(json.dumps(report, indent=2))
         return
     for name, row in report["hashing"].items():
         console.print(
-            f"hashing {name}: rempart {row['rempart_img_s']:.1f} img/s, anchor {row['anchor_img_s']:.1f} img/s, "
-            f"ratio {row['ratio_vs_anchor']:.1f}x; full decode alone {row['decode_only_img_s']:.1f} img/s",
+            f"hashing {name}: rempart {row['rempart_img_s']:.1f} img/s, anchor "
+            f"{row['anchor_img_s']:.1f} img/s, "
+            f"ratio {row['ratio_vs_anchor']:.1f}x; full decode alone "
+            f"{row['decode_only_img_s']:.1f} img/s",
             highlight=False,
         )
     for size, row in report["lookup"].items():
         console.print(
-            f"lookup {size}: rempart {row['rempart_ms_per_query']:.3f} ms/query, anchor {row['anchor_ms_per_query']:.3f} ms/query, "
+            f"lookup {size}: rempart {row['rempart_ms_per_query']:.3f} ms/query, anchor "
+            f"{row['anchor_ms_per_query']:.3f} ms/query, "
             f"ratio {row['ratio_vs_anchor']:.1f}x, recall {row['recall_vs_brute_force']}, "
-            f"memory {row['rempart_index_bytes'] / 1e6:.0f} MB (anchor +{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS)",
+            f"memory {row['rempart_index_bytes'] / 1e6:.0f} MB (anchor "
+            f"+{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS)",
             highlight=False,
         )
     for size, row in report.get("product_path", {}).items():
         console.print(
-            f"product path {size} ({row['store']}): lookup {row['product_lookup']['mean_ms']:.3f} ms vs bare index "
-            f"{row['bare_lookup']['mean_ms']:.3f} ms ({row['lookup_ratio_product_vs_bare']:.2f}x), build {row['product_build_s']:.1f} s, "
-            f"peak RSS {row['product_memory']['peak_rss_bytes'] / 2**30:.2f} GiB, same entries {row['same_entries_as_bare_index']:.3f}",
+            f"product path {size} ({row['store']}): lookup {row['product_lookup']['mean_ms']:.3f} "
+            "ms vs bare index "
+            f"{row['bare_lookup']['mean_ms']:.3f} ms "
+            f"({row['lookup_ratio_product_vs_bare']:.2f}x), build {row['product_build_s']:.1f} s, "
+            f"peak RSS {row['product_memory']['peak_rss_bytes'] / 2**30:.2f} GiB, same entries "
+            f"{row['same_entries_as_bare_index']:.3f}",
             highlight=False,
         )
     if "product_local_features" in report:
         row = report["product_local_features"]
         console.print(
-            f"local features {row['photos']} photos: build {row['build_s']:.1f} s, crop query p95 {row['crop_query_cpu']['p95_ms']:.1f} ms CPU, "
+            f"local features {row['photos']} photos: build {row['build_s']:.1f} s, crop query p95 "
+            f"{row['crop_query_cpu']['p95_ms']:.1f} ms CPU, "
             f"found {row['crops_found']}/{row['crops']}",
             highlight=False,
         )
@@ -70,7 +109,9 @@ def speed(
 @app.command("scan")
 def scan_bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-    servers: Annotated[int, typer.Option(help="Synthetic servers to generate (2 channels each).")] = 6,
+    servers: Annotated[
+        int, typer.Option(help="Synthetic servers to generate (2 channels each).")
+    ] = 6,
     messages: Annotated[int, typer.Option(help="Messages per channel.")] = 60,
 ) -> None:
     """Archive-scan throughput (media/s) on synthetic exports / Débit d'analyse d'archives."""
@@ -86,20 +127,34 @@ def scan_bench(
 
 @app.command("robustness")
 def robustness(
-    directory: Annotated[Path, typer.Argument(help="Folder with originals/, queries and manifest.jsonl.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print {family: {n, recall, false}} as JSON.")] = False,
-    anchor: Annotated[bool, typer.Option(help="Also score plain PDQ (the anchor) in the same run.")] = True,
+    directory: Annotated[
+        Path, typer.Argument(help="Folder with originals/, queries and manifest.jsonl.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {family: {n, recall, false}} as JSON.")
+    ] = False,
+    anchor: Annotated[
+        bool, typer.Option(help="Also score plain PDQ (the anchor) in the same run.")
+    ] = True,
 ) -> None:
-    """Per-family recall and false matches on a copy-detection set / Rappel et fausses correspondances par famille."""
+    """Per-family recall and false matches on a copy-detection set / Rappel et fausses
+    correspondances par famille."""
     from rempart.bench.robustness import run_robustness
 
-    report = run_robustness(directory, lambda m: err_console.print(m, highlight=False), with_anchor=anchor)
+    report = run_robustness(
+        directory, lambda m: err_console.print(m, highlight=False), with_anchor=anchor
+    )
     if as_json:
         print(json.dumps(report["rempart"], indent=2))
-        err_console.print(json.dumps({k: v for k, v in report.items() if k != "rempart"}, indent=2), highlight=False)
+        err_console.print(
+            json.dumps({k: v for k, v in report.items() if k != "rempart"}, indent=2),
+            highlight=False,
+        )
         return
     anchor_scores = report.get("anchor_plain_pdq", {})
-    console.print(f"{'family':<16}{'n':>5}{'recall':>9}{'false':>7}{'anchor recall':>15}{'anchor false':>14}")
+    console.print(
+        f"{'family':<16}{'n':>5}{'recall':>9}{'false':>7}{'anchor recall':>15}{'anchor false':>14}"
+    )
     for family, row in report["rempart"].items():
         a = anchor_scores.get(family, {})
         console.print(
@@ -107,17 +162,34 @@ def robustness(
             f"{a.get('recall', float('nan')):>15.2f}{a.get('false', 0):>14}",
             highlight=False,
         )
-    console.print(f"images/s (one core, hashing + matching): {report['images_per_second']}", highlight=False)
+    console.print(
+        f"images/s (one core, hashing + matching): {report['images_per_second']}", highlight=False
+    )
 
 
 @app.command("fuzz")
 def fuzz_command(
     seconds: Annotated[int, typer.Option("--seconds", help="Seconds per target.")] = 60,
-    target: Annotated[Optional[list[str]], typer.Option("--target", help="media, discord_export, zip, fingerprints, bank_file, protect (repeat; default all).")] = None,
-    work: Annotated[Optional[Path], typer.Option("--work", help="Keep corpora and crashes here (a later run goes on from them).")] = None,
+    target: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--target",
+            help=(
+                "media, discord_export, zip, fingerprints, bank_file, protect (repeat; default "
+                "all)."
+            ),
+        ),
+    ] = None,
+    work: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--work", help="Keep corpora and crashes here (a later run goes on from them)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Fuzz every parser an abuser can feed (atheris); prints executions and crashes / Fuzzing des analyseurs."""
+    """Fuzz every parser an abuser can feed (atheris); prints executions and crashes / Fuzzing
+    des analyseurs."""
     from rempart.bench.fuzz import fuzz
 
     results = fuzz(seconds, target, work, log=lambda m: err_console.print(m, highlight=False))
@@ -126,6 +198,9 @@ def fuzz_command(
     else:
         console.print(f"{'target':<16}{'seconds':>9}{'executions':>13}{'exec/s':>10}{'crashes':>9}")
         for r in results:
-            console.print(f"{r.target:<16}{r.seconds:>9.0f}{r.executions:>13}{r.executions_per_second:>10.0f}{r.crashes:>9}", highlight=False)
+            console.print(
+                f"{r.target:<16}{r.seconds:>9.0f}{r.executions:>13}{r.executions_per_second:>10.0f}{r.crashes:>9}",
+                highlight=False,
+            )
     if any(r.crashes for r in results):
         raise typer.Exit(1)

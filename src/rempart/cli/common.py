@@ -15,7 +15,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rempart.i18n import t
 from rempart.settings import Settings, load_settings
-from rempart.signals.fingerprint import Fingerprint, FingerprintFailure, expand_paths, fingerprint_many
+from rempart.signals.fingerprint import (
+    Fingerprint,
+    FingerprintFailure,
+    expand_paths,
+    fingerprint_many,
+)
 from rempart.store import Store
 
 #: Data (file names, labels, ids) is never read as markup, and lines are never wrapped: what is
@@ -55,15 +60,25 @@ def progress() -> Progress:
         console=err_console,
         transient=True,
         disable=not sys.stderr.isatty(),
-        redirect_stdout=False,  # machine output (--json) goes to stdout untouched, redirected or not
+        # machine output (--json) goes to stdout untouched, redirected or not
+        redirect_stdout=False,
         redirect_stderr=False,
     )
 
 
 class HashingRun:
-    """Fingerprints files under a progress bar; unreadable files are reported as they come and counted."""
+    """Fingerprints files under a progress bar; unreadable files are reported as they come and
+    counted."""
 
-    def __init__(self, paths: list[Path], conf: Settings, *, register: bool, label: str, json_errors: bool = False) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        conf: Settings,
+        *,
+        register: bool,
+        label: str,
+        json_errors: bool = False,
+    ) -> None:
         self.files = expand_paths(paths)
         self.conf = conf
         self.register = register
@@ -74,7 +89,9 @@ class HashingRun:
     def __iter__(self) -> Iterator[tuple[Path, Fingerprint]]:
         with progress() as bar:
             task = bar.add_task(self.label, total=len(self.files))
-            for path, result in zip(self.files, fingerprint_many(self.files, self.conf, register=self.register)):
+            for path, result in zip(
+                self.files, fingerprint_many(self.files, self.conf, register=self.register)
+            ):
                 bar.advance(task)
                 if isinstance(result, FingerprintFailure):
                     self.failed += 1
@@ -84,9 +101,13 @@ class HashingRun:
 
     def _report(self, failure: FingerprintFailure) -> None:
         if self.json_errors:
-            print(json.dumps({"file": str(failure.path), "error": failure.reason}, ensure_ascii=False))
+            print(
+                json.dumps({"file": str(failure.path), "error": failure.reason}, ensure_ascii=False)
+            )
         else:
-            err_console.print(t("file_failed", path=failure.path, reason=failure.reason), highlight=False)
+            err_console.print(
+                t("file_failed", path=failure.path, reason=failure.reason), highlight=False
+            )
 
     def exit_if_failed(self) -> None:
         """Exit 1 once the run is over if any file could not be read."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,7 +23,10 @@ from rempart.private_files import PrivateReplacement
 from rempart.store.values import Match
 
 cli = typer.Typer(
-    help="Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées.",
+    help=(
+        "Rempart: find re-shared copies of registered photos / retrouver les copies de photos "
+        "enregistrées."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -37,9 +40,18 @@ def _version(shown: bool) -> None:
 
 @cli.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit / Version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit / Version.",
+        ),
+    ] = False,
 ) -> None:
-    """Rempart: find re-shared copies of registered photos / retrouver les copies de photos enregistrées."""
+    """Rempart: find re-shared copies of registered photos / retrouver les copies de photos
+    enregistrées."""
 
 
 cli.add_typer(bank_cli.app, name="bank")
@@ -54,13 +66,26 @@ cli.add_typer(serve_cli.keys_app, name="key")
 @cli.command()
 def fingerprint(
     paths: Annotated[list[Path], typer.Argument(help="Photos, videos or folders.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write JSON lines here (default: stdout).")] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write JSON lines here (default: stdout)."),
+    ] = None,
     no_names: Annotated[
-        bool, typer.Option("--no-names", help="Label entries photo-1, photo-2… instead of file names / sans noms de fichiers.")
+        bool,
+        typer.Option(
+            "--no-names",
+            help="Label entries photo-1, photo-2… instead of file names / sans noms de fichiers.",
+        ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file / Remplacer le fichier existant.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing --output file / Remplacer le fichier existant."
+        ),
+    ] = False,
 ) -> None:
-    """Compute fingerprints on this device; writes hashes only, never the media / Calculer les empreintes sur cet appareil.
+    """Compute fingerprints on this device; writes hashes only, never the media / Calculer les
+    empreintes sur cet appareil.
 
     With --output, the file (readable by you only) appears once the run has produced fingerprints;
     an existing file is replaced only with --force, and never by a run where every file failed.
@@ -69,7 +94,9 @@ def fingerprint(
     if output is not None and output.exists() and not force:
         fail(t("output_exists", path=output))
     run = HashingRun(paths, settings(), register=True, label="fingerprinting")
-    target = PrivateReplacement(output) if output else None  # fingerprints and file names: hers alone
+    target = (
+        PrivateReplacement(output) if output else None
+    )  # fingerprints and file names: hers alone
     handle = target.handle if target else sys.stdout
     done = 0
     try:
@@ -91,7 +118,10 @@ def fingerprint(
 @cli.command()
 def match(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
-    bank: Annotated[Optional[list[str]], typer.Option("--bank", "-b", help="Bank(s) to match against (default: all).")] = None,
+    bank: Annotated[
+        Optional[list[str]],
+        typer.Option("--bank", "-b", help="Bank(s) to match against (default: all)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
 ) -> None:
     """Check files against banks / Vérifier des fichiers contre les banques.
@@ -109,13 +139,26 @@ def match(
             found = matcher.match(fingerprint, with_labels=True)
             matched += bool(found)
             if as_json:
-                print(json.dumps({"file": str(path), "matches": [asdict(m) for m in found]}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {"file": str(path), "matches": [m._asdict() for m in found]},
+                        ensure_ascii=False,
+                    )
+                )
                 continue
             if not found:
                 console.print(t("no_match", path=path), highlight=False)
             for m in found:
                 console.print(
-                    t("match_line", path=path, bank=m.bank, entry=m.entry_id, label=m.label, signal=m.signal, strength=_strength(m)),
+                    t(
+                        "match_line",
+                        path=path,
+                        bank=m.bank,
+                        entry=m.entry_id,
+                        label=m.label,
+                        signal=m.signal,
+                        strength=_strength(m),
+                    ),
                     highlight=False,
                 )
     err_console.print(t("match_summary", files=len(run.files), matched=matched, failed=run.failed))
@@ -124,7 +167,9 @@ def match(
 
 def _strength(match: Match) -> str:
     """How sure: inliers or distance, and for videos how many sampled frames matched."""
-    strength = f"inliers={match.inliers}" if match.inliers is not None else f"distance={match.distance}"
+    strength = (
+        f"inliers={match.inliers}" if match.inliers is not None else f"distance={match.distance}"
+    )
     if match.frames is not None:
         strength += f" frames={match.frames[0]}/{match.frames[1]}"
     return strength
@@ -132,7 +177,9 @@ def _strength(match: Match) -> str:
 
 @cli.command()
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Where to write the sample images.")] = Path("demo-data"),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the sample images.")
+    ] = Path("demo-data"),
 ) -> None:
     """Run a short demo: make sample photos, bank them, match altered copies / Démonstration.
 

@@ -16,14 +16,30 @@ if TYPE_CHECKING:  # imported lazily at run time: the scan stack is heavy for ot
 
 
 def scan(
-    archives: Annotated[list[Path], typer.Argument(help="DiscordChatExporter JSON exports, folders or zip archives.")],
-    bank: Annotated[list[str], typer.Option("--bank", "-b", help="Bank(s) to match against (repeat for several).")],
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write a self-contained HTML report here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the linked results (cases, actors, servers) as JSON.")] = False,
-    download: Annotated[
-        bool, typer.Option("--download", help="Fetch media exported as URLs, from Discord's CDN hosts only.")
+    archives: Annotated[
+        list[Path],
+        typer.Argument(help="DiscordChatExporter JSON exports, folders or zip archives."),
+    ],
+    bank: Annotated[
+        list[str],
+        typer.Option("--bank", "-b", help="Bank(s) to match against (repeat for several)."),
+    ],
+    report: Annotated[
+        Optional[Path], typer.Option("--report", help="Write a self-contained HTML report here.")
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the linked results (cases, actors, servers) as JSON."),
     ] = False,
-    no_media: Annotated[bool, typer.Option("--no-media", help="Leave the matched pictures out of the report.")] = False,
+    download: Annotated[
+        bool,
+        typer.Option(
+            "--download", help="Fetch media exported as URLs, from Discord's CDN hosts only."
+        ),
+    ] = False,
+    no_media: Annotated[
+        bool, typer.Option("--no-media", help="Leave the matched pictures out of the report.")
+    ] = False,
 ) -> None:
     """Scan exported servers for registered photos; resumable / Analyser des serveurs exportés.
 
@@ -39,9 +55,18 @@ def scan(
             store.get_bank(name)  # a wrong bank name fails before any work
         with progress() as bar:
             task = bar.add_task(t("scanning"), total=None)
-            summary = scan_archives(archives, bank, store, conf, download=download, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            summary = scan_archives(
+                archives,
+                bank,
+                store,
+                conf,
+                download=download,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         for name, reason in summary.failed_exports:
-            err_console.print(t("export_failed", name=name, reason=reason), style="yellow", highlight=False)
+            err_console.print(
+                t("export_failed", name=name, reason=reason), style="yellow", highlight=False
+            )
         err_console.print(
             t(
                 "scan_summary",
@@ -57,18 +82,31 @@ def scan(
         )
         findings = investigate(store, bank, summary.message_ids)
         _emit(findings, report, as_json, not no_media)
-    summary.remove_copies()  # unpacked zips and downloads are evidence in clear: not kept once reported
-    if summary.failed_exports or summary.media_failed or findings.summary["media_failed"]:  # this run's, or recorded by an earlier one
+    # unpacked zips and downloads are evidence in clear: not kept once reported
+    summary.remove_copies()
+    if (
+        summary.failed_exports or summary.media_failed or findings.summary["media_failed"]
+    ):  # this run's, or recorded by an earlier one
         raise typer.Exit(1)
 
 
 def rescan(
-    bank: Annotated[list[str], typer.Option("--bank", "-b", help="Bank(s) to check everything already scanned against.")],
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write a self-contained HTML report here.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the linked results as JSON.")] = False,
-    no_media: Annotated[bool, typer.Option("--no-media", help="Leave the matched pictures out of the report.")] = False,
+    bank: Annotated[
+        list[str],
+        typer.Option("--bank", "-b", help="Bank(s) to check everything already scanned against."),
+    ],
+    report: Annotated[
+        Optional[Path], typer.Option("--report", help="Write a self-contained HTML report here.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the linked results as JSON.")
+    ] = False,
+    no_media: Annotated[
+        bool, typer.Option("--no-media", help="Leave the matched pictures out of the report.")
+    ] = False,
 ) -> None:
-    """Check stored scan fingerprints against banks, without re-reading media / Revérifier sans relire les médias."""
+    """Check stored scan fingerprints against banks, without re-reading media / Revérifier sans
+    relire les médias."""
     from rempart.index.matcher import Matcher
     from rempart.investigate.linking import investigate
     from rempart.store.scans import ScanStore
@@ -86,16 +124,24 @@ def rescan(
 
 
 def sample_export(
-    directory: Annotated[Path, typer.Argument(help="Where to write the synthetic exports and victims' photos.")],
+    directory: Annotated[
+        Path, typer.Argument(help="Where to write the synthetic exports and victims' photos.")
+    ],
     seed: Annotated[int, typer.Option(help="Different seeds give different sets.")] = 1,
     servers: Annotated[int, typer.Option(help="How many servers.")] = 3,
 ) -> None:
-    """Write a synthetic DiscordChatExporter set to try `rempart scan` on / Jeu d'essai synthétique."""
+    """Write a synthetic DiscordChatExporter set to try `rempart scan` on / Jeu d'essai
+    synthétique."""
     from rempart.sources.synthetic import make_export_set
 
     manifest = make_export_set(directory, seed=seed, servers=servers)
     console.print(
-        t("sample_written", exports=len(manifest.exports), photos=directory / "victim-photos", folder=directory / "exports"),
+        t(
+            "sample_written",
+            exports=len(manifest.exports),
+            photos=directory / "victim-photos",
+            folder=directory / "exports",
+        ),
         highlight=False,
     )
 
@@ -111,6 +157,14 @@ def _emit(findings: Investigation, report: Path | None, as_json: bool, with_medi
     elif report is None:
         for case in findings.cases:
             console.print(
-                t("case_line", bank=case.bank, entry=case.entry_id, label=case.label, posts=len(case.sightings), servers=len(case.servers), authors=len(case.authors)),
+                t(
+                    "case_line",
+                    bank=case.bank,
+                    entry=case.entry_id,
+                    label=case.label,
+                    posts=len(case.sightings),
+                    servers=len(case.servers),
+                    authors=len(case.authors),
+                ),
                 highlight=False,
             )

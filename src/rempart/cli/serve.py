@@ -14,8 +14,13 @@ keys_app = typer.Typer(help="API keys for `rempart serve` / Clés d'API.", no_ar
 
 
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on (default REMPART_API_HOST, 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default REMPART_API_PORT, 8000).")] = None,
+    host: Annotated[
+        Optional[str],
+        typer.Option(help="Address to listen on (default REMPART_API_HOST, 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        Optional[int], typer.Option(help="Port (default REMPART_API_PORT, 8000).")
+    ] = None,
 ) -> None:
     """Run the HTTP service: Rempart's API, the HMA subset, /docs / Lancer le service HTTP."""
     try:
@@ -23,21 +28,34 @@ def serve(
 
         from rempart.app import create_app
     except ImportError as exc:
-        fail(f"`rempart serve` needs the server extra ({exc.name} is missing): pip install 'rempart[server]'")
+        fail(
+            f"`rempart serve` needs the server extra ({exc.name} is missing): pip install "
+            "'rempart[server]'"
+        )
 
     conf = settings()
-    err_console.print(t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False)
-    # Forwarding headers are read by Rempart's guard, and only from REMPART_TRUSTED_PROXIES: uvicorn's own
+    err_console.print(
+        t("serving", url=f"http://{host or conf.api_host}:{port or conf.api_port}"), highlight=False
+    )
+    # Forwarding headers are read by Rempart's guard, and only from REMPART_TRUSTED_PROXIES:
+    # uvicorn's own
     # handling would believe X-Forwarded-For from any local peer.
     uvicorn.run(
-        create_app(conf), host=host or conf.api_host, port=port or conf.api_port, log_level="info", proxy_headers=False, server_header=False
+        create_app(conf),
+        host=host or conf.api_host,
+        port=port or conf.api_port,
+        log_level="info",
+        proxy_headers=False,
+        server_header=False,
     )
 
 
 @keys_app.command("create")
 def create_key(
     name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
-    role: Annotated[Role, typer.Option(help="admin, moderator, caseworker or platform.")] = Role.PLATFORM,
+    role: Annotated[
+        Role, typer.Option(help="admin, moderator, caseworker or platform.")
+    ] = Role.PLATFORM,
 ) -> None:
     """Create a key; its secret is printed once / Créer une clé (secret affiché une seule fois)."""
     with open_store() as store:

@@ -1,4 +1,5 @@
-"""Indexes for finding bank entries near a query: exact Hamming range search and the matcher on top."""
+"""Indexes for finding bank entries near a query: exact Hamming range search and the matcher on
+top."""
 
 from rempart.index.hamming import HammingIndex, codes_from_bytes, codes_from_hex
 

@@ -1,4 +1,5 @@
-"""Numba kernels for the local-feature candidate search: bit-sampling LSH over 256-bit ORB descriptors.
+"""Numba kernels for the local-feature candidate search: bit-sampling LSH over 256-bit ORB
+descriptors.
 
 Each table keys a descriptor by ``k`` of its bits (a different random choice per table). Two
 descriptors of the same image patch differ in few bits, so they share a key in some table with
@@ -52,7 +53,8 @@ def build_buckets(keys, key_bits):
 
 @njit(cache=True)
 def group_votes(queries, query_keys, offsets, rows, bank, group_of_row, groups, max_distance):
-    """For each group, how many query descriptors have a bucket-mate of that group within ``max_distance``.
+    """For each group, how many query descriptors have a bucket-mate of that group within
+    ``max_distance``.
 
     A query descriptor votes at most once per group, and a group it has voted for is not
     compared again for that descriptor.

@@ -23,7 +23,11 @@ _MAX_CHUNK_BITS = 24
 
 def codes_from_bytes(raw: bytes | bytearray | np.ndarray) -> np.ndarray:
     """Pack 32-byte codes (concatenated or an (N, 32) uint8 array) as an (N, 4) uint64 array."""
-    array = np.frombuffer(bytes(raw), dtype=np.uint8) if isinstance(raw, (bytes, bytearray)) else np.asarray(raw, np.uint8)
+    array = (
+        np.frombuffer(bytes(raw), dtype=np.uint8)
+        if isinstance(raw, (bytes, bytearray))
+        else np.asarray(raw, np.uint8)
+    )
     array = np.ascontiguousarray(array).reshape(-1, CODE_BYTES)
     return array.view(">u8").astype(np.uint64)
 
@@ -46,7 +50,8 @@ class ChunkPlan:
 
     def expected_candidates(self, rows: int) -> float:
         return sum(
-            sum(comb(w, k) for k in range(t + 1)) * rows / (1 << w) for w, t in zip(self.widths, self.radii)
+            sum(comb(w, k) for k in range(t + 1)) * rows / (1 << w)
+            for w, t in zip(self.widths, self.radii)
         )
 
     def offsets_bytes(self) -> int:
@@ -105,14 +110,19 @@ class HammingIndex:
             self._n_probes = plan.probes()
             self._offsets = large_empty((int(self._bases[-1]),), np.uint32)
             self._ids = large_empty((codes.shape[0] * len(plan.widths),), np.uint32)
-            kernels.build_tables(codes, self._starts, self._widths, self._bases, self._offsets, self._ids)
+            kernels.build_tables(
+                codes, self._starts, self._widths, self._bases, self._offsets, self._ids
+            )
         self._buffer = 64
 
     @classmethod
-    def build(cls, codes: np.ndarray, radius: int = 31, *, method: str = "auto", copy: bool = True) -> HammingIndex:
+    def build(
+        cls, codes: np.ndarray, radius: int = 31, *, method: str = "auto", copy: bool = True
+    ) -> HammingIndex:
         """Index ``codes`` for searches up to ``radius``; method is auto, scan or mih.
 
-        ``copy=False`` keeps the caller's (N, 4) uint64 array (filled for this index, never changed after).
+        ``copy=False`` keeps the caller's (N, 4) uint64 array (filled for this index, never changed
+        after).
         """
         codes = np.asarray(codes, dtype=np.uint64).reshape(-1, 4)
         codes = large_copy(codes) if copy or not codes.flags.c_contiguous else codes
@@ -136,7 +146,8 @@ class HammingIndex:
         return total
 
     def query(self, code: np.ndarray, radius: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Rows within ``radius`` of one (4,) uint64 code and their distances, sorted by distance."""
+        """Rows within ``radius`` of one (4,) uint64 code and their distances, sorted by
+        distance."""
         radius = self.radius if radius is None else radius
         code = np.ascontiguousarray(code, dtype=np.uint64).reshape(4)
         size = self._buffer  # a hint shared by threads; each call sizes and checks its own buffers
@@ -147,8 +158,18 @@ class HammingIndex:
                 found = kernels.scan_all(self.codes, code, radius, rows, dist)
             else:
                 found = kernels.query_tables(
-                    self.codes, self._starts, self._widths, self._radii, self._bases,
-                    self._n_probes, self._offsets, self._ids, code, radius, rows, dist,
+                    self.codes,
+                    self._starts,
+                    self._widths,
+                    self._radii,
+                    self._bases,
+                    self._n_probes,
+                    self._offsets,
+                    self._ids,
+                    code,
+                    radius,
+                    rows,
+                    dist,
                 )
             if found <= size:
                 break
@@ -159,7 +180,9 @@ class HammingIndex:
         order = np.argsort(dist, kind="stable")
         return rows[order], dist[order]
 
-    def query_brute(self, code: np.ndarray, radius: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def query_brute(
+        self, code: np.ndarray, radius: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The same search by scanning every row (reference for tests)."""
         radius = self.radius if radius is None else radius
         code = np.asarray(code, dtype=np.uint64).reshape(4)

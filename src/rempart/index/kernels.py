@@ -26,11 +26,24 @@ def _prefetch(typingctx, array, index):  # type: ignore[no-untyped-def]
     def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         array_type = signature.args[0]
         array_struct = context.make_array(array_type)(context, builder, args[0])
-        pointer = cgutils.get_item_pointer(context, builder, array_type, array_struct, [args[1]], wraparound=False)
+        pointer = cgutils.get_item_pointer(
+            context, builder, array_type, array_struct, [args[1]], wraparound=False
+        )
         address = builder.bitcast(pointer, ir.IntType(8).as_pointer())
-        fnty = ir.FunctionType(ir.VoidType(), [ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(32), ir.IntType(32)])
+        fnty = ir.FunctionType(
+            ir.VoidType(),
+            [ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(32), ir.IntType(32)],
+        )
         function = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
-        builder.call(function, [address, ir.Constant(ir.IntType(32), 0), ir.Constant(ir.IntType(32), 3), ir.Constant(ir.IntType(32), 1)])
+        builder.call(
+            function,
+            [
+                address,
+                ir.Constant(ir.IntType(32), 0),
+                ir.Constant(ir.IntType(32), 3),
+                ir.Constant(ir.IntType(32), 1),
+            ],
+        )
         return context.get_dummy_value()
 
     return types.void(array, index), codegen
@@ -79,7 +92,8 @@ def _chunk(code: np.ndarray, start: np.int64, width: np.int64) -> np.int64:
 
 @njit(cache=True)
 def build_tables(codes, starts, widths, offset_bases, offsets, ids):
-    """Counting-sort every row into each chunk table, filling ``offsets`` and ``ids`` (all tables)."""
+    """Counting-sort every row into each chunk table, filling ``offsets`` and ``ids`` (all
+    tables)."""
     n = codes.shape[0]
     m = starts.shape[0]
     for j in range(m):
@@ -131,7 +145,20 @@ def _probe_slots(query, starts, widths, radii, offset_bases, n_probes):
 
 
 @njit(cache=True)
-def query_tables(codes, starts, widths, radii, offset_bases, n_probes, offsets, ids, query, radius, out_rows, out_dist):
+def query_tables(
+    codes,
+    starts,
+    widths,
+    radii,
+    offset_bases,
+    n_probes,
+    offsets,
+    ids,
+    query,
+    radius,
+    out_rows,
+    out_dist,
+):
     """Fill out_rows/out_dist with rows within ``radius`` (duplicates possible); return how many.
 
     Works in phases (slots, bucket bounds, candidate ids, verification) so that the memory

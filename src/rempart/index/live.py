@@ -1,4 +1,5 @@
-"""The matcher of a long-running process (`rempart serve`, the bot): built in the background, kept current.
+"""The matcher of a long-running process (`rempart serve`, the bot): built in the background, kept
+current.
 
 Lifecycle: ``start()`` begins building the first state on a background thread and returns at
 once; until it is there the process is *not ready* (``/status`` answers 503 ``INDEX-NOT-LOADED``
@@ -27,9 +28,17 @@ log = logging.getLogger(__name__)
 
 
 class LiveMatcher:
-    """One `Matcher`, built on a background thread, refreshed by writes here and notifications from elsewhere."""
+    """One `Matcher`, built on a background thread, refreshed by writes here and notifications
+    from elsewhere."""
 
-    def __init__(self, store: Store, settings: Settings, banks: Sequence[str] | None = None, *, wait_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        banks: Sequence[str] | None = None,
+        *,
+        wait_seconds: float = 60.0,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.banks = banks
@@ -47,7 +56,9 @@ class LiveMatcher:
         """Begin building in the background (idempotent); returns at once."""
         with self._start_lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="rempart-matcher", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="rempart-matcher", daemon=True
+                )
                 self._thread.start()
 
     @property
@@ -57,11 +68,13 @@ class LiveMatcher:
 
     @property
     def stale(self) -> bool:
-        """True when refreshing has failed for longer than ``stale_seconds`` (lookups use an old state)."""
+        """True when refreshing has failed for longer than ``stale_seconds`` (lookups use an old
+        state)."""
         return self.ready and time.monotonic() - self._last_success > self.stale_seconds
 
     def matcher(self) -> Matcher:
-        """The current matcher; at start-up, waits for the first build (IndexNotReady after ``wait_seconds``)."""
+        """The current matcher; at start-up, waits for the first build (IndexNotReady after
+        ``wait_seconds``)."""
         self.start()
         if not self._ready.wait(self.wait_seconds) or self._matcher is None:
             raise IndexNotReady("the index is still loading; try again shortly")
@@ -97,5 +110,7 @@ class LiveMatcher:
                 else:
                     self._matcher.refresh()
                 self._last_success = time.monotonic()
-            except Exception:  # a passing database error must not end the thread: the next wake retries
+            except (
+                Exception
+            ):  # a passing database error must not end the thread: the next wake retries
                 log.exception("matcher refresh failed; retrying at the next poll")

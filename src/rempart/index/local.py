@@ -55,13 +55,21 @@ class LocalFeatureIndex:
         sizes = np.array([len(v) for v in values], dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self.xy = np.concatenate([v.xy for v in values]) if values else np.zeros((0, 2), np.float32)
-        descriptors = np.concatenate([v.descriptors for v in values]) if values else np.zeros((0, 32), np.uint8)
+        descriptors = (
+            np.concatenate([v.descriptors for v in values])
+            if values
+            else np.zeros((0, 32), np.uint8)
+        )
         self.group_of_row = np.repeat(np.arange(len(values), dtype=np.int64), sizes)
         self._codes = _as_codes(descriptors)
         self.key_bits = key_bits_for(len(descriptors))
         rng = np.random.default_rng(_LSH_SEED)
-        self._bit_positions = np.stack([rng.choice(256, self.key_bits, replace=False) for _ in range(LSH_TABLES)]).astype(np.int64)
-        keys = descriptor_kernels.descriptor_keys(np.ascontiguousarray(descriptors, dtype=np.uint8), self._bit_positions)
+        self._bit_positions = np.stack(
+            [rng.choice(256, self.key_bits, replace=False) for _ in range(LSH_TABLES)]
+        ).astype(np.int64)
+        keys = descriptor_kernels.descriptor_keys(
+            np.ascontiguousarray(descriptors, dtype=np.uint8), self._bit_positions
+        )
         self._offsets, self._rows = descriptor_kernels.build_buckets(keys, self.key_bits)
 
     def __len__(self) -> int:
@@ -102,7 +110,9 @@ class LocalFeatureIndex:
         return hits
 
 
-def correspondences(query_codes: np.ndarray, group_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def correspondences(
+    query_codes: np.ndarray, group_codes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Query rows and group rows that pass the ratio test, one pair per group row (the closest).
 
     One-to-one matters: without it, many query keypoints landing on one registered keypoint
@@ -130,16 +140,26 @@ def verify(source: np.ndarray, target: np.ndarray, min_inliers: int) -> int:
     if len(source) < max(4, min_inliers):
         return 0
     homography, mask = cv2.findHomography(
-        source.astype(np.float32), target.astype(np.float32), cv2.USAC_FAST, RANSAC_PIXELS, maxIters=2000, confidence=0.995
+        source.astype(np.float32),
+        target.astype(np.float32),
+        cv2.USAC_FAST,
+        RANSAC_PIXELS,
+        maxIters=2000,
+        confidence=0.995,
     )
     if homography is None or mask is None:
         return 0
-    if abs(np.linalg.det(homography[:2, :2])) < 1e-3:  # collapses the image to a line: not a view of it
+    if (
+        abs(np.linalg.det(homography[:2, :2])) < 1e-3
+    ):  # collapses the image to a line: not a view of it
         return 0
     return int(mask.sum())
 
 
 def pair_inliers(query: LocalFeatures, registered: LocalFeatures) -> int:
-    """How many of ``query``'s keypoints one homography onto ``registered`` explains (0 when none does)."""
-    query_rows, bank_rows = correspondences(_as_codes(query.descriptors), _as_codes(registered.descriptors))
+    """How many of ``query``'s keypoints one homography onto ``registered`` explains (0 when none
+    does)."""
+    query_rows, bank_rows = correspondences(
+        _as_codes(query.descriptors), _as_codes(registered.descriptors)
+    )
     return verify(query.xy[query_rows], registered.xy[bank_rows], 4) if len(query_rows) >= 4 else 0

@@ -1,10 +1,12 @@
-"""The matcher role: holds indexes built from the store and answers "which entries does this look like?".
+"""The matcher role: holds indexes built from the store and answers "which entries does this look
+like?".
 
 Reloading builds a new state beside the one in use and swaps it in one assignment, so lookups
 never stop; refreshing applies only the store's writes since (new entries as a small segment,
-withdrawn ones as tombstones), so a registration is live at once without a full rebuild. PDQ matches involving a hash under the quality floor are kept only when
-another signal confirms the same entry ("never matched alone"). A video matches an entry only
-when enough of its sampled frames do (``video_min_frames``), unless the whole file is identical.
+withdrawn ones as tombstones), so a registration is live at once without a full rebuild. PDQ matches
+involving a hash under the quality floor are kept only when another signal confirms the same entry
+("never matched alone"). A video matches an entry only when enough of its sampled frames do
+(``video_min_frames``), unless the whole file is identical.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
@@ -51,7 +55,8 @@ class Snapshot:
 
 
 class _TableBuilder:
-    """Row metadata filled alongside an index, in arrays sized up front (grown if more rows come)."""
+    """Row metadata filled alongside an index, in arrays sized up front (grown if more rows
+    come)."""
 
     def __init__(self, expected: int) -> None:
         size = max(expected, 1)
@@ -67,16 +72,32 @@ class _TableBuilder:
                 array = getattr(self, name)
                 setattr(self, name, np.concatenate([array, np.zeros_like(array)]))
         row = self.rows
-        self.entry[row], self.bank[row], self.variant[row], self.low_quality[row] = entry, bank, variant, low_quality
+        self.entry[row], self.bank[row], self.variant[row], self.low_quality[row] = (
+            entry,
+            bank,
+            variant,
+            low_quality,
+        )
         self.rows += 1
 
     def table(self) -> RowTable:
         n = self.rows
-        return RowTable(self.entry[:n].copy(), self.bank[:n].copy(), self.variant[:n].copy(), self.low_quality[:n].copy())
+        return RowTable(
+            self.entry[:n].copy(),
+            self.bank[:n].copy(),
+            self.variant[:n].copy(),
+            self.low_quality[:n].copy(),
+        )
 
 
-def build_snapshot(stored: Iterable[StoredFingerprint], counts: Mapping[str, int], limits: SearchLimits, settings: Settings) -> Snapshot:
-    """Index a stream of decrypted values; ``counts`` (values per signal) sizes the arrays up front."""
+def build_snapshot(
+    stored: Iterable[StoredFingerprint],
+    counts: Mapping[str, int],
+    limits: SearchLimits,
+    settings: Settings,
+) -> Snapshot:
+    """Index a stream of decrypted values; ``counts`` (values per signal) sizes the arrays up
+    front."""
     expected: dict[str, int] = defaultdict(int)
     for signal_name, count in counts.items():
         if signal_name in SIGNAL_TYPES:
@@ -103,12 +124,15 @@ def build_snapshot(stored: Iterable[StoredFingerprint], counts: Mapping[str, int
         )
     for index in indexes.values():
         index.freeze(limits)
-    return Snapshot(indexes, {name: b.table() for name, b in tables.items()}, tuple(banks), tuple(variants))
+    return Snapshot(
+        indexes, {name: b.table() for name, b in tables.items()}, tuple(banks), tuple(variants)
+    )
 
 
 @dataclass(frozen=True)
 class State:
-    """What lookups read, swapped as one reference: a base snapshot, the segments added since, tombstones.
+    """What lookups read, swapped as one reference: a base snapshot, the segments added since,
+    and tombstones.
 
     ``seen`` is the store generation applied; ``withdrawn`` the entries withdrawn since the base was
     built (their rows stay in the indexes until the next full build, and are filtered out).
@@ -123,6 +147,14 @@ class State:
 
     def snapshots(self) -> tuple[Snapshot, ...]:
         return (self.base, *self.segments)
+
+    @cached_property
+    def _withdrawn_array(self) -> np.ndarray:
+        return np.fromiter(self.withdrawn, np.int64, len(self.withdrawn))
+
+    def withdrawn_ids(self) -> np.ndarray:
+        """The tombstones as an array (made once per state)."""
+        return self._withdrawn_array
 
 
 #: Labels a matcher keeps in memory.
@@ -141,15 +173,19 @@ class Matcher:
     #: Segments merged into one when there are more than this many.
     MAX_SEGMENTS = 8
 
-    def __init__(self, store: Store, settings: Settings, banks: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, banks: Sequence[str] | None = None
+    ) -> None:
         self.store = store
         self.settings = settings
         self.banks = list(banks) if banks else None
         self._refresh_lock = threading.Lock()
-        #: Labels of recently matched entries (a lookup that finds a known photo again reads no row).
+        #: Labels of recently matched entries (a lookup that finds a known photo again reads no
+        #: row).
         self._labels: dict[int, str] = {}
         self._labels_lock = threading.Lock()
-        #: How many times every fingerprint was loaded and indexed (refreshes load only what changed).
+        #: How many times every fingerprint was loaded and indexed (refreshes load only what
+        #: changed).
         self.full_builds = 0
         self._state = self._full_state()
 
@@ -169,21 +205,38 @@ class Matcher:
         return len(self._state.added) + len(self._state.withdrawn)
 
     def _thresholds(self) -> dict[str, int]:
-        return {name: t for name, t in self.store.bank_thresholds().items() if self.banks is None or name in self.banks}
+        return {
+            name: t
+            for name, t in self.store.bank_thresholds().items()
+            if self.banks is None or name in self.banks
+        }
 
     def _limits(self, thresholds: dict[str, int]) -> SearchLimits:
-        return SearchLimits(max(thresholds.values(), default=self.settings.pdq_threshold), self.settings.local_min_inliers)
+        return SearchLimits(
+            max(thresholds.values(), default=self.settings.pdq_threshold),
+            self.settings.local_min_inliers,
+        )
 
     def _full_state(self) -> State:
         self.full_builds += 1
         seen = self.store.generation()  # read first: every write up to it has committed
         thresholds = self._thresholds()
         counts = self.store.count_values(self.banks, added_upto=seen)
-        stored = self.store.stream_fingerprints(self.banks, added_upto=seen, expected=sum(counts.values()))
-        return State(build_snapshot(stored, counts, self._limits(thresholds), self.settings), (), (), frozenset(), thresholds, seen)
+        stored = self.store.stream_fingerprints(
+            self.banks, added_upto=seen, expected=sum(counts.values())
+        )
+        return State(
+            build_snapshot(stored, counts, self._limits(thresholds), self.settings),
+            (),
+            (),
+            frozenset(),
+            thresholds,
+            seen,
+        )
 
     def reload(self) -> None:
-        """Rebuild everything from the store and swap it in; lookups keep the old state meanwhile."""
+        """Rebuild everything from the store and swap it in; lookups keep the old state
+        meanwhile."""
         with self._refresh_lock:
             self._state = self._full_state()
             with self._labels_lock:
@@ -197,57 +250,94 @@ class Matcher:
             if current == state.seen:
                 return False
             thresholds = self._thresholds()
-            new = self.store.load_fingerprints(self.banks, added_after=state.seen, added_upto=current)
+            new = self.store.load_fingerprints(
+                self.banks, added_after=state.seen, added_upto=current
+            )
             gone = frozenset(self.store.withdrawn_between(state.seen, current))
             added = tuple(f for f in state.added if f.entry_id not in gone) + tuple(new)
             limits = self._limits(thresholds)
-            if len(state.segments) >= self.MAX_SEGMENTS or (gone and any(f.entry_id in gone for f in state.added)):
-                segments: tuple[Snapshot, ...] = (build_snapshot(added, _counts(added), limits, self.settings),)  # merged
+            if len(state.segments) >= self.MAX_SEGMENTS or (
+                gone and any(f.entry_id in gone for f in state.added)
+            ):
+                segments: tuple[Snapshot, ...] = (
+                    build_snapshot(added, _counts(added), limits, self.settings),
+                )  # merged
             else:
-                segments = (*state.segments, build_snapshot(new, _counts(new), limits, self.settings)) if new else state.segments
-            self._state = State(state.base, tuple(s for s in segments if not s.is_empty), added, state.withdrawn | gone, thresholds, current)
+                segments = (
+                    (*state.segments, build_snapshot(new, _counts(new), limits, self.settings))
+                    if new
+                    else state.segments
+                )
+            self._state = State(
+                state.base,
+                tuple(s for s in segments if not s.is_empty),
+                added,
+                state.withdrawn | gone,
+                thresholds,
+                current,
+            )
             self._forget_labels(gone)  # a withdrawn photo's name is not kept, even in memory
             return True
 
     def match(self, fingerprint: Fingerprint, *, with_labels: bool = False) -> list[Match]:
-        """The best match per (entry, signal), closest first; ``with_labels`` also unseals the matched
-        entries' labels (victims' file names: only where a person is shown them)."""
+        """The best match per (entry, signal), closest first.
+
+        ``with_labels`` also unseals the matched entries' labels (victims' file names: only where
+        a person is shown them). The rules run on arrays (a cluster of near-identical codes can
+        return thousands of rows); `Match` objects are made for the kept rows only.
+        """
         state = self._state
+        found = self._candidates(state, fingerprint)
+        if fingerprint.kind == "video":  # few values: the frame rule is clearer on objects
+            matches = _enough_frames(found.matches(), fingerprint, self.settings.video_min_frames)
+            best = _best_per_entry(matches)
+        else:
+            best = found.best().ordered().matches()
+        if not best or not with_labels:
+            return best
+        labels = self._labels_of({m.entry_id for m in best})
+        return [m._replace(label=labels.get(m.entry_id, "")) for m in best]
+
+    def _candidates(self, state: State, fingerprint: Fingerprint) -> _Candidates:
+        """Every stored row a value of the fingerprint matches within its bank's threshold, minus
+        withdrawn entries and low-quality PDQ matches no other signal confirms."""
         limits = self._limits(state.thresholds)
-        found: list[Match] = []
-        for snapshot in state.snapshots():
-            for value in fingerprint.values:
+        found = _Candidates(state.snapshots(), fingerprint)
+        for number, snapshot in enumerate(found.snapshots):
+            thresholds = np.array(
+                [state.thresholds.get(b, self.settings.pdq_threshold) for b in snapshot.banks],
+                np.int64,
+            )
+            for value_number, value in enumerate(fingerprint.values):
                 signal = SIGNAL_TYPES.get(value.signal)
                 index = snapshot.indexes.get(signal.index_name) if signal is not None else None
                 if signal is None or index is None:
                     continue
-                rows = snapshot.rows[signal.index_name]
+                hits = index.search(value.value, limits)
+                if not len(hits):
+                    continue
+                table = snapshot.rows[signal.index_name]
+                banks = table.bank[hits.rows]
+                keep = (hits.inliers >= 0) | (hits.distances <= thresholds[banks])
+                if signal.exact:
+                    keep[:] = True
+                rows = hits.rows[keep]
                 query_low = value.is_low_quality(self.settings.pdq_min_quality)
-                for hit in index.search(value.value, limits):
-                    bank = snapshot.banks[rows.bank[hit.row]]
-                    if hit.distance is not None and not signal.exact and hit.distance > state.thresholds.get(bank, self.settings.pdq_threshold):
-                        continue
-                    found.append(
-                        Match(
-                            bank, int(rows.entry[hit.row]), "", value.signal,
-                            None if hit.inliers is not None else hit.distance, value.variant,
-                            "exact" if signal.exact else snapshot.variants[rows.variant[hit.row]],
-                            bool(query_low or rows.low_quality[hit.row]), inliers=hit.inliers,
-                        )
-                    )
-        if state.withdrawn:
-            found = [m for m in found if m.entry_id not in state.withdrawn]
-        found = _drop_unconfirmed_low_quality(found)
-        if fingerprint.kind == "video":
-            found = _enough_frames(found, fingerprint, self.settings.video_min_frames)
-        best = _best_per_entry(found)
-        if not best or not with_labels:
-            return best
-        labels = self._labels_of({m.entry_id for m in best})
-        return [replace(m, label=labels.get(m.entry_id, "")) for m in best]
+                found.add(
+                    number,
+                    value_number,
+                    table.entry[rows],
+                    hits.distances[keep],
+                    hits.inliers[keep],
+                    table.low_quality[rows] | query_low,
+                    banks[keep],
+                    table.variant[rows],
+                )
+        return found.without(state.withdrawn_ids()).confirmed()
 
     def _labels_of(self, entry_ids: set[int]) -> dict[int, str]:
-        """The matched entries' labels: from the cache, the others read from the store (only those)."""
+        """The matched entries' labels: from the cache, the others read from the store (only
+        those)."""
         with self._labels_lock:
             known = {i: self._labels[i] for i in entry_ids if i in self._labels}
         missing = entry_ids - known.keys()
@@ -273,13 +363,153 @@ def _counts(values: Iterable[StoredFingerprint]) -> dict[str, int]:
     return counts
 
 
+class _Candidates:
+    """Columns of candidate matches, one row per (query value, stored row), built per search."""
+
+    COLUMNS = ("snapshot", "value", "entry", "distance", "inliers", "low", "bank", "variant")
+
+    def __init__(self, snapshots: tuple[Snapshot, ...], fingerprint: Fingerprint) -> None:
+        self.snapshots = snapshots
+        self.fingerprint = fingerprint
+        self._parts: list[tuple[np.ndarray, ...]] = []
+        self.columns: dict[str, np.ndarray] = {}
+
+    def add(self, snapshot: int, value: int, *arrays: np.ndarray) -> None:
+        size = len(arrays[0])
+        if size:
+            self._parts.append((np.full(size, snapshot), np.full(size, value), *arrays))
+
+    def _frozen(self) -> dict[str, np.ndarray]:
+        if self._parts:
+            self.columns = {
+                name: np.concatenate([part[k] for part in self._parts])
+                for k, name in enumerate(self.COLUMNS)
+            }
+            self._parts = []
+        elif not self.columns:
+            self.columns = {name: np.zeros(0, np.int64) for name in self.COLUMNS}
+        return self.columns
+
+    def _select(self, keep: np.ndarray) -> _Candidates:
+        chosen = _Candidates(self.snapshots, self.fingerprint)
+        chosen.columns = {name: column[keep] for name, column in self._frozen().items()}
+        return chosen
+
+    def without(self, withdrawn: np.ndarray) -> _Candidates:
+        """Rows of entries not withdrawn since the base was built."""
+        entry = self._frozen()["entry"]
+        return self._select(~np.isin(entry, withdrawn)) if len(withdrawn) else self
+
+    def confirmed(self) -> _Candidates:
+        """PDQ matches involving a low-quality hash only where another signal confirms the entry."""
+        columns = self._frozen()
+        low = columns["low"].astype(bool)
+        if not low.any():
+            return self
+        sure = np.unique(columns["entry"][~low])
+        return self._select(~low | np.isin(columns["entry"], sure))
+
+    def best(self) -> _Candidates:
+        """The strongest row per (entry, signal): most inliers, or fewest differing bits."""
+        columns = self._frozen()
+        if not len(columns["entry"]):
+            return self
+        signal_of_value = np.array(
+            [_SIGNAL_NUMBER.get(v.signal, -1) for v in self.fingerprint.values], np.int64
+        )
+        key = columns["entry"] * (len(_SIGNAL_NUMBER) + 1) + signal_of_value[columns["value"]]
+        inliers, distance = columns["inliers"], columns["distance"]
+        strength = np.where(inliers >= 0, inliers, -distance)
+        order = np.lexsort((-strength, key))
+        _, first = np.unique(key[order], return_index=True)
+        return self._select(np.sort(order[first]))
+
+    def ordered(self) -> _Candidates:
+        """Closest first: distances before local-feature matches, most inliers, then bank, entry."""
+        columns = self._frozen()
+        if len(columns["entry"]) < 2:
+            return self
+        names = sorted({name for snapshot in self.snapshots for name in snapshot.banks})
+        rank = {name: number for number, name in enumerate(names)}
+        bank_rank = np.zeros(len(columns["entry"]), np.int64)
+        for number, snapshot in enumerate(self.snapshots):
+            here = columns["snapshot"] == number
+            ranks = np.array([rank[name] for name in snapshot.banks] or [0], np.int64)
+            bank_rank[here] = ranks[columns["bank"][here]]
+        local = columns["inliers"] >= 0
+        order = np.lexsort(
+            (
+                columns["entry"],
+                bank_rank,
+                -np.where(local, columns["inliers"], 0),
+                np.where(local, 0, columns["distance"]),
+                local,
+            )
+        )
+        return self._select(order)
+
+    def matches(self) -> list[Match]:
+        """One `Match` per row, in row order (columns made with numpy, tuples in one pass)."""
+        columns = self._frozen()
+        size = len(columns["entry"])
+        if not size:
+            return []
+        values = self.fingerprint.values
+        signal = np.array([v.signal for v in values], object)[columns["value"]]
+        query_variant = np.array([v.variant for v in values], object)[columns["value"]]
+        exact = np.array([SIGNAL_TYPES[v.signal].exact for v in values], bool)[columns["value"]]
+        bank = np.empty(size, object)
+        entry_variant = np.empty(size, object)
+        for number, snapshot in enumerate(self.snapshots):
+            here = columns["snapshot"] == number
+            if here.any():
+                bank[here] = np.array(snapshot.banks, object)[columns["bank"][here]]
+                known = np.array(snapshot.variants or ("",), object)
+                entry_variant[here] = known[columns["variant"][here]]
+        entry_variant[exact] = "exact"
+        local = columns["inliers"] >= 0
+        distance = columns["distance"].astype(object)
+        distance[local] = None
+        inliers = columns["inliers"].astype(object)
+        inliers[~local] = None
+        rows = zip(
+            bank.tolist(),
+            columns["entry"].tolist(),
+            repeat("", size),
+            signal.tolist(),
+            distance.tolist(),
+            query_variant.tolist(),
+            entry_variant.tolist(),
+            columns["low"].astype(bool).tolist(),
+            inliers.tolist(),
+            repeat(None, size),
+        )
+        return list(map(Match._make, rows))
+
+
+#: A number per signal, for array keys.
+_SIGNAL_NUMBER = {name: number for number, name in enumerate(SIGNAL_TYPES)}
+
+
+def _order(match: Match) -> tuple[bool, int, int, str, int]:
+    """Closest first: distances before local-feature matches, most inliers, then bank and entry."""
+    return (
+        match.distance is None,
+        match.distance or 0,
+        -(match.inliers or 0),
+        match.bank,
+        match.entry_id,
+    )
+
+
 def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
     confirmed = {(m.bank, m.entry_id) for m in matches if not m.low_quality}
     return [m for m in matches if not m.low_quality or (m.bank, m.entry_id) in confirmed]
 
 
 def _enough_frames(matches: list[Match], fingerprint: Fingerprint, min_frames: int) -> list[Match]:
-    """Keep an entry's matches when enough distinct sampled frames matched it (or the file is identical)."""
+    """Keep an entry's matches when enough distinct sampled frames matched it (or the file is
+    identical)."""
     sampled = {v.variant for v in fingerprint.values if v.variant.startswith("frame:")}
     needed = min(min_frames, len(sampled)) or 1
     frames_of: dict[tuple[str, int], set[str]] = defaultdict(set)
@@ -293,7 +523,7 @@ def _enough_frames(matches: list[Match], fingerprint: Fingerprint, min_frames: i
     for m in matches:
         key = (m.bank, m.entry_id)
         if key in identical or len(frames_of[key]) >= needed:
-            kept.append(replace(m, frames=(len(frames_of[key]), len(sampled))))
+            kept.append(m._replace(frames=(len(frames_of[key]), len(sampled))))
     return kept
 
 
@@ -303,7 +533,7 @@ def _best_per_entry(matches: list[Match]) -> list[Match]:
         key = (m.bank, m.entry_id, m.signal)
         if key not in best or _strength(m) > _strength(best[key]):
             best[key] = m
-    return sorted(best.values(), key=lambda m: (m.distance is None, m.distance or 0, -(m.inliers or 0), m.bank, m.entry_id))
+    return sorted(best.values(), key=_order)
 
 
 def _strength(match: Match) -> int:

@@ -14,7 +14,6 @@ the build), then frozen. ``search`` answers the rows a query value may match:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,24 +25,40 @@ from rempart.signals.local import LocalFeatures
 
 
 @dataclass(frozen=True)
-class Hit:
-    """A stored row a query value matches: its distance (hash signals) or its inliers (local features)."""
+class Hits:
+    """The stored rows a query value matches, as arrays: with their distances (hash signals) or
+    their inliers (local features). -1 where a column does not apply."""
 
-    row: int
-    distance: int | None
-    inliers: int | None = None
+    rows: np.ndarray  # int64
+    distances: np.ndarray  # int64
+    inliers: np.ndarray  # int64
+
+    @classmethod
+    def none(cls) -> Hits:
+        empty = np.zeros(0, np.int64)
+        return cls(empty, empty, empty)
+
+    @classmethod
+    def at_distances(cls, rows: np.ndarray, distances: np.ndarray) -> Hits:
+        rows = np.asarray(rows, np.int64)
+        return cls(rows, np.asarray(distances, np.int64), np.full(len(rows), -1, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 @dataclass(frozen=True)
 class SearchLimits:
-    """What a search may return: PDQ rows up to ``radius`` bits away, local hits with ``min_inliers``."""
+    """What a search may return: PDQ rows up to ``radius`` bits away, local hits with
+    ``min_inliers``."""
 
     radius: int
     min_inliers: int
 
 
 class SignalIndex(ABC):
-    """Stored values of one index name, searchable; rows are numbered in the order they were added."""
+    """Stored values of one index name, searchable; rows are numbered in the order they were
+    added."""
 
     def __init__(self, expected: int) -> None:
         self.rows = 0
@@ -58,7 +73,7 @@ class SignalIndex(ABC):
         """Finish the build: no add after this; searches may start."""
 
     @abstractmethod
-    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+    def search(self, value: str, limits: SearchLimits) -> Hits:
         """Rows that ``value`` (canonical text form) matches."""
 
     def __len__(self) -> int:
@@ -93,12 +108,12 @@ class ExactIndex(SignalIndex):
         self._order = np.argsort(self._keys, kind="stable")
         self._keys = self._keys[self._order]
 
-    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+    def search(self, value: str, limits: SearchLimits) -> Hits:
         key = np.array([bytes.fromhex(value)], dtype=KEY)[0]
         first = int(np.searchsorted(self._keys, key, side="left"))
         last = int(np.searchsorted(self._keys, key, side="right"))
-        for position in range(first, last):
-            yield Hit(int(self._order[position]), 0)
+        rows = self._order[first:last]
+        return Hits.at_distances(rows, np.zeros(len(rows), np.int64))
 
 
 class PDQIndex(SignalIndex):
@@ -120,12 +135,10 @@ class PDQIndex(SignalIndex):
     def freeze(self, limits: SearchLimits) -> None:
         self._index = HammingIndex.build(self._codes[: self.rows], limits.radius, copy=False)
 
-    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+    def search(self, value: str, limits: SearchLimits) -> Hits:
         if self._index is None or not self.rows:
-            return
-        rows, distances = self._index.query(codes_from_hex([value])[0], limits.radius)
-        for row, distance in zip(rows.tolist(), distances.tolist()):
-            yield Hit(row, int(distance))
+            return Hits.none()
+        return Hits.at_distances(*self._index.query(codes_from_hex([value])[0], limits.radius))
 
     @property
     def nbytes(self) -> int:
@@ -148,9 +161,12 @@ class LocalIndex(SignalIndex):
         self._index = LocalFeatureIndex(self._values)
         self._values = []
 
-    def search(self, value: str, limits: SearchLimits) -> Iterator[Hit]:
+    def search(self, value: str, limits: SearchLimits) -> Hits:
         if self._index is None or not self.rows:
-            return
-        query = LocalFeatures.from_bytes(bytes.fromhex(value))
-        for hit in self._index.search(query, limits.min_inliers):
-            yield Hit(hit.group, None, hit.inliers)
+            return Hits.none()
+        found = self._index.search(
+            LocalFeatures.from_bytes(bytes.fromhex(value)), limits.min_inliers
+        )
+        rows = np.array([hit.group for hit in found], np.int64)
+        inliers = np.array([hit.inliers for hit in found], np.int64)
+        return Hits(rows, np.full(len(rows), -1, np.int64), inliers)

@@ -1,1 +1,2 @@
-"""The investigator's side: scan exported servers (runner), link the findings (linking), report them (report)."""
+"""The investigator's side: scan exported servers (runner), link the findings (linking), report
+them (report)."""

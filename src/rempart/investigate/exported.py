@@ -63,9 +63,15 @@ def media_type_of(head: bytes) -> tuple[str, bool, MediaKind | None]:
 
 
 def _checked_path(details: dict[str, Any]) -> tuple[Path, str]:
-    local, root, expected = details.get("local_path"), details.get("export_root"), details.get("sha256")
+    local, root, expected = (
+        details.get("local_path"),
+        details.get("export_root"),
+        details.get("sha256"),
+    )
     if not local or not root or not expected:
-        raise EvidenceUnavailableError("the exported file was not recorded with what is needed to check it")
+        raise EvidenceUnavailableError(
+            "the exported file was not recorded with what is needed to check it"
+        )
     path, folder = Path(str(local)), Path(str(root))
     if not path.is_absolute() or os.path.realpath(path) != os.path.normpath(path):
         raise EvidenceUnavailableError("the exported file's path now goes through a link")
@@ -76,13 +82,17 @@ def _checked_path(details: dict[str, Any]) -> tuple[Path, str]:
 
 @contextmanager
 def verified_copy(details: dict[str, Any], max_bytes: int) -> Iterator[ExportedFile]:
-    """A private copy of the scanned file, if it is still the file that was scanned (see module docstring)."""
+    """A private copy of the scanned file, if it is still the file that was scanned (see module
+    docstring)."""
     path, expected = _checked_path(details)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise EvidenceUnavailableError("the exported file is no longer where it was scanned") from exc
-    copy = tempfile.NamedTemporaryFile(prefix="rempart-evidence-")  # noqa: SIM115 - owner-only, deleted when closed below
+        raise EvidenceUnavailableError(
+            "the exported file is no longer where it was scanned"
+        ) from exc
+    # owner-only, deleted when closed below
+    copy = tempfile.NamedTemporaryFile(prefix="rempart-evidence-")
     try:
         with os.fdopen(descriptor, "rb") as source:
             info = os.fstat(source.fileno())

@@ -1,4 +1,5 @@
-"""Link scan results into what an investigator reads: cases, actors, servers and how servers connect.
+"""Link scan results into what an investigator reads: cases, actors, servers and how servers
+connect.
 
 - A **case** is one registered entry (a victim's photo) and every post where it appears:
   server, channel, author, time, how it matched — in time order.
@@ -100,8 +101,14 @@ class Investigation:
         return asdict(self)
 
 
-def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collection[str] | None = None, actor: str = "cli") -> Investigation:
-    """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for these banks.
+def investigate(
+    store: Store,
+    banks: Sequence[str] | None,
+    message_ids: Collection[str] | None = None,
+    actor: str = "cli",
+) -> Investigation:
+    """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for
+    these banks.
 
     Every message is counted from its clear columns; only the messages shown — posts of a
     registered photo and those around them, one per server and channel for its name, and those
@@ -120,10 +127,14 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
     channel_messages: dict[str, list[StoredMessage]] = defaultdict(list)
     for message in heads:
         channel_messages[message.channel_id].append(message)
-    positions = {m.id: (m.channel_id, i) for ms in channel_messages.values() for i, m in enumerate(ms)}
+    positions = {
+        m.id: (m.channel_id, i) for ms in channel_messages.values() for i, m in enumerate(ms)
+    }
     shown = [(match, item) for match in matches for item in media_of_file.get(match.file_id, [])]
     by_id.update(_with_details(scans, actor, _to_read(shown, by_id, channel_messages, positions)))
-    channel_messages = {channel: [by_id[m.id] for m in ms] for channel, ms in channel_messages.items()}
+    channel_messages = {
+        channel: [by_id[m.id] for m in ms] for channel, ms in channel_messages.items()
+    }
     messages = [by_id[m.id] for m in heads]
 
     sightings: dict[tuple[str, int], dict[tuple[str, int], Sighting]] = defaultdict(dict)
@@ -132,7 +143,15 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
         key = (item.message_id, item.position)
         if key in sightings[(match.bank, match.entry_id)]:
             continue
-        sightings[(match.bank, match.entry_id)][key] = _sighting(message, item, match.signal, _strength(match), match.found_by, channel_messages, positions)
+        sightings[(match.bank, match.entry_id)][key] = _sighting(
+            message,
+            item,
+            match.signal,
+            _strength(match),
+            match.found_by,
+            channel_messages,
+            positions,
+        )
 
     cases = []
     for (bank, entry_id), found in sightings.items():
@@ -162,7 +181,9 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
         servers_of[message.author_id].add(message.guild_id)
         message_count[message.author_id] += 1
     guild_names = {m.guild_id: str(m.details.get("guild_name", "")) for m in messages}
-    posted: dict[str, set[str]] = defaultdict(set)  # author → ids of the messages showing a registered photo
+    posted: dict[str, set[str]] = defaultdict(
+        set
+    )  # author → ids of the messages showing a registered photo
     cases_of: dict[str, set[int]] = defaultdict(set)
     for case in cases:
         for s in case.sightings:
@@ -182,7 +203,13 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
 
     servers, links = _servers_and_links(messages, media, cases, guild_names)
     unavailable = [
-        {"message_id": m.message_id, "role": m.role, "status": m.status, "reason": m.reason, "source": str(m.details.get("source", ""))}
+        {
+            "message_id": m.message_id,
+            "role": m.role,
+            "status": m.status,
+            "reason": m.reason,
+            "source": str(m.details.get("source", "")),
+        }
         for m in media
         if m.status != "hashed"
     ]
@@ -204,18 +231,28 @@ def investigate(store: Store, banks: Sequence[str] | None, message_ids: Collecti
 
 
 def _to_read(
-    shown: list[tuple[Any, StoredMedia]], by_id: dict[str, StoredMessage], channel_messages: dict[str, list[StoredMessage]], positions: dict[str, tuple[str, int]]
+    shown: list[tuple[Any, StoredMedia]],
+    by_id: dict[str, StoredMessage],
+    channel_messages: dict[str, list[StoredMessage]],
+    positions: dict[str, tuple[str, int]],
 ) -> set[str]:
     """Ids of the messages whose sealed details the investigation shows."""
     wanted: set[str] = set()
     posters: set[str] = set()
     for _match, item in shown:
         channel, index = positions[item.message_id]
-        wanted.update(m.id for m in channel_messages[channel][max(0, index - CONTEXT_MESSAGES) : index + CONTEXT_MESSAGES + 1])
+        wanted.update(
+            m.id
+            for m in channel_messages[channel][
+                max(0, index - CONTEXT_MESSAGES) : index + CONTEXT_MESSAGES + 1
+            ]
+        )
         posters.add(by_id[item.message_id].author_id)
     for messages in channel_messages.values():
         wanted.add(messages[0].id)  # the server's and the channel's names
-    wanted.update(m.id for m in by_id.values() if m.author_id in posters)  # every name those accounts used
+    wanted.update(
+        m.id for m in by_id.values() if m.author_id in posters
+    )  # every name those accounts used
     return wanted
 
 
@@ -241,7 +278,9 @@ def _sighting(
     positions: dict[str, tuple[str, int]],
 ) -> Sighting:
     channel, index = positions[message.id]
-    around = channel_messages[channel][max(0, index - CONTEXT_MESSAGES) : index + CONTEXT_MESSAGES + 1]
+    around = channel_messages[channel][
+        max(0, index - CONTEXT_MESSAGES) : index + CONTEXT_MESSAGES + 1
+    ]
     context = [
         {
             "message_id": m.id,
@@ -280,7 +319,10 @@ def _display_name(message: StoredMessage) -> str:
 
 
 def _servers_and_links(
-    messages: list[StoredMessage], media: list[StoredMedia], cases: list[Case], guild_names: dict[str, str]
+    messages: list[StoredMessage],
+    media: list[StoredMedia],
+    cases: list[Case],
+    guild_names: dict[str, str],
 ) -> tuple[list[Server], list[ServerLink]]:
     members: dict[str, set[str]] = defaultdict(set)
     channels: dict[str, set[str]] = defaultdict(set)
@@ -306,15 +348,27 @@ def _servers_and_links(
             case_guilds[case.entry_id].add(s.guild_id)
             posters[(case.entry_id, s.author_id)].add(s.guild_id)
     servers = [
-        Server(guild, guild_names.get(guild, ""), len(channels[guild]), counts[guild], len(members[guild]), media_count[guild], len(matched[guild]))
+        Server(
+            guild,
+            guild_names.get(guild, ""),
+            len(channels[guild]),
+            counts[guild],
+            len(members[guild]),
+            media_count[guild],
+            len(matched[guild]),
+        )
         for guild in sorted(counts, key=lambda g: (-counts[g], g))
     ]
     links = []
     for left, right in combinations(sorted(counts), 2):
         shared_members = sorted(members[left] & members[right])
         shared_files = len(files[left] & files[right])
-        shared_cases = sorted(entry for entry, guilds in case_guilds.items() if {left, right} <= guilds)
-        cross = sorted({author for (entry, author), guilds in posters.items() if {left, right} <= guilds})
+        shared_cases = sorted(
+            entry for entry, guilds in case_guilds.items() if {left, right} <= guilds
+        )
+        cross = sorted(
+            {author for (entry, author), guilds in posters.items() if {left, right} <= guilds}
+        )
         if shared_members or shared_files or shared_cases:
             links.append(ServerLink(left, right, shared_members, shared_files, shared_cases, cross))
     return servers, links

@@ -43,7 +43,8 @@ class ScanSummary:
     media_failed: int = 0
     files_hashed: int = 0
     new_matches: int = 0
-    #: Every message the scanned inputs hold (what a report of this scan shows, already stored or not).
+    #: Every message the scanned inputs hold (what a report of this scan shows, already stored or
+    #: not).
     message_ids: set[str] = field(default_factory=set)
     #: Copies made for the scan (unpacked zips, downloads): evidence in clear, to delete when done.
     work_dirs: list[Path] = field(default_factory=list)
@@ -64,8 +65,11 @@ def scan_archives(
     progress: Progress | None = None,
     actor: str = "cli",
 ) -> ScanSummary:
-    """Scan every export under ``inputs`` against ``banks``; returns what was done (see `Scanner`)."""
-    return Scanner(store, settings, banks, download=download, progress=progress, actor=actor).run(inputs)
+    """Scan every export under ``inputs`` against ``banks``; returns what was done (see
+    `Scanner`)."""
+    return Scanner(store, settings, banks, download=download, progress=progress, actor=actor).run(
+        inputs
+    )
 
 
 #: Messages parsed, stored and scanned together: memory stays bounded whatever an export's size.
@@ -100,20 +104,25 @@ class Scanner:
         self.actor = actor
 
     def run(self, inputs: Sequence[Path]) -> ScanSummary:
-        """Scan every export under ``inputs``; the summary lists the run's work folder for `remove_copies`."""
+        """Scan every export under ``inputs``; the summary lists the run's work folder for
+        `remove_copies`."""
         parent = self.settings.data_dir / "scan-work"
         parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         work = Path(tempfile.mkdtemp(prefix="run-", dir=parent))
         limits = ZipLimits(self.settings.max_zip_members, self.settings.max_zip_bytes)
         exports, failed_inputs = collect_each(list(inputs), work / "unpacked", limits)
-        summary = ScanSummary(exports=[e.name for e in exports], failed_exports=failed_inputs, work_dirs=[work])
+        summary = ScanSummary(
+            exports=[e.name for e in exports], failed_exports=failed_inputs, work_dirs=[work]
+        )
         run_id = self.scans.start_run(self.banks, len(exports), self.actor)
         status = "interrupted"
         try:
             for export_file in exports:
                 try:
                     self._scan_export(export_file, summary, work / "downloads")
-                except ImportFormatError as exc:  # this export alone: what it held before the fault is recorded
+                except (
+                    ImportFormatError
+                ) as exc:  # this export alone: what it held before the fault is recorded
                     summary.failed_exports.append((export_file.name, str(exc)))
             status = "finished"
         finally:
@@ -121,10 +130,14 @@ class Scanner:
         return summary
 
     def _scan_export(self, export_file: ExportFile, summary: ScanSummary, downloads: Path) -> None:
-        channel, messages = stream_export(export_file.path, export_file.root, max_bytes=self.settings.max_export_bytes)
+        channel, messages = stream_export(
+            export_file.path, export_file.root, max_bytes=self.settings.max_export_bytes
+        )
         while batch := list(islice(messages, BATCH)):
             summary.message_ids.update(m.id for m in batch)
-            summary.messages_added += self.scans.save_messages(_message_rows(export_file, channel, batch))
+            summary.messages_added += self.scans.save_messages(
+                _message_rows(export_file, channel, batch)
+            )
             recorded = self.scans.recorded_positions([m.id for m in batch])
             for message in batch:
                 for position, ref in enumerate(message.media):
@@ -132,7 +145,9 @@ class Scanner:
                     if (message.id, position) in recorded:
                         summary.media_skipped_as_done += 1
                     else:
-                        self._scan_one(MediaAt(message, position, ref, export_file.root), summary, downloads)
+                        self._scan_one(
+                            MediaAt(message, position, ref, export_file.root), summary, downloads
+                        )
                     if self.progress:
                         self.progress(summary.media_seen, None)
 
@@ -143,12 +158,15 @@ class Scanner:
             "file_name": ref.file_name,
             "size_bytes": ref.size_bytes,
             "local_path": str(ref.local_path) if ref.local_path else None,
-            #: Where the file must still be, and what it must still hash to, for /evidence to serve it.
+            #: Where the file must still be, and what it must still hash to, for /evidence to serve
+            #: it.
             "export_root": str(at.root.resolve()),
         }
 
         def record(status: str, reason: str = "", **extra: Any) -> None:
-            scans.record_media(at.message.id, at.position, ref.role, details, status=status, reason=reason, **extra)
+            scans.record_media(
+                at.message.id, at.position, ref.role, details, status=status, reason=reason, **extra
+            )
 
         path = ref.local_path
         if path is None and ref.is_remote and self.download:
@@ -171,7 +189,9 @@ class Scanner:
             return
         details["sha256"] = content_sha256
         known = scans.known_file(content_sha256)
-        if known is not None:  # the same file, already hashed (or found unreadable): reuse, do not redo
+        if (
+            known is not None
+        ):  # the same file, already hashed (or found unreadable): reuse, do not redo
             file_id, file_status, file_reason = known
             if file_status == "hashed":
                 summary.media_hashed += 1
@@ -183,18 +203,26 @@ class Scanner:
             fingerprint = fingerprint_file(path, self.settings)
         except MediaError as exc:
             summary.media_failed += 1
-            record("failed", str(exc), new_file=(content_sha256, "unknown", "failed", str(exc), None, []))
+            record(
+                "failed",
+                str(exc),
+                new_file=(content_sha256, "unknown", "failed", str(exc), None, []),
+            )
             return
         matches = self.matcher.match(fingerprint)
         summary.media_hashed += 1
         summary.files_hashed += 1
         summary.new_matches += len(matches)
-        record("hashed", new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches))
+        record(
+            "hashed",
+            new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches),
+        )
 
 
 @dataclass(frozen=True)
 class MediaAt:
-    """One media reference and where it was seen: its message, its place in it, the export's folder."""
+    """One media reference and where it was seen: its message, its place in it, the export's
+    folder."""
 
     message: Message
     position: int
@@ -202,7 +230,9 @@ class MediaAt:
     root: Path
 
 
-def _message_rows(export_file: ExportFile, export: ChannelExport, messages: list[Message]) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:
+def _message_rows(
+    export_file: ExportFile, export: ChannelExport, messages: list[Message]
+) -> list[tuple[str, str, str, str, Any, str, dict[str, Any]]]:
     rows = []
     for m in messages:
         details = {
@@ -228,5 +258,15 @@ def _message_rows(export_file: ExportFile, export: ChannelExport, messages: list
             "is_pinned": m.is_pinned,
             "media_count": len(m.media),
         }
-        rows.append((m.id, export.guild_id, export.channel_id, m.author.id, m.created_at, export_file.name, details))
+        rows.append(
+            (
+                m.id,
+                export.guild_id,
+                export.channel_id,
+                m.author.id,
+                m.created_at,
+                export_file.name,
+                details,
+            )
+        )
     return rows

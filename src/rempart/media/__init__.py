@@ -7,4 +7,11 @@ from rempart.media.images import DecodedImage, decode_image
 from rempart.media.kinds import MediaKind, sniff_kind
 from rempart.media.video import VideoFrame, iter_video_frames
 
-__all__ = ["MediaKind", "sniff_kind", "DecodedImage", "decode_image", "VideoFrame", "iter_video_frames"]
+__all__ = [
+    "MediaKind",
+    "sniff_kind",
+    "DecodedImage",
+    "decode_image",
+    "VideoFrame",
+    "iter_video_frames",
+]

@@ -41,7 +41,9 @@ class DecodedImage:
 def _register_heif() -> None:
     try:
         import pillow_heif
-    except ImportError as exc:  # declared dependency: a missing one is an install problem, said plainly
+    except (
+        ImportError
+    ) as exc:  # declared dependency: a missing one is an install problem, said plainly
         raise UnsupportedMediaError("HEIC/AVIF support needs the pillow-heif package") from exc
     pillow_heif.register_heif_opener()
     if hasattr(pillow_heif, "register_avif_opener"):
@@ -76,7 +78,9 @@ def eight_bit(frame: Image.Image) -> Image.Image:
         else:
             scale = 255.0 / top if top > 255 else 1.0
         return Image.fromarray(np.clip(samples * scale, 0, 255).astype(np.uint8), "L")
-    if mode == "La":  # premultiplied grey: Pillow converts it to nothing; the grey channel is the picture
+    if (
+        mode == "La"
+    ):  # premultiplied grey: Pillow converts it to nothing; the grey channel is the picture
         return Image.fromarray(np.ascontiguousarray(np.asarray(frame)[..., 0]), "L")
     if mode == "RGBa":
         return frame.convert("RGBA")
@@ -115,7 +119,11 @@ def _frames_to_read(image: Image.Image, limit: int) -> int:
 def _sample_indices(n_frames: int, wanted: int) -> list[int]:
     if n_frames <= wanted:
         return list(range(n_frames))
-    return sorted({round(i * (n_frames - 1) / (wanted - 1)) for i in range(wanted)}) if wanted > 1 else [0]
+    return (
+        sorted({round(i * (n_frames - 1) / (wanted - 1)) for i in range(wanted)})
+        if wanted > 1
+        else [0]
+    )
 
 
 def decode_image(
@@ -137,8 +145,12 @@ def decode_image(
     """
     if kind is MediaKind.HEIF:
         _register_heif()
-    if ImageFile.LOAD_TRUNCATED_IMAGES:  # someone flipped Pillow's global: refuse to hash half images
-        raise CorruptMediaError("Pillow is set to load truncated images; refusing to hash partial content")
+    if (
+        ImageFile.LOAD_TRUNCATED_IMAGES
+    ):  # someone flipped Pillow's global: refuse to hash half images
+        raise CorruptMediaError(
+            "Pillow is set to load truncated images; refusing to hash partial content"
+        )
     Image.init()  # register every plugin first, so the formats list below resolves (MPO, HEIF…)
     # Pillow's own bomb guard (89.5 MP by default) follows Rempart's limit, not the other way round.
     Image.MAX_IMAGE_PIXELS = max_pixels
@@ -147,24 +159,34 @@ def decode_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path, formats=_PIL_FORMATS[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaTooLargeError(f"{path}: too many pixels, over the REMPART_MAX_IMAGE_PIXELS limit (decompression bomb?): {exc}") from exc
+        raise MediaTooLargeError(
+            f"{path}: too many pixels, over the REMPART_MAX_IMAGE_PIXELS limit (decompression "
+            f"bomb?): {exc}"
+        ) from exc
     except UnidentifiedImageError as exc:
         raise CorruptMediaError(f"{path}: looks like {kind.value} but cannot be decoded") from exc
-    except Exception as exc:  # Pillow's parsers raise many types on hostile input: all mean "corrupt"
-        raise CorruptMediaError(f"{path}: cannot decode {kind.value}: {type(exc).__name__}: {exc}") from exc
+    except (
+        Exception
+    ) as exc:  # Pillow's parsers raise many types on hostile input: all mean "corrupt"
+        raise CorruptMediaError(
+            f"{path}: cannot decode {kind.value}: {type(exc).__name__}: {exc}"
+        ) from exc
     with image:
         width, height = image.size
         if width <= 0 or height <= 0:
             raise CorruptMediaError(f"{path}: image has no pixels")
         if width * height > max_pixels:
             raise MediaTooLargeError(
-                f"{path}: {width}×{height} = {width * height} pixels is over the {max_pixels} limit "
+                f"{path}: {width}×{height} = {width * height} pixels is over the {max_pixels} "
+                "limit "
                 "(REMPART_MAX_IMAGE_PIXELS); possible decompression bomb"
             )
         frames: list[np.ndarray] = []
         try:
             budget = max_pixels if max_decoded_pixels is None else max_decoded_pixels
-            n_frames = _frames_to_read(image, max(1, min(max_frames_read, budget // (width * height))))
+            n_frames = _frames_to_read(
+                image, max(1, min(max_frames_read, budget // (width * height)))
+            )
             for index in _sample_indices(n_frames, max(1, max_frames)):
                 if n_frames > 1:
                     image.seek(index)
@@ -176,5 +198,7 @@ def decode_image(
         except MemoryError as exc:
             raise MediaTooLargeError(f"{path}: not enough memory to decode") from exc
         except Exception as exc:  # as above: any parser failure on this file is a corrupt file
-            raise CorruptMediaError(f"{path}: truncated or corrupt {kind.value}: {type(exc).__name__}: {exc}") from exc
+            raise CorruptMediaError(
+                f"{path}: truncated or corrupt {kind.value}: {type(exc).__name__}: {exc}"
+            ) from exc
     return DecodedImage(frames=frames, width=width, height=height, kind=kind)

@@ -7,7 +7,18 @@ from pathlib import Path
 
 from rempart.errors import MediaTooLargeError, UnsupportedMediaError
 
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+_HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"heim",
+    b"heis",
+    b"hevc",
+    b"hevx",
+    b"mif1",
+    b"msf1",
+    b"avif",
+    b"avis",
+}
 
 
 class MediaKind(enum.Enum):
@@ -48,7 +59,11 @@ def kind_from_header(head: bytes) -> MediaKind | None:
         return MediaKind.HEIF if brand in _HEIF_BRANDS else MediaKind.VIDEO
     if head.startswith(b"\x1a\x45\xdf\xa3"):  # Matroska / WebM
         return MediaKind.VIDEO
-    if head[:4] in (b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3") or head[:3] == b"FLV" or head[:4] == b"OggS":
+    if (
+        head[:4] in (b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")
+        or head[:3] == b"FLV"
+        or head[:4] == b"OggS"
+    ):
         return MediaKind.VIDEO
     if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:  # MPEG transport stream
         return MediaKind.VIDEO
@@ -66,10 +81,14 @@ def sniff_kind(path: Path, max_bytes: int) -> MediaKind:
     if size == 0:
         raise UnsupportedMediaError(f"{path}: empty file")
     if size > max_bytes:
-        raise MediaTooLargeError(f"{path}: {size} bytes is over the {max_bytes}-byte limit (REMPART_MAX_FILE_BYTES)")
+        raise MediaTooLargeError(
+            f"{path}: {size} bytes is over the {max_bytes}-byte limit (REMPART_MAX_FILE_BYTES)"
+        )
     with path.open("rb") as handle:
         head = handle.read(512)
     kind = kind_from_header(head)
     if kind is None:
-        raise UnsupportedMediaError(f"{path}: not an image or video Rempart can read (unknown content)")
+        raise UnsupportedMediaError(
+            f"{path}: not an image or video Rempart can read (unknown content)"
+        )
     return kind

@@ -62,7 +62,9 @@ def picture_cells(rgb: np.ndarray) -> list[Box]:
     grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     height, width = grey.shape
     factor = -(-max(height, width) // ANALYSIS_SIDE)  # a whole factor: OpenCV's fast box filter
-    small = cv2.resize(grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA).astype(np.float32)
+    small = cv2.resize(
+        grey, (max(1, width // factor), max(1, height // factor)), interpolation=cv2.INTER_AREA
+    ).astype(np.float32)
     found: list[Box] = []
     _split_recursively(small, Box(0, 0, small.shape[1], small.shape[0]), MAX_DEPTH, found)
     minimum = MIN_CELL_SHARE * small.shape[0] * small.shape[1]
@@ -76,12 +78,25 @@ def _split_recursively(grey: np.ndarray, box: Box, depth: int, found: list[Box])
     if split is None:
         trimmed = _without_uniform_border(region)
         if trimmed is not None:
-            found.append(Box(box.left + trimmed.left, box.top + trimmed.top, box.left + trimmed.right, box.top + trimmed.bottom))
+            found.append(
+                Box(
+                    box.left + trimmed.left,
+                    box.top + trimmed.top,
+                    box.left + trimmed.right,
+                    box.top + trimmed.bottom,
+                )
+            )
         return
     if split.vertical:
-        parts = [Box(box.left, box.top, box.left + split.start, box.bottom), Box(box.left + split.end, box.top, box.right, box.bottom)]
+        parts = [
+            Box(box.left, box.top, box.left + split.start, box.bottom),
+            Box(box.left + split.end, box.top, box.right, box.bottom),
+        ]
     else:
-        parts = [Box(box.left, box.top, box.right, box.top + split.start), Box(box.left, box.top + split.end, box.right, box.bottom)]
+        parts = [
+            Box(box.left, box.top, box.right, box.top + split.start),
+            Box(box.left, box.top + split.end, box.right, box.bottom),
+        ]
     for part in parts:
         _split_recursively(grey, part, depth - 1, found)
 
@@ -95,7 +110,10 @@ def _best_split(region: np.ndarray) -> _Split | None:
         if count < 20 or length < 20:
             continue
         low, high = int(EDGE_MARGIN * count), int((1 - EDGE_MARGIN) * count)
-        for candidate in (*_gutters(lines, low, high, vertical), *_seams(lines, low, high, vertical)):
+        for candidate in (
+            *_gutters(lines, low, high, vertical),
+            *_seams(lines, low, high, vertical),
+        ):
             if best is None or candidate.strength > best.strength:
                 best = candidate
     return best
@@ -118,7 +136,9 @@ def _seams(lines: np.ndarray, low: int, high: int, vertical: bool) -> list[_Spli
     """Boundaries between two adjacent lines where brightness steps nearly everywhere along them."""
     share = (np.abs(np.diff(lines, axis=1)) >= STEP).mean(axis=0)
     chosen = [int(i) for i in np.nonzero(share >= SEAM_SHARE)[0] if low <= i < high]
-    return [_Split(float(share[i]), vertical, i + 1, i + 1) for i in chosen]  # ≤ 1, below any gutter
+    return [
+        _Split(float(share[i]), vertical, i + 1, i + 1) for i in chosen
+    ]  # ≤ 1, below any gutter
 
 
 def _without_uniform_border(region: np.ndarray) -> Box | None:
@@ -131,5 +151,8 @@ def _without_uniform_border(region: np.ndarray) -> Box | None:
 
 def _scaled(box: Box, x_scale: float, y_scale: float, width: int, height: int) -> Box:
     return Box(
-        int(box.left * x_scale), int(box.top * y_scale), min(width, round(box.right * x_scale)), min(height, round(box.bottom * y_scale))
+        int(box.left * x_scale),
+        int(box.top * y_scale),
+        min(width, round(box.right * x_scale)),
+        min(height, round(box.bottom * y_scale)),
     )

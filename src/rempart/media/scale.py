@@ -19,12 +19,15 @@ def resize_to(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
         return pixels
     factor = min(source_width // max(1, width), source_height // max(1, height))
     if factor >= 2:
-        pixels = cv2.resize(pixels, (source_width // factor, source_height // factor), interpolation=cv2.INTER_AREA)
+        pixels = cv2.resize(
+            pixels, (source_width // factor, source_height // factor), interpolation=cv2.INTER_AREA
+        )
     return cv2.resize(pixels, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def fit_within(pixels: np.ndarray, max_side: int) -> np.ndarray:
-    """``pixels`` scaled down to fit ``max_side`` on the longer side (unchanged if it already fits)."""
+    """``pixels`` scaled down to fit ``max_side`` on the longer side (unchanged if it already
+    fits)."""
     height, width = pixels.shape[:2]
     if max(height, width) <= max_side:
         return pixels

@@ -1,4 +1,5 @@
-"""Decode sampled video frames with PyAV (FFmpeg inside the wheel), within duration and frame limits.
+"""Decode sampled video frames with PyAV (FFmpeg inside the wheel), within duration and frame
+limits.
 
 Sampling follows vPDQ: every ``round(fps / frames_per_second)``-th decoded frame, timestamp
 ``frame_number / fps``, so frame hashes line up with vPDQ's output on the same file. A clip too
@@ -41,22 +42,36 @@ def iter_video_frames(
     codec parameters) is this file's ``CorruptMediaError``: one file never stops a run.
     """
     try:
-        yield from _sampled_frames(path, frames_per_second, max_seconds, max_frames, max_pixels, min_samples)
+        yield from _sampled_frames(
+            path, frames_per_second, max_seconds, max_frames, max_pixels, min_samples
+        )
     except MediaError:
         raise
-    except Exception as exc:  # PyAV raises many types on hostile input: all mean "this file is corrupt"
-        raise CorruptMediaError(f"{path}: cannot decode video: {type(exc).__name__}: {str(exc)[:200]}") from exc
+    except (
+        Exception
+    ) as exc:  # PyAV raises many types on hostile input: all mean "this file is corrupt"
+        raise CorruptMediaError(
+            f"{path}: cannot decode video: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from exc
 
 
 def _sampled_frames(
-    path: Path, frames_per_second: float, max_seconds: float, max_frames: int, max_pixels: int, min_samples: int
+    path: Path,
+    frames_per_second: float,
+    max_seconds: float,
+    max_frames: int,
+    max_pixels: int,
+    min_samples: int,
 ) -> Iterator[VideoFrame]:
     try:
         import av  # imported here: decoding video is optional work and av is slow to import
     except ImportError:
-        raise UnsupportedMediaError(f"{path}: reading videos needs PyAV: pip install 'rempart[video]'") from None
+        raise UnsupportedMediaError(
+            f"{path}: reading videos needs PyAV: pip install 'rempart[video]'"
+        ) from None
 
-    # Metadata is text in no declared encoding; a byte that is not UTF-8 must not make a playable file unreadable.
+    # Metadata is text in no declared encoding; a byte that is not UTF-8 must not make a playable
+    # file unreadable.
     with av.open(str(path), mode="r", metadata_errors="replace") as container:
         if not container.streams.video:
             raise UnsupportedMediaError(f"{path}: no video stream")
@@ -66,12 +81,15 @@ def _sampled_frames(
         stream.thread_type = "AUTO"
         width, height = stream.codec_context.width, stream.codec_context.height
         if width * height > max_pixels:
-            raise MediaTooLargeError(f"{path}: {width}×{height} video frames are over the pixel limit")
+            raise MediaTooLargeError(
+                f"{path}: {width}×{height} video frames are over the pixel limit"
+            )
         rate = float(stream.average_rate or stream.guessed_rate or 0) or 25.0
         duration = _declared_duration(container, stream)
         if duration is not None and duration > max_seconds:
             raise MediaTooLargeError(
-                f"{path}: {duration:.0f} s is over the {max_seconds:.0f} s video limit (REMPART_MAX_VIDEO_SECONDS)"
+                f"{path}: {duration:.0f} s is over the {max_seconds:.0f} s video limit "
+                "(REMPART_MAX_VIDEO_SECONDS)"
             )
         if duration and duration * frames_per_second < min_samples:
             frames_per_second = min_samples / duration
@@ -84,9 +102,13 @@ def _sampled_frames(
             if number % step:
                 continue
             if sampled >= max_frames:
-                raise MediaTooLargeError(f"{path}: more than {max_frames} sampled frames (REMPART_MAX_VIDEO_FRAMES)")
+                raise MediaTooLargeError(
+                    f"{path}: more than {max_frames} sampled frames (REMPART_MAX_VIDEO_FRAMES)"
+                )
             sampled += 1
-            yield VideoFrame(number=number, seconds=number / rate, rgb=frame.to_ndarray(format="rgb24"))
+            yield VideoFrame(
+                number=number, seconds=number / rate, rgb=frame.to_ndarray(format="rgb24")
+            )
         if sampled == 0:
             raise CorruptMediaError(f"{path}: no decodable video frames")
 

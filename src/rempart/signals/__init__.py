@@ -1,4 +1,5 @@
-"""Signals: what Rempart computes from media (SHA-256, video MD5, PDQ, video frame PDQ, ORB) and how values compare."""
+"""Signals: what Rempart computes from media (SHA-256, video MD5, PDQ, video frame PDQ, ORB) and
+how values compare."""
 
 from rempart.signals.base import SignalType
 from rempart.signals.pdq import PDQHash, PDQSignal, VideoPDQSignal, pdq_dihedral, pdq_hash

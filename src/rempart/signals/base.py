@@ -1,4 +1,5 @@
-"""The interface every signal implements, so that adding a signal is one module plus one registry line.
+"""The interface every signal implements, so that adding a signal is one module plus one registry
+line.
 
 A signal type declares, in one class (the idea of python-threatexchange's ``signal_base.py``):
 
@@ -35,7 +36,8 @@ class Picture:
 
     ``role``: ``"image"`` (a photo, or an animation's first frame), ``"frame"`` (another animation
     frame), ``"video_frame"`` or ``"cell"`` (one picture of a collage, queries only).
-    ``variant`` names it in the fingerprint (``original``, ``frame:3``, ``frame:3@1.500``, a cell box).
+    ``variant`` names it in the fingerprint (``original``, ``frame:3``, ``frame:3@1.500``, a cell
+    box).
     """
 
     rgb: np.ndarray
@@ -70,14 +72,18 @@ class SignalType(ABC):
     @classmethod
     @abstractmethod
     def distance(cls, left: str, right: str) -> int:
-        """How far apart two canonical values are (0 means identical); never raises on valid values."""
+        """How far apart two canonical values are (0 means identical); never raises on valid
+        values."""
 
     @classmethod
     @abstractmethod
     def index_class(cls) -> type[SignalIndex]:
-        """The index type its values are searched in (imported here, so signals stay below indexes)."""
+        """The index type its values are searched in (imported here, so signals stay below
+        indexes)."""
 
     @classmethod
-    def hash_picture(cls, picture: Picture, settings: Settings, *, register: bool) -> list[SignalValue]:
+    def hash_picture(
+        cls, picture: Picture, settings: Settings, *, register: bool
+    ) -> list[SignalValue]:
         """The values of decoded pixels (none by default: digest signals hash bytes)."""
         return []

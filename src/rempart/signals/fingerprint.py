@@ -65,7 +65,8 @@ class Fingerprint:
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> Fingerprint:
-        """Parse and validate the form ``to_dict`` gives (from a JSON line or a JSON request body)."""
+        """Parse and validate the form ``to_dict`` gives (from a JSON line or a JSON request
+        body)."""
         try:
             if not isinstance(payload, dict) or not isinstance(payload["values"], list):
                 raise TypeError("expected an object with a list of values")
@@ -125,8 +126,11 @@ def _dimension(value: Any) -> int | None:
     return value
 
 
-def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering: bool, where: str = "fingerprint") -> None:
-    """Refuse a fingerprint from outside (API, /protect, a fingerprint file) that Rempart would never compute.
+def check_submitted(
+    fingerprint: Fingerprint, settings: Settings, *, registering: bool, where: str = "fingerprint"
+) -> None:
+    """Refuse a fingerprint from outside (API, /protect, a fingerprint file) that Rempart would
+    never compute.
 
     Local features are the costly part of every later match, so their size and number are held to
     what ``fingerprint_file`` itself produces: at most ``MAX_REGISTERED_KEYPOINTS`` keypoints a
@@ -137,17 +141,29 @@ def check_submitted(fingerprint: Fingerprint, settings: Settings, *, registering
     local = fingerprint.of_signal("orb")
     for value in local:
         if (len(value.value) // 2 - 3) // 36 > limit:
-            raise ImportFormatError(f"{where}: a local-features value holds more than the {limit} keypoints Rempart computes")
+            raise ImportFormatError(
+                f"{where}: a local-features value holds more than the {limit} keypoints Rempart "
+                "computes"
+            )
     if fingerprint.kind == "video":
         allowed = settings.max_video_frames
     else:
         allowed = 1 if registering else 1 + MAX_CELLS
     if len(local) > allowed:
-        raise ImportFormatError(f"{where}: {len(local)} local-features values; a {fingerprint.kind} has at most {allowed}")
+        raise ImportFormatError(
+            f"{where}: {len(local)} local-features values; a {fingerprint.kind} has at most "
+            f"{allowed}"
+        )
     perceptual = fingerprint.of_signal("pdq", "video_pdq")
-    most = settings.max_video_frames if fingerprint.kind == "video" else 8 + settings.max_animation_frames + MAX_CELLS
+    most = (
+        settings.max_video_frames
+        if fingerprint.kind == "video"
+        else 8 + settings.max_animation_frames + MAX_CELLS
+    )
     if len(perceptual) > most:
-        raise ImportFormatError(f"{where}: {len(perceptual)} PDQ values; a {fingerprint.kind} has at most {most}")
+        raise ImportFormatError(
+            f"{where}: {len(perceptual)} PDQ values; a {fingerprint.kind} has at most {most}"
+        )
 
 
 def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) -> Fingerprint:
@@ -172,7 +188,9 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
             max_pixels=settings.max_image_pixels,
             min_samples=settings.video_min_samples,
         )
-        pictures: Iterable[Picture] = (Picture(f.rgb, "video_frame", f"frame:{f.number}@{f.seconds:.3f}") for f in frames)
+        pictures: Iterable[Picture] = (
+            Picture(f.rgb, "video_frame", f"frame:{f.number}@{f.seconds:.3f}") for f in frames
+        )
         values.extend(_picture_values(pictures, signals, settings, register))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
     image = decode_image(
@@ -187,10 +205,21 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     first, *others = image.frames
     pictures = [Picture(first, "image")]
     if not register and settings.query_cells:
-        pictures.extend(Picture(first[b.top : b.bottom, b.left : b.right], "cell", b.label()) for b in picture_cells(first))
-    pictures.extend(Picture(pixels, "frame", f"frame:{number}") for number, pixels in enumerate(others, start=1))
+        pictures.extend(
+            Picture(first[b.top : b.bottom, b.left : b.right], "cell", b.label())
+            for b in picture_cells(first)
+        )
+    pictures.extend(
+        Picture(pixels, "frame", f"frame:{number}") for number, pixels in enumerate(others, start=1)
+    )
     values.extend(_picture_values(pictures, signals, settings, register))
-    return Fingerprint(source=path.name, kind=kind.value, width=image.width, height=image.height, values=tuple(values))
+    return Fingerprint(
+        source=path.name,
+        kind=kind.value,
+        width=image.width,
+        height=image.height,
+        values=tuple(values),
+    )
 
 
 def _picture_values(
@@ -222,7 +251,8 @@ def fingerprint_many(
 
 
 def read_fingerprints(handle: TextIO) -> Iterator[Fingerprint]:
-    """Read a JSON-lines fingerprint file; blank lines are skipped, a bad line raises with its number."""
+    """Read a JSON-lines fingerprint file; blank lines are skipped, a bad line raises with its
+    number."""
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
@@ -238,7 +268,12 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
             )
         else:
             files.append(path)

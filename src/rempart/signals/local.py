@@ -1,4 +1,5 @@
-"""Local features (ORB keypoints + binary descriptors) for finding a photo that is only part of an image.
+"""Local features (ORB keypoints + binary descriptors) for finding a photo that is only part of an
+image.
 
 PDQ summarises the whole frame, so crops, screenshots, memes and photos of screens defeat it.
 ORB describes small patches around corners; a query shares many of them with the registered
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from rempart.signals.fingerprint import SignalValue
 
 VERSION = 1
-#: Images are described at this many pixels (512² and 640² measured alike on recall; 512² is 20 % faster).
+#: Images are described at this many pixels (512² and 640² measured alike on recall; 512² is 20 %
+#: faster).
 WORKING_AREA = 512 * 512
 MAX_KEYPOINTS = 500
 #: Keypoints a registered photo keeps at half the working scale, in addition.
@@ -71,18 +73,25 @@ class LocalFeatures:
         return cls(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
 
     @classmethod
-    def from_keypoints(cls, keypoints: Sequence[Any], descriptors: np.ndarray | None) -> LocalFeatures:
+    def from_keypoints(
+        cls, keypoints: Sequence[Any], descriptors: np.ndarray | None
+    ) -> LocalFeatures:
         """From OpenCV keypoints and their descriptors (None or no keypoints gives an empty set)."""
         if descriptors is None or not keypoints:
             return cls.empty()
         import cv2
 
-        return cls(cv2.KeyPoint_convert(keypoints).reshape(-1, 2).astype(np.float32), descriptors)  # type: ignore[attr-defined]
+        points = cv2.KeyPoint_convert(keypoints)  # type: ignore[attr-defined]
+        return cls(points.reshape(-1, 2).astype(np.float32), descriptors)
 
     def to_bytes(self) -> bytes:
         count = len(self)
         positions = np.clip(np.rint(self.xy), 0, 65535).astype("<u2")
-        return struct.pack("<BH", VERSION, count) + positions.tobytes() + self.descriptors.astype(np.uint8).tobytes()
+        return (
+            struct.pack("<BH", VERSION, count)
+            + positions.tobytes()
+            + self.descriptors.astype(np.uint8).tobytes()
+        )
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> LocalFeatures:
@@ -90,14 +99,22 @@ class LocalFeatures:
             raise SignalError("local features value is too short")
         version, count = struct.unpack_from("<BH", raw)
         if version != VERSION or len(raw) != 3 + count * 36:
-            raise SignalError(f"local features value is malformed (version {version}, {len(raw)} bytes for {count} keypoints)")
-        xy = np.frombuffer(raw, dtype="<u2", count=count * 2, offset=3).reshape(count, 2).astype(np.float32)
+            raise SignalError(
+                f"local features value is malformed (version {version}, {len(raw)} bytes for "
+                f"{count} keypoints)"
+            )
+        xy = (
+            np.frombuffer(raw, dtype="<u2", count=count * 2, offset=3)
+            .reshape(count, 2)
+            .astype(np.float32)
+        )
         descriptors = np.frombuffer(raw, dtype=np.uint8, offset=3 + count * 4).reshape(count, 32)
         return cls(xy, descriptors)
 
 
 class LocalFeaturesSignal(SignalType):
-    """ORB keypoints and descriptors; matches are verified geometrically, not by a distance threshold.
+    """ORB keypoints and descriptors; matches are verified geometrically, not by a distance
+    threshold.
 
     A registered photo or video frame keeps the bank-side set (``local_features``), a query image
     or collage cell the query set (``query_features``); animation frames past the first have none.
@@ -119,7 +136,8 @@ class LocalFeaturesSignal(SignalType):
 
     @classmethod
     def distance(cls, left: str, right: str) -> int:
-        """How many of ``left``'s keypoints one homography onto ``right`` does not explain (0: all of them)."""
+        """How many of ``left``'s keypoints one homography onto ``right`` does not explain (0:
+        all of them)."""
         from rempart.index.local import pair_inliers
 
         query = LocalFeatures.from_bytes(bytes.fromhex(left))
@@ -132,7 +150,9 @@ class LocalFeaturesSignal(SignalType):
         return LocalIndex
 
     @classmethod
-    def hash_picture(cls, picture: Picture, settings: Settings, *, register: bool) -> list[SignalValue]:
+    def hash_picture(
+        cls, picture: Picture, settings: Settings, *, register: bool
+    ) -> list[SignalValue]:
         from rempart.signals.fingerprint import SignalValue
 
         if not settings.local_features or picture.role == "frame":
@@ -153,7 +173,11 @@ def _orb(features: int) -> Any:
 
     orb_create = cv2.ORB_create  # type: ignore[attr-defined]
     return orb_create(
-        nfeatures=features, scaleFactor=PYRAMID_SCALE, nlevels=PYRAMID_LEVELS, fastThreshold=10, scoreType=cv2.ORB_FAST_SCORE  # type: ignore[attr-defined]
+        nfeatures=features,
+        scaleFactor=PYRAMID_SCALE,
+        nlevels=PYRAMID_LEVELS,
+        fastThreshold=10,
+        scoreType=cv2.ORB_FAST_SCORE,  # type: ignore[attr-defined]
     )
 
 
@@ -179,9 +203,16 @@ def local_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> Local
     grey = _grey_at_working_scale(rgb)
     full = _extract(grey, max_keypoints, with_strongest=False)
     half_grey = resize_to(grey, max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2))
-    half = _extract(half_grey, HALF_SCALE_KEYPOINTS * max_keypoints // MAX_KEYPOINTS, with_strongest=False)
-    scale_back = np.array([grey.shape[1] / half_grey.shape[1], grey.shape[0] / half_grey.shape[0]], dtype=np.float32)
-    return LocalFeatures(np.concatenate([full.xy, half.xy * scale_back]), np.concatenate([full.descriptors, half.descriptors]))
+    half = _extract(
+        half_grey, HALF_SCALE_KEYPOINTS * max_keypoints // MAX_KEYPOINTS, with_strongest=False
+    )
+    scale_back = np.array(
+        [grey.shape[1] / half_grey.shape[1], grey.shape[0] / half_grey.shape[0]], dtype=np.float32
+    )
+    return LocalFeatures(
+        np.concatenate([full.xy, half.xy * scale_back]),
+        np.concatenate([full.descriptors, half.descriptors]),
+    )
 
 
 def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> LocalFeatures:
@@ -195,8 +226,11 @@ def query_features(rgb: np.ndarray, max_keypoints: int = MAX_KEYPOINTS) -> Local
     return _extract(_grey_at_working_scale(rgb), max_keypoints, with_strongest=True)
 
 
-def spread_choice(positions: np.ndarray, responses: np.ndarray, shape: tuple[int, ...], limit: int) -> np.ndarray:
-    """Indices of the strongest keypoints of each grid cell (an equal share each), then the strongest left.
+def spread_choice(
+    positions: np.ndarray, responses: np.ndarray, shape: tuple[int, ...], limit: int
+) -> np.ndarray:
+    """Indices of the strongest keypoints of each grid cell (an equal share each), then the
+    strongest left.
 
     Without this, high-contrast corners in one area — the text of a screenshot's interface, a
     caption, a sticker — take every keypoint and the photo itself gets none.
@@ -218,7 +252,8 @@ def spread_choice(positions: np.ndarray, responses: np.ndarray, shape: tuple[int
 def strongest_choice(responses: np.ndarray, octaves: np.ndarray, limit: int) -> np.ndarray:
     """Indices of the strongest keypoints of each pyramid level, the levels sharing ``limit`` as ORB
     shares it (geometrically, finer levels first): ORB's own rule for ``nfeatures=limit``, applied
-    to the larger candidate pool (so close to, not the same as, a separate ORB run: ~87 % shared)."""
+    to the larger candidate pool (so close to, not the same as, a separate ORB run: ~87 % shared).
+    """
     factor = 1 / PYRAMID_SCALE
     per_level = limit * (1 - factor) / (1 - factor**PYRAMID_LEVELS)
     chosen = []

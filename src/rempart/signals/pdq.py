@@ -81,20 +81,27 @@ class PDQSignal(SignalType):
         return PDQIndex
 
     @classmethod
-    def hash_picture(cls, picture: Picture, settings: Settings, *, register: bool) -> list[SignalValue]:
+    def hash_picture(
+        cls, picture: Picture, settings: Settings, *, register: bool
+    ) -> list[SignalValue]:
         from rempart.signals.fingerprint import SignalValue
 
         if picture.role not in cls.roles:
             return []
-        pixels = fit_within(picture.rgb, settings.pdq_max_side) if settings.pdq_max_side else picture.rgb
+        pixels = (
+            fit_within(picture.rgb, settings.pdq_max_side) if settings.pdq_max_side else picture.rgb
+        )
         if register and picture.role == "image":
-            return [SignalValue(cls.name, h.hex, h.quality, name) for name, h in pdq_dihedral(pixels)]
+            return [
+                SignalValue(cls.name, h.hex, h.quality, name) for name, h in pdq_dihedral(pixels)
+            ]
         code = pdq_hash(pixels)
         return [SignalValue(cls.name, code.hex, code.quality, picture.variant)]
 
 
 class VideoPDQSignal(PDQSignal):
-    """PDQ of sampled video frames; searched in the PDQ index (a frame finds a photo), stored apart."""
+    """PDQ of sampled video frames; searched in the PDQ index (a frame finds a photo), stored
+    apart."""
 
     name: ClassVar[str] = "video_pdq"
     content_types: ClassVar[frozenset[str]] = frozenset({"video"})
@@ -133,4 +140,7 @@ def pdq_hash(rgb: np.ndarray) -> PDQHash:
 def pdq_dihedral(rgb: np.ndarray) -> list[tuple[str, PDQHash]]:
     """The 8 dihedral PDQ hashes of an RGB array, each with its variant name."""
     all_bits, quality = pdqhash.compute_dihedral(_as_hashable(rgb))
-    return [(name, PDQHash(bits_to_hex(bits), int(quality))) for name, bits in zip(DIHEDRAL_VARIANTS, all_bits)]
+    return [
+        (name, PDQHash(bits_to_hex(bits), int(quality)))
+        for name, bits in zip(DIHEDRAL_VARIANTS, all_bits)
+    ]

@@ -1,4 +1,5 @@
-"""The signal registry: every signal type by its name, checked unique because names are storage keys.
+"""The signal registry: every signal type by its name, checked unique because names are storage
+keys.
 
 Adding a signal: write its module (a `SignalType` subclass, see ``rempart.signals.base``) and add
 it to ``_ALL`` below; fingerprinting, indexing, bank files, lookups and /protect follow.
@@ -13,7 +14,13 @@ from rempart.signals.pdq import PDQSignal, VideoPDQSignal
 from rempart.signals.sha256 import SHA256Signal, VideoMD5Signal
 
 #: Every signal, in the order a fingerprint lists their values.
-_ALL: tuple[type[SignalType], ...] = (SHA256Signal, VideoMD5Signal, PDQSignal, VideoPDQSignal, LocalFeaturesSignal)
+_ALL: tuple[type[SignalType], ...] = (
+    SHA256Signal,
+    VideoMD5Signal,
+    PDQSignal,
+    VideoPDQSignal,
+    LocalFeaturesSignal,
+)
 
 SIGNAL_TYPES: dict[str, type[SignalType]] = {}
 for _signal in _ALL:
@@ -27,7 +34,9 @@ def get_signal(name: str) -> type[SignalType]:
     try:
         return SIGNAL_TYPES[name]
     except KeyError:
-        raise SignalError(f"unknown signal {name[:40]!r}; known: {', '.join(sorted(SIGNAL_TYPES))}") from None
+        raise SignalError(
+            f"unknown signal {name[:40]!r}; known: {', '.join(sorted(SIGNAL_TYPES))}"
+        ) from None
 
 
 def signals_for(content_type: str) -> list[type[SignalType]]:
@@ -36,9 +45,12 @@ def signals_for(content_type: str) -> list[type[SignalType]]:
 
 
 def signal_for_bank_file(type_name: str) -> type[SignalType] | None:
-    """The signal a bank file's type name (``pdq``, ``video_md5``, ``md5``…) stands for, if Rempart has it."""
+    """The signal a bank file's type name (``pdq``, ``video_md5``, ``md5``…) stands for, if
+    Rempart has it."""
     wanted = type_name.strip().lower()
-    return next((signal for signal in SIGNAL_TYPES.values() if wanted in signal.bank_file_names), None)
+    return next(
+        (signal for signal in SIGNAL_TYPES.values() if wanted in signal.bank_file_names), None
+    )
 
 
 def text_lookup_signals() -> frozenset[str]:

@@ -1,7 +1,9 @@
-"""Digests of the file's bytes: SHA-256 for every file, MD5 for videos as StopNCII and HMA bank them.
+"""Digests of the file's bytes: SHA-256 for every file, MD5 for videos as StopNCII and HMA bank
+them.
 
-Both find exact copies only, the cheapest and surest signals. ``video_md5`` is python-threatexchange's
-``VideoMD5Signal``: the MD5 of a video file's bytes, the form StopNCII and HMA hash banks hold videos in.
+Both find exact copies only, the cheapest and surest signals. ``video_md5`` is
+python-threatexchange's ``VideoMD5Signal``: the MD5 of a video file's bytes, the form StopNCII and
+HMA hash banks hold videos in.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ class DigestSignal(SignalType):
     def validate(cls, value: str) -> str:
         canonical = value.strip().lower()
         if len(canonical) != cls.hex_length or not re.fullmatch(r"[0-9a-f]+", canonical):
-            raise SignalError(f"not a {cls.name} hex digest ({cls.hex_length} hex characters): {value[:40]!r}")
+            raise SignalError(
+                f"not a {cls.name} hex digest ({cls.hex_length} hex characters): {value[:40]!r}"
+            )
         return canonical
 
     @classmethod

@@ -1,1 +1,2 @@
-"""Where scanned media come from: DiscordChatExporter exports, zip archives, synthetic test exports."""
+"""Where scanned media come from: DiscordChatExporter exports, zip archives, synthetic test
+exports."""

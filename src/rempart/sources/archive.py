@@ -1,4 +1,5 @@
-"""Turn what the user gives ``rempart scan`` (export files, folders, zip archives) into export files to read.
+"""Turn what the user gives ``rempart scan`` (export files, folders, zip archives) into export files
+to read.
 
 Zip archives are unpacked into a private working folder after checking every member: no
 absolute paths, no ``..``, no links, at most ``max_members`` members, at most ``max_bytes``
@@ -51,7 +52,9 @@ def collect_exports(inputs: list[Path], work_dir: Path, limits: ZipLimits) -> li
     return found
 
 
-def collect_each(inputs: list[Path], work_dir: Path, limits: ZipLimits) -> tuple[list[ExportFile], list[tuple[str, str]]]:
+def collect_each(
+    inputs: list[Path], work_dir: Path, limits: ZipLimits
+) -> tuple[list[ExportFile], list[tuple[str, str]]]:
     """Every export JSON under the inputs, and (input, reason) for each input that cannot be read:
     one refused archive never stops the others."""
     found: list[ExportFile] = []
@@ -75,7 +78,9 @@ def _exports_of(item: Path, work_dir: Path, limits: ZipLimits) -> list[ExportFil
         return _exports_in_folder(target, target, f"{item.resolve()}!")
     if looks_like_export(item):
         return [ExportFile(item, item.parent, str(item.resolve()))]
-    raise ImportFormatError(f"{item}: neither a DiscordChatExporter JSON export, a folder nor a zip archive")
+    raise ImportFormatError(
+        f"{item}: neither a DiscordChatExporter JSON export, a folder nor a zip archive"
+    )
 
 
 def _exports_in_folder(folder: Path, root: Path, prefix: str) -> list[ExportFile]:
@@ -83,7 +88,13 @@ def _exports_in_folder(folder: Path, root: Path, prefix: str) -> list[ExportFile
     for path in sorted(folder.rglob("*.json")):
         if path.is_file() and not path.is_symlink() and looks_like_export(path):
             relative = path.relative_to(folder).as_posix()
-            exports.append(ExportFile(path, root, f"{prefix}/{relative}" if not prefix.endswith("!") else f"{prefix}{relative}"))
+            exports.append(
+                ExportFile(
+                    path,
+                    root,
+                    f"{prefix}/{relative}" if not prefix.endswith("!") else f"{prefix}{relative}",
+                )
+            )
     return exports
 
 
@@ -105,9 +116,22 @@ def unpack_zip(archive: Path, target: Path, limits: ZipLimits) -> None:
                 _copy_member(bundle, member, destination, limits)
     except ImportFormatError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error, ValueError, IndexError, RuntimeError) as exc:
-        # zipfile reports a damaged archive in all these ways (bad offsets, bad deflate data, names, encryption)
-        raise ImportFormatError(f"{archive}: unreadable zip archive ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        zlib.error,
+        ValueError,
+        IndexError,
+        RuntimeError,
+    ) as exc:
+        # zipfile reports a damaged archive in all these ways (bad offsets, bad deflate data, names,
+        # encryption)
+        raise ImportFormatError(
+            f"{archive}: unreadable zip archive ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
 
 
 def member_name(member: zipfile.ZipInfo) -> str:
@@ -123,7 +147,9 @@ def member_name(member: zipfile.ZipInfo) -> str:
 
 def _check_members(archive: Path, members: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     if len(members) > limits.max_members:
-        raise ImportFormatError(f"{archive}: {len(members)} members, more than the limit of {limits.max_members}")
+        raise ImportFormatError(
+            f"{archive}: {len(members)} members, more than the limit of {limits.max_members}"
+        )
     total = 0
     for member in members:
         name = member_name(member).replace("\\", "/")
@@ -131,22 +157,40 @@ def _check_members(archive: Path, members: list[zipfile.ZipInfo], limits: ZipLim
             raise ImportFormatError(f"{archive}: a member has an empty or invalid name (refused)")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or (parts and parts[0].endswith(":")) or ".." in parts:
-            raise ImportFormatError(f"{archive}: member {member.filename!r} would be written outside the archive folder (refused)")
+            raise ImportFormatError(
+                f"{archive}: member {member.filename!r} would be written outside the archive "
+                "folder (refused)"
+            )
         if stat.S_ISLNK(member.external_attr >> 16):
-            raise ImportFormatError(f"{archive}: member {member.filename!r} is a symbolic link (refused)")
+            raise ImportFormatError(
+                f"{archive}: member {member.filename!r} is a symbolic link (refused)"
+            )
         total += member.file_size
-        if member.compress_size and member.file_size / member.compress_size > limits.max_ratio and member.file_size > 1024 * 1024:
-            raise ImportFormatError(f"{archive}: member {member.filename!r} expands {member.file_size // member.compress_size}× (zip bomb?)")
+        if (
+            member.compress_size
+            and member.file_size / member.compress_size > limits.max_ratio
+            and member.file_size > 1024 * 1024
+        ):
+            raise ImportFormatError(
+                f"{archive}: member {member.filename!r} expands "
+                f"{member.file_size // member.compress_size}× (zip bomb?)"
+            )
     if total > limits.max_bytes:
-        raise ImportFormatError(f"{archive}: unpacks to {total} bytes, over the limit of {limits.max_bytes}")
+        raise ImportFormatError(
+            f"{archive}: unpacks to {total} bytes, over the limit of {limits.max_bytes}"
+        )
 
 
-def _copy_member(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, destination: Path, limits: ZipLimits) -> None:
+def _copy_member(
+    bundle: zipfile.ZipFile, member: zipfile.ZipInfo, destination: Path, limits: ZipLimits
+) -> None:
     """Copy in chunks, stopping if the member turns out bigger than its header said."""
     written = 0
     with bundle.open(member) as source, destination.open("wb") as sink:
         while chunk := source.read(1024 * 1024):
             written += len(chunk)
             if written > member.file_size or written > limits.max_bytes:
-                raise ImportFormatError(f"member {member.filename!r} is bigger than its header says (refused)")
+                raise ImportFormatError(
+                    f"member {member.filename!r} is bigger than its header says (refused)"
+                )
             sink.write(chunk)

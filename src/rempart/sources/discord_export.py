@@ -100,13 +100,17 @@ class ChannelExport:
 
 
 def read_export(path: Path, root: Path, *, max_bytes: int) -> ChannelExport:
-    """Parse one export file whole; media paths are resolved against its folder and must stay in ``root``."""
+    """Parse one export file whole; media paths are resolved against its folder and must stay in
+    ``root``."""
     channel, messages = stream_export(path, root, max_bytes=max_bytes)
     return replace(channel, messages=list(messages))
 
 
-def stream_export(path: Path, root: Path, *, max_bytes: int) -> tuple[ChannelExport, Iterator[Message]]:
-    """The export's channel (its ``messages`` left empty) and its messages, parsed one at a time as read.
+def stream_export(
+    path: Path, root: Path, *, max_bytes: int
+) -> tuple[ChannelExport, Iterator[Message]]:
+    """The export's channel (its ``messages`` left empty) and its messages, parsed one at a time as
+    read.
 
     Memory stays bounded whatever the export's size: only one message is built at a time. The
     header is checked first (a JSON object, a ``messages`` list); a malformed message raises
@@ -171,7 +175,8 @@ def _build(first: tuple[str, Any, int], events: Iterator[tuple[str, Any, int]]) 
 
 
 def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The ``guild`` and ``channel`` objects, checking the file is an object with a ``messages`` list."""
+    """The ``guild`` and ``channel`` objects, checking the file is an object with a ``messages``
+    list."""
     import ijson
 
     found: dict[str, Any] = {}
@@ -180,7 +185,9 @@ def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         with path.open("rb") as handle:
             events = _events(handle)
             if next(events, None) != ("start_map", None, 1):
-                raise ImportFormatError(f"{path}: not a DiscordChatExporter JSON export (not a JSON object)")
+                raise ImportFormatError(
+                    f"{path}: not a DiscordChatExporter JSON export (not a JSON object)"
+                )
             key = None
             for event, value, depth in events:
                 if depth == 1 and event == "map_key":
@@ -193,7 +200,11 @@ def _header(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                 elif key == "messages":
                     has_messages = has_messages or event == "start_array"
                     if event in ("start_array", "start_map"):
-                        for _event, _value, inner in events:  # skipped here: read one at a time later
+                        for (
+                            _event,
+                            _value,
+                            inner,
+                        ) in events:  # skipped here: read one at a time later
                             if inner < depth:
                                 break
                 elif event in ("start_array", "start_map"):
@@ -234,7 +245,9 @@ def _messages(path: Path, root: Path) -> Iterator[Message]:
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
-        raise ImportFormatError(f"{path}: not JSON after message {number} ({str(exc)[:100]})") from exc
+        raise ImportFormatError(
+            f"{path}: not JSON after message {number} ({str(exc)[:100]})"
+        ) from exc
     except ImportFormatError as exc:
         if str(path) in str(exc):
             raise
@@ -244,7 +257,13 @@ def _messages(path: Path, root: Path) -> Iterator[Message]:
 def _checked_message(raw: Any, number: int, path: Path, root: Path) -> Message:
     try:
         return _message(_object(raw), path.parent, root)
-    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:  # a NUL or overlong media path, a bad number
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        OverflowError,
+        OSError,
+    ) as exc:  # a NUL or overlong media path, a bad number
         raise ImportFormatError(f"{path}: malformed message {number} ({str(exc)[:200]!r})") from exc
     except ImportFormatError as exc:
         raise ImportFormatError(f"{path}: malformed message {number} ({exc})") from exc
@@ -302,7 +321,11 @@ def _message(raw: dict[str, Any], folder: Path, root: Path) -> Message:
         embed = _object(embed)
         seen: set[str] = set()
         images = [embed.get("image"), *(embed.get("images") or [])]  # images[] repeats image
-        for role, item in [*(("embed_image", i) for i in images), ("embed_thumbnail", embed.get("thumbnail")), ("embed_video", embed.get("video"))]:
+        for role, item in [
+            *(("embed_image", i) for i in images),
+            ("embed_thumbnail", embed.get("thumbnail")),
+            ("embed_video", embed.get("video")),
+        ]:
             url = str(_object(item).get("url") or "")
             if url and url not in seen:
                 seen.add(url)
@@ -316,18 +339,23 @@ def _message(raw: dict[str, Any], folder: Path, root: Path) -> Message:
     reference = _object(raw.get("reference"))
     forwarded = raw.get("forwardedMessage")
     message_id = str(raw["id"])
-    snowflake_time(message_id)  # a message whose id is not a snowflake makes the whole export unreadable, here
+    snowflake_time(
+        message_id
+    )  # a message whose id is not a snowflake makes the whole export unreadable, here
     return Message(
         id=message_id,
         type=str(raw.get("type", "Default")),
         timestamp=str(raw.get("timestamp", "")),
-        timestamp_edited=None if raw.get("timestampEdited") is None else str(raw["timestampEdited"]),
+        timestamp_edited=None
+        if raw.get("timestampEdited") is None
+        else str(raw["timestampEdited"]),
         content=str(raw.get("content") or ""),
         author=author,
         media=tuple(media),
         stickers=tuple(stickers),
         reactions=tuple(
-            (str(_object(r.get("emoji")).get("name", "")), int(r.get("count", 0))) for r in map(_object, raw.get("reactions") or [])
+            (str(_object(r.get("emoji")).get("name", "")), int(r.get("count", 0)))
+            for r in map(_object, raw.get("reactions") or [])
         ),
         mentions=tuple(str(_object(m).get("id", "")) for m in raw.get("mentions") or []),
         reply_to=str(reference["messageId"]) if reference.get("messageId") else None,
@@ -336,20 +364,31 @@ def _message(raw: dict[str, Any], folder: Path, root: Path) -> Message:
     )
 
 
-def _media_ref(role: str, source: str, folder: Path, root: Path, *, file_name: str = "", size: Any = None) -> MediaRef:
+def _media_ref(
+    role: str, source: str, folder: Path, root: Path, *, file_name: str = "", size: Any = None
+) -> MediaRef:
     size_bytes = int(size) if isinstance(size, int | float | str) and str(size).isdigit() else None
     name = file_name or PureWindowsPath(urlsplit(source).path).name
     if not source:
         return MediaRef(role, source, name, size_bytes, None, "no URL or path in the export")
     if urlsplit(source).scheme in {"http", "https"}:
-        return MediaRef(role, source, name, size_bytes, None, "remote URL (exported without --media)")
+        return MediaRef(
+            role, source, name, size_bytes, None, "remote URL (exported without --media)"
+        )
     relative = source.replace("\\", "/")
-    for form in (relative, unicodedata.normalize("NFC", relative), unicodedata.normalize("NFD", relative)):
-        # macOS writes names decomposed (NFD), zips and exports usually composed (NFC): either finds the file
+    for form in (
+        relative,
+        unicodedata.normalize("NFC", relative),
+        unicodedata.normalize("NFD", relative),
+    ):
+        # macOS writes names decomposed (NFD), zips and exports usually composed (NFC): either finds
+        # the file
         candidate = Path(form) if Path(form).is_absolute() else folder / form
         resolved = candidate.resolve()
         if not resolved.is_relative_to(root.resolve()):
-            return MediaRef(role, source, name, size_bytes, None, "path leaves the archive (refused)")
+            return MediaRef(
+                role, source, name, size_bytes, None, "path leaves the archive (refused)"
+            )
         if resolved.is_file():
             return MediaRef(role, source, name, size_bytes, resolved, "")
     return MediaRef(role, source, name, size_bytes, None, "file missing from the export")

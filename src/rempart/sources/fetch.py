@@ -26,12 +26,15 @@ from urllib.parse import SplitResult, urlsplit
 from rempart.errors import FetchError
 from rempart.settings import Settings
 
-NOT_ALLOWED = "URL not allowed: only https:// URLs on the configured hosts (REMPART_FETCH_HOSTS) are fetched"
+NOT_ALLOWED = (
+    "URL not allowed: only https:// URLs on the configured hosts (REMPART_FETCH_HOSTS) are fetched"
+)
 NOT_FETCHED = "could not fetch the URL"
 
 
 def check_url(url: str, settings: Settings) -> SplitResult:
-    """The parsed URL if it may be fetched at all (scheme, host, no credentials), else FetchError."""
+    """The parsed URL if it may be fetched at all (scheme, host, no credentials), else
+    FetchError."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -39,7 +42,13 @@ def check_url(url: str, settings: Settings) -> SplitResult:
         raise FetchError(NOT_ALLOWED) from exc
     host = (parts.hostname or "").lower().rstrip(".")
     allowed = {h.lower().rstrip(".") for h in settings.fetch_hosts}
-    if parts.scheme != "https" or not host or host not in allowed or parts.username is not None or parts.password is not None:
+    if (
+        parts.scheme != "https"
+        or not host
+        or host not in allowed
+        or parts.username is not None
+        or parts.password is not None
+    ):
         raise FetchError(NOT_ALLOWED)
     if port is not None and not 0 < port < 65536:
         raise FetchError(NOT_ALLOWED)
@@ -55,7 +64,8 @@ def is_public_address(address: str) -> bool:
 
 
 def resolve(host: str, port: int, settings: Settings) -> list[str]:
-    """The host's addresses, all of them checked; FetchError if any is not public (unless allowed)."""
+    """The host's addresses, all of them checked; FetchError if any is not public (unless
+    allowed)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -71,7 +81,9 @@ def resolve(host: str, port: int, settings: Settings) -> list[str]:
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to one checked address, with SNI and certificate checks for the URL's host name."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext) -> None:
+    def __init__(
+        self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
         self._tls = context
@@ -82,7 +94,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
-    """Download one file from an allowed host into ``folder`` (size- and time-limited); FetchError otherwise."""
+    """Download one file from an allowed host into ``folder`` (size- and time-limited);
+    FetchError otherwise."""
     parts = check_url(url, settings)
     host = (parts.hostname or "").lower().rstrip(".")
     port = parts.port or 443
@@ -91,28 +104,38 @@ def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
     if target.is_file():
         return target
     address = resolve(host, port, settings)[0]
-    context = ssl.create_default_context(cafile=str(settings.fetch_ca_file) if settings.fetch_ca_file else None)
+    context = ssl.create_default_context(
+        cafile=str(settings.fetch_ca_file) if settings.fetch_ca_file else None
+    )
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     deadline = time.monotonic() + settings.download_timeout_seconds
     handle, partial_name = tempfile.mkstemp(dir=folder, suffix=".part")
     partial = Path(partial_name)
-    connection = _PinnedHTTPSConnection(host, port, address, settings.download_timeout_seconds, context)
+    connection = _PinnedHTTPSConnection(
+        host, port, address, settings.download_timeout_seconds, context
+    )
     try:
         with open(handle, "wb") as sink:
-            connection.request("GET", path, headers={"User-Agent": "Rempart", "Accept": "image/*, video/*"})
+            connection.request(
+                "GET", path, headers={"User-Agent": "Rempart", "Accept": "image/*, video/*"}
+            )
             response = connection.getresponse()
             if response.status != 200:  # redirects included: never followed
                 raise FetchError(NOT_FETCHED)
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > settings.max_file_bytes:
-                raise FetchError("not downloaded: the file is over the size limit (REMPART_MAX_FILE_BYTES)")
+                raise FetchError(
+                    "not downloaded: the file is over the size limit (REMPART_MAX_FILE_BYTES)"
+                )
             written = 0
             while chunk := response.read(1024 * 1024):
                 written += len(chunk)
                 if written > settings.max_file_bytes:
-                    raise FetchError("not downloaded: the file is over the size limit (REMPART_MAX_FILE_BYTES)")
+                    raise FetchError(
+                        "not downloaded: the file is over the size limit (REMPART_MAX_FILE_BYTES)"
+                    )
                 if time.monotonic() > deadline:
                     raise FetchError(NOT_FETCHED)
                 sink.write(chunk)

@@ -1,4 +1,5 @@
-"""Synthetic DiscordChatExporter exports shaped like the abusive servers Rempart is for (no sexual imagery).
+"""Synthetic DiscordChatExporter exports shaped like the abusive servers Rempart is for (no sexual
+imagery).
 
 Several servers with channels, an author pool whose members overlap across servers, one account
 that pushes the same victims' photos to every server (cropped, recaptioned, inside phone
@@ -51,20 +52,44 @@ def snowflake(moment: datetime, sequence: int) -> str:
     return str(((int(moment.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22) | (sequence & 0xFFF))
 
 
-def make_export_set(out: Path, *, seed: int = 1, servers: int = 3, channels: int = 2, messages: int = 24, victims: int = 2) -> ExportManifest:
+def make_export_set(
+    out: Path,
+    *,
+    seed: int = 1,
+    servers: int = 3,
+    channels: int = 2,
+    messages: int = 24,
+    victims: int = 2,
+) -> ExportManifest:
     """Write victims' photos under ``out/victim-photos`` and exports under ``out/exports``."""
     rng = random.Random(seed)
-    victim_photos = [save_jpeg(textured_photo(1000 + seed * 10 + i, (900, 1125)), out / "victim-photos" / f"victim-{i + 1}.jpg") for i in range(victims)]
+    victim_photos = [
+        save_jpeg(
+            textured_photo(1000 + seed * 10 + i, (900, 1125)),
+            out / "victim-photos" / f"victim-{i + 1}.jpg",
+        )
+        for i in range(victims)
+    ]
     authors = [_author(rng, i) for i in range(10)]
     stalker = authors[0]
     manifest = ExportManifest(victim_photos=victim_photos, exports=[], stalker_id=stalker["id"])
     manifest.sightings = {p.stem: [] for p in victim_photos}
     sequence = 0
     for server in range(servers):
-        guild = {"id": snowflake(START - timedelta(days=400 - server), server), "name": f"Serveur {chr(65 + server)} ({seed})", "iconUrl": ""}
-        pool = [stalker, *rng.sample(authors[1:], 5)]  # the stalker everywhere; others overlap by chance
+        guild = {
+            "id": snowflake(START - timedelta(days=400 - server), server),
+            "name": f"Serveur {chr(65 + server)} ({seed})",
+            "iconUrl": "",
+        }
+        pool = [
+            stalker,
+            *rng.sample(authors[1:], 5),
+        ]  # the stalker everywhere; others overlap by chance
         for channel_number in range(channels):
-            channel_id = snowflake(START - timedelta(days=300, minutes=channel_number), 100 + server * 10 + channel_number)
+            channel_id = snowflake(
+                START - timedelta(days=300, minutes=channel_number),
+                100 + server * 10 + channel_number,
+            )
             name = ["général", "tributes", "photos", "tournoi"][channel_number % 4]
             path = out / "exports" / f"{guild['name']} - {name} [{channel_id}].json"
             files = Path(f"{path.name}_Files")
@@ -76,29 +101,59 @@ def make_export_set(out: Path, *, seed: int = 1, servers: int = 3, channels: int
                 author = stalker if number % 6 == 0 else rng.choice(pool)
                 message = _message(snowflake(moment, sequence), moment, author, rng)
                 manifest.members.setdefault(guild["id"], set()).add(author["id"])
-                kind = "victim" if author is stalker and number % 12 == 0 else rng.choice(["text", "text", "photo", "remote", "text"])
+                kind = (
+                    "victim"
+                    if author is stalker and number % 12 == 0
+                    else rng.choice(["text", "text", "photo", "remote", "text"])
+                )
                 if server == 0 and channel_number == 0 and number in (3, 5, 7, 9):
                     kind = ["truncated", "not_an_image", "bomb", "traversal"][(number - 3) // 2]
                 if server == 0 and number == 6:
                     kind = "victim_video"  # a "tribute": the photo shown in a short clip
                 if kind == "victim":
                     victim = victim_photos[(number // 12 + server) % len(victim_photos)]
-                    variant = ["crop", "caption", "screenshot", "resized"][(number // 12 + channel_number + server) % 4]
-                    message["content"] = rng.choice(["regardez qui c'est", "tribute ?", "elle est de ma classe", "vote 1 ou 2"])
+                    variant = ["crop", "caption", "screenshot", "resized"][
+                        (number // 12 + channel_number + server) % 4
+                    ]
+                    message["content"] = rng.choice(
+                        ["regardez qui c'est", "tribute ?", "elle est de ma classe", "vote 1 ou 2"]
+                    )
                     image = _victim_variant(victim, variant)
-                    message["attachments"].append(_attach(path.parent / files, files, f"IMG_{number}.jpg", image, message["id"]))
+                    message["attachments"].append(
+                        _attach(
+                            path.parent / files, files, f"IMG_{number}.jpg", image, message["id"]
+                        )
+                    )
                     manifest.sightings[victim.stem].append(message["id"])
                 elif kind == "victim_video":
                     victim = victim_photos[channel_number % len(victim_photos)]
                     message["content"] = "tribute 🎥"
-                    message["attachments"].append(_attach_video(path.parent / files, files, victim, message["id"]))
+                    message["attachments"].append(
+                        _attach_video(path.parent / files, files, victim, message["id"])
+                    )
                     manifest.sightings[victim.stem].append(message["id"])
                 elif kind == "photo":
-                    image = synthetic_photo(5000 + seed * 1000 + sequence, (800, 600)) if rng.random() < 0.5 else textured_photo(7000 + seed * 1000 + sequence, (640, 640))
-                    message["attachments"].append(_attach(path.parent / files, files, f"photo_{number}.jpg", image, message["id"]))
+                    image = (
+                        synthetic_photo(5000 + seed * 1000 + sequence, (800, 600))
+                        if rng.random() < 0.5
+                        else textured_photo(7000 + seed * 1000 + sequence, (640, 640))
+                    )
+                    message["attachments"].append(
+                        _attach(
+                            path.parent / files, files, f"photo_{number}.jpg", image, message["id"]
+                        )
+                    )
                 elif kind == "remote":
                     message["embeds"].append(
-                        {"title": "", "url": "https://example.org/post", "image": {"url": f"https://media.discordapp.net/attachments/1/{sequence}/meme.png", "width": 500, "height": 500}}
+                        {
+                            "title": "",
+                            "url": "https://example.org/post",
+                            "image": {
+                                "url": f"https://media.discordapp.net/attachments/1/{sequence}/meme.png",
+                                "width": 500,
+                                "height": 500,
+                            },
+                        }
                     )
                     manifest.remote_messages.append(message["id"])
                 elif kind in {"truncated", "not_an_image", "bomb", "traversal"}:
@@ -107,11 +162,26 @@ def make_export_set(out: Path, *, seed: int = 1, servers: int = 3, channels: int
                 manifest.media_count += len(message["attachments"]) + len(message["embeds"])
                 raw_messages.append(message)
             if raw_messages:
-                raw_messages[-1]["reference"] = {"messageId": raw_messages[0]["id"], "channelId": channel_id, "guildId": guild["id"]}
-                raw_messages[-2]["forwardedMessage"] = {"content": "transféré", "timestamp": raw_messages[1]["timestamp"], "attachments": []}
+                raw_messages[-1]["reference"] = {
+                    "messageId": raw_messages[0]["id"],
+                    "channelId": channel_id,
+                    "guildId": guild["id"],
+                }
+                raw_messages[-2]["forwardedMessage"] = {
+                    "content": "transféré",
+                    "timestamp": raw_messages[1]["timestamp"],
+                    "attachments": [],
+                }
             payload = {
                 "guild": guild,
-                "channel": {"id": channel_id, "type": "GuildTextChat", "categoryId": "1", "category": "Salons", "name": name, "topic": None},
+                "channel": {
+                    "id": channel_id,
+                    "type": "GuildTextChat",
+                    "categoryId": "1",
+                    "category": "Salons",
+                    "name": name,
+                    "topic": None,
+                },
                 "dateRange": {"after": None, "before": None},
                 "exportedAt": (moment + timedelta(days=1)).isoformat(),
                 "messages": raw_messages,
@@ -124,7 +194,18 @@ def make_export_set(out: Path, *, seed: int = 1, servers: int = 3, channels: int
 
 
 def _author(rng: random.Random, number: int) -> dict[str, Any]:
-    names = ["nightcrawler", "lucas_b", "tomtom", "k3vin", "maxou", "rayan.p", "enzo77", "hugo_", "nathan", "yanis"]
+    names = [
+        "nightcrawler",
+        "lucas_b",
+        "tomtom",
+        "k3vin",
+        "maxou",
+        "rayan.p",
+        "enzo77",
+        "hugo_",
+        "nathan",
+        "yanis",
+    ]
     return {
         "id": snowflake(START - timedelta(days=900 + number * 13), number),
         "name": names[number % len(names)],
@@ -137,21 +218,50 @@ def _author(rng: random.Random, number: int) -> dict[str, Any]:
     }
 
 
-def _message(message_id: str, moment: datetime, author: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    local = moment.astimezone(timezone(timedelta(hours=1)))  # the exporter writes its machine's offset
+def _message(
+    message_id: str, moment: datetime, author: dict[str, Any], rng: random.Random
+) -> dict[str, Any]:
+    local = moment.astimezone(
+        timezone(timedelta(hours=1))
+    )  # the exporter writes its machine's offset
     return {
         "id": message_id,
         "type": "Default",
         "timestamp": local.isoformat(),
-        "timestampEdited": (local + timedelta(minutes=3)).isoformat() if rng.random() < 0.1 else None,
+        "timestampEdited": (local + timedelta(minutes=3)).isoformat()
+        if rng.random() < 0.1
+        else None,
         "callEndedTimestamp": None,
         "isPinned": rng.random() < 0.05,
-        "content": rng.choice(["mdr", "qui a la suite ?", "ptdr", "envoie", "c'est qui ?", "", "trop bien", "dm moi"]),
+        "content": rng.choice(
+            ["mdr", "qui a la suite ?", "ptdr", "envoie", "c'est qui ?", "", "trop bien", "dm moi"]
+        ),
         "author": author,
         "attachments": [],
         "embeds": [],
-        "stickers": [{"id": "9", "name": "pepe", "format": "Png", "sourceUrl": "https://cdn.discordapp.com/stickers/9.png"}] if rng.random() < 0.05 else [],
-        "reactions": [{"emoji": {"id": None, "name": "😂", "code": "joy", "isAnimated": False, "imageUrl": ""}, "count": rng.randint(1, 9), "users": []}]
+        "stickers": [
+            {
+                "id": "9",
+                "name": "pepe",
+                "format": "Png",
+                "sourceUrl": "https://cdn.discordapp.com/stickers/9.png",
+            }
+        ]
+        if rng.random() < 0.05
+        else [],
+        "reactions": [
+            {
+                "emoji": {
+                    "id": None,
+                    "name": "😂",
+                    "code": "joy",
+                    "isAnimated": False,
+                    "imageUrl": "",
+                },
+                "count": rng.randint(1, 9),
+                "users": [],
+            }
+        ]
         if rng.random() < 0.3
         else [],
         "mentions": [],
@@ -159,16 +269,26 @@ def _message(message_id: str, moment: datetime, author: dict[str, Any], rng: ran
     }
 
 
-def _attach(folder: Path, relative_folder: Path, file_name: str, image: Image.Image, message_id: str) -> dict[str, Any]:
-    """Save like the exporter: ``<stem ≤ 42>-<16 hex of SHA-256 of the URL>.<ext>``, url = relative path."""
+def _attach(
+    folder: Path, relative_folder: Path, file_name: str, image: Image.Image, message_id: str
+) -> dict[str, Any]:
+    """Save like the exporter: ``<stem ≤ 42>-<16 hex of SHA-256 of the URL>.<ext>``, url =
+    relative path."""
     stem, extension = file_name.rsplit(".", 1)
     url = f"https://cdn.discordapp.com/attachments/1/{message_id}/{file_name}"
     stored = f"{stem[:42]}-{hashlib.sha256(url.encode()).hexdigest()[:16]}.{extension}"
     save_jpeg(image, folder / stored, quality=80)
-    return {"id": message_id, "url": f"{relative_folder.as_posix()}/{stored}", "fileName": file_name, "fileSizeBytes": (folder / stored).stat().st_size}
+    return {
+        "id": message_id,
+        "url": f"{relative_folder.as_posix()}/{stored}",
+        "fileName": file_name,
+        "fileSizeBytes": (folder / stored).stat().st_size,
+    }
 
 
-def _attach_video(folder: Path, relative_folder: Path, photo: Path, message_id: str) -> dict[str, Any]:
+def _attach_video(
+    folder: Path, relative_folder: Path, photo: Path, message_id: str
+) -> dict[str, Any]:
     """A 3 s, 10 fps clip: the photo slowly zooming, as a phone filming it would show it."""
     from fractions import Fraction
 
@@ -188,12 +308,21 @@ def _attach_video(folder: Path, relative_folder: Path, photo: Path, message_id: 
             zoom = 1 + frame_number / 100
             crop_w, crop_h = image.width / zoom, image.height / zoom
             left, top = (image.width - crop_w) / 2, (image.height - crop_h) / 2
-            pixels = np.asarray(image.crop((int(left), int(top), int(left + crop_w), int(top + crop_h))).resize((width, height)))
+            pixels = np.asarray(
+                image.crop((int(left), int(top), int(left + crop_w), int(top + crop_h))).resize(
+                    (width, height)
+                )
+            )
             for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
-    return {"id": message_id, "url": f"{relative_folder.as_posix()}/{stored}", "fileName": "tribute.mp4", "fileSizeBytes": (folder / stored).stat().st_size}
+    return {
+        "id": message_id,
+        "url": f"{relative_folder.as_posix()}/{stored}",
+        "fileName": "tribute.mp4",
+        "fileSizeBytes": (folder / stored).stat().st_size,
+    }
 
 
 def _victim_variant(photo: Path, variant: str) -> Image.Image:
@@ -213,8 +342,17 @@ def _victim_variant(photo: Path, variant: str) -> Image.Image:
 def _hostile(kind: str, folder: Path, relative_folder: Path) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "traversal":
-        return {"id": "1", "url": "../../../../etc/passwd", "fileName": "passwd.jpg", "fileSizeBytes": 1}
-    name = {"truncated": "cut-0123456789abcdef.jpg", "not_an_image": "notes-0123456789abcdef.jpg", "bomb": "huge-0123456789abcdef.png"}[kind]
+        return {
+            "id": "1",
+            "url": "../../../../etc/passwd",
+            "fileName": "passwd.jpg",
+            "fileSizeBytes": 1,
+        }
+    name = {
+        "truncated": "cut-0123456789abcdef.jpg",
+        "not_an_image": "notes-0123456789abcdef.jpg",
+        "bomb": "huge-0123456789abcdef.png",
+    }[kind]
     target = folder / name
     if kind == "truncated":
         save_jpeg(synthetic_photo(3, (800, 600)), target)
@@ -223,14 +361,29 @@ def _hostile(kind: str, folder: Path, relative_folder: Path) -> dict[str, Any]:
         target.write_text("ceci n'est pas une image\n")
     else:
         target.write_bytes(_png_bomb(60_000, 60_000))
-    return {"id": "2", "url": f"{relative_folder.as_posix()}/{name}", "fileName": name, "fileSizeBytes": target.stat().st_size}
+    return {
+        "id": "2",
+        "url": f"{relative_folder.as_posix()}/{name}",
+        "fileName": name,
+        "fileSizeBytes": target.stat().st_size,
+    }
 
 
 def _png_bomb(width: int, height: int) -> bytes:
     """A small PNG whose header claims width × height pixels."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 1000, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1000, 9))
+        + chunk(b"IEND", b"")
+    )

@@ -21,7 +21,16 @@ from rempart.errors import ImportFormatError, SignalError
 from rempart.signals.fingerprint import SignalValue, parse_quality
 from rempart.signals.registry import signal_for_bank_file
 
-_VALUE_KEYS = ("pdq", "signal_value", "signal_str", "hash_value", "hash", "signal", "value", "pdq_hash")
+_VALUE_KEYS = (
+    "pdq",
+    "signal_value",
+    "signal_str",
+    "hash_value",
+    "hash",
+    "signal",
+    "value",
+    "pdq_hash",
+)
 _TYPE_KEYS = ("signal_type", "hash_type", "type")
 _ID_KEYS = ("id", "content_id", "external_id", "label", "hash_id", "case_id")
 #: Type names of signals Rempart does not hold (yet), counted as skipped when a row starts with one.
@@ -45,7 +54,14 @@ def _pick(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id: Any, quality: Any = None) -> None:
+def _add(
+    result: BankFile,
+    where: str,
+    value: Any,
+    signal_type: Any,
+    external_id: Any,
+    quality: Any = None,
+) -> None:
     kind = str(signal_type or "pdq").strip().lower()
     signal = signal_for_bank_file(kind)
     if signal is None:
@@ -56,7 +72,12 @@ def _add(result: BankFile, where: str, value: Any, signal_type: Any, external_id
     except SignalError as exc:
         raise ImportFormatError(f"{where}: {exc}") from exc
     q = parse_quality(quality) if quality not in (None, "") and not signal.exact else None
-    result.values.append((None if external_id in (None, "") else str(external_id), SignalValue(signal.name, canonical, q)))
+    result.values.append(
+        (
+            None if external_id in (None, "") else str(external_id),
+            SignalValue(signal.name, canonical, q),
+        )
+    )
 
 
 def _from_record(result: BankFile, where: str, record: Any) -> None:
@@ -65,8 +86,17 @@ def _from_record(result: BankFile, where: str, record: Any) -> None:
     elif isinstance(record, dict):
         value = _pick(record, _VALUE_KEYS)
         if value is None:
-            raise ImportFormatError(f"{where}: no hash field (expected one of {', '.join(_VALUE_KEYS)})")
-        _add(result, where, value, _pick(record, _TYPE_KEYS), _pick(record, _ID_KEYS), _pick(record, ("quality",)))
+            raise ImportFormatError(
+                f"{where}: no hash field (expected one of {', '.join(_VALUE_KEYS)})"
+            )
+        _add(
+            result,
+            where,
+            value,
+            _pick(record, _TYPE_KEYS),
+            _pick(record, _ID_KEYS),
+            _pick(record, ("quality",)),
+        )
     else:
         raise ImportFormatError(f"{where}: expected a hash string or an object")
 
@@ -75,8 +105,15 @@ def parse_bank_text(text: str, name: str = "input") -> BankFile:
     """Parse the content of a bank file (ImportFormatError for anything that is not one)."""
     try:
         return _parse_text(text, name)
-    except (csv.Error, RecursionError, ValueError, TypeError) as exc:  # malformed CSV, absurdly nested JSON, bad numbers
-        raise ImportFormatError(f"{name}: not a bank file ({type(exc).__name__}: {str(exc)[:100]})") from exc
+    except (
+        csv.Error,
+        RecursionError,
+        ValueError,
+        TypeError,
+    ) as exc:  # malformed CSV, absurdly nested JSON, bad numbers
+        raise ImportFormatError(
+            f"{name}: not a bank file ({type(exc).__name__}: {str(exc)[:100]})"
+        ) from exc
 
 
 def _parse_text(text: str, name: str) -> BankFile:
@@ -94,12 +131,16 @@ def _parse_text(text: str, name: str) -> BankFile:
                 _from_record(result, f"{name}: item {i + 1}", record)
             return result
         if isinstance(document, dict):
-            if any(k.lower() in _VALUE_KEYS for k in document) and not isinstance(_pick(document, _VALUE_KEYS), list):
+            if any(k.lower() in _VALUE_KEYS for k in document) and not isinstance(
+                _pick(document, _VALUE_KEYS), list
+            ):
                 _from_record(result, f"{name}: object", document)
             else:
                 for signal_type, items in document.items():
                     if not isinstance(items, list):
-                        raise ImportFormatError(f"{name}: {str(signal_type)[:40]!r} should map to a list of hashes")
+                        raise ImportFormatError(
+                            f"{name}: {str(signal_type)[:40]!r} should map to a list of hashes"
+                        )
                     for i, item in enumerate(items):
                         if isinstance(item, dict):
                             item = {"signal_type": signal_type, **item}
@@ -129,17 +170,34 @@ def _parse_delimited(result: BankFile, text: str, name: str) -> BankFile:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = [p.strip() for p in (line.split(",") if "," in line else line.split())]
-        if len(parts) >= 2 and (signal_for_bank_file(parts[0]) is not None or parts[0].lower() in _OTHER_TYPE_NAMES):
-            _add(result, f"{name}: line {number}", parts[1], parts[0], parts[2] if len(parts) > 2 else None)
+        if len(parts) >= 2 and (
+            signal_for_bank_file(parts[0]) is not None or parts[0].lower() in _OTHER_TYPE_NAMES
+        ):
+            _add(
+                result,
+                f"{name}: line {number}",
+                parts[1],
+                parts[0],
+                parts[2] if len(parts) > 2 else None,
+            )
         else:
-            _add(result, f"{name}: line {number}", parts[0], "pdq", parts[1] if len(parts) > 1 else None)
+            _add(
+                result,
+                f"{name}: line {number}",
+                parts[0],
+                "pdq",
+                parts[1] if len(parts) > 1 else None,
+            )
     return result
 
 
 def _is_header(cells: list[str]) -> bool:
-    """A first row names columns: it has a hash column name and is not a ``pdq,<value>`` data row."""
+    """A first row names columns: it has a hash column name and is not a ``pdq,<value>`` data
+    row."""
     known = set(_VALUE_KEYS) | set(_TYPE_KEYS) | set(_ID_KEYS) | {"quality"}
-    typed_row = len(cells) >= 2 and signal_for_bank_file(cells[0]) is not None and cells[1] not in known
+    typed_row = (
+        len(cells) >= 2 and signal_for_bank_file(cells[0]) is not None and cells[1] not in known
+    )
     return any(c in _VALUE_KEYS for c in cells) and not typed_row
 
 
@@ -148,7 +206,9 @@ def read_bank_file(path: Path) -> BankFile:
     try:
         size = path.stat().st_size
         if size > MAX_BANK_FILE_BYTES:
-            raise ImportFormatError(f"{path}: {size} bytes is over the {MAX_BANK_FILE_BYTES}-byte bank file limit")
+            raise ImportFormatError(
+                f"{path}: {size} bytes is over the {MAX_BANK_FILE_BYTES}-byte bank file limit"
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{path}: not UTF-8 text") from exc

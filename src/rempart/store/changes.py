@@ -45,7 +45,9 @@ class ChangeFeed:
             for _notification in connection.notifies(timeout=timeout, stop_after=1):
                 announced = True
             return announced
-        except Exception as exc:  # the listening connection broke: poll meanwhile, reconnect next time
+        except (
+            Exception
+        ) as exc:  # the listening connection broke: poll meanwhile, reconnect next time
             log.warning("change notifications unavailable, polling instead: %s", exc)
             self._drop()
             self._closed.wait(max(0.0, timeout - (time.monotonic() - started)))

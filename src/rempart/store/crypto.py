@@ -57,7 +57,9 @@ class FingerprintCipher:
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(hashlib.sha256(b"rempart/aead/v1" + key).digest())
         self._tag_key = hashlib.sha256(b"rempart/tag/v1" + key).digest()
-        self.check_value = hmac.new(self._tag_key, b"rempart key check", hashlib.sha256).hexdigest()[:32]
+        self.check_value = hmac.new(
+            self._tag_key, b"rempart key check", hashlib.sha256
+        ).hexdigest()[:32]
 
     def encrypt(self, signal: str, raw: bytes) -> bytes:
         """Nonce + AES-GCM ciphertext, bound to the signal name."""
@@ -69,16 +71,20 @@ class FingerprintCipher:
         try:
             return self._aead.decrypt(blob[:12], blob[12:], signal.encode())
         except (InvalidTag, ValueError) as exc:
-            raise StoreError("a fingerprint failed authentication: wrong key or altered store") from exc
+            raise StoreError(
+                "a fingerprint failed authentication: wrong key or altered store"
+            ) from exc
 
     def seal_text(self, purpose: str, text: str) -> str:
-        """Text for a text column, encrypted and bound to ``purpose`` ("" stays "": nothing to hide)."""
+        """Text for a text column, encrypted and bound to ``purpose`` ("" stays "": nothing to
+        hide)."""
         if not text:
             return ""
         return SEALED_PREFIX + base64.b64encode(self.encrypt(purpose, text.encode())).decode()
 
     def open_text(self, purpose: str, stored: str | None) -> str:
-        """The text ``seal_text`` sealed; a value stored before sealing existed is returned as it is."""
+        """The text ``seal_text`` sealed; a value stored before sealing existed is returned as it
+        is."""
         if not stored or not stored.startswith(SEALED_PREFIX):
             return stored or ""
         return self.decrypt(purpose, base64.b64decode(stored[len(SEALED_PREFIX) :])).decode()

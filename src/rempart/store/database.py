@@ -31,7 +31,10 @@ def make_engine(url: str) -> Engine:
             return engine
         return create_engine(url, pool_pre_ping=True)
     except ImportError as exc:
-        raise StoreError(f"this database needs a driver that is not installed ({exc.name}): pip install 'rempart[postgres]'") from exc
+        raise StoreError(
+            f"this database needs a driver that is not installed ({exc.name}): pip install "
+            "'rempart[postgres]'"
+        ) from exc
     except (SQLAlchemyError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {url.split('@')[-1]!r}: {exc}") from exc
 
@@ -42,7 +45,9 @@ def migrate(engine: Engine) -> None:
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as connection:
-            if sqlite:  # a batch migration copies a table: dropping the old one must not cascade to its children
+            # a batch migration copies a table: dropping the old one must not cascade to its
+            # children
+            if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 connection.commit()
             try:

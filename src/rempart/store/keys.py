@@ -1,4 +1,5 @@
-"""API keys for `rempart serve`: created with a role, shown once, stored only as a keyed hash, revocable."""
+"""API keys for `rempart serve`: created with a role, shown once, stored only as a keyed hash,
+revocable."""
 
 from __future__ import annotations
 
@@ -46,7 +47,14 @@ class ApiKeys:
         secret = "rk_" + secrets.token_urlsafe(32)
         try:
             with self.store.transaction() as session:
-                session.add(ApiKeyRow(name=name, role=role.value, secret_tag=self._tag(secret), created_at=utcnow()))
+                session.add(
+                    ApiKeyRow(
+                        name=name,
+                        role=role.value,
+                        secret_tag=self._tag(secret),
+                        created_at=utcnow(),
+                    )
+                )
                 self.store.audit(session, actor, "apikey.create", f"{name} ({role.value})")
         except IntegrityError as exc:
             raise StoreError(f"an API key named {name!r} already exists") from exc
@@ -62,7 +70,9 @@ class ApiKeys:
 
     def list(self) -> list[ApiKey]:
         with self.store.session() as session:
-            return [key_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+            return [
+                key_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
+            ]
 
     def revoke(self, name: str, *, actor: str = "cli") -> None:
         with self.store.transaction() as session:

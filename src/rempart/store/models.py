@@ -1,4 +1,5 @@
-"""The store's tables: banks, entries (one registered photo or video), encrypted fingerprints, audit log.
+"""The store's tables: banks, entries (one registered photo or video), encrypted fingerprints, audit
+log.
 
 Fingerprint values are never stored in clear: ``ciphertext`` is AES-GCM under the store key and
 ``lookup_tag`` a keyed HMAC used for exact lookups and de-duplication.
@@ -8,7 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -47,7 +58,9 @@ class BankRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     pdq_threshold: Mapped[int] = mapped_column(Integer, default=31)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    entries: Mapped[list[EntryRow]] = relationship(back_populates="bank", cascade="all, delete-orphan")
+    entries: Mapped[list[EntryRow]] = relationship(
+        back_populates="bank", cascade="all, delete-orphan"
+    )
 
 
 class EntryRow(Base):
@@ -67,7 +80,9 @@ class EntryRow(Base):
     added_gen: Mapped[int] = mapped_column(Integer, default=0, index=True)
     withdrawn_gen: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     bank: Mapped[BankRow] = relationship(back_populates="entries")
-    fingerprints: Mapped[list[FingerprintRow]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+    fingerprints: Mapped[list[FingerprintRow]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
 
 
 class FingerprintRow(Base):
@@ -164,12 +179,16 @@ class ScanMediaRow(Base):
     __tablename__ = "scan_media"
     __table_args__ = (UniqueConstraint("message_id", "position", name="uq_scan_media_position"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_id: Mapped[str] = mapped_column(ForeignKey("scan_messages.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("scan_messages.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))  # hashed | unavailable | failed
     reason: Mapped[str] = mapped_column(Text, default="")
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("scanned_files.id", ondelete="SET NULL"), nullable=True, index=True)
+    file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scanned_files.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     details: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -179,7 +198,9 @@ class ScanMatchRow(Base):
     __tablename__ = "scan_matches"
     __table_args__ = (UniqueConstraint("file_id", "entry_id", "signal", name="uq_scan_match"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("scanned_files.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("scanned_files.id", ondelete="CASCADE"), index=True
+    )
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     bank: Mapped[str] = mapped_column(String(100))
     signal: Mapped[str] = mapped_column(String(40))
@@ -203,7 +224,8 @@ class ApiKeyRow(Base):
 
 
 class WebSessionRow(Base):
-    """A reviewer's signed-in browser: the cookie holds a random id, only its keyed hash is stored."""
+    """A reviewer's signed-in browser: the cookie holds a random id, only its keyed hash is
+    stored."""
 
     __tablename__ = "web_sessions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -214,7 +236,8 @@ class WebSessionRow(Base):
 
 
 class ProtectCaseRow(Base):
-    """A victim's self-registration from /protect: a case number, a keyed hash of her secret, her entries."""
+    """A victim's self-registration from /protect: a case number, a keyed hash of her secret, her
+    entries."""
 
     __tablename__ = "protect_cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -231,7 +254,9 @@ class ReviewDecisionRow(Base):
 
     __tablename__ = "review_decisions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    match_id: Mapped[int] = mapped_column(ForeignKey("scan_matches.id", ondelete="CASCADE"), index=True)
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("scan_matches.id", ondelete="CASCADE"), index=True
+    )
     decision: Mapped[str] = mapped_column(String(20))
     reviewer: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -38,15 +38,22 @@ def parse_registration(payload: object, settings: Settings) -> list[Fingerprint]
     fingerprints, another signal, a video, or values Rempart never computes (``check_submitted``).
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("fingerprints"), list):
-        raise ImportFormatError("expected {\"fingerprints\": [...]}")
+        raise ImportFormatError('expected {"fingerprints": [...]}')
     items = payload["fingerprints"]
     if not 1 <= len(items) <= MAX_PHOTOS:
         raise ImportFormatError(f"a registration holds 1 to {MAX_PHOTOS} photos")
     prints = []
     for number, item in enumerate(items, start=1):
         fingerprint = Fingerprint.from_dict(item)
-        if not fingerprint.values or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS or fingerprint.kind == "video":
-            raise ImportFormatError(f"photo {number}: only photos' SHA-256, PDQ and local-feature values are accepted here")
+        if (
+            not fingerprint.values
+            or {v.signal for v in fingerprint.values} - ALLOWED_SIGNALS
+            or fingerprint.kind == "video"
+        ):
+            raise ImportFormatError(
+                f"photo {number}: only photos' SHA-256, PDQ and local-feature values are accepted "
+                "here"
+            )
         check_submitted(fingerprint, settings, registering=True, where=f"photo {number}")
         prints.append(fingerprint)
     return prints
@@ -69,15 +76,37 @@ class ProtectCases:
     def register(self, fingerprints: list[Fingerprint]) -> tuple[str, str]:
         """Register her photos' fingerprints; returns (case number, secret)."""
         if self.bank not in {b.name for b in self.store.list_banks()}:
-            self.store.create_bank(self.bank, description="self-registrations from /protect", actor="protect")
-        number = "RMP-" + "".join(secrets.choice(_ALPHABET) for _ in range(4)) + "-" + "".join(secrets.choice(_ALPHABET) for _ in range(4))
+            self.store.create_bank(
+                self.bank, description="self-registrations from /protect", actor="protect"
+            )
+        number = (
+            "RMP-"
+            + "".join(secrets.choice(_ALPHABET) for _ in range(4))
+            + "-"
+            + "".join(secrets.choice(_ALPHABET) for _ in range(4))
+        )
         secret = secrets.token_urlsafe(18)
         result = self.store.add_fingerprints(
-            self.bank, fingerprints, consent=Consent("self", f"protect:{number}"), provenance="protect-page", actor=f"protect:{number}", dedupe=False
+            self.bank,
+            fingerprints,
+            consent=Consent("self", f"protect:{number}"),
+            provenance="protect-page",
+            actor=f"protect:{number}",
+            dedupe=False,
         )
-        entries = list(dict.fromkeys(result.added + result.already_present))  # only entries of this batch: dedupe=False
+        entries = list(
+            dict.fromkeys(result.added + result.already_present)
+        )  # only entries of this batch: dedupe=False
         with self.store.transaction() as session:
-            session.add(ProtectCaseRow(number=number, secret_tag=self._tag(secret), bank=self.bank, entry_ids=",".join(map(str, entries)), created_at=utcnow()))
+            session.add(
+                ProtectCaseRow(
+                    number=number,
+                    secret_tag=self._tag(secret),
+                    bank=self.bank,
+                    entry_ids=",".join(map(str, entries)),
+                    created_at=utcnow(),
+                )
+            )
         return number, secret
 
     def status(self, number: str, secret: str) -> ProtectCase | None:
@@ -85,7 +114,14 @@ class ProtectCases:
         if row is None:
             return None
         with self.store.session() as session:
-            active = session.scalar(select(func.count()).where(EntryRow.id.in_(_ids(row)), EntryRow.withdrawn_at.is_(None))) or 0
+            active = (
+                session.scalar(
+                    select(func.count()).where(
+                        EntryRow.id.in_(_ids(row)), EntryRow.withdrawn_at.is_(None)
+                    )
+                )
+                or 0
+            )
         return ProtectCase(row.number, int(active), row.created_at, row.withdrawn_at)
 
     def withdraw(self, number: str, secret: str) -> int | None:
@@ -104,7 +140,9 @@ class ProtectCases:
 
     def _row(self, number: str, secret: str) -> ProtectCaseRow | None:
         with self.store.session() as session:
-            row = session.scalar(select(ProtectCaseRow).where(ProtectCaseRow.number == number.strip().upper()))
+            row = session.scalar(
+                select(ProtectCaseRow).where(ProtectCaseRow.number == number.strip().upper())
+            )
         if row is None or not hmac.compare_digest(row.secret_tag, self._tag(secret.strip())):
             return None
         return row

@@ -33,7 +33,8 @@ from rempart.store.models import (
 from rempart.store.store import Store, id_chunks
 from rempart.store.values import Match
 
-#: Purposes the sealed text columns are bound to (a value sealed for one cannot be opened as another).
+#: Purposes the sealed text columns are bound to (a value sealed for one cannot be opened as
+#: another).
 EXPORT_NAME = "scan-export-name"
 REASON = "scan-reason"
 NOTE = "review-note"
@@ -89,10 +90,18 @@ class ScanStore:
 
     def start_run(self, banks: Sequence[str], exports: int, actor: str) -> int:
         with self.store.transaction() as session:
-            run = ScanRunRow(started_at=utcnow(), banks=",".join(banks), exports=exports, status="running")
+            run = ScanRunRow(
+                started_at=utcnow(), banks=",".join(banks), exports=exports, status="running"
+            )
             session.add(run)
             session.flush()
-            self.store.audit(session, actor, "scan.start", f"run {run.id}, {exports} exports", bank=",".join(banks))
+            self.store.audit(
+                session,
+                actor,
+                "scan.start",
+                f"run {run.id}, {exports} exports",
+                bank=",".join(banks),
+            )
             return run.id
 
     def finish_run(self, run_id: int, status: str) -> None:
@@ -103,15 +112,20 @@ class ScanStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def save_messages(self, rows: Iterable[tuple[str, str, str, str, datetime, str, dict[str, Any]]]) -> int:
-        """Insert messages not seen before: (id, guild, channel, author, created_at, export, details)."""
+    def save_messages(
+        self, rows: Iterable[tuple[str, str, str, str, datetime, str, dict[str, Any]]]
+    ) -> int:
+        """Insert messages not seen before: (id, guild, channel, author, created_at, export,
+        details)."""
         batch = list(rows)
         if not batch:
             return 0
         with self.store.transaction() as session:
             known: set[str] = set()
             for chunk in id_chunks((row[0] for row in batch), 500):
-                known.update(session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(chunk))))
+                known.update(
+                    session.scalars(select(ScanMessageRow.id).where(ScanMessageRow.id.in_(chunk)))
+                )
             added = 0
             for message_id, guild, channel, author, created_at, export_name, details in batch:
                 if message_id in known:
@@ -119,8 +133,13 @@ class ScanStore:
                 known.add(message_id)
                 session.add(
                     ScanMessageRow(
-                        id=message_id, guild_id=guild, channel_id=channel, author_id=author, created_at=created_at,
-                        export_name=self.cipher.seal_text(EXPORT_NAME, export_name), details=self._seal(_MESSAGE, details),
+                        id=message_id,
+                        guild_id=guild,
+                        channel_id=channel,
+                        author_id=author,
+                        created_at=created_at,
+                        export_name=self.cipher.seal_text(EXPORT_NAME, export_name),
+                        details=self._seal(_MESSAGE, details),
                     )
                 )
                 added += 1
@@ -132,7 +151,12 @@ class ScanStore:
         with self.store.session() as session:
             for chunk in id_chunks(message_ids, 500):
                 done.update(
-                    (m, p) for m, p in session.execute(select(ScanMediaRow.message_id, ScanMediaRow.position).where(ScanMediaRow.message_id.in_(chunk)))
+                    (m, p)
+                    for m, p in session.execute(
+                        select(ScanMediaRow.message_id, ScanMediaRow.position).where(
+                            ScanMediaRow.message_id.in_(chunk)
+                        )
+                    )
                 )
         return done
 
@@ -140,9 +164,15 @@ class ScanStore:
         """(file id, status, reason) of a file scanned before, by content."""
         with self.store.session() as session:
             row = session.execute(
-                select(ScannedFileRow.id, ScannedFileRow.status, ScannedFileRow.reason).where(ScannedFileRow.content_tag == self._file_tag(content_sha256))
+                select(ScannedFileRow.id, ScannedFileRow.status, ScannedFileRow.reason).where(
+                    ScannedFileRow.content_tag == self._file_tag(content_sha256)
+                )
             ).first()
-            return None if row is None else (int(row[0]), str(row[1]), self.cipher.open_text(REASON, row[2]))
+            return (
+                None
+                if row is None
+                else (int(row[0]), str(row[1]), self.cipher.open_text(REASON, row[2]))
+            )
 
     def record_media(
         self,
@@ -156,14 +186,21 @@ class ScanStore:
         file_id: int | None = None,
         new_file: tuple[str, str, str, str, Fingerprint | None, list[Match]] | None = None,
     ) -> int | None:
-        """Record one media reference; ``new_file`` = (sha256, kind, status, reason, fingerprint, matches)
+        """Record one media reference; ``new_file`` = (sha256, kind, status, reason, fingerprint,
+        matches)
         is stored in the same transaction. Returns the file id."""
         with self.store.transaction() as session:
             if new_file is not None:
                 sha256, kind, file_status, file_reason, fingerprint, matches = new_file
                 row = ScannedFileRow(
-                    content_tag=self._file_tag(sha256), kind=kind, status=file_status, reason=self.cipher.seal_text(REASON, file_reason), scanned_at=utcnow(),
-                    fingerprint=None if fingerprint is None else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
+                    content_tag=self._file_tag(sha256),
+                    kind=kind,
+                    status=file_status,
+                    reason=self.cipher.seal_text(REASON, file_reason),
+                    scanned_at=utcnow(),
+                    fingerprint=None
+                    if fingerprint is None
+                    else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
                 )
                 session.add(row)
                 session.flush()
@@ -171,7 +208,12 @@ class ScanStore:
                 _add_matches(session, file_id, matches, "scan")
             session.add(
                 ScanMediaRow(
-                    message_id=message_id, position=position, role=role, status=status, reason=self.cipher.seal_text(REASON, reason), file_id=file_id,
+                    message_id=message_id,
+                    position=position,
+                    role=role,
+                    status=status,
+                    reason=self.cipher.seal_text(REASON, reason),
+                    file_id=file_id,
                     details=self._seal(_MEDIA, details),
                 )
             )
@@ -187,7 +229,11 @@ class ScanStore:
     def hashed_files(self, actor: str) -> Iterator[tuple[int, Fingerprint]]:
         """Every scanned file's fingerprint (for rescans), decrypted; the read is audited."""
         with self.store.transaction() as session:
-            rows = session.execute(select(ScannedFileRow.id, ScannedFileRow.fingerprint).where(ScannedFileRow.fingerprint.is_not(None))).all()
+            rows = session.execute(
+                select(ScannedFileRow.id, ScannedFileRow.fingerprint).where(
+                    ScannedFileRow.fingerprint.is_not(None)
+                )
+            ).all()
             self.store.audit(session, actor, "scan.fingerprints.read", f"{len(rows)} scanned files")
         for file_id, blob in rows:
             if blob is not None:
@@ -201,7 +247,8 @@ class ScanStore:
                 .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
                 .outerjoin(
                     NegativeMatchRow,
-                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag) & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
+                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
                 )
                 .where(NegativeMatchRow.id.is_(None))
                 .order_by(ScanMatchRow.id)
@@ -209,19 +256,31 @@ class ScanStore:
             if banks:
                 query = query.where(ScanMatchRow.bank.in_(list(banks)))
             return [
-                StoredMatch(r.id, r.file_id, r.entry_id, r.bank, r.signal, r.distance, r.inliers, r.frames, r.found_by)
+                StoredMatch(
+                    r.id,
+                    r.file_id,
+                    r.entry_id,
+                    r.bank,
+                    r.signal,
+                    r.distance,
+                    r.inliers,
+                    r.frames,
+                    r.found_by,
+                )
                 for r in session.scalars(query)
             ]
 
     def is_matched(self, file_id: int) -> bool:
-        """True if the file shows a registered entry (a sighting or a review item, not one rejected)."""
+        """True if the file shows a registered entry (a sighting or a review item, not one
+        rejected)."""
         with self.store.session() as session:
             found = session.execute(
                 select(ScanMatchRow.id)
                 .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
                 .outerjoin(
                     NegativeMatchRow,
-                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag) & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
+                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
                 )
                 .where(ScanMatchRow.file_id == file_id, NegativeMatchRow.id.is_(None))
                 .limit(1)
@@ -236,7 +295,9 @@ class ScanStore:
             decided = {
                 (int(file_id), int(entry_id))
                 for file_id, entry_id in session.execute(
-                    select(ScanMatchRow.file_id, ScanMatchRow.entry_id).join(ReviewDecisionRow, ReviewDecisionRow.match_id == ScanMatchRow.id)
+                    select(ScanMatchRow.file_id, ScanMatchRow.entry_id).join(
+                        ReviewDecisionRow, ReviewDecisionRow.match_id == ScanMatchRow.id
+                    )
                 )
             }
         seen: set[tuple[int, int]] = set()
@@ -257,21 +318,60 @@ class ScanStore:
             match = session.get(ScanMatchRow, match_id)
             if match is None:
                 raise EntryNotFoundError(f"no match {match_id}")
-            session.add(ReviewDecisionRow(match_id=match_id, decision=decision, reviewer=reviewer, note=self.cipher.seal_text(NOTE, note[:2000]), decided_at=utcnow()))
+            session.add(
+                ReviewDecisionRow(
+                    match_id=match_id,
+                    decision=decision,
+                    reviewer=reviewer,
+                    note=self.cipher.seal_text(NOTE, note[:2000]),
+                    decided_at=utcnow(),
+                )
+            )
             if decision == "reject":
-                tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == match.file_id))
-                known = session.scalar(select(NegativeMatchRow.id).where(NegativeMatchRow.content_tag == tag, NegativeMatchRow.entry_id == match.entry_id))
+                tag = session.scalar(
+                    select(ScannedFileRow.content_tag).where(ScannedFileRow.id == match.file_id)
+                )
+                known = session.scalar(
+                    select(NegativeMatchRow.id).where(
+                        NegativeMatchRow.content_tag == tag,
+                        NegativeMatchRow.entry_id == match.entry_id,
+                    )
+                )
                 if tag is not None and known is None:
-                    session.add(NegativeMatchRow(content_tag=tag, entry_id=match.entry_id, rejected_by=reviewer, rejected_at=utcnow()))
-            self.store.audit(session, reviewer, f"review.{decision}", f"match {match_id}", bank=match.bank, entry_id=match.entry_id)
+                    session.add(
+                        NegativeMatchRow(
+                            content_tag=tag,
+                            entry_id=match.entry_id,
+                            rejected_by=reviewer,
+                            rejected_at=utcnow(),
+                        )
+                    )
+            self.store.audit(
+                session,
+                reviewer,
+                f"review.{decision}",
+                f"match {match_id}",
+                bank=match.bank,
+                entry_id=match.entry_id,
+            )
 
     def decisions(self) -> list[dict[str, Any]]:
         with self.store.session() as session:
             rows = session.execute(
-                select(ReviewDecisionRow, ScanMatchRow.entry_id, ScanMatchRow.bank).join(ScanMatchRow, ScanMatchRow.id == ReviewDecisionRow.match_id).order_by(ReviewDecisionRow.id)
+                select(ReviewDecisionRow, ScanMatchRow.entry_id, ScanMatchRow.bank)
+                .join(ScanMatchRow, ScanMatchRow.id == ReviewDecisionRow.match_id)
+                .order_by(ReviewDecisionRow.id)
             ).all()
             return [
-                {"match_id": r.match_id, "bank": bank, "entry_id": entry, "decision": r.decision, "reviewer": r.reviewer, "note": self.cipher.open_text(NOTE, r.note), "decided_at": _utc(r.decided_at).isoformat()}
+                {
+                    "match_id": r.match_id,
+                    "bank": bank,
+                    "entry_id": entry,
+                    "decision": r.decision,
+                    "reviewer": r.reviewer,
+                    "note": self.cipher.open_text(NOTE, r.note),
+                    "decided_at": _utc(r.decided_at).isoformat(),
+                }
                 for r, entry, bank in rows
             ]
 
@@ -282,10 +382,7 @@ class ScanStore:
                 query = query.where(ScanMediaRow.file_id.in_(list(set(file_ids))))
             rows = list(session.scalars(query))
             self.store.audit(session, actor, "scan.media.read", f"{len(rows)} media references")
-            return [
-                self._media(r)
-                for r in rows
-            ]
+            return [self._media(r) for r in rows]
 
     def media_item(self, media_id: int, actor: str) -> StoredMedia | None:
         """One media reference (to open its evidence file); the access is audited."""
@@ -293,36 +390,61 @@ class ScanStore:
             row = session.get(ScanMediaRow, media_id)
             if row is None:
                 return None
-            self.store.audit(session, actor, "evidence.read", f"media {media_id} of message {row.message_id}")
+            self.store.audit(
+                session, actor, "evidence.read", f"media {media_id} of message {row.message_id}"
+            )
             return self._media(row)
 
     def message_heads(self, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
         """Messages (all, or these ids) without their sealed details — ids, channel, author, time —
         oldest first: light enough for a million, and nothing is decrypted (so nothing to audit)."""
-        columns = (ScanMessageRow.id, ScanMessageRow.guild_id, ScanMessageRow.channel_id, ScanMessageRow.author_id, ScanMessageRow.created_at)
+        columns = (
+            ScanMessageRow.id,
+            ScanMessageRow.guild_id,
+            ScanMessageRow.channel_id,
+            ScanMessageRow.author_id,
+            ScanMessageRow.created_at,
+        )
         query = select(*columns)
         with self.store.session() as session:
             if message_ids is None:
                 rows = list(session.execute(query))
             else:
-                rows = [row for chunk in id_chunks(message_ids, 500) for row in session.execute(query.where(ScanMessageRow.id.in_(chunk)))]
-        heads = [StoredMessage(str(i), str(g), str(c), str(a), _utc(t), "", {}) for i, g, c, a, t in rows]
+                rows = [
+                    row
+                    for chunk in id_chunks(message_ids, 500)
+                    for row in session.execute(query.where(ScanMessageRow.id.in_(chunk)))
+                ]
+        heads = [
+            StoredMessage(str(i), str(g), str(c), str(a), _utc(t), "", {}) for i, g, c, a, t in rows
+        ]
         heads.sort(key=lambda m: (m.created_at, m.id))
         return heads
 
-    def messages(self, actor: str, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
+    def messages(
+        self, actor: str, message_ids: Collection[str] | None = None
+    ) -> list[StoredMessage]:
         """Stored messages (all, or these ids), oldest first, decrypted; the read is audited."""
         with self.store.transaction() as session:
             query = select(ScanMessageRow).order_by(ScanMessageRow.created_at, ScanMessageRow.id)
             if message_ids is None:
                 rows = list(session.scalars(query))
             else:
-                rows = [row for chunk in id_chunks(message_ids, 500) for row in session.scalars(query.where(ScanMessageRow.id.in_(chunk)))]
+                rows = [
+                    row
+                    for chunk in id_chunks(message_ids, 500)
+                    for row in session.scalars(query.where(ScanMessageRow.id.in_(chunk)))
+                ]
                 rows.sort(key=lambda r: (_utc(r.created_at), r.id))
             self.store.audit(session, actor, "scan.messages.read", f"{len(rows)} messages")
             return [
                 StoredMessage(
-                    r.id, r.guild_id, r.channel_id, r.author_id, _utc(r.created_at), self.cipher.open_text(EXPORT_NAME, r.export_name),
+                    r.id,
+                    r.guild_id,
+                    r.channel_id,
+                    r.author_id,
+                    _utc(r.created_at),
+                    self.cipher.open_text(EXPORT_NAME, r.export_name),
                     self._open(_MESSAGE, r.details),
                 )
                 for r in rows
@@ -333,9 +455,15 @@ class ScanStore:
         from sqlalchemy import func
 
         with self.store.session() as session:
-            by_status = dict(session.execute(select(ScanMediaRow.status, func.count()).group_by(ScanMediaRow.status)).all())
+            by_status = dict(
+                session.execute(
+                    select(ScanMediaRow.status, func.count()).group_by(ScanMediaRow.status)
+                ).all()
+            )
             return {
-                "messages": int(session.scalar(select(func.count()).select_from(ScanMessageRow)) or 0),
+                "messages": int(
+                    session.scalar(select(func.count()).select_from(ScanMessageRow)) or 0
+                ),
                 "media": int(sum(by_status.values())),
                 **{f"media_{status}": int(count) for status, count in by_status.items()},
                 "files": int(session.scalar(select(func.count()).select_from(ScannedFileRow)) or 0),
@@ -346,7 +474,13 @@ class ScanStore:
 
     def _media(self, row: ScanMediaRow) -> StoredMedia:
         return StoredMedia(
-            row.id, row.message_id, row.position, row.role, row.status, self.cipher.open_text(REASON, row.reason), row.file_id,
+            row.id,
+            row.message_id,
+            row.position,
+            row.role,
+            row.status,
+            self.cipher.open_text(REASON, row.reason),
+            row.file_id,
             self._open(_MEDIA, row.details),
         )
 
@@ -354,7 +488,9 @@ class ScanStore:
         return self.cipher.tag(_FILE, bytes.fromhex(content_sha256))
 
     def _seal(self, purpose: str, details: dict[str, Any]) -> bytes:
-        return self.cipher.encrypt(purpose, json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode())
+        return self.cipher.encrypt(
+            purpose, json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode()
+        )
 
     def _open(self, purpose: str, blob: bytes) -> dict[str, Any]:
         return dict(json.loads(self.cipher.decrypt(purpose, blob)))
@@ -367,11 +503,21 @@ def _utc(moment: datetime) -> datetime:
 
 def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:
     tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == file_id))
-    rejected = set(session.scalars(select(NegativeMatchRow.entry_id).where(NegativeMatchRow.content_tag == tag)))
-    matches = [m for m in matches if m.entry_id not in rejected]  # the negative list: a rejected match never comes back
+    rejected = set(
+        session.scalars(
+            select(NegativeMatchRow.entry_id).where(NegativeMatchRow.content_tag == tag)
+        )
+    )
+    matches = [
+        m for m in matches if m.entry_id not in rejected
+    ]  # the negative list: a rejected match never comes back
     existing: set[tuple[int, str]] = {
         (int(entry), str(signal))
-        for entry, signal in session.execute(select(ScanMatchRow.entry_id, ScanMatchRow.signal).where(ScanMatchRow.file_id == file_id))
+        for entry, signal in session.execute(
+            select(ScanMatchRow.entry_id, ScanMatchRow.signal).where(
+                ScanMatchRow.file_id == file_id
+            )
+        )
     }
     added = 0
     for match in matches:
@@ -380,9 +526,15 @@ def _add_matches(session: Session, file_id: int, matches: list[Match], found_by:
         existing.add((match.entry_id, match.signal))
         session.add(
             ScanMatchRow(
-                file_id=file_id, entry_id=match.entry_id, bank=match.bank, signal=match.signal, distance=match.distance,
-                inliers=match.inliers, frames=None if match.frames is None else f"{match.frames[0]}/{match.frames[1]}",
-                found_by=found_by, found_at=utcnow(),
+                file_id=file_id,
+                entry_id=match.entry_id,
+                bank=match.bank,
+                signal=match.signal,
+                distance=match.distance,
+                inliers=match.inliers,
+                frames=None if match.frames is None else f"{match.frames[0]}/{match.frames[1]}",
+                found_by=found_by,
+                found_at=utcnow(),
             )
         )
         added += 1
@@ -397,7 +549,9 @@ def _forget_sightings(session: Session, entry_id: int) -> None:
 def _seal_legacy_text(session: Session, cipher: FingerprintCipher) -> None:
     """Seal the text columns that versions before sealing wrote in clear."""
     for message in session.scalars(select(ScanMessageRow)):
-        message.export_name = cipher.seal_text(EXPORT_NAME, cipher.open_text(EXPORT_NAME, message.export_name))
+        message.export_name = cipher.seal_text(
+            EXPORT_NAME, cipher.open_text(EXPORT_NAME, message.export_name)
+        )
     for row in [*session.scalars(select(ScanMediaRow)), *session.scalars(select(ScannedFileRow))]:
         row.reason = cipher.seal_text(REASON, cipher.open_text(REASON, row.reason))
     for decision in session.scalars(select(ReviewDecisionRow)):

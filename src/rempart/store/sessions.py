@@ -1,4 +1,5 @@
-"""Reviewers' browser sessions (/login): a random id in an HttpOnly cookie, only its keyed hash stored.
+"""Reviewers' browser sessions (/login): a random id in an HttpOnly cookie, only its keyed hash
+stored.
 
 The cookie never holds the API key itself, so a stolen cookie dies with its session (expiry,
 /logout, or the key's revocation) and never reveals a key usable from elsewhere.
@@ -29,8 +30,17 @@ class WebSessions:
         secret = secrets.token_urlsafe(32)
         now = utcnow()
         with self.store.transaction() as session:
-            session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))  # tidy as we go
-            session.add(WebSessionRow(session_tag=self._tag(secret), key_id=key.id, created_at=now, expires_at=now + timedelta(hours=hours)))
+            session.execute(
+                delete(WebSessionRow).where(WebSessionRow.expires_at < now)
+            )  # tidy as we go
+            session.add(
+                WebSessionRow(
+                    session_tag=self._tag(secret),
+                    key_id=key.id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=hours),
+                )
+            )
             self.store.audit(session, f"api:{key.name}", "login", "session started")
         return secret
 
@@ -54,9 +64,10 @@ class WebSessions:
     def end(self, secret: str, actor: str) -> None:
         """End a session (logout)."""
         with self.store.transaction() as session:
-            session.execute(delete(WebSessionRow).where(WebSessionRow.session_tag == self._tag(secret)))
+            session.execute(
+                delete(WebSessionRow).where(WebSessionRow.session_tag == self._tag(secret))
+            )
             self.store.audit(session, actor, "logout", "session ended")
 
     def _tag(self, secret: str) -> str:
         return self.store.cipher.tag(_PURPOSE, secret.encode())
-

@@ -1,4 +1,5 @@
-"""The store: banks, entries and their encrypted fingerprints, the audit log; one API over SQLite or PostgreSQL.
+"""The store: banks, entries and their encrypted fingerprints, the audit log; one API over SQLite or
+PostgreSQL.
 
 Every read of fingerprint values (index loading) and every change is written to the audit log.
 Withdrawing an entry deletes its fingerprints and keeps only a tombstone (dates). Every write to
@@ -22,7 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rempart.errors import BankExistsError, BankNotFoundError, ConfigError, EntryNotFoundError, StoreError
+from rempart.errors import (
+    BankExistsError,
+    BankNotFoundError,
+    ConfigError,
+    EntryNotFoundError,
+    StoreError,
+)
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
 from rempart.store.changes import CHANNEL, ChangeFeed
@@ -96,7 +103,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed when the block ends, rolled back if it raises."""
+        """A session inside one transaction: committed when the block ends, rolled back if it
+        raises."""
         with self._sessions() as session, session.begin():
             yield session
 
@@ -112,7 +120,8 @@ class Store:
 
     @classmethod
     def on_legacy_sealing(cls, sealer: Callable[[Session, FingerprintCipher], None]) -> None:
-        """Run ``sealer(session, cipher)`` when a store written before sealing existed is first opened."""
+        """Run ``sealer(session, cipher)`` when a store written before sealing existed is first
+        opened."""
         cls._legacy_sealers.append(sealer)
 
     def _check_key(self) -> None:
@@ -122,17 +131,23 @@ class Store:
                 session.add(MetaRow(key="key_check", value=self.cipher.check_value))
             elif row.value != self.cipher.check_value:
                 raise ConfigError(
-                    "this store was encrypted with another key: set REMPART_SECRET_KEY or restore DATA_DIR/secret.key"
+                    "this store was encrypted with another key: set REMPART_SECRET_KEY or restore "
+                    "DATA_DIR/secret.key"
                 )
 
     def _seal_legacy_text(self) -> None:
-        """Seal text columns written in clear by versions before sealing existed (once per store)."""
+        """Seal text columns written in clear by versions before sealing existed (once per
+        store)."""
         with self.transaction() as session:
             if session.get(MetaRow, "sealed_text") is not None:
                 return
             for entry in session.scalars(select(EntryRow)):
-                entry.label = self.cipher.seal_text(LABEL, self.cipher.open_text(LABEL, entry.label))
-                entry.provenance = self.cipher.seal_text(PROVENANCE, self.cipher.open_text(PROVENANCE, entry.provenance))
+                entry.label = self.cipher.seal_text(
+                    LABEL, self.cipher.open_text(LABEL, entry.label)
+                )
+                entry.provenance = self.cipher.seal_text(
+                    PROVENANCE, self.cipher.open_text(PROVENANCE, entry.provenance)
+                )
             for sealer in self._legacy_sealers:
                 sealer(session, self.cipher)
             session.add(MetaRow(key="sealed_text", value="1"))
@@ -140,31 +155,54 @@ class Store:
     # -- generations (the matcher's change feed) ----------------------------------------------
 
     def _next_generation(self, session: Session) -> int:
-        """Increment the store generation inside the caller's transaction (its row lock orders writers)."""
+        """Increment the store generation inside the caller's transaction (its row lock orders
+        writers)."""
         value = session.execute(
-            update(GenerationRow).where(GenerationRow.id == 1).values(value=GenerationRow.value + 1).returning(GenerationRow.value)
+            update(GenerationRow)
+            .where(GenerationRow.id == 1)
+            .values(value=GenerationRow.value + 1)
+            .returning(GenerationRow.value)
         ).scalar_one()
-        if self.engine.dialect.name == "postgresql":  # delivered to listeners when this transaction commits
+        if (
+            self.engine.dialect.name == "postgresql"
+        ):  # delivered to listeners when this transaction commits
             session.execute(select(func.pg_notify(CHANNEL, str(value))))
         return int(value)
 
     def changes(self) -> ChangeFeed:
-        """A feed that wakes its reader when another process commits a change (see ``rempart.store.changes``)."""
+        """A feed that wakes its reader when another process commits a change (see
+        ``rempart.store.changes``)."""
         return ChangeFeed(self.engine)
 
     def generation(self) -> int:
         """The generation of the last committed write to banks or entries."""
         with self.session() as session:
-            return int(session.scalar(select(GenerationRow.value).where(GenerationRow.id == 1)) or 0)
+            return int(
+                session.scalar(select(GenerationRow.value).where(GenerationRow.id == 1)) or 0
+            )
 
     def withdrawn_between(self, after: int, upto: int) -> list[int]:
         """Entries withdrawn by writes of generations ``after`` < g ≤ ``upto``."""
         with self.session() as session:
-            return [int(i) for i in session.scalars(select(EntryRow.id).where(EntryRow.withdrawn_gen > after, EntryRow.withdrawn_gen <= upto))]
+            return [
+                int(i)
+                for i in session.scalars(
+                    select(EntryRow.id).where(
+                        EntryRow.withdrawn_gen > after, EntryRow.withdrawn_gen <= upto
+                    )
+                )
+            ]
 
     # -- banks -------------------------------------------------------------------------------
 
-    def create_bank(self, name: str, *, description: str = "", pdq_threshold: int | None = None, actor: str = "cli") -> BankInfo:
+    def create_bank(
+        self,
+        name: str,
+        *,
+        description: str = "",
+        pdq_threshold: int | None = None,
+        actor: str = "cli",
+    ) -> BankInfo:
         """Create an empty bank."""
         name = name.strip()
         if not name or len(name) > 100:
@@ -174,7 +212,9 @@ class Store:
             raise StoreError("the PDQ threshold must be between 0 and 128")
         try:
             with self.transaction() as session:
-                bank = BankRow(name=name, description=description, pdq_threshold=threshold, created_at=utcnow())
+                bank = BankRow(
+                    name=name, description=description, pdq_threshold=threshold, created_at=utcnow()
+                )
                 session.add(bank)
                 session.flush()
                 self._next_generation(session)
@@ -189,28 +229,46 @@ class Store:
             banks = session.scalars(select(BankRow).order_by(BankRow.name)).all()
             active = dict(
                 session.execute(
-                    select(EntryRow.bank_id, func.count()).where(EntryRow.withdrawn_at.is_(None)).group_by(EntryRow.bank_id)
+                    select(EntryRow.bank_id, func.count())
+                    .where(EntryRow.withdrawn_at.is_(None))
+                    .group_by(EntryRow.bank_id)
                 ).all()
             )
             withdrawn = dict(
                 session.execute(
-                    select(EntryRow.bank_id, func.count()).where(EntryRow.withdrawn_at.is_not(None)).group_by(EntryRow.bank_id)
+                    select(EntryRow.bank_id, func.count())
+                    .where(EntryRow.withdrawn_at.is_not(None))
+                    .group_by(EntryRow.bank_id)
                 ).all()
             )
             prints = dict(
                 session.execute(
-                    select(EntryRow.bank_id, func.count(FingerprintRow.id)).join(FingerprintRow).group_by(EntryRow.bank_id)
+                    select(EntryRow.bank_id, func.count(FingerprintRow.id))
+                    .join(FingerprintRow)
+                    .group_by(EntryRow.bank_id)
                 ).all()
             )
             return [
-                BankInfo(b.name, b.description, b.pdq_threshold, b.created_at, active.get(b.id, 0), withdrawn.get(b.id, 0), prints.get(b.id, 0))
+                BankInfo(
+                    b.name,
+                    b.description,
+                    b.pdq_threshold,
+                    b.created_at,
+                    active.get(b.id, 0),
+                    withdrawn.get(b.id, 0),
+                    prints.get(b.id, 0),
+                )
                 for b in banks
             ]
 
     def bank_thresholds(self) -> dict[str, int]:
-        """Each bank's PDQ threshold, by name (no counts: cheap enough for every matcher refresh)."""
+        """Each bank's PDQ threshold, by name (no counts: cheap enough for every matcher
+        refresh)."""
         with self.session() as session:
-            return {str(name): int(threshold) for name, threshold in session.execute(select(BankRow.name, BankRow.pdq_threshold))}
+            return {
+                str(name): int(threshold)
+                for name, threshold in session.execute(select(BankRow.name, BankRow.pdq_threshold))
+            }
 
     def get_bank(self, name: str) -> BankInfo:
         """One bank by name."""
@@ -237,7 +295,8 @@ class Store:
         actor: str = "cli",
         dedupe: bool = True,
     ) -> AddResult:
-        """Register each fingerprint as one entry, all or nothing; a file already in the bank is skipped.
+        """Register each fingerprint as one entry, all or nothing; a file already in the bank is
+        skipped.
 
         "Already in the bank" means an active entry with the same SHA-256, so re-running an
         interrupted or repeated add never duplicates entries. With ``dedupe`` False only repeats
@@ -246,14 +305,20 @@ class Store:
         """
         batch = (
             (
-                {"label": fp.source[:300], "kind": fp.kind[:20], "consent_basis": consent.basis[:50],
-                 "consent_recorded_by": consent.recorded_by[:200]},
+                {
+                    "label": fp.source[:300],
+                    "kind": fp.kind[:20],
+                    "consent_basis": consent.basis[:50],
+                    "consent_recorded_by": consent.recorded_by[:200],
+                },
                 fp.values,
                 fp.of_signal("sha256"),
             )
             for fp in fingerprints
         )
-        return self._register(bank_name, batch, action="entry.add", provenance=provenance, actor=actor, dedupe=dedupe)
+        return self._register(
+            bank_name, batch, action="entry.add", provenance=provenance, actor=actor, dedupe=dedupe
+        )
 
     def import_values(
         self,
@@ -269,14 +334,21 @@ class Store:
         """
         batch = (
             (
-                {"label": external_id or "", "kind": "hash", "external_id": external_id,
-                 "consent_basis": "imported", "consent_recorded_by": actor},
+                {
+                    "label": external_id or "",
+                    "kind": "hash",
+                    "external_id": external_id,
+                    "consent_basis": "imported",
+                    "consent_recorded_by": actor,
+                },
                 [value],
                 [value],
             )
             for external_id, value in rows
         )
-        return self._register(bank_name, batch, action="entry.import", provenance=provenance, actor=actor)
+        return self._register(
+            bank_name, batch, action="entry.import", provenance=provenance, actor=actor
+        )
 
     def _register(
         self,
@@ -296,10 +368,19 @@ class Store:
         items = list(batch)
         for attempt in range(3):
             try:
-                return self._register_once(bank_name, items, action=action, provenance=provenance, actor=actor, dedupe=dedupe)
+                return self._register_once(
+                    bank_name,
+                    items,
+                    action=action,
+                    provenance=provenance,
+                    actor=actor,
+                    dedupe=dedupe,
+                )
             except IntegrityError:
                 if attempt == 2:  # a concurrent add of the same file won each time: it is there now
-                    raise StoreError(f"could not add entries to {bank_name!r}: concurrent writes kept colliding") from None
+                    raise StoreError(
+                        f"could not add entries to {bank_name!r}: concurrent writes kept colliding"
+                    ) from None
             except SQLAlchemyError as exc:
                 raise StoreError(f"could not add entries to {bank_name!r}: {exc}") from exc
         raise AssertionError("unreachable")
@@ -318,18 +399,46 @@ class Store:
         present: list[int] = []
         in_batch: dict[tuple[str, str], int] = {}
         with self.transaction() as session:
-            generation = self._next_generation(session)  # first: takes the write lock before anything is read
+            generation = self._next_generation(
+                session
+            )  # first: takes the write lock before anything is read
             bank = self._bank_row(session, bank_name)
             sealed_provenance = self.cipher.seal_text(PROVENANCE, provenance)
-            for start in range(0, len(items), REGISTER_CHUNK):  # bulk statements: millions of hashes import in minutes
+            for start in range(
+                0, len(items), REGISTER_CHUNK
+            ):  # bulk statements: millions of hashes import in minutes
                 chunk = items[start : start + REGISTER_CHUNK]
-                tags = [list(dict.fromkeys((v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity)) for _, _, identity in chunk]
-                known = self._existing_entries(session, bank.id, [t for item_tags in tags for t in item_tags]) if dedupe else {}
+                tags = [
+                    list(
+                        dict.fromkeys(
+                            (v.signal, self.cipher.tag(v.signal, _raw_value(v))) for v in identity
+                        )
+                    )
+                    for _, _, identity in chunk
+                ]
+                known = (
+                    self._existing_entries(
+                        session, bank.id, [t for item_tags in tags for t in item_tags]
+                    )
+                    if dedupe
+                    else {}
+                )
                 new: list[int] = []  # positions in the chunk of the items that become entries
-                first_of: dict[tuple[str, str], int] = {}  # identity → position of the chunk's first item holding it
-                repeats: list[int] = []  # positions of this chunk's first items that later items repeat
+                first_of: dict[
+                    tuple[str, str], int
+                ] = {}  # identity → position of the chunk's first item holding it
+                repeats: list[
+                    int
+                ] = []  # positions of this chunk's first items that later items repeat
                 for position, item_tags in enumerate(tags):
-                    existing = next((in_batch.get(t, known.get(t)) for t in item_tags if t in in_batch or t in known), None)
+                    existing = next(
+                        (
+                            in_batch.get(t, known.get(t))
+                            for t in item_tags
+                            if t in in_batch or t in known
+                        ),
+                        None,
+                    )
                     earlier = next((first_of[t] for t in item_tags if t in first_of), None)
                     if existing is not None:
                         present.append(existing)
@@ -344,17 +453,33 @@ class Store:
                     {
                         **{k: v for k, v in chunk[p][0].items() if k != "label"},
                         "label": self.cipher.seal_text(LABEL, str(chunk[p][0].get("label", ""))),
-                        "bank_id": bank.id, "provenance": sealed_provenance, "created_at": utcnow(), "added_gen": generation,
+                        "bank_id": bank.id,
+                        "provenance": sealed_provenance,
+                        "created_at": utcnow(),
+                        "added_gen": generation,
                     }
                     for p in new
                 ]
-                ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True), entry_rows))
+                ids = list(
+                    session.scalars(
+                        insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True),
+                        entry_rows,
+                    )
+                )
                 id_at = dict(zip(new, ids))
-                values = [row for p, entry_id in id_at.items() for row in self._fingerprint_rows(entry_id, chunk[p][1])]
+                values = [
+                    row
+                    for p, entry_id in id_at.items()
+                    for row in self._fingerprint_rows(entry_id, chunk[p][1])
+                ]
                 if values:
                     session.execute(insert(FingerprintRow), values)
                 if dedupe:  # the unique constraint holds the dedupe under concurrent adds
-                    identities = [{"bank_id": bank.id, "signal": sig, "tag": tag, "entry_id": i} for p, i in id_at.items() for sig, tag in tags[p]]
+                    identities = [
+                        {"bank_id": bank.id, "signal": sig, "tag": tag, "entry_id": i}
+                        for p, i in id_at.items()
+                        for sig, tag in tags[p]
+                    ]
                     if identities:
                         session.execute(insert(EntryIdentityRow), identities)
                 for p, entry_id in id_at.items():
@@ -362,21 +487,32 @@ class Store:
                 present.extend(id_at[p] for p in repeats)
                 added.extend(ids)
             kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
-            self.audit(session, actor, action, f"{len(added)} added, {len(present)} present; {kind}", bank=bank_name)
+            self.audit(
+                session,
+                actor,
+                action,
+                f"{len(added)} added, {len(present)} present; {kind}",
+                bank=bank_name,
+            )
         return AddResult(added, present)
 
-    def _existing_entries(self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The active entries of this bank registered under any of these exact (signal, tag) identities."""
+    def _existing_entries(
+        self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """The active entries of this bank registered under any of these exact (signal, tag)
+        identities."""
         found: dict[tuple[str, str], int] = {}
         for chunk in id_chunks(tag for _, tag in tags):
-            query = select(EntryIdentityRow.signal, EntryIdentityRow.tag, EntryIdentityRow.entry_id).where(
-                EntryIdentityRow.bank_id == bank_id, EntryIdentityRow.tag.in_(chunk)
-            )
+            query = select(
+                EntryIdentityRow.signal, EntryIdentityRow.tag, EntryIdentityRow.entry_id
+            ).where(EntryIdentityRow.bank_id == bank_id, EntryIdentityRow.tag.in_(chunk))
             for signal, tag, entry_id in session.execute(query):
                 found.setdefault((str(signal), str(tag)), int(entry_id))
         return found
 
-    def _fingerprint_rows(self, entry_id: int, values: Iterable[SignalValue]) -> list[dict[str, Any]]:
+    def _fingerprint_rows(
+        self, entry_id: int, values: Iterable[SignalValue]
+    ) -> list[dict[str, Any]]:
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         for value in values:
             raw = _raw_value(value)
@@ -398,7 +534,9 @@ class Store:
         """Entries of a bank, withdrawn ones included (as tombstones); the read is audited."""
         with self.transaction() as session:
             bank = self._bank_row(session, bank_name)
-            rows = session.scalars(select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)).all()
+            rows = session.scalars(
+                select(EntryRow).where(EntryRow.bank_id == bank.id).order_by(EntryRow.id)
+            ).all()
             self.audit(session, actor, "entry.list", f"{len(rows)} entries", bank=bank_name)
             return [self._entry_info(row, bank.name) for row in rows]
 
@@ -412,8 +550,15 @@ class Store:
     def _entry_info(self, row: EntryRow, bank: str) -> EntryInfo:
         """An entry row as users see it (label and provenance unsealed)."""
         return EntryInfo(
-            row.id, bank, self.cipher.open_text(LABEL, row.label), row.kind, row.external_id, row.consent_basis,
-            self.cipher.open_text(PROVENANCE, row.provenance), row.created_at, row.withdrawn_at,
+            row.id,
+            bank,
+            self.cipher.open_text(LABEL, row.label),
+            row.kind,
+            row.external_id,
+            row.consent_basis,
+            self.cipher.open_text(PROVENANCE, row.provenance),
+            row.created_at,
+            row.withdrawn_at,
         )
 
     def withdraw(self, bank_name: str, entry_id: int, *, actor: str = "cli") -> int:
@@ -433,17 +578,34 @@ class Store:
             if entry.withdrawn_at is None:
                 entry.withdrawn_at = utcnow()
                 entry.withdrawn_gen = self._next_generation(session)
-            self.audit(session, actor, "entry.withdraw", f"{deleted} fingerprints deleted", bank=bank_name, entry_id=entry_id)
+            self.audit(
+                session,
+                actor,
+                "entry.withdraw",
+                f"{deleted} fingerprints deleted",
+                bank=bank_name,
+                entry_id=entry_id,
+            )
         return deleted
 
     def count_fingerprints(self, entry_id: int) -> int:
         with self.session() as session:
-            return int(session.scalar(select(func.count()).where(FingerprintRow.entry_id == entry_id)) or 0)
+            return int(
+                session.scalar(select(func.count()).where(FingerprintRow.entry_id == entry_id)) or 0
+            )
 
     # -- reading fingerprints ----------------------------------------------------------------
 
-    def _active_values(self, session: Session, columns: Sequence[Any], banks: Sequence[str] | None, added_after: int | None, added_upto: int | None) -> Select[Any]:
-        """A query over the active fingerprint values of these banks, added in this generation range."""
+    def _active_values(
+        self,
+        session: Session,
+        columns: Sequence[Any],
+        banks: Sequence[str] | None,
+        added_after: int | None,
+        added_upto: int | None,
+    ) -> Select[Any]:
+        """A query over the active fingerprint values of these banks, added in this generation
+        range."""
         query = (
             select(*columns)
             .select_from(FingerprintRow)
@@ -461,11 +623,22 @@ class Store:
             query = query.where(BankRow.name.in_(list(banks)))
         return query
 
-    def count_values(self, banks: Sequence[str] | None = None, *, added_after: int | None = None, added_upto: int | None = None) -> dict[str, int]:
+    def count_values(
+        self,
+        banks: Sequence[str] | None = None,
+        *,
+        added_after: int | None = None,
+        added_upto: int | None = None,
+    ) -> dict[str, int]:
         """How many active values each signal has (what an index build sizes its arrays by)."""
         with self.session() as session:
-            query = self._active_values(session, [FingerprintRow.signal, func.count()], banks, added_after, added_upto)
-            return {str(signal): int(count) for signal, count in session.execute(query.group_by(FingerprintRow.signal))}
+            query = self._active_values(
+                session, [FingerprintRow.signal, func.count()], banks, added_after, added_upto
+            )
+            return {
+                str(signal): int(count)
+                for signal, count in session.execute(query.group_by(FingerprintRow.signal))
+            }
 
     def stream_fingerprints(
         self,
@@ -476,7 +649,8 @@ class Store:
         added_upto: int | None = None,
         expected: int | None = None,
     ) -> Iterator[StoredFingerprint]:
-        """Decrypt the active values of the given banks (all when None) one at a time, in storage order.
+        """Decrypt the active values of the given banks (all when None) one at a time, in storage
+        order.
 
         Rows come from the database in batches (a server-side cursor on PostgreSQL), so memory holds
         one batch, never the whole bank. The read is audited before it starts (``expected`` values,
@@ -484,42 +658,111 @@ class Store:
         generations in that range.
         """
         if expected is None:
-            expected = sum(self.count_values(banks, added_after=added_after, added_upto=added_upto).values())
-        if expected or added_after is None:  # an empty incremental read reads nothing: not worth a record
-            self.record(actor, "fingerprint.read", f"{expected} values", bank=",".join(banks) if banks else None)
-        columns = [FingerprintRow.id, FingerprintRow.entry_id, BankRow.name, FingerprintRow.signal, FingerprintRow.ciphertext, FingerprintRow.quality, FingerprintRow.variant]
+            expected = sum(
+                self.count_values(banks, added_after=added_after, added_upto=added_upto).values()
+            )
+        if (
+            expected or added_after is None
+        ):  # an empty incremental read reads nothing: not worth a record
+            self.record(
+                actor,
+                "fingerprint.read",
+                f"{expected} values",
+                bank=",".join(banks) if banks else None,
+            )
+        columns = [
+            FingerprintRow.id,
+            FingerprintRow.entry_id,
+            BankRow.name,
+            FingerprintRow.signal,
+            FingerprintRow.ciphertext,
+            FingerprintRow.quality,
+            FingerprintRow.variant,
+        ]
         with self.session() as session:
-            query = self._active_values(session, columns, banks, added_after, added_upto).order_by(FingerprintRow.id)
-            for row_id, entry_id, bank, signal, ciphertext, quality, variant in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
-                yield StoredFingerprint(row_id, entry_id, bank, signal, self.cipher.decrypt(signal, ciphertext), quality, variant)
+            query = self._active_values(session, columns, banks, added_after, added_upto).order_by(
+                FingerprintRow.id
+            )
+            for row_id, entry_id, bank, signal, ciphertext, quality, variant in session.execute(
+                query.execution_options(yield_per=STREAM_BATCH)
+            ):
+                yield StoredFingerprint(
+                    row_id,
+                    entry_id,
+                    bank,
+                    signal,
+                    self.cipher.decrypt(signal, ciphertext),
+                    quality,
+                    variant,
+                )
 
     def load_fingerprints(
-        self, banks: Sequence[str] | None = None, *, actor: str = "matcher", added_after: int | None = None, added_upto: int | None = None
+        self,
+        banks: Sequence[str] | None = None,
+        *,
+        actor: str = "matcher",
+        added_after: int | None = None,
+        added_upto: int | None = None,
     ) -> list[StoredFingerprint]:
         """Every value ``stream_fingerprints`` gives, as a list (small reads and tests)."""
-        return list(self.stream_fingerprints(banks, actor=actor, added_after=added_after, added_upto=added_upto))
+        return list(
+            self.stream_fingerprints(
+                banks, actor=actor, added_after=added_after, added_upto=added_upto
+            )
+        )
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""
         labels: dict[int, str] = {}
         with self.session() as session:
             for chunk in id_chunks(entry_ids):
-                for entry_id, label in session.execute(select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(chunk))):
+                for entry_id, label in session.execute(
+                    select(EntryRow.id, EntryRow.label).where(EntryRow.id.in_(chunk))
+                ):
                     labels[int(entry_id)] = self.cipher.open_text(LABEL, label)
         return labels
 
     # -- audit -------------------------------------------------------------------------------
 
-    def audit(self, session: Session, actor: str, action: str, detail: str = "", *, bank: str | None = None, entry_id: int | None = None) -> None:
-        """Add one audit event to the caller's transaction (it commits, or rolls back, with the change it records)."""
-        session.add(AuditRow(at=utcnow(), actor=actor[:200], action=action[:60], bank=bank, entry_id=entry_id, detail=detail[:500]))
+    def audit(
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        detail: str = "",
+        *,
+        bank: str | None = None,
+        entry_id: int | None = None,
+    ) -> None:
+        """Add one audit event to the caller's transaction (it commits, or rolls back, with the
+        change it records)."""
+        session.add(
+            AuditRow(
+                at=utcnow(),
+                actor=actor[:200],
+                action=action[:60],
+                bank=bank,
+                entry_id=entry_id,
+                detail=detail[:500],
+            )
+        )
 
-    def record(self, actor: str, action: str, detail: str = "", *, bank: str | None = None, entry_id: int | None = None) -> None:
+    def record(
+        self,
+        actor: str,
+        action: str,
+        detail: str = "",
+        *,
+        bank: str | None = None,
+        entry_id: int | None = None,
+    ) -> None:
         """Write one audit event in its own transaction (accesses, denials, lookups)."""
         with self.transaction() as session:
             self.audit(session, actor, action, detail, bank=bank, entry_id=entry_id)
 
-    def audit_log(self, limit: int = 100) -> list[tuple[datetime, str, str, str | None, int | None, str]]:
+    def audit_log(
+        self, limit: int = 100
+    ) -> list[tuple[datetime, str, str, str | None, int | None, str]]:
         """The most recent audit events, newest first."""
         with self.session() as session:
             rows = session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).all()
@@ -527,7 +770,8 @@ class Store:
 
 
 def _private_sqlite_file(url: str) -> None:
-    """Create the SQLite database file readable by its owner only (SQLite gives its -wal/-shm files the same mode)."""
+    """Create the SQLite database file readable by its owner only (SQLite gives its -wal/-shm
+    files the same mode)."""
     if not url.startswith("sqlite"):
         return
     database = make_url(url).database

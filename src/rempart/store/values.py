@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ class Consent:
     recorded_by: str = ""
 
 
-@dataclass(frozen=True)
-class Match:
-    """A query fingerprint value found near a bank entry's fingerprint."""
+class Match(NamedTuple):
+    """A query fingerprint value found near a bank entry's fingerprint.
+
+    A named tuple (immutable, ``_replace``, ``_asdict``): a lookup in a bank full of near-identical
+    codes may return thousands, and a tuple costs a fraction of a dataclass to make.
+    """
 
     bank: str
     entry_id: int

@@ -1,1 +1,2 @@
-"""Server-rendered pages (French and English) and their browser scripts: the victim's /protect page."""
+"""Server-rendered pages (French and English) and their browser scripts: the victim's /protect
+page."""

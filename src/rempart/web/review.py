@@ -23,7 +23,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from rempart.api.auth import ERROR_RESPONSES, SESSION_COOKIE, Caller, Permission, RowId, identify, require
+from rempart.api.auth import (
+    ERROR_RESPONSES,
+    SESSION_COOKIE,
+    Caller,
+    Permission,
+    RowId,
+    identify,
+    require,
+)
 from rempart.api.service import service_of
 from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
 from rempart.investigate.exported import verified_copy
@@ -42,7 +50,8 @@ EVIDENCE_POLICY = "sandbox; default-src 'none'"
 
 def _page(title: str, body: str, lang: str = "fr") -> str:
     return (
-        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{PAGE_HEAD}</head>'
+        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>{PAGE_HEAD}</head>"
         f'<body class="wide">{LANGUAGE_BUTTON}{body}</body></html>'
     )
 
@@ -71,14 +80,16 @@ def home() -> str:
 def login_form() -> str:
     return _page(
         "Rempart",
-        f"<h1>Rempart</h1><form method=post action=login><label>{_t('API key', 'Clé d’API')} <input name=key type=password autocomplete=off></label>"
+        f"<h1>Rempart</h1><form method=post action=login><label>{_t('API key', 'Clé d’API')} "
+        "<input name=key type=password autocomplete=off></label>"
         f" <button>{_t('Sign in', 'Se connecter')}</button></form>",
     )
 
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, key: Annotated[str, Form(max_length=200)]) -> RedirectResponse:
-    """Start a session (the guard has checked the form came from this origin); guesses are rate-limited and audited."""
+    """Start a session (the guard has checked the form came from this origin); guesses are
+    rate-limited and audited."""
     caller = identify(request)
     service = service_of(request)
     https = bool(request.scope.get("state", {}).get("https"))
@@ -90,7 +101,13 @@ def login(request: Request, key: Annotated[str, Form(max_length=200)]) -> Redire
     session = WebSessions(service.store).start(found, service.settings.session_hours)
     response = RedirectResponse("review", status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
-        SESSION_COOKIE, session, httponly=True, samesite="strict", secure=https, path="/", max_age=int(service.settings.session_hours * 3600)
+        SESSION_COOKIE,
+        session,
+        httponly=True,
+        samesite="strict",
+        secure=https,
+        path="/",
+        max_age=int(service.settings.session_hours * 3600),
     )
     return response
 
@@ -107,14 +124,20 @@ def logout(request: Request) -> RedirectResponse:
     return response
 
 
-def _item(match: StoredMatch, label: str, media: list[StoredMedia], messages: dict[str, StoredMessage]) -> dict[str, Any]:
+def _item(
+    match: StoredMatch, label: str, media: list[StoredMedia], messages: dict[str, StoredMessage]
+) -> dict[str, Any]:
     first = media[0] if media else None
     message = messages.get(first.message_id) if first else None
     return {
         "match": match,
         "label": label,
         "posts": len(media),
-        "where": f"{message.details.get('guild_name', '')} #{message.details.get('channel_name', '')}" if message else "",
+        "where": (
+            f"{message.details.get('guild_name', '')} #{message.details.get('channel_name', '')}"
+        )
+        if message
+        else "",
         "author": str(message.details.get("author", {}).get("name", "")) if message else "",
         "time": message.created_at.isoformat()[:19] if message else "",
         "details": first.details if first else None,
@@ -122,7 +145,8 @@ def _item(match: StoredMatch, label: str, media: list[StoredMedia], messages: di
 
 
 def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | None:
-    """A thumbnail of the exported file, made from a verified copy (None if it cannot be verified)."""
+    """A thumbnail of the exported file, made from a verified copy (None if it cannot be
+    verified)."""
     try:
         with verified_copy(details, settings.max_file_bytes) as exported:
             return thumbnail(exported.path, settings) if exported.inline else None
@@ -131,13 +155,17 @@ def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | No
 
 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
-def review_page(request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> str:
+def review_page(
+    request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]
+) -> str:
     service = service_of(request)
     scans = ScanStore(service.store)
     items = []
     pending = scans.pending_review()
     media_of: dict[int, list[StoredMedia]] = defaultdict(list)
-    for media in scans.media(caller.actor, [m.file_id for m in pending]) if pending else []:  # one audited read for the page
+    for media in (
+        scans.media(caller.actor, [m.file_id for m in pending]) if pending else []
+    ):  # one audited read for the page
         if media.file_id is not None:
             media_of[media.file_id].append(media)
     shown = {media[0].message_id for media in media_of.values() if media}
@@ -145,22 +173,43 @@ def review_page(request: Request, caller: Annotated[Caller, Depends(require(Perm
     labels = service.store.entry_labels({m.entry_id for m in pending})
     for match in pending:
         item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
-        picture_data = _verified_thumbnail(item["details"], service.settings) if item["details"] else None
-        picture = f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{picture_data}">' if picture_data else f"<em>{_t('picture not available', 'image indisponible')}</em>"
+        picture_data = (
+            _verified_thumbnail(item["details"], service.settings) if item["details"] else None
+        )
+        picture = (
+            f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{picture_data}">'
+            if picture_data
+            else f"<em>{_t('picture not available', 'image indisponible')}</em>"
+        )
         buttons = "".join(
             f'<button name=decision value={d} class="decide-{d}">{_t(en, fr)}</button> '
-            for d, en, fr in (("confirm", "Confirm", "Confirmer"), ("reject", "Reject (false match)", "Rejeter (fausse correspondance)"), ("escalate", "Escalate", "Escalader"))
+            for d, en, fr in (
+                ("confirm", "Confirm", "Confirmer"),
+                ("reject", "Reject (false match)", "Rejeter (fausse correspondance)"),
+                ("escalate", "Escalate", "Escalader"),
+            )
         )
         m = item["match"]
         items.append(
-            f'<div class="item" data-match="{m.id}">{picture}<div><strong>{escape(m.bank)} #{m.entry_id}</strong> {escape(item["label"])}<br>'
-            f'{escape(m.signal)} · {escape(str(m.inliers if m.inliers is not None else m.distance))} · {item["posts"]} {_t("post(s)", "publication(s)")}<br>'
-            f'{escape(item["where"])} · {escape(item["author"])} · {escape(item["time"])}<br>'
-            f'<a href="cases/{escape(m.bank)}/{m.entry_id}">{_t("case page", "page du dossier")}</a>'
-            f'<form method=post action="review/{m.id}"><input name=note placeholder="note">{buttons}</form></div></div>'
+            f'<div class="item" data-match="{m.id}">{picture}<div><strong>{escape(m.bank)} '
+            f"#{m.entry_id}</strong> {escape(item['label'])}<br>"
+            f"{escape(m.signal)} · "
+            f"{escape(str(m.inliers if m.inliers is not None else m.distance))} · {item['posts']} "
+            f"{_t('post(s)', 'publication(s)')}<br>"
+            f"{escape(item['where'])} · {escape(item['author'])} · {escape(item['time'])}<br>"
+            f'<a href="cases/{escape(m.bank)}/{m.entry_id}">'
+            f"{_t('case page', 'page du dossier')}</a>"
+            f'<form method=post action="review/{m.id}"><input name=note placeholder="note">'
+            f"{buttons}</form></div></div>"
         )
-    body = f"<form method=post action=logout><button id=logout>{_t('Sign out', 'Se déconnecter')}</button></form>"
-    body += f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>" + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
+    body = (
+        "<form method=post action=logout><button id=logout>"
+        f"{_t('Sign out', 'Se déconnecter')}</button></form>"
+    )
+    body += (
+        f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>"
+        + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
+    )
     return _page("Rempart — review", body)
 
 
@@ -177,22 +226,42 @@ def decide_form(
 
 
 @router.get("/api/v1/review")
-def pending_api(request: Request, _caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> list[dict[str, Any]]:
+def pending_api(
+    request: Request, _caller: Annotated[Caller, Depends(require(Permission.REVIEW))]
+) -> list[dict[str, Any]]:
     return [
-        {"match_id": m.id, "bank": m.bank, "entry_id": m.entry_id, "file_id": m.file_id, "signal": m.signal, "distance": m.distance, "inliers": m.inliers}
+        {
+            "match_id": m.id,
+            "bank": m.bank,
+            "entry_id": m.entry_id,
+            "file_id": m.file_id,
+            "signal": m.signal,
+            "distance": m.distance,
+            "inliers": m.inliers,
+        }
         for m in ScanStore(service_of(request).store).pending_review()
     ]
 
 
 @router.post("/api/v1/review/{match_id}")
-def decide_api(request: Request, match_id: RowId, body: DecisionIn, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]) -> dict[str, Any]:
+def decide_api(
+    request: Request,
+    match_id: RowId,
+    body: DecisionIn,
+    caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
+) -> dict[str, Any]:
     ScanStore(service_of(request).store).decide(match_id, body.decision, caller.actor, body.note)
     return {"match_id": match_id, "decision": body.decision, "reviewer": caller.actor}
 
 
 @router.get("/evidence/{media_id}", include_in_schema=False)
-def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> StreamingResponse:
-    """The exported file behind a sighting or review item, if it is still the file scanned; every access is audited."""
+def evidence(
+    request: Request,
+    media_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.CASES_READ))],
+) -> StreamingResponse:
+    """The exported file behind a sighting or review item, if it is still the file scanned; every
+    access is audited."""
     service = service_of(request)
     scans = ScanStore(service.store)
     item = scans.media_item(media_id, caller.actor)
@@ -203,7 +272,9 @@ def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depend
         exported = stack.enter_context(verified_copy(item.details, service.settings.max_file_bytes))
     except EvidenceAlteredError as exc:
         stack.close()
-        service.store.record(caller.actor, "evidence.altered", f"media {media_id}: content changed since the scan")
+        service.store.record(
+            caller.actor, "evidence.altered", f"media {media_id}: content changed since the scan"
+        )
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except EvidenceUnavailableError as exc:
         stack.close()
@@ -215,7 +286,12 @@ def evidence(request: Request, media_id: RowId, caller: Annotated[Caller, Depend
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f'{disposition}; filename="evidence-{media_id}"',
     }
-    return StreamingResponse(_chunks(exported.copy), media_type=exported.media_type, headers=headers, background=BackgroundTask(stack.close))
+    return StreamingResponse(
+        _chunks(exported.copy),
+        media_type=exported.media_type,
+        headers=headers,
+        background=BackgroundTask(stack.close),
+    )
 
 
 def _chunks(handle: Any) -> Any:
@@ -224,7 +300,12 @@ def _chunks(handle: Any) -> Any:
 
 
 @router.get("/cases/{bank}/{entry_id}", response_class=HTMLResponse, include_in_schema=False)
-def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Caller, Depends(require(Permission.CASES_READ))]) -> str:
+def case_page(
+    request: Request,
+    bank: str,
+    entry_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.CASES_READ))],
+) -> str:
     from rempart.investigate.linking import investigate
 
     findings = investigate(service_of(request).store, [bank], actor=caller.actor)
@@ -232,15 +313,27 @@ def case_page(request: Request, bank: str, entry_id: RowId, caller: Annotated[Ca
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
     rows = "".join(
-        f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} #{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>{escape(s.author_id)}</small></td>"
-        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td><a class=evidence-link href=\"../../evidence/{s.media_id}\">{escape(s.role)} {escape(s.file_name)}</a></td></tr>"
+        f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} "
+        f"#{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>"
+        f"{escape(s.author_id)}</small></td>"
+        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td><a class=evidence-link "
+        f'href="../../evidence/{s.media_id}">{escape(s.role)} {escape(s.file_name)}</a></td></tr>'
         for s in case.sightings
     )
-    actors = "".join(f"<li>{escape(a.id)}: {escape(', '.join(a.names))} — {escape(', '.join(a.servers))}</li>" for a in findings.actors if entry_id in a.cases)
+    actors = "".join(
+        f"<li>{escape(a.id)}: {escape(', '.join(a.names))} — {escape(', '.join(a.servers))}</li>"
+        for a in findings.actors
+        if entry_id in a.cases
+    )
     body = (
-        f"<h1>{_t('Case', 'Dossier')} {escape(bank)} #{entry_id} <small>{escape(case.label)}</small></h1>"
-        f"<p>{len(case.sightings)} {_t('posts', 'publications')} · {_t('servers', 'serveurs')}: {escape(', '.join(case.servers))}</p>"
-        f"<h2>{_t('Timeline', 'Chronologie')}</h2><table id=timeline><tr><th>UTC</th><th>{_t('Where', 'Où')}</th><th>{_t('Author', 'Auteur')}</th><th>{_t('Match', 'Correspondance')}</th><th>{_t('Evidence', 'Preuve')}</th></tr>{rows}</table>"
+        f"<h1>{_t('Case', 'Dossier')} {escape(bank)} #{entry_id} <small>"
+        f"{escape(case.label)}</small></h1>"
+        f"<p>{len(case.sightings)} {_t('posts', 'publications')} · {_t('servers', 'serveurs')}: "
+        f"{escape(', '.join(case.servers))}</p>"
+        f"<h2>{_t('Timeline', 'Chronologie')}</h2><table id=timeline><tr><th>UTC</th><th>"
+        f"{_t('Where', 'Où')}</th><th>{_t('Author', 'Auteur')}</th><th>"
+        f"{_t('Match', 'Correspondance')}</th><th>{_t('Evidence', 'Preuve')}</th></tr>"
+        f"{rows}</table>"
         f"<h2>{_t('Actors', 'Acteurs')}</h2><ul id=actors>{actors}</ul>"
     )
     return _page(f"Rempart — case {entry_id}", body)

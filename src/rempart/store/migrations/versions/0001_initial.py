@@ -30,7 +30,9 @@ def upgrade() -> None:
     op.create_table(
         "entries",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("bank_id", sa.Integer(), sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "bank_id", sa.Integer(), sa.ForeignKey("banks.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("label", sa.String(300), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("external_id", sa.String(200), nullable=True),
@@ -44,7 +46,12 @@ def upgrade() -> None:
     op.create_table(
         "fingerprints",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("entry_id", sa.Integer(), sa.ForeignKey("entries.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "entry_id",
+            sa.Integer(),
+            sa.ForeignKey("entries.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("signal", sa.String(40), nullable=False),
         sa.Column("variant", sa.String(60), nullable=False),
         sa.Column("quality", sa.Integer(), nullable=True),

@@ -1,4 +1,5 @@
-"""Victims' self-registrations from the /protect page: case number, keyed hash of the secret, entries.
+"""Victims' self-registrations from the /protect page: case number, keyed hash of the secret,
+entries.
 
 Revision ID: 0004
 Revises: 0003
