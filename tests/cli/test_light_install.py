@@ -1,4 +1,4 @@
-"""`pip install rempart` (no extras) is enough for the victim's offline fingerprinting and the CLI on SQLite."""
+"""`pip install rempart` (no extras) suffices for offline fingerprinting and the CLI on SQLite."""
 
 from __future__ import annotations
 

@@ -1,10 +1,16 @@
-"""Numba kernels for the local-feature candidate search: bit-sampling LSH over 256-bit ORB
-descriptors.
+"""Numba kernels for the local-feature candidate search: bit-sampling LSH over ORB descriptors.
 
 Each table keys a descriptor by ``k`` of its bits (a different random choice per table). Two
 descriptors of the same image patch differ in few bits, so they share a key in some table with
-high probability, while a bucket holds about one unrelated descriptor. Tables are counting-sorted
-row ids with one offsets array each, like the PDQ multi-index tables in ``kernels``.
+high probability, while a bucket holds about one unrelated descriptor. ``k`` grows with the bank
+(about log2 of the descriptor count, up to 32 bits), so buckets stay small at any size: keys are
+kept in a sorted map per table (the keys present, each with its slice of rows), not in a dense
+array of 2^k offsets. Row ids are int64 when the bank needs it.
+
+A query descriptor skips buckets holding more than ``max_bucket`` rows: such buckets are made of
+one frequent pattern (flat sky, text, a uniform background) shared by many photos, and a vote
+from them says nothing about which photo the query shows. Votes are counted for the groups that
+receive them only, never over every group of the bank.
 """
 
 from __future__ import annotations
@@ -31,47 +37,120 @@ def descriptor_keys(descriptors, bit_positions):
     return keys
 
 
-@njit(cache=True)
-def build_buckets(keys, key_bits):
-    """Counting sort of rows by key, per table: ``rows[t, offsets[t, key]:offsets[t, key + 1]]``."""
+def build_key_map(keys: np.ndarray, row_dtype: type) -> tuple[np.ndarray, ...]:
+    """Per table, rows sorted by key and the map from each present key to its slice of rows.
+
+    Returns ``rows`` (tables, N), and flat ``bucket_keys``, ``bucket_starts``, ``bucket_ends``
+    with ``table_bounds`` (tables + 1) telling which buckets belong to which table.
+    """
     tables, n = keys.shape
-    size = 1 << key_bits
-    offsets = np.zeros((tables, size + 1), dtype=np.int32)
-    rows = np.zeros((tables, n), dtype=np.int32)
+    rows: np.ndarray = np.empty((tables, n), dtype=row_dtype)
+    bucket_keys: list[np.ndarray] = []
+    bucket_starts: list[np.ndarray] = []
+    bucket_ends: list[np.ndarray] = []
+    bounds = [0]
     for table in range(tables):
-        for row in range(n):
-            offsets[table, keys[table, row] + 1] += 1
-        for slot in range(size):
-            offsets[table, slot + 1] += offsets[table, slot]
-        fill = offsets[table, :size].copy()
-        for row in range(n):
-            key = keys[table, row]
-            rows[table, fill[key]] = row
-            fill[key] += 1
-    return offsets, rows
+        order = np.argsort(keys[table], kind="stable")
+        rows[table] = order
+        ordered = keys[table][order]
+        present, starts = np.unique(ordered, return_index=True)
+        bucket_keys.append(present)
+        bucket_starts.append(starts.astype(np.int64))
+        bucket_ends.append(np.append(starts[1:], n).astype(np.int64))
+        bounds.append(bounds[-1] + len(present))
+    return (
+        rows,
+        np.concatenate(bucket_keys) if bucket_keys else np.zeros(0, np.int64),
+        np.concatenate(bucket_starts) if bucket_starts else np.zeros(0, np.int64),
+        np.concatenate(bucket_ends) if bucket_ends else np.zeros(0, np.int64),
+        np.array(bounds, dtype=np.int64),
+    )
 
 
 @njit(cache=True)
-def group_votes(queries, query_keys, offsets, rows, bank, group_of_row, groups, max_distance):
-    """For each group, how many query descriptors have a bucket-mate of that group within
-    ``max_distance``.
+def _find(sorted_keys, first, last, key):
+    """Position of ``key`` in ``sorted_keys[first:last]``, or -1."""
+    low, high = first, last
+    while low < high:
+        middle = (low + high) >> 1
+        if sorted_keys[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    if low < last and sorted_keys[low] == key:
+        return low
+    return -1
 
-    A query descriptor votes at most once per group, and a group it has voted for is not
-    compared again for that descriptor.
+
+@njit(cache=True)
+def group_votes(
+    queries,
+    query_keys,
+    bucket_keys,
+    bucket_starts,
+    bucket_ends,
+    table_bounds,
+    rows,
+    bank,
+    group_of_row,
+    max_distance,
+    max_bucket,
+):
+    """The groups that got votes and how many: a query descriptor votes once for each group
+    holding a bucket-mate within ``max_distance`` (buckets over ``max_bucket`` rows skipped).
+
+    Returns (groups, votes), groups ascending. Work and memory follow the votes, not the bank.
     """
     tables = query_keys.shape[0]
-    votes = np.zeros(groups, dtype=np.int32)
-    last_voter = np.full(groups, -1, dtype=np.int64)
+    voted = np.empty(1024, dtype=np.int64)
+    count = 0
+    mine = np.empty(64, dtype=np.int64)  # groups this query descriptor voted for
     for q in range(queries.shape[0]):
         query = queries[q]
+        own = 0
         for table in range(tables):
-            key = query_keys[table, q]
-            for i in range(offsets[table, key], offsets[table, key + 1]):
+            position = _find(
+                bucket_keys, table_bounds[table], table_bounds[table + 1], query_keys[table, q]
+            )
+            if position < 0:
+                continue
+            start, end = bucket_starts[position], bucket_ends[position]
+            if end - start > max_bucket:
+                continue
+            for i in range(start, end):
                 row = rows[table, i]
                 group = group_of_row[row]
-                if last_voter[group] == q:
+                seen = False
+                for k in range(own):
+                    if mine[k] == group:
+                        seen = True
+                        break
+                if seen:
                     continue
                 if _distance(bank, np.int64(row), query) <= max_distance:
-                    last_voter[group] = q
-                    votes[group] += 1
-    return votes
+                    if own == mine.shape[0]:
+                        grown = np.empty(2 * own, dtype=np.int64)
+                        grown[:own] = mine
+                        mine = grown
+                    mine[own] = group
+                    own += 1
+        if count + own > voted.shape[0]:
+            grown = np.empty(2 * (count + own), dtype=np.int64)
+            grown[:count] = voted[:count]
+            voted = grown
+        voted[count : count + own] = mine[:own]
+        count += own
+    voted = np.sort(voted[:count])
+    groups = np.empty(count, dtype=np.int64)
+    votes = np.empty(count, dtype=np.int64)
+    distinct = 0
+    i = 0
+    while i < count:
+        j = i
+        while j < count and voted[j] == voted[i]:
+            j += 1
+        groups[distinct] = voted[i]
+        votes[distinct] = j - i
+        distinct += 1
+        i = j
+    return groups[:distinct], votes[:distinct]

@@ -29,6 +29,10 @@ VOTE_DISTANCE = 28
 MIN_VOTES = 5
 MAX_CANDIDATES = 4
 LSH_TABLES = 12
+#: Buckets holding more rows than this are one frequent pattern shared by many photos: skipped.
+MAX_BUCKET = 64
+#: Key width cap: 2^32 buckets per table is far beyond any bank's descriptor count.
+MAX_KEY_BITS = 32
 #: Reprojection error (pixels at the working scale) under which a pair is an inlier.
 RANSAC_PIXELS = 5.0
 _LSH_SEED = 20261125
@@ -43,14 +47,20 @@ class LocalHit:
 
 
 def key_bits_for(rows: int) -> int:
-    """Bits per LSH key: about one descriptor per bucket, between 10 and 22 bits."""
-    return int(min(22, max(10, np.ceil(np.log2(max(rows, 2))))))
+    """Bits per LSH key: about one descriptor per bucket (log2 of the rows), between 10 and 32."""
+    return int(min(MAX_KEY_BITS, max(10, np.ceil(np.log2(max(rows, 2))))))
 
 
 class LocalFeatureIndex:
     """All registered local-feature values of a snapshot, searchable together."""
 
-    def __init__(self, values: list[LocalFeatures]) -> None:
+    def __init__(
+        self,
+        values: list[LocalFeatures],
+        *,
+        max_bucket: int | None = None,
+        max_key_bits: int | None = None,
+    ) -> None:
         self.groups = len(values)
         sizes = np.array([len(v) for v in values], dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -60,9 +70,12 @@ class LocalFeatureIndex:
             if values
             else np.zeros((0, 32), np.uint8)
         )
-        self.group_of_row = np.repeat(np.arange(len(values), dtype=np.int64), sizes)
+        row_type = np.int32 if len(descriptors) < 2**31 else np.int64
+        group_type = np.int32 if self.groups < 2**31 else np.int64
+        self.group_of_row = np.repeat(np.arange(len(values), dtype=group_type), sizes)
         self._codes = _as_codes(descriptors)
-        self.key_bits = key_bits_for(len(descriptors))
+        self.max_bucket = MAX_BUCKET if max_bucket is None else max_bucket
+        self.key_bits = min(key_bits_for(len(descriptors)), max_key_bits or MAX_KEY_BITS)
         rng = np.random.default_rng(_LSH_SEED)
         self._bit_positions = np.stack(
             [rng.choice(256, self.key_bits, replace=False) for _ in range(LSH_TABLES)]
@@ -70,28 +83,45 @@ class LocalFeatureIndex:
         keys = descriptor_kernels.descriptor_keys(
             np.ascontiguousarray(descriptors, dtype=np.uint8), self._bit_positions
         )
-        self._offsets, self._rows = descriptor_kernels.build_buckets(keys, self.key_bits)
+        (
+            self._rows,
+            self._bucket_keys,
+            self._bucket_starts,
+            self._bucket_ends,
+            self._table_bounds,
+        ) = descriptor_kernels.build_key_map(keys, row_type)
 
     def __len__(self) -> int:
         return self.groups
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the descriptors, positions and tables."""
+        arrays = (self.xy, self._codes, self.group_of_row, self._rows, self._bucket_keys)
+        return sum(a.nbytes for a in arrays) + self._bucket_starts.nbytes + self._bucket_ends.nbytes
 
     def candidates(self, query: LocalFeatures) -> list[int]:
         """Groups worth verifying, most votes first."""
         if not len(query) or not self.groups:
             return []
         query_descriptors = np.ascontiguousarray(query.descriptors, dtype=np.uint8)
-        votes = descriptor_kernels.group_votes(
+        groups, votes = descriptor_kernels.group_votes(
             _as_codes(query_descriptors),
             descriptor_kernels.descriptor_keys(query_descriptors, self._bit_positions),
-            self._offsets,
+            self._bucket_keys,
+            self._bucket_starts,
+            self._bucket_ends,
+            self._table_bounds,
             self._rows,
             self._codes,
             self.group_of_row,
-            self.groups,
             VOTE_DISTANCE,
+            self.max_bucket,
         )
-        ranked = np.argsort(-votes, kind="stable")[:MAX_CANDIDATES]
-        return [int(group) for group in ranked if votes[group] >= MIN_VOTES]
+        enough = votes >= MIN_VOTES
+        groups, votes = groups[enough], votes[enough]
+        ranked = np.lexsort((groups, -votes))[:MAX_CANDIDATES]  # most votes first, then lowest id
+        return [int(group) for group in groups[ranked]]
 
     def search(self, query: LocalFeatures, min_inliers: int) -> list[LocalHit]:
         """Registered values geometrically consistent with the query, with their inlier counts."""

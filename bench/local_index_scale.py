@@ -1,0 +1,123 @@
+"""Local-feature index at scale: crop-query CPU time, recall and false matches by bank size.
+
+Usage: python bench/local_index_scale.py [PHOTOS ...]   (default 1000 10000)
+
+Registers the bank-side local features of N distinct generated photos (``textured_photo``, one
+seed each: no bit-flipped copies, which would flatter the index), then times crop queries (the
+central 39 % of 100 registered photos, query-side features) and full-frame queries of 100 photos
+that are not in the bank, measuring CPU time per query (one thread: numba and OpenCV pinned).
+Two index settings on the same features, in the same run:
+
+- ``bounded``: the shipped index (key width ~log2 of the descriptor count, buckets over
+  ``MAX_BUCKET`` rows skipped, votes counted for voted groups only);
+- ``unbounded-22``: every bucket scanned and keys capped at 22 bits, as before this change.
+
+Features are computed once per size with all cores and cached under ~/.cache/rempart-bench/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+SIDE = (640, 480)
+CACHE = Path.home() / ".cache" / "rempart-bench"
+
+
+def _features(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from rempart.samples import textured_photo
+    from rempart.signals.local import local_features
+
+    rgb = np.asarray(textured_photo(seed, SIDE).convert("RGB"))
+    found = local_features(rgb)
+    return found.xy, found.descriptors
+
+
+def bank_features(photos: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"local-{photos}.npz"
+    if path.exists():
+        data = np.load(path)
+        bounds = np.concatenate([[0], np.cumsum(data["sizes"])])
+        return [
+            (data["xy"][a:b], data["descriptors"][a:b]) for a, b in zip(bounds[:-1], bounds[1:])
+        ]
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        made = list(pool.map(_features, range(100_000, 100_000 + photos), chunksize=64))
+    np.savez(
+        path,
+        xy=np.concatenate([m[0] for m in made]),
+        descriptors=np.concatenate([m[1] for m in made]),
+        sizes=np.array([len(m[1]) for m in made]),
+    )
+    return made
+
+
+def _queries(photos: int) -> tuple[list[tuple[int, object]], list[object]]:
+    from rempart.samples import textured_photo
+    from rempart.signals.local import query_features
+
+    rng = np.random.default_rng(photos)
+    crops = []
+    for number in rng.choice(photos, min(100, photos), replace=False).tolist():
+        rgb = np.asarray(textured_photo(100_000 + number, SIDE).convert("RGB"))
+        crops.append((number, query_features(rgb[60:360, 100:500])))
+    strangers = [
+        query_features(np.asarray(textured_photo(900_000 + k, SIDE).convert("RGB")))
+        for k in range(100)
+    ]
+    return crops, strangers
+
+
+def measure(photos: int) -> dict[str, object]:
+    import cv2
+    import numba
+
+    from rempart.index.local import LocalFeatureIndex
+    from rempart.signals.local import LocalFeatures
+
+    cv2.setNumThreads(1)
+    numba.set_num_threads(1)
+    values = [LocalFeatures(xy, d) for xy, d in bank_features(photos)]
+    crops, strangers = _queries(photos)
+    report: dict[str, object] = {"photos": photos, "descriptors": int(sum(len(v) for v in values))}
+    for name, options in {
+        "bounded": {},
+        "unbounded-22": {"max_bucket": 2**62, "max_key_bits": 22},
+    }.items():
+        start = time.perf_counter()
+        index = LocalFeatureIndex(values, **options)  # type: ignore[arg-type]
+        build_s = time.perf_counter() - start
+        index.search(crops[0][1], 20)  # compile / warm
+        times, found = [], 0
+        for number, query in crops:
+            begin = time.process_time()
+            hits = index.search(query, 20)  # type: ignore[arg-type]
+            times.append((time.process_time() - begin) * 1000)
+            found += any(hit.group == number for hit in hits)
+        false = sum(bool(index.search(query, 20)) for query in strangers)  # type: ignore[arg-type]
+        report[name] = {
+            "build_s": round(build_s, 2),
+            "index_bytes": index.nbytes,
+            "key_bits": index.key_bits,
+            "crop_query_cpu_ms": {
+                "p50": round(float(np.percentile(times, 50)), 2),
+                "p95": round(float(np.percentile(times, 95)), 2),
+                "mean": round(float(np.mean(times)), 2),
+            },
+            "crops_found": f"{found}/{len(crops)}",
+            "strangers_matched": f"{false}/{len(strangers)}",
+        }
+        print(name, photos, report[name], file=sys.stderr, flush=True)
+    return report
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    print(json.dumps([measure(size) for size in sizes], indent=2))
