@@ -265,6 +265,24 @@ def test_3_evidence_is_served_by_its_bytes_in_a_sandbox(
     )  # scanned, but no sighting
 
 
+def test_cases_come_a_page_at_a_time_or_one_case_alone(
+    scanned_evidence: tuple[TestClient, Keys, dict[str, int], Path, Settings],
+) -> None:
+    client, keys, _ids, _folder, _settings = scanned_evidence
+    everything = client.get("/api/v1/cases", headers=keys["admin"]).json()
+    assert everything["summary"]["cases_total"] == len(everything["cases"]) == 1
+    entry = everything["cases"][0]["entry_id"]
+    sighting = everything["cases"][0]["sightings"][0]
+    assert sighting["meaning"]["en"] and sighting["meaning"]["fr"]
+    alone = client.get("/api/v1/cases", params={"entry": entry}, headers=keys["admin"]).json()
+    assert [c["entry_id"] for c in alone["cases"]] == [entry]
+    empty = client.get("/api/v1/cases", params={"offset": 1}, headers=keys["admin"]).json()
+    assert empty["cases"] == [] and empty["summary"]["cases_total"] == 1
+    assert (
+        client.get("/api/v1/cases", params={"limit": 0}, headers=keys["admin"]).status_code == 422
+    )
+
+
 def test_3_a_swapped_symlink_or_altered_file_is_not_served(
     scanned_evidence: tuple[TestClient, Keys, dict[str, int], Path, Settings],
 ) -> None:

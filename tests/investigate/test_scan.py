@@ -551,3 +551,29 @@ def test_a_large_export_is_scanned_in_bounded_memory(tmp_path: Path) -> None:
         small,
         large,
     )  # far less than the file: parsed and stored a batch at a time
+
+
+def test_one_case_is_built_from_its_own_sightings_only(
+    store: Store, export_set: tuple[Path, ExportManifest]
+) -> None:
+    """A case page reads that case's files and channels, not the whole database, and shows the
+    same sightings and meanings as the full investigation."""
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    scan_archives([root / "exports"], ["victims"], store, store.settings)
+    everything = investigate(store, ["victims"], actor="full")
+    for case in everything.cases:
+        alone = investigate(store, ["victims"], actor="one", entry_ids=[case.entry_id])
+        assert [c.entry_id for c in alone.cases] == [case.entry_id]
+        assert [(s.message_id, s.meaning) for s in alone.cases[0].sightings] == [
+            (s.message_id, s.meaning) for s in case.sightings
+        ]
+        assert {a.id for a in alone.actors} == {s.author_id for s in case.sightings}
+    reads = {
+        actor: int(detail.split()[0])
+        for _at, actor, action, _bank, _entry, detail in store.audit_log(500)
+        if action == "scan.media.read"
+    }
+    assert reads["one"] < reads["full"]  # only the case's media references were read
+    assert all(s.meaning["en"] and s.meaning["fr"] for c in everything.cases for s in c.sightings)
+    assert investigate(store, ["victims"], entry_ids=[10**9]).cases == []

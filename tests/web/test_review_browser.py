@@ -1,6 +1,7 @@
 """The review queue and case page in real headless Chromium, on scan results of synthetic
 exports."""
 
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -54,6 +55,16 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(
     page.fill("input[name=key]", key)
     page.click("form button")
     expect(page.locator("#pending")).to_have_text(str(len(pending)))
+    # each match says what it is in the reader's language, not as a signal name and a number
+    meanings = page.locator(".item .meaning .fr").all_inner_texts()
+    assert len(meanings) == len(pending) and all(
+        re.fullmatch(
+            r"(copie exacte.*|même image.*|copie proche \(PDQ \d+ bits sur \d+ admis\)"
+            r"|recadrage, capture ou photo d’écran \(\d+ points concordants\)|vidéo.*)",
+            m,
+        )
+        for m in meanings
+    ), meanings
     first = page.locator("img.evidence").first
     expect(first).to_have_css("filter", "blur(16px) grayscale(1)")
     first.click()
@@ -96,6 +107,15 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(
 
     page.goto(f"{base}/cases/victims/{confirmed.entry_id}")
     expect(page.locator("#timeline tr")).not_to_have_count(1)
+    page.click("#lang")  # to English
+    assert all(
+        re.match(
+            r"(exact copy|same picture|near copy \(PDQ|crop, screenshot or photo of a screen"
+            r"|video)",
+            m,
+        )
+        for m in page.locator("#timeline .meaning .en").all_inner_texts()
+    )
     assert page.locator("#actors li").count() >= 1
     link = page.locator("a.evidence-link").first.get_attribute("href") or ""
     evidence = page.request.get(f"{base}/cases/victims/{link}")  # relative to the case page

@@ -320,11 +320,24 @@ def cases(
     request: Request,
     caller: Annotated[Caller, Depends(require(Permission.CASES_READ))],
     bank: Annotated[list[str] | None, Query()] = None,
+    entry: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="One case only.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Cases per page.")] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
-    """Cases, actors and server links from archive scans (``rempart scan``)."""
+    """Cases, actors and server links from archive scans (``rempart scan``), a page of cases at a
+    time (``limit``, ``offset``); ``entry`` builds one case from its own sightings only."""
     from rempart.investigate.linking import investigate
 
-    return investigate(service_of(request).store, bank, actor=caller.actor).as_dict()
+    found = investigate(
+        service_of(request).store,
+        bank,
+        actor=caller.actor,
+        entry_ids=None if entry is None else [entry],
+    ).as_dict()
+    found["summary"]["cases_total"] = len(found["cases"])
+    found["cases"] = found["cases"][offset : offset + limit]
+    found["page"] = {"limit": limit, "offset": offset}
+    return found
 
 
 @router.get("/audit")

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
 
+from rempart.errors import SignalError
+from rempart.signals.registry import get_signal
 from rempart.store import Store
 from rempart.store.scans import ScanStore, StoredMedia, StoredMessage
 
@@ -43,6 +45,8 @@ class Sighting:
     strength: str
     found_by: str
     context: list[dict[str, str]] = field(default_factory=list)
+    #: What the match means to a reader, in English and French ("near copy (PDQ 4 of 31 bits)").
+    meaning: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,20 +110,30 @@ def investigate(
     banks: Sequence[str] | None,
     message_ids: Collection[str] | None = None,
     actor: str = "cli",
+    entry_ids: Collection[int] | None = None,
 ) -> Investigation:
     """Everything scanned (optionally only these messages: what a scan's inputs hold), linked, for
     these banks.
 
+    With ``entry_ids`` only those cases are built, from their own files' media and the messages
+    of the channels they were posted in (a case page): nothing else of the database is read.
     Every message is counted from its clear columns; only the messages shown — posts of a
     registered photo and those around them, one per server and channel for its name, and those
     of the accounts that posted one (their names) — are decrypted. Memory follows what is shown.
     """
     scans = ScanStore(store)
+    matches = scans.matches(banks, entry_ids)
+    if entry_ids is None:
+        media_read = scans.media(actor)
+    else:  # one case: its files' media, and the messages of the channels it was posted in
+        media_read = scans.media(actor, {m.file_id for m in matches}) if matches else []
+        if message_ids is None:
+            message_ids = scans.channel_message_ids({m.message_id for m in media_read})
     heads = scans.message_heads(message_ids)
     by_id = {m.id: m for m in heads}
-    media = [m for m in scans.media(actor) if m.message_id in by_id]
-    matches = scans.matches(banks)
+    media = [m for m in media_read if m.message_id in by_id]
     labels = store.entry_labels({m.entry_id for m in matches})
+    thresholds = store.bank_thresholds()
     media_of_file: dict[int, list[StoredMedia]] = defaultdict(list)
     for item in media:
         if item.file_id is not None:
@@ -143,7 +157,7 @@ def investigate(
         key = (item.message_id, item.position)
         if key in sightings[(match.bank, match.entry_id)]:
             continue
-        sightings[(match.bank, match.entry_id)][key] = _sighting(
+        sighting = _sighting(
             message,
             item,
             match.signal,
@@ -152,6 +166,14 @@ def investigate(
             channel_messages,
             positions,
         )
+        sighting.meaning = meaning(
+            match.signal,
+            match.distance,
+            match.inliers,
+            thresholds.get(match.bank, 31),
+            match.frames,
+        )
+        sightings[(match.bank, match.entry_id)][key] = sighting
 
     cases = []
     for (bank, entry_id), found in sightings.items():
@@ -258,6 +280,25 @@ def _to_read(
 
 def _with_details(scans: ScanStore, actor: str, ids: set[str]) -> dict[str, StoredMessage]:
     return {m.id: m for m in scans.messages(actor, ids)} if ids else {}
+
+
+def meaning(
+    signal: str,
+    distance: int | None,
+    inliers: int | None,
+    threshold: int,
+    frames: str | None = None,
+) -> dict[str, str]:
+    """What a match means to a reader ({"en": ..., "fr": ...}), as its signal explains it."""
+    try:
+        english, french = get_signal(signal).explain(distance, inliers, threshold)
+    except SignalError:
+        english, french = signal, signal
+    if frames:
+        seen, sampled = frames.split("/", 1) if "/" in frames else (frames, "?")
+        english += f"; {seen} of {sampled} sampled frames"
+        french += f" ; {seen} des {sampled} images échantillonnées"
+    return {"en": english, "fr": french}
 
 
 def _strength(match: Any) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from rempart.errors import MediaError
 from rempart.i18n import language
 from rempart.investigate.linking import Case, Investigation, ServerLink
-from rempart.pages.language import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT
+from rempart.pages.language import LANGUAGE_BUTTON, LANGUAGE_CSS, LANGUAGE_SCRIPT, both_text
 from rempart.pages.language import both as _t
 from rempart.private_files import write_private
 from rempart.settings import Settings
@@ -154,8 +154,8 @@ def _case(case: Case, settings: Settings, thumbnails: dict[str, str | None] | No
             f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)}<br><span class='muted'>"
             f"#{escape(s.channel_name)}</span></td>"
             f"<td>{escape(s.author_name)}<br><span class='muted'>{escape(s.author_id)}</span></td>"
-            f"<td>{escape(s.signal)} "
-            f"({escape(s.strength)}){' · rescan' if s.found_by == 'rescan' else ''}<br><span "
+            f"<td><span class='meaning'>{both_text(s.meaning)}</span>"
+            f"{' · rescan' if s.found_by == 'rescan' else ''}<br><span "
             f"class='muted'>{escape(s.role)} {escape(s.file_name)}</span>"
             f"<div class='context'>{context}</div></td><td>{picture}</td></tr>"
         )

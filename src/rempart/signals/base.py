@@ -82,6 +82,11 @@ class SignalType(ABC):
         indexes)."""
 
     @classmethod
+    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
+        """What a match by this signal means to a reader, in English and French."""
+        return (f"{cls.name} match", f"correspondance {cls.name}")
+
+    @classmethod
     def hash_picture(
         cls, picture: Picture, settings: Settings, *, register: bool
     ) -> list[SignalValue]:

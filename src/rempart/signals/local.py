@@ -144,6 +144,14 @@ class LocalFeaturesSignal(SignalType):
         return len(query) - pair_inliers(query, LocalFeatures.from_bytes(bytes.fromhex(right)))
 
     @classmethod
+    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
+        points = inliers or 0
+        return (
+            f"crop, screenshot or photo of a screen ({points} matching points)",
+            f"recadrage, capture ou photo d’écran ({points} points concordants)",
+        )
+
+    @classmethod
     def index_class(cls) -> type[SignalIndex]:
         from rempart.index.signal_index import LocalIndex
 

@@ -75,6 +75,16 @@ class PDQSignal(SignalType):
         return hamming_hex(left, right)
 
     @classmethod
+    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
+        bits = distance or 0
+        if bits == 0:
+            return ("same picture (PDQ identical)", "même image (PDQ identique)")
+        return (
+            f"near copy (PDQ {bits} of {threshold} bits allowed)",
+            f"copie proche (PDQ {bits} bits sur {threshold} admis)",
+        )
+
+    @classmethod
     def index_class(cls) -> type[SignalIndex]:
         from rempart.index.signal_index import PDQIndex
 
@@ -108,6 +118,14 @@ class VideoPDQSignal(PDQSignal):
     bank_file_names: ClassVar[frozenset[str]] = frozenset()
     from_browser: ClassVar[bool] = False
     roles: ClassVar[frozenset[str]] = frozenset({"video_frame"})
+
+    @classmethod
+    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
+        bits = distance or 0
+        return (
+            f"video showing it (frames within PDQ {bits} of {threshold} bits)",
+            f"vidéo qui la montre (images à PDQ {bits} bits sur {threshold})",
+        )
 
 
 def bits_to_hex(bits: np.ndarray) -> str:

@@ -42,6 +42,10 @@ class DigestSignal(SignalType):
         return 0 if left == right else 1
 
     @classmethod
+    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
+        return ("exact copy (the same file)", "copie exacte (le même fichier)")
+
+    @classmethod
     def index_class(cls) -> type[SignalIndex]:
         from rempart.index.signal_index import ExactIndex
 

@@ -239,8 +239,11 @@ class ScanStore:
             if blob is not None:
                 yield file_id, Fingerprint.from_json(self.cipher.decrypt(_FILE, blob).decode())
 
-    def matches(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:
-        """Recorded matches, without those a reviewer rejected."""
+    def matches(
+        self, banks: Sequence[str] | None = None, entry_ids: Collection[int] | None = None
+    ) -> list[StoredMatch]:
+        """Recorded matches (of these banks, of these entries), without those a reviewer
+        rejected."""
         with self.store.session() as session:
             query = (
                 select(ScanMatchRow)
@@ -255,6 +258,8 @@ class ScanStore:
             )
             if banks:
                 query = query.where(ScanMatchRow.bank.in_(list(banks)))
+            if entry_ids is not None:
+                query = query.where(ScanMatchRow.entry_id.in_(list(entry_ids)))
             return [
                 StoredMatch(
                     r.id,
@@ -394,6 +399,25 @@ class ScanStore:
                 session, actor, "evidence.read", f"media {media_id} of message {row.message_id}"
             )
             return self._media(row)
+
+    def channel_message_ids(self, message_ids: Collection[str]) -> set[str]:
+        """Ids of every message in the channels these messages were posted in (clear columns
+        only)."""
+        with self.store.session() as session:
+            channels = {
+                str(c)
+                for chunk in id_chunks(message_ids, 500)
+                for c in session.scalars(
+                    select(ScanMessageRow.channel_id).where(ScanMessageRow.id.in_(chunk)).distinct()
+                )
+            }
+            return {
+                str(i)
+                for chunk in id_chunks(channels, 500)
+                for i in session.scalars(
+                    select(ScanMessageRow.id).where(ScanMessageRow.channel_id.in_(chunk))
+                )
+            }
 
     def message_heads(self, message_ids: Collection[str] | None = None) -> list[StoredMessage]:
         """Messages (all, or these ids) without their sealed details — ids, channel, author, time —

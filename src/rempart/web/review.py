@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from html import escape
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
@@ -35,8 +35,9 @@ from rempart.api.auth import (
 from rempart.api.service import service_of
 from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
 from rempart.investigate.exported import verified_copy
+from rempart.investigate.linking import meaning
 from rempart.investigate.report import thumbnail
-from rempart.pages.language import LANGUAGE_BUTTON, PAGE_HEAD
+from rempart.pages.language import LANGUAGE_BUTTON, PAGE_HEAD, both_text
 from rempart.pages.language import both as _t
 from rempart.settings import Settings
 from rempart.store.keys import ApiKeys
@@ -154,14 +155,22 @@ def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | No
         return None
 
 
+#: Items per page of the review queue.
+REVIEW_PAGE = 25
+
+
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
-    request: Request, caller: Annotated[Caller, Depends(require(Permission.REVIEW))]
+    request: Request,
+    caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> str:
+    """One page of the queue: only its items' media are read, verified and thumbnailed."""
     service = service_of(request)
     scans = ScanStore(service.store)
     items = []
-    pending = scans.pending_review()
+    queue = scans.pending_review()
+    pending = queue[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
     media_of: dict[int, list[StoredMedia]] = defaultdict(list)
     for media in (
         scans.media(caller.actor, [m.file_id for m in pending]) if pending else []
@@ -171,8 +180,16 @@ def review_page(
     shown = {media[0].message_id for media in media_of.values() if media}
     messages = {m.id: m for m in scans.messages(caller.actor, shown)} if shown else {}
     labels = service.store.entry_labels({m.entry_id for m in pending})
+    thresholds = service.store.bank_thresholds()
     for match in pending:
         item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
+        item["meaning"] = meaning(
+            match.signal,
+            match.distance,
+            match.inliers,
+            thresholds.get(match.bank, 31),
+            match.frames,
+        )
         picture_data = (
             _verified_thumbnail(item["details"], service.settings) if item["details"] else None
         )
@@ -193,9 +210,8 @@ def review_page(
         items.append(
             f'<div class="item" data-match="{m.id}">{picture}<div><strong>{escape(m.bank)} '
             f"#{m.entry_id}</strong> {escape(item['label'])}<br>"
-            f"{escape(m.signal)} · "
-            f"{escape(str(m.inliers if m.inliers is not None else m.distance))} · {item['posts']} "
-            f"{_t('post(s)', 'publication(s)')}<br>"
+            f"<span class=meaning>{both_text(item['meaning'])}"
+            f"</span> · {item['posts']} {_t('post(s)', 'publication(s)')}<br>"
             f"{escape(item['where'])} · {escape(item['author'])} · {escape(item['time'])}<br>"
             f'<a href="cases/{escape(m.bank)}/{m.entry_id}">'
             f"{_t('case page', 'page du dossier')}</a>"
@@ -207,8 +223,14 @@ def review_page(
         f"{_t('Sign out', 'Se déconnecter')}</button></form>"
     )
     body += (
-        f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(items)}</span>)</h1>"
+        f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(queue)}</span>)</h1>"
         + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
+        + (
+            f'<p><a id=next href="review?page={page + 1}">'
+            f"{_t('Next page', 'Page suivante')}</a></p>"
+            if len(queue) > page * REVIEW_PAGE
+            else ""
+        )
     )
     return _page("Rempart — review", body)
 
@@ -308,7 +330,9 @@ def case_page(
 ) -> str:
     from rempart.investigate.linking import investigate
 
-    findings = investigate(service_of(request).store, [bank], actor=caller.actor)
+    findings = investigate(
+        service_of(request).store, [bank], actor=caller.actor, entry_ids=[entry_id]
+    )  # this case only: its sightings and the channels they were posted in
     case = next((c for c in findings.cases if c.entry_id == entry_id), None)
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
@@ -316,7 +340,8 @@ def case_page(
         f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} "
         f"#{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>"
         f"{escape(s.author_id)}</small></td>"
-        f"<td>{escape(s.signal)} ({escape(s.strength)})</td><td><a class=evidence-link "
+        f"<td class=meaning>{both_text(s.meaning)}</td>"
+        f"<td><a class=evidence-link "
         f'href="../../evidence/{s.media_id}">{escape(s.role)} {escape(s.file_name)}</a></td></tr>'
         for s in case.sightings
     )
