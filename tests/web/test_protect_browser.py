@@ -57,6 +57,15 @@ def test_her_photos_never_leave_the_page_and_browser_pdq_agrees(
     assert page.locator("img").count() == 0  # nothing of hers is shown back
     page.set_input_files("#photos", [str(p) for p in photos])
     expect(page.locator("#count")).to_have_text(str(len(photos)), timeout=60_000)
+    # she sees what she registered: a local preview per photo (blob: URLs, made in the page) and
+    # its state; the previews never leave the page (checked on every request below)
+    thumbs = page.locator("#progress img.thumb")
+    expect(thumbs).to_have_count(len(photos))
+    assert all(
+        (src or "").startswith("blob:") for src in thumbs.evaluate_all("els => els.map(e => e.src)")
+    )
+    expect(page.locator('#progress .state[data-state="ready"]')).to_have_count(len(photos))
+    expect(page.locator("#progress .state .fr.ready").first).to_be_visible()
     expect(page.locator("#send")).to_be_enabled()
     with page.expect_response("**/protect/cases") as answer:
         page.click("#send")

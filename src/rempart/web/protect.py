@@ -138,6 +138,8 @@ def _page_html(chosen: str) -> str:
     'En France, appelez ou écrivez au <strong>3018</strong> (gratuit, anonyme, 7 jours sur 7, 3018.fr). En danger : appelez le 17 ou le 112.')}</div>
 <div class="box"><label for="photos"><strong>{_t('1. Choose your photos', '1. Choisissez vos photos')}</strong></label><br>
 <input id="photos" type="file" accept="image/*" multiple>
+<ol id="progress" class="progress"></ol>
+<p class="muted small" id="thumbs-note" hidden>{_t('These previews are shown by your browser only: they are never sent.', 'Ces aperçus sont affichés par votre navigateur seulement : ils ne sont jamais envoyés.')}</p>
 <p id="prepared" hidden>{_t('Fingerprints ready for', 'Empreintes prêtes pour')} <span id="count">0</span> {_t('photo(s)', 'photo(s)')}
 ({_t('could not be read:', 'illisibles :')} <span id="failed">0</span>). {_t('Nothing has been sent yet.', 'Rien n’a encore été envoyé.')}</p>
 <button id="send" disabled>{_t('2. Send the fingerprints', '2. Envoyer les empreintes')}</button>

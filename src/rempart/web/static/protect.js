@@ -26,14 +26,52 @@
     return result;
   }
 
+  // One line per photo: a preview made by this browser (a blob: URL, never sent) and its state.
+  const STATES = {
+    working: ["computing…", "calcul…"],
+    ready: ["ready", "prête"],
+    failed: ["could not be read", "illisible"],
+  };
+  function progressItem(file) {
+    const item = document.createElement("li");
+    const thumb = document.createElement("img");
+    thumb.className = "thumb";
+    thumb.alt = "";
+    thumb.src = URL.createObjectURL(file);
+    const state = document.createElement("span");
+    state.className = "state";
+    state.dataset.state = "working";
+    for (const [name, [en, fr]] of Object.entries(STATES)) {
+      for (const [lang, text] of [["en", en], ["fr", fr]]) {
+        const label = document.createElement("span");
+        label.className = `${lang} ${name}`;
+        label.textContent = text;
+        state.append(label);
+      }
+    }
+    item.append(thumb, state);
+    $("progress").append(item);
+    return state;
+  }
+
   $("photos").addEventListener("change", async (event) => {
     prepared = [];
     $("send").disabled = true;
     $("prepared").hidden = true;
+    for (const old of $("progress").querySelectorAll("img.thumb")) URL.revokeObjectURL(old.src);
+    $("progress").replaceChildren();
     const files = Array.from(event.target.files).slice(0, 50);
+    $("thumbs-note").hidden = files.length === 0;
+    const states = files.map(progressItem);
     let failed = 0;
     for (const [index, file] of files.entries()) {
-      try { prepared.push(await fingerprint(file, index + 1)); } catch (error) { failed += 1; }
+      try {
+        prepared.push(await fingerprint(file, index + 1));
+        states[index].dataset.state = "ready";
+      } catch (error) {
+        failed += 1;
+        states[index].dataset.state = "failed";
+      }
     }
     $("count").textContent = String(prepared.length);
     $("failed").textContent = String(failed);
