@@ -32,3 +32,23 @@ def test_scan_bench_finds_every_sighting_and_reports_rates() -> None:
         == report["media_hashed"] + report["media_unavailable"] + report["media_failed"]
     )
     assert report["media_per_second"] > 0 and report["anchor_pdq_only_media_per_second"] > 0
+
+
+def test_product_path_bench_builds_from_postgresql_and_agrees_with_the_bare_index(
+    fresh_postgres_url: str,
+) -> None:
+    from rempart.bench.product import bench_product_path
+
+    report = bench_product_path(3000, 40, log=lambda _m: None, database_url=fresh_postgres_url)
+    assert report["store"] == "postgresql" and 2900 <= report["entries"] <= 3000
+    assert report["same_entries_as_bare_index"] == 1.0  # every lookup finds the same entries
+    assert report["product_lookup"]["p95_ms"] > 0 and report["bare_lookup"]["p95_ms"] > 0
+    assert report["database_bytes"] > 0 and report["product_memory"]["peak_rss_bytes"] > 0
+
+
+def test_local_bank_bench_finds_its_crops(fresh_postgres_url: str) -> None:
+    from rempart.bench.product import bench_local_bank
+
+    report = bench_local_bank(12, 6, log=lambda _m: None, database_url=fresh_postgres_url)
+    assert report["crops"] == 6 and report["crops_found"] == 6
+    assert report["crop_query_cpu"]["p95_ms"] > 0

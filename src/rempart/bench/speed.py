@@ -2,9 +2,11 @@
 run.
 
 Hashing: generated 12 MP and 1080×1350 JPEGs and PNG phone screenshots; the anchor is
-``pdq_from_file`` (what ``PdqSignal`` uses), Rempart is the ``fingerprint_file`` path with the
-same signal (SHA-256 + reduced-scale decode + PDQ), and the default path with ORB local
-features too; full Pillow decode alone is shown for scale.
+python-threatexchange's ``pdq_from_file`` (``PdqSignal.hash_from_bytes`` goes through
+``pdq_from_bytes``, the same full Pillow decode and ``pdqhash.compute`` on the bytes in memory).
+Rempart's rows: the bit-exact path (full decode, no scaling: the anchor's hash, bit for bit,
+checked), the ``fingerprint_file`` path with the same signal (SHA-256 + reduced-scale decode +
+PDQ), and the default path with ORB local features too; full Pillow decode alone for scale.
 Lookup: clustered PDQ-shaped codes and uniform random codes; the anchor is ``PDQIndex``; both answer
 one query at a time from hex; Rempart's results are checked against brute force (recall and
 precision).
@@ -82,7 +84,7 @@ def _full_decode(path: Path) -> object:
         return image.size
 
 
-def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
+def bench_hashing(images: int, log: Log) -> dict[str, dict[str, Any]]:
     from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
 
     # Like for like with the anchor (PDQ only): Rempart's PDQ path; the default path, which also
@@ -91,18 +93,26 @@ def bench_hashing(images: int, log: Log) -> dict[str, dict[str, float]]:
         data_dir=Path(tempfile.gettempdir()) / "rempart-bench", local_features=False
     )
     full = settings.model_copy(update={"local_features": True})
-    results: dict[str, dict[str, float]] = {}
+    exact = settings.model_copy(update={"jpeg_draft_size": 0, "pdq_max_side": 0})
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="rempart-bench-") as tmp:
         log(f"generating {images} images per set…")
         sets = _make_sets(Path(tmp), images)
         for name, files in sets.items():
             anchor = _rate(pdq_from_file, files)
+            bit_exact = _rate(lambda p: fingerprint_file(p, exact), files)
+            same = sum(
+                fingerprint_file(p, exact).of_signal("pdq")[0].value == pdq_from_file(p)[0]
+                for p in files
+            )
             ours = _rate(lambda p: fingerprint_file(p, settings), files)
             with_local = _rate(lambda p: fingerprint_file(p, full), files)
             decode = _rate(_full_decode, files)
             results[name] = {
                 "files": len(files),
                 "anchor_img_s": anchor,
+                "rempart_bit_exact_img_s": bit_exact,
+                "bit_exact_same_hash_as_anchor": f"{same}/{len(files)}",
                 "rempart_img_s": ours,
                 "decode_only_img_s": decode,
                 "rempart_with_local_features_img_s": with_local,

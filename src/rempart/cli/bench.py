@@ -71,7 +71,9 @@ def speed(
         return
     for name, row in report["hashing"].items():
         console.print(
-            f"hashing {name}: rempart {row['rempart_img_s']:.1f} img/s, anchor "
+            f"hashing {name}: bit-exact {row['rempart_bit_exact_img_s']:.1f} img/s "
+            f"({row['bit_exact_same_hash_as_anchor']} same hash), rempart "
+            f"{row['rempart_img_s']:.1f} img/s, anchor "
             f"{row['anchor_img_s']:.1f} img/s, "
             f"ratio {row['ratio_vs_anchor']:.1f}x; full decode alone "
             f"{row['decode_only_img_s']:.1f} img/s",
@@ -82,8 +84,9 @@ def speed(
             f"lookup {size}: rempart {row['rempart_ms_per_query']:.3f} ms/query, anchor "
             f"{row['anchor_ms_per_query']:.3f} ms/query, "
             f"ratio {row['ratio_vs_anchor']:.1f}x, recall {row['recall_vs_brute_force']}, "
-            f"memory {row['rempart_index_bytes'] / 1e6:.0f} MB (anchor "
-            f"+{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS)",
+            f"RSS +{row['rempart_rss_bytes'] / 1e6:.0f} MB (anchor "
+            f"+{row['anchor_rss_bytes'] / 1e6:.0f} MB RSS; index arrays "
+            f"{row['rempart_index_bytes'] / 1e6:.0f} MB)",
             highlight=False,
         )
     for size, row in report.get("product_path", {}).items():
