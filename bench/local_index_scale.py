@@ -1,16 +1,21 @@
 """Local-feature index at scale: crop-query CPU time, recall and false matches by bank size.
 
-Usage: python bench/local_index_scale.py [PHOTOS ...]   (default 1000 10000)
+Usage: python bench/local_index_scale.py [PHOTOS ...]          (default 1000 10000)
+       python bench/local_index_scale.py startup [PHOTOS ...]  (a matcher's start: build vs load)
 
 Registers the bank-side local features of N distinct generated photos (``textured_photo``, one
 seed each: no bit-flipped copies, which would flatter the index), then times crop queries (the
 central 39 % of 100 registered photos, query-side features) and full-frame queries of 100 photos
 that are not in the bank, measuring CPU time per query (one thread: numba and OpenCV pinned).
-Two index settings on the same features, in the same run:
+Index settings on the same features, in the same run:
 
-- ``bounded``: the shipped index (key width ~log2 of the descriptor count, buckets over
-  ``MAX_BUCKET`` rows skipped, votes counted for voted groups only);
-- ``unbounded-22``: every bucket scanned and keys capped at 22 bits, as before this change.
+- ``default``: the index as shipped (now: key width ~log2 of the descriptor count, buckets over
+  ``MAX_BUCKET`` rows skipped, votes counted for the voted groups only);
+- ``unbounded-22``: this code with every bucket scanned and keys capped at 22 bits.
+
+The code before the change is measured by running this script with ``PYTHONPATH`` pointing at
+an older checkout's ``src`` (``git worktree add /tmp/before 5984b52``): same cached features,
+same queries, its ``default`` row.
 
 Features are computed once per size with all cores and cached under ~/.cache/rempart-bench/.
 """
@@ -43,11 +48,10 @@ def bank_features(photos: int) -> list[tuple[np.ndarray, np.ndarray]]:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"local-{photos}.npz"
     if path.exists():
-        data = np.load(path)
-        bounds = np.concatenate([[0], np.cumsum(data["sizes"])])
-        return [
-            (data["xy"][a:b], data["descriptors"][a:b]) for a, b in zip(bounds[:-1], bounds[1:])
-        ]
+        with np.load(path) as data:  # each member read once (an NpzFile reads it per access)
+            xy, descriptors, sizes = data["xy"], data["descriptors"], data["sizes"]
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        return [(xy[a:b], descriptors[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
     with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
         made = list(pool.map(_features, range(100_000, 100_000 + photos), chunksize=64))
     np.savez(
@@ -104,7 +108,7 @@ def measure(photos: int) -> dict[str, object]:
         false = sum(bool(index.search(query, 20)) for query in strangers)  # type: ignore[arg-type]
         report[name] = {
             "build_s": round(build_s, 2),
-            "index_bytes": index.nbytes,
+            "index_bytes": getattr(index, "nbytes", None),
             "key_bits": index.key_bits,
             "crop_query_cpu_ms": {
                 "p50": round(float(np.percentile(times, 50)), 2),
@@ -118,6 +122,46 @@ def measure(photos: int) -> dict[str, object]:
     return report
 
 
+def startup(photos: int) -> dict[str, object]:
+    """A matcher's start on a store of ``photos`` local-feature values: building from the store
+    (decrypt + index, then save) against loading the saved snapshot."""
+    import tempfile
+
+    from rempart.index.matcher import Matcher
+    from rempart.settings import Settings
+    from rempart.signals.fingerprint import SignalValue
+    from rempart.signals.local import LocalFeatures
+    from rempart.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="rempart-startup-") as folder:
+        settings = Settings(data_dir=Path(folder))
+        store = Store.open(settings)
+        store.create_bank("photos")
+        values = [
+            (str(n), SignalValue("orb", LocalFeatures(xy, d).to_bytes().hex()))
+            for n, (xy, d) in enumerate(bank_features(photos))
+        ]
+        for start in range(0, len(values), 2000):
+            store.import_values("photos", values[start : start + 2000], provenance="bench")
+        del values
+        timings = {}
+        for name in ("build_from_store_s", "load_snapshot_s"):
+            begin = time.perf_counter()
+            matcher = Matcher(store, settings, ["photos"])
+            timings[name] = round(time.perf_counter() - begin, 2)
+            assert matcher.loaded_from_disk == (name == "load_snapshot_s")
+        snapshot = matcher.snapshot_file
+        store.close()
+        report: dict[str, object] = {"photos": photos, **timings}
+        report["snapshot_bytes"] = snapshot.stat().st_size if snapshot else 0
+        print("startup", report, file=sys.stderr, flush=True)
+        return report
+
+
 if __name__ == "__main__":
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-    print(json.dumps([measure(size) for size in sizes], indent=2))
+    arguments = sys.argv[1:]
+    if arguments and arguments[0] == "startup":
+        print(json.dumps([startup(int(a)) for a in arguments[1:] or ["1000"]], indent=2))
+    else:
+        sizes = [int(a) for a in arguments] or [1000, 10000]
+        print(json.dumps([measure(size) for size in sizes], indent=2))

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     query_cells: bool = True
     #: How often a running service looks for writes made by other processes (seconds).
     matcher_poll_seconds: float = Field(default=1.0, gt=0)
+    #: Save the matcher's index after a full build (encrypted, under DATA_DIR/index) and load it at
+    #: the next start instead of rebuilding from the store.
+    index_snapshots: bool = True
     #: Values added or withdrawn since the last full index build past which it is rebuilt.
     matcher_compact_rows: int = Field(default=50_000, ge=1)
 

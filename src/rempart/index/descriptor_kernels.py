@@ -40,29 +40,28 @@ def descriptor_keys(descriptors, bit_positions):
 def build_key_map(keys: np.ndarray, row_dtype: type) -> tuple[np.ndarray, ...]:
     """Per table, rows sorted by key and the map from each present key to its slice of rows.
 
-    Returns ``rows`` (tables, N), and flat ``bucket_keys``, ``bucket_starts``, ``bucket_ends``
-    with ``table_bounds`` (tables + 1) telling which buckets belong to which table.
+    Returns ``rows`` (tables, N); the present keys of every table, concatenated (uint32) with
+    ``key_bounds`` (tables + 1) saying which belong to which table; and ``bucket_starts``, where
+    table t's bucket j (its keys' position ``key_bounds[t] + j``) starts at
+    ``bucket_starts[key_bounds[t] + t + j]`` and ends where the next one starts (each table
+    ends with a sentinel N).
     """
     tables, n = keys.shape
     rows: np.ndarray = np.empty((tables, n), dtype=row_dtype)
-    bucket_keys: list[np.ndarray] = []
-    bucket_starts: list[np.ndarray] = []
-    bucket_ends: list[np.ndarray] = []
+    present_keys: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
     bounds = [0]
     for table in range(tables):
         order = np.argsort(keys[table], kind="stable")
         rows[table] = order
-        ordered = keys[table][order]
-        present, starts = np.unique(ordered, return_index=True)
-        bucket_keys.append(present)
-        bucket_starts.append(starts.astype(np.int64))
-        bucket_ends.append(np.append(starts[1:], n).astype(np.int64))
+        present, first = np.unique(keys[table][order], return_index=True)
+        present_keys.append(present.astype(np.uint32))
+        starts.append(np.append(first, n).astype(row_dtype))
         bounds.append(bounds[-1] + len(present))
     return (
         rows,
-        np.concatenate(bucket_keys) if bucket_keys else np.zeros(0, np.int64),
-        np.concatenate(bucket_starts) if bucket_starts else np.zeros(0, np.int64),
-        np.concatenate(bucket_ends) if bucket_ends else np.zeros(0, np.int64),
+        np.concatenate(present_keys) if present_keys else np.zeros(0, np.uint32),
+        np.concatenate(starts) if starts else np.zeros(0, row_dtype),
         np.array(bounds, dtype=np.int64),
     )
 
@@ -88,8 +87,7 @@ def group_votes(
     query_keys,
     bucket_keys,
     bucket_starts,
-    bucket_ends,
-    table_bounds,
+    key_bounds,
     rows,
     bank,
     group_of_row,
@@ -110,11 +108,15 @@ def group_votes(
         own = 0
         for table in range(tables):
             position = _find(
-                bucket_keys, table_bounds[table], table_bounds[table + 1], query_keys[table, q]
+                bucket_keys,
+                key_bounds[table],
+                key_bounds[table + 1],
+                np.uint32(query_keys[table, q]),
             )
             if position < 0:
                 continue
-            start, end = bucket_starts[position], bucket_ends[position]
+            start = bucket_starts[position + table]
+            end = bucket_starts[position + table + 1]
             if end - start > max_bucket:
                 continue
             for i in range(start, end):

@@ -83,22 +83,45 @@ class LocalFeatureIndex:
         keys = descriptor_kernels.descriptor_keys(
             np.ascontiguousarray(descriptors, dtype=np.uint8), self._bit_positions
         )
-        (
-            self._rows,
-            self._bucket_keys,
-            self._bucket_starts,
-            self._bucket_ends,
-            self._table_bounds,
-        ) = descriptor_kernels.build_key_map(keys, row_type)
+        self._rows, self._bucket_keys, self._bucket_starts, self._key_bounds = (
+            descriptor_kernels.build_key_map(keys, row_type)
+        )
 
     def __len__(self) -> int:
         return self.groups
+
+    #: What ``arrays()`` saves: everything a search reads, so a load rebuilds nothing.
+    _SAVED = (
+        "starts",
+        "xy",
+        "group_of_row",
+        "_codes",
+        "_bit_positions",
+        "_rows",
+        "_bucket_keys",
+        "_bucket_starts",
+        "_key_bounds",
+    )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as named arrays (a saved snapshot); ``from_arrays`` gives it back."""
+        saved = {name.lstrip("_"): getattr(self, name) for name in self._SAVED}
+        saved["scalars"] = np.array([self.groups, self.key_bits, self.max_bucket], np.int64)
+        return saved
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> LocalFeatureIndex:
+        made = cls.__new__(cls)
+        for name in cls._SAVED:
+            setattr(made, name, arrays[name.lstrip("_")])
+        made.groups, made.key_bits, made.max_bucket = (int(v) for v in arrays["scalars"])
+        return made
 
     @property
     def nbytes(self) -> int:
         """Memory held by the descriptors, positions and tables."""
         arrays = (self.xy, self._codes, self.group_of_row, self._rows, self._bucket_keys)
-        return sum(a.nbytes for a in arrays) + self._bucket_starts.nbytes + self._bucket_ends.nbytes
+        return sum(a.nbytes for a in arrays) + self._bucket_starts.nbytes
 
     def candidates(self, query: LocalFeatures) -> list[int]:
         """Groups worth verifying, most votes first."""
@@ -110,8 +133,7 @@ class LocalFeatureIndex:
             descriptor_kernels.descriptor_keys(query_descriptors, self._bit_positions),
             self._bucket_keys,
             self._bucket_starts,
-            self._bucket_ends,
-            self._table_bounds,
+            self._key_bounds,
             self._rows,
             self._codes,
             self.group_of_row,

@@ -11,6 +11,7 @@ involving a hash under the quality floor are kept only when another signal confi
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,8 @@ from itertools import repeat
 
 import numpy as np
 
+from rempart.errors import StoreError
+from rempart.index import persisted
 from rempart.index.signal_index import PDQIndex, SearchLimits, SignalIndex
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint
@@ -157,6 +160,8 @@ class State:
         return self._withdrawn_array
 
 
+log = logging.getLogger(__name__)
+
 #: Labels a matcher keeps in memory.
 LABEL_CACHE = 10_000
 
@@ -187,7 +192,15 @@ class Matcher:
         #: How many times every fingerprint was loaded and indexed (refreshes load only what
         #: changed).
         self.full_builds = 0
-        self._state = self._full_state()
+        #: The saved snapshot this matcher reads at start and writes after each full build.
+        self.snapshot_file = (
+            persisted.snapshot_path(settings.data_dir, self.banks)
+            if settings.index_snapshots
+            else None
+        )
+        #: True when the first state came from the saved snapshot (plus the writes since).
+        self.loaded_from_disk = False
+        self._state = self._first_state()
 
     @property
     def size(self) -> int:
@@ -217,6 +230,21 @@ class Matcher:
             self.settings.local_min_inliers,
         )
 
+    def _first_state(self) -> State:
+        """The saved snapshot and the store's writes since, or else a full build."""
+        if self.snapshot_file is not None:
+            thresholds = self._thresholds()
+            loaded = persisted.load(
+                self.snapshot_file, self.banks, self.store, self._limits(thresholds)
+            )
+            if loaded is not None:
+                snapshot, seen = loaded
+                self._state = State(snapshot, (), (), frozenset(), thresholds, seen)
+                self.loaded_from_disk = True
+                self.refresh()
+                return self._state
+        return self._full_state()
+
     def _full_state(self) -> State:
         self.full_builds += 1
         seen = self.store.generation()  # read first: every write up to it has committed
@@ -225,7 +253,7 @@ class Matcher:
         stored = self.store.stream_fingerprints(
             self.banks, added_upto=seen, expected=sum(counts.values())
         )
-        return State(
+        state = State(
             build_snapshot(stored, counts, self._limits(thresholds), self.settings),
             (),
             (),
@@ -233,6 +261,15 @@ class Matcher:
             thresholds,
             seen,
         )
+        if self.snapshot_file is not None:
+            try:
+                persisted.save(self.snapshot_file, state.base, seen, self.banks, self.store)
+            except (
+                OSError,
+                StoreError,
+            ) as exc:  # the matcher works without: the next start rebuilds
+                log.warning("could not save the index snapshot: %s", exc)
+        return state
 
     def reload(self) -> None:
         """Rebuild everything from the store and swap it in; lookups keep the old state

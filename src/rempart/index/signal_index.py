@@ -76,6 +76,15 @@ class SignalIndex(ABC):
     def search(self, value: str, limits: SearchLimits) -> Hits:
         """Rows that ``value`` (canonical text form) matches."""
 
+    @abstractmethod
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The frozen index as named arrays (what a saved snapshot holds)."""
+
+    @classmethod
+    @abstractmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> SignalIndex:
+        """The index ``arrays()`` described, ready to search."""
+
     def __len__(self) -> int:
         return self.rows
 
@@ -108,6 +117,16 @@ class ExactIndex(SignalIndex):
         self._order = np.argsort(self._keys, kind="stable")
         self._keys = self._keys[self._order]
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"keys": self._keys, "order": self._order}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> ExactIndex:
+        made = cls(0)
+        made._keys, made._order = arrays["keys"], arrays["order"]
+        made.rows = len(made._keys)
+        return made
+
     def search(self, value: str, limits: SearchLimits) -> Hits:
         key = np.array([bytes.fromhex(value)], dtype=KEY)[0]
         first = int(np.searchsorted(self._keys, key, side="left"))
@@ -133,7 +152,19 @@ class PDQIndex(SignalIndex):
         self._codes[row] = np.frombuffer(raw, dtype=">u8")
 
     def freeze(self, limits: SearchLimits) -> None:
-        self._index = HammingIndex.build(self._codes[: self.rows], limits.radius, copy=False)
+        self._codes = self._codes[: self.rows]
+        self._index = HammingIndex.build(self._codes, limits.radius, copy=False)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"codes": self._codes[: self.rows]}  # the tables are rebuilt on load (fast)
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> PDQIndex:
+        made = cls(0)
+        made._codes = arrays["codes"]
+        made.rows = len(made._codes)
+        made.freeze(limits)
+        return made
 
     def search(self, value: str, limits: SearchLimits) -> Hits:
         if self._index is None or not self.rows:
@@ -160,6 +191,16 @@ class LocalIndex(SignalIndex):
     def freeze(self, limits: SearchLimits) -> None:
         self._index = LocalFeatureIndex(self._values)
         self._values = []
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return self._index.arrays() if self._index is not None else {}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> LocalIndex:
+        made = cls(0)
+        made._index = LocalFeatureIndex.from_arrays(arrays)
+        made.rows = len(made._index)
+        return made
 
     def search(self, value: str, limits: SearchLimits) -> Hits:
         if self._index is None or not self.rows:

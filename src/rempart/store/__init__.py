@@ -2,6 +2,7 @@
 
 # Imported for what it registers: what withdrawal does to scan results.
 from rempart.store import scans as _scans  # noqa: F401
+from rempart.store import snapshot_keys as _snapshot_keys  # noqa: F401
 from rempart.store.store import Store
 from rempart.store.values import AddResult, BankInfo, Consent, EntryInfo, Match, StoredFingerprint
 

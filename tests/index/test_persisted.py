@@ -1,0 +1,117 @@
+"""The matcher's saved snapshot: a start loads it, it is unreadable without the store, and a
+withdrawal shreds it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from rempart.index.matcher import Matcher
+from rempart.samples import save_jpeg, textured_photo
+from rempart.settings import Settings
+from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
+from rempart.store import Consent, Store
+from rempart.store.snapshot_keys import snapshot_key_count
+
+
+def _answers(matcher: Matcher, queries: list[Fingerprint]) -> list[list[tuple[str, int, str]]]:
+    return [[(m.bank, m.entry_id, m.signal) for m in matcher.match(q)] for q in queries]
+
+
+def _bank(store: Store, settings: Settings, tmp_path: Path) -> tuple[list[int], list[Fingerprint]]:
+    store.create_bank("b")
+    photos = [
+        save_jpeg(textured_photo(500 + k, (640, 480)), tmp_path / f"p{k}.jpg") for k in range(4)
+    ]
+    prints = [fingerprint_file(p, settings, register=True) for p in photos]
+    ids = store.add_fingerprints("b", prints, consent=Consent("self", "t")).added
+    crops = []
+    for k, photo in enumerate(photos):
+        from PIL import Image
+
+        crop = tmp_path / f"crop{k}.jpg"
+        Image.open(photo).crop((100, 60, 500, 380)).save(crop, quality=85)
+        crops.append(fingerprint_file(crop, settings))
+    return ids, [fingerprint_file(p, settings) for p in photos] + crops
+
+
+def test_a_start_loads_the_saved_snapshot_and_answers_alike(
+    backend_settings: Settings, tmp_path: Path
+) -> None:
+    store = Store.open(backend_settings)
+    try:
+        ids, queries = _bank(store, backend_settings, tmp_path)
+        built = Matcher(store, backend_settings)
+        assert built.full_builds == 1 and not built.loaded_from_disk
+        assert built.snapshot_file is not None and built.snapshot_file.exists()
+        assert os.stat(built.snapshot_file).st_mode & 0o777 == 0o600
+        expected = _answers(built, queries)
+        assert all(any(a[1] == i for a in answers) for i, answers in zip(ids + ids, expected))
+        # a write after the save: the next start loads the file and applies just that write
+        extra = save_jpeg(textured_photo(777, (640, 480)), tmp_path / "late.jpg")
+        late = store.add_fingerprints(
+            "b", [fingerprint_file(extra, backend_settings, register=True)]
+        ).added
+        loaded = Matcher(store, backend_settings)
+        assert loaded.loaded_from_disk and loaded.full_builds == 0
+        assert _answers(loaded, queries) == expected
+        assert {m.entry_id for m in loaded.match(fingerprint_file(extra, backend_settings))} == set(
+            late
+        )
+    finally:
+        store.close()
+
+
+def test_the_file_holds_no_value_in_clear_and_an_altered_byte_means_a_rebuild(
+    settings: Settings, tmp_path: Path
+) -> None:
+    store = Store.open(settings)
+    try:
+        code = bytes(np.random.default_rng(3).integers(0, 256, 32, dtype=np.uint8))
+        store.create_bank("b")
+        store.import_values("b", [("x", SignalValue("pdq", code.hex(), 100))], provenance="t")
+        first = Matcher(store, settings)
+        assert first.snapshot_file is not None
+        data = first.snapshot_file.read_bytes()
+        assert code not in data and code.hex().encode() not in data and b'"b"' not in data
+        altered = bytearray(data)
+        altered[-5] ^= 0x01
+        first.snapshot_file.write_bytes(bytes(altered))
+        again = Matcher(store, settings)
+        assert not again.loaded_from_disk and again.full_builds == 1
+        query = Fingerprint("q", "hash", values=(SignalValue("pdq", code.hex(), 100),))
+        assert [m.label for m in again.match(query, with_labels=True)] == ["x"]
+    finally:
+        store.close()
+
+
+def test_a_withdrawal_shreds_every_saved_snapshot(
+    backend_settings: Settings, tmp_path: Path
+) -> None:
+    store = Store.open(backend_settings)
+    try:
+        ids, queries = _bank(store, backend_settings, tmp_path)
+        Matcher(store, backend_settings)
+        assert snapshot_key_count(store) == 1
+        store.withdraw("b", ids[0])
+        assert snapshot_key_count(store) == 0  # in the withdrawal's own transaction
+        after = Matcher(store, backend_settings)
+        assert not after.loaded_from_disk and after.full_builds == 1
+        assert all(m.entry_id != ids[0] for q in queries for m in after.match(q))
+        # the file on disk was replaced by the new build; the old one could not be read anyway
+        assert snapshot_key_count(store) == 1
+    finally:
+        store.close()
+
+
+def test_snapshots_can_be_turned_off(settings: Settings) -> None:
+    store = Store.open(settings)
+    try:
+        store.create_bank("b")
+        off = settings.model_copy(update={"index_snapshots": False})
+        matcher = Matcher(store, off)
+        assert matcher.snapshot_file is None and not (settings.data_dir / "index").exists()
+    finally:
+        store.close()
