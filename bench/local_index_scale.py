@@ -22,6 +22,7 @@ Features are computed once per size with all cores and cached under ~/.cache/rem
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -91,10 +92,10 @@ def measure(photos: int) -> dict[str, object]:
     values = [LocalFeatures(xy, d) for xy, d in bank_features(photos)]
     crops, strangers = _queries(photos)
     report: dict[str, object] = {"photos": photos, "descriptors": int(sum(len(v) for v in values))}
-    for name, options in {
-        "bounded": {},
-        "unbounded-22": {"max_bucket": 2**62, "max_key_bits": 22},
-    }.items():
+    variants: dict[str, dict[str, int]] = {"default": {}}
+    if "max_bucket" in inspect.signature(LocalFeatureIndex).parameters:  # not in older versions
+        variants["unbounded-22"] = {"max_bucket": 2**62, "max_key_bits": 22}
+    for name, options in variants.items():
         start = time.perf_counter()
         index = LocalFeatureIndex(values, **options)  # type: ignore[arg-type]
         build_s = time.perf_counter() - start

@@ -1,8 +1,12 @@
 """The benchmark machinery itself (not timings): results are exact and the report is complete."""
 
+import pytest
+
 from rempart.bench.codes import clustered_codes, codes_to_hex
 from rempart.bench.speed import bench_lookup
 from rempart.index.hamming import codes_from_hex
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 
 
 def test_codes_to_hex_round_trips() -> None:

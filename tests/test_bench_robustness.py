@@ -9,6 +9,8 @@ from rempart.bench.robustness import read_manifest, run_robustness
 from rempart.errors import ImportFormatError
 from rempart.samples import altered_copies, save_jpeg, synthetic_photo
 
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
+
 
 def _make_set(root: Path) -> Path:
     rows = []

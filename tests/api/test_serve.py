@@ -9,9 +9,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from support import rempart_env, rempart_exe, run_rempart
 
 from rempart.settings import Settings
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 
 
 def _free_port() -> int:

@@ -16,6 +16,8 @@ EXTRAS_ONLY = ("fastapi", "uvicorn", "starlette", "multipart", "python_multipart
 
 _RUN_WITHOUT_EXTRAS = f"""
 import importlib.abc, sys
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 class Missing(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name.split(".")[0] in {EXTRAS_ONLY!r}:

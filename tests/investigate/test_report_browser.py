@@ -3,6 +3,8 @@ download)."""
 
 from pathlib import Path
 
+import pytest
+
 from rempart.investigate.linking import investigate
 from rempart.investigate.report import write_report
 from rempart.investigate.runner import scan_archives
@@ -10,6 +12,8 @@ from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 from rempart.sources.synthetic import make_export_set
 from rempart.store import Consent, Store
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 
 
 def test_pictures_are_blurred_until_clicked_and_the_language_switches(

@@ -14,6 +14,8 @@ from rempart.signals.local import LocalFeatures
 from rempart.signals.pdq import hamming_hex
 from rempart.store import Store
 
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
+
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:

@@ -6,6 +6,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from rempart.index.matcher import Matcher
 from rempart.investigate.linking import investigate
 from rempart.investigate.runner import scan_archives
@@ -15,6 +17,8 @@ from rempart.sources.synthetic import make_export_set
 from rempart.store import Consent, Store
 from rempart.store.keys import ApiKeys, Role
 from rempart.store.scans import ScanStore
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 
 
 def _scanned(settings: Settings, tmp_path: Path) -> str:
