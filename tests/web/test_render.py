@@ -1,0 +1,17 @@
+"""Templates escape what they print: only Rempart's own language spans are marked safe."""
+
+from rempart.pages.render import both, both_markup, render
+
+
+def test_values_printed_by_a_template_are_escaped() -> None:
+    page = render("protect.html", lang='"><script>alert(1)</script>', opencv_js="x.js")
+    assert "<script>alert(1)</script>" not in page and "&#34;&gt;&lt;script&gt;" in page
+    assert page.count('<span class="en">') == page.count('<span class="fr">') > 20
+
+
+def test_both_escapes_and_only_both_markup_keeps_tags() -> None:
+    assert (
+        str(both("<b>a</b>", "b"))
+        == '<span class="en">&lt;b&gt;a&lt;/b&gt;</span><span class="fr">b</span>'
+    )
+    assert "<strong>3018</strong>" in str(both_markup("<strong>3018</strong>", "x"))
