@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import ExitStack
-from html import escape
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
@@ -37,8 +36,7 @@ from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
 from rempart.investigate.exported import verified_copy
 from rempart.investigate.linking import meaning
 from rempart.investigate.report import thumbnail
-from rempart.pages.language import LANGUAGE_BUTTON, PAGE_HEAD, both_text
-from rempart.pages.language import both as _t
+from rempart.pages.render import render
 from rempart.settings import Settings
 from rempart.store.keys import ApiKeys
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
@@ -49,12 +47,17 @@ router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 EVIDENCE_POLICY = "sandbox; default-src 'none'"
 
 
-def _page(title: str, body: str, lang: str = "fr") -> str:
-    return (
-        f'<!doctype html><html lang="{lang}" data-lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{title}</title>{PAGE_HEAD}</head>"
-        f'<body class="wide">{LANGUAGE_BUTTON}{body}</body></html>'
-    )
+def reader_language(request: Request) -> str:
+    """The reader's language: ``?lang=``, else the browser's first of French and English, else
+    French."""
+    asked = request.query_params.get("lang")
+    if asked in {"en", "fr"}:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in {"en", "fr"}:
+            return code
+    return "fr"
 
 
 Decision = Literal["confirm", "reject", "escalate"]
@@ -66,25 +69,13 @@ class DecisionIn(BaseModel):
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home() -> str:
-    links = [
-        ("protect", "Protect my photos (for victims)", "Protéger mes photos (pour les victimes)"),
-        ("login", "Sign in (moderators, caseworkers)", "Connexion (modération, accompagnement)"),
-        ("review", "Review queue", "File de revue"),
-        ("docs", "API documentation (OpenAPI)", "Documentation de l’API (OpenAPI)"),
-    ]
-    items = "".join(f'<li><a href="{href}">{_t(en, fr)}</a></li>' for href, en, fr in links)
-    return _page("Rempart", f"<h1>Rempart</h1><ul>{items}</ul>")
+def home(request: Request) -> str:
+    return render("home.html", lang=reader_language(request))
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_form() -> str:
-    return _page(
-        "Rempart",
-        f"<h1>Rempart</h1><form method=post action=login><label>{_t('API key', 'Clé d’API')} "
-        "<input name=key type=password autocomplete=off></label>"
-        f" <button>{_t('Sign in', 'Se connecter')}</button></form>",
-    )
+def login_form(request: Request) -> str:
+    return render("login.html", lang=reader_language(request))
 
 
 @router.post("/login", include_in_schema=False)
@@ -190,49 +181,17 @@ def review_page(
             thresholds.get(match.bank, 31),
             match.frames,
         )
-        picture_data = (
+        item["picture"] = (
             _verified_thumbnail(item["details"], service.settings) if item["details"] else None
         )
-        picture = (
-            f'<img class="evidence" alt="match" src="data:image/jpeg;base64,{picture_data}">'
-            if picture_data
-            else f"<em>{_t('picture not available', 'image indisponible')}</em>"
-        )
-        buttons = "".join(
-            f'<button name=decision value={d} class="decide-{d}">{_t(en, fr)}</button> '
-            for d, en, fr in (
-                ("confirm", "Confirm", "Confirmer"),
-                ("reject", "Reject (false match)", "Rejeter (fausse correspondance)"),
-                ("escalate", "Escalate", "Escalader"),
-            )
-        )
-        m = item["match"]
-        items.append(
-            f'<div class="item" data-match="{m.id}">{picture}<div><strong>{escape(m.bank)} '
-            f"#{m.entry_id}</strong> {escape(item['label'])}<br>"
-            f"<span class=meaning>{both_text(item['meaning'])}"
-            f"</span> · {item['posts']} {_t('post(s)', 'publication(s)')}<br>"
-            f"{escape(item['where'])} · {escape(item['author'])} · {escape(item['time'])}<br>"
-            f'<a href="cases/{escape(m.bank)}/{m.entry_id}">'
-            f"{_t('case page', 'page du dossier')}</a>"
-            f'<form method=post action="review/{m.id}"><input name=note placeholder="note">'
-            f"{buttons}</form></div></div>"
-        )
-    body = (
-        "<form method=post action=logout><button id=logout>"
-        f"{_t('Sign out', 'Se déconnecter')}</button></form>"
+        items.append(item)
+    return render(
+        "review.html",
+        lang=reader_language(request),
+        items=items,
+        total=len(queue),
+        next_page=page + 1 if len(queue) > page * REVIEW_PAGE else None,
     )
-    body += (
-        f"<h1>{_t('Review queue', 'File de revue')} (<span id=pending>{len(queue)}</span>)</h1>"
-        + ("".join(items) or f"<p>{_t('Nothing to review.', 'Rien à revoir.')}</p>")
-        + (
-            f'<p><a id=next href="review?page={page + 1}">'
-            f"{_t('Next page', 'Page suivante')}</a></p>"
-            if len(queue) > page * REVIEW_PAGE
-            else ""
-        )
-    )
-    return _page("Rempart — review", body)
 
 
 @router.post("/review/{match_id}", include_in_schema=False)
@@ -336,29 +295,5 @@ def case_page(
     case = next((c for c in findings.cases if c.entry_id == entry_id), None)
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
-    rows = "".join(
-        f"<tr><td>{escape(s.time[:19])}</td><td>{escape(s.guild_name)} "
-        f"#{escape(s.channel_name)}</td><td>{escape(s.author_name)} <small>"
-        f"{escape(s.author_id)}</small></td>"
-        f"<td class=meaning>{both_text(s.meaning)}</td>"
-        f"<td><a class=evidence-link "
-        f'href="../../evidence/{s.media_id}">{escape(s.role)} {escape(s.file_name)}</a></td></tr>'
-        for s in case.sightings
-    )
-    actors = "".join(
-        f"<li>{escape(a.id)}: {escape(', '.join(a.names))} — {escape(', '.join(a.servers))}</li>"
-        for a in findings.actors
-        if entry_id in a.cases
-    )
-    body = (
-        f"<h1>{_t('Case', 'Dossier')} {escape(bank)} #{entry_id} <small>"
-        f"{escape(case.label)}</small></h1>"
-        f"<p>{len(case.sightings)} {_t('posts', 'publications')} · {_t('servers', 'serveurs')}: "
-        f"{escape(', '.join(case.servers))}</p>"
-        f"<h2>{_t('Timeline', 'Chronologie')}</h2><table id=timeline><tr><th>UTC</th><th>"
-        f"{_t('Where', 'Où')}</th><th>{_t('Author', 'Auteur')}</th><th>"
-        f"{_t('Match', 'Correspondance')}</th><th>{_t('Evidence', 'Preuve')}</th></tr>"
-        f"{rows}</table>"
-        f"<h2>{_t('Actors', 'Acteurs')}</h2><ul id=actors>{actors}</ul>"
-    )
-    return _page(f"Rempart — case {entry_id}", body)
+    actors = [a for a in findings.actors if entry_id in a.cases]
+    return render("case.html", lang=reader_language(request), case=case, actors=actors)
