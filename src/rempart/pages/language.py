@@ -7,8 +7,6 @@ button swaps them without a round trip.
 
 from __future__ import annotations
 
-from html import escape
-
 LANGUAGE_CSS = "html[data-lang=en] .fr, html[data-lang=fr] .en{display:none}"
 #: The switch; ``static/page.js`` (served pages) or ``LANGUAGE_SCRIPT`` (the self-contained report)
 #: makes it work.
@@ -24,13 +22,3 @@ PAGE_HEAD = (
     '<link rel="stylesheet" href="/static/rempart.css"><script src="/static/page.js" defer>'
     "</script>"
 )
-
-
-def both(english: str, french: str) -> str:
-    """The same text in English and French; the page's language decides which shows."""
-    return f'<span class="en">{english}</span><span class="fr">{french}</span>'
-
-
-def both_text(texts: dict[str, str]) -> str:
-    """``{"en": ..., "fr": ...}`` plain texts (escaped here) as the two language spans."""
-    return both(escape(texts.get("en", "")), escape(texts.get("fr", texts.get("en", ""))))
