@@ -115,3 +115,17 @@ def test_snapshots_can_be_turned_off(settings: Settings) -> None:
         assert matcher.snapshot_file is None and not (settings.data_dir / "index").exists()
     finally:
         store.close()
+
+
+def test_loading_the_snapshot_is_audited(settings: Settings) -> None:
+    store = Store.open(settings)
+    try:
+        store.create_bank("b")
+        code = "ab" * 32
+        store.import_values("b", [("x", SignalValue("pdq", code, 100))], provenance="t")
+        Matcher(store, settings)
+        assert Matcher(store, settings).loaded_from_disk
+        reads = [e for e in store.audit_log(20) if e[2] == "fingerprint.read"]
+        assert "saved snapshot" in reads[0][5] and reads[0][1] == "matcher"
+    finally:
+        store.close()

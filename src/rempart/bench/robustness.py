@@ -3,9 +3,11 @@
 DIR holds ``originals/*`` (registered through the victim's path: ``fingerprint_file(register=True)``
 into a fresh bank in a temporary store) and ``manifest.jsonl`` rows ``{"query", "original",
 "family", "transform"}`` (``original`` null for distractors). Each query goes through the same
-fingerprint + ``Matcher`` code as ``rempart match``, with default settings. The anchor — plain
-PDQ as StopNCII/HMA use it: full decode, 8 dihedral hashes registered, distance ≤ 31, quality
-≥ 50, any video frame (1 fps) — is scored in the same run on the same files.
+fingerprint + ``Matcher`` code as ``rempart match``, with default settings. The anchor is a
+reimplementation (here, not python-threatexchange's code) of plain PDQ matching as StopNCII/HMA
+use it — full decode, 8 dihedral hashes registered, distance ≤ 31, quality ≥ 50, any video frame
+(1 fps) — that reproduces the set's published anchor figures; it is scored in the same run on
+the same files.
 
 Metric (the set's README): recall of a family = share of its queries whose matches include the
 right original; false = queries matched to a wrong original plus distractors matched to anything.

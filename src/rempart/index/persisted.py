@@ -147,9 +147,15 @@ def load(
         indexes[index_name] = classes[kind].from_arrays(parts, limits)
         tables[index_name] = RowTable(*(arrays[f"rows/{index_name}/{c}"] for c in _TABLE_COLUMNS))
     labels = json.loads(arrays["labels"].tobytes())
-    return Snapshot(indexes, tables, tuple(labels["banks"]), tuple(labels["variants"])), int(
-        header["generation"]
+    rows = sum(len(index) for index in indexes.values())
+    store.record(  # a read of fingerprint-derived data, audited like a read from the store
+        "matcher",
+        "fingerprint.read",
+        f"{rows} values from the saved snapshot (generation {header['generation']})",
+        bank=",".join(banks) if banks else None,
     )
+    snapshot = Snapshot(indexes, tables, tuple(labels["banks"]), tuple(labels["variants"]))
+    return snapshot, int(header["generation"])
 
 
 def _key_of(path: Path) -> str | None:
