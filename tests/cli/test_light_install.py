@@ -6,18 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support import rempart_env
 
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
+
+pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 
 #: What the core must not need: the server, the PostgreSQL driver, the video decoder.
 EXTRAS_ONLY = ("fastapi", "uvicorn", "starlette", "multipart", "python_multipart", "psycopg", "av")
 
 _RUN_WITHOUT_EXTRAS = f"""
 import importlib.abc, sys
-
-pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
 class Missing(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name.split(".")[0] in {EXTRAS_ONLY!r}:

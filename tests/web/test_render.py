@@ -10,8 +10,16 @@ def test_values_printed_by_a_template_are_escaped() -> None:
 
 
 def test_both_escapes_and_only_both_markup_keeps_tags() -> None:
+    # not in the catalogue: shown as it is in both spans, escaped
     assert (
-        str(both("<b>a</b>", "b"))
-        == '<span class="en">&lt;b&gt;a&lt;/b&gt;</span><span class="fr">b</span>'
+        str(both("<b>a</b>")) == '<span class="en">&lt;b&gt;a&lt;/b&gt;</span>'
+        '<span class="fr">&lt;b&gt;a&lt;/b&gt;</span>'
     )
-    assert "<strong>3018</strong>" in str(both_markup("<strong>3018</strong>", "x"))
+    assert str(both("Check")) == '<span class="en">Check</span><span class="fr">Vérifier</span>'
+    helpline = str(
+        both_markup(
+            "In France, call or write to <strong>3018</strong> (free, "
+            "anonymous, 7 days a week, 3018.fr). In danger: call 17 or 112."
+        )
+    )
+    assert helpline.count("<strong>3018</strong>") == 2 and "appelez le 17" in helpline

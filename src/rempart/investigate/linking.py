@@ -19,6 +19,7 @@ from itertools import combinations
 from typing import Any
 
 from rempart.errors import SignalError
+from rempart.i18n import translate
 from rempart.signals.registry import get_signal
 from rempart.store import Store
 from rempart.store.scans import ScanStore, StoredMedia, StoredMessage
@@ -289,16 +290,19 @@ def meaning(
     threshold: int,
     frames: str | None = None,
 ) -> dict[str, str]:
-    """What a match means to a reader ({"en": ..., "fr": ...}), as its signal explains it."""
+    """What a match means to a reader ({"en": ..., "fr": ...}), as its signal explains it, in the
+    catalogue's words."""
     try:
-        english, french = get_signal(signal).explain(distance, inliers, threshold)
+        text, values = get_signal(signal).explain(distance, inliers, threshold)
     except SignalError:
-        english, french = signal, signal
+        text, values = "{signal} match", {"signal": signal}
+    said = {lang: translate(text, lang).format(**values) for lang in ("en", "fr")}
     if frames:
         seen, sampled = frames.split("/", 1) if "/" in frames else (frames, "?")
-        english += f"; {seen} of {sampled} sampled frames"
-        french += f" ; {seen} des {sampled} images échantillonnées"
-    return {"en": english, "fr": french}
+        for lang in said:
+            part = translate("{seen} of {sampled} sampled frames", lang)
+            said[lang] += "; " + part.format(seen=seen, sampled=sampled)
+    return said
 
 
 def _strength(match: Any) -> str:

@@ -82,9 +82,12 @@ class SignalType(ABC):
         indexes)."""
 
     @classmethod
-    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
-        """What a match by this signal means to a reader, in English and French."""
-        return (f"{cls.name} match", f"correspondance {cls.name}")
+    def explain(
+        cls, distance: int | None, inliers: int | None, threshold: int
+    ) -> tuple[str, dict[str, object]]:
+        """What a match by this signal means to a reader: a catalogue text (English msgid, see
+        ``rempart.i18n``) and the values to fill in."""
+        return "{signal} match", {"signal": cls.name}
 
     @classmethod
     def hash_picture(

@@ -144,12 +144,12 @@ class LocalFeaturesSignal(SignalType):
         return len(query) - pair_inliers(query, LocalFeatures.from_bytes(bytes.fromhex(right)))
 
     @classmethod
-    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
-        points = inliers or 0
-        return (
-            f"crop, screenshot or photo of a screen ({points} matching points)",
-            f"recadrage, capture ou photo d’écran ({points} points concordants)",
-        )
+    def explain(
+        cls, distance: int | None, inliers: int | None, threshold: int
+    ) -> tuple[str, dict[str, object]]:
+        return "crop, screenshot or photo of a screen ({points} matching points)", {
+            "points": inliers or 0
+        }
 
     @classmethod
     def index_class(cls) -> type[SignalIndex]:

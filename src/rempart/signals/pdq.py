@@ -75,14 +75,15 @@ class PDQSignal(SignalType):
         return hamming_hex(left, right)
 
     @classmethod
-    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
-        bits = distance or 0
-        if bits == 0:
-            return ("same picture (PDQ identical)", "même image (PDQ identique)")
-        return (
-            f"near copy (PDQ {bits} of {threshold} bits allowed)",
-            f"copie proche (PDQ {bits} bits sur {threshold} admis)",
-        )
+    def explain(
+        cls, distance: int | None, inliers: int | None, threshold: int
+    ) -> tuple[str, dict[str, object]]:
+        if not distance:
+            return "same picture (PDQ identical)", {}
+        return "near copy (PDQ {bits} of {threshold} bits allowed)", {
+            "bits": distance,
+            "threshold": threshold,
+        }
 
     @classmethod
     def index_class(cls) -> type[SignalIndex]:
@@ -120,12 +121,13 @@ class VideoPDQSignal(PDQSignal):
     roles: ClassVar[frozenset[str]] = frozenset({"video_frame"})
 
     @classmethod
-    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
-        bits = distance or 0
-        return (
-            f"video showing it (frames within PDQ {bits} of {threshold} bits)",
-            f"vidéo qui la montre (images à PDQ {bits} bits sur {threshold})",
-        )
+    def explain(
+        cls, distance: int | None, inliers: int | None, threshold: int
+    ) -> tuple[str, dict[str, object]]:
+        return "video showing it (frames within PDQ {bits} of {threshold} bits)", {
+            "bits": distance or 0,
+            "threshold": threshold,
+        }
 
 
 def bits_to_hex(bits: np.ndarray) -> str:

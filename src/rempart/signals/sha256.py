@@ -42,8 +42,10 @@ class DigestSignal(SignalType):
         return 0 if left == right else 1
 
     @classmethod
-    def explain(cls, distance: int | None, inliers: int | None, threshold: int) -> tuple[str, str]:
-        return ("exact copy (the same file)", "copie exacte (le même fichier)")
+    def explain(
+        cls, distance: int | None, inliers: int | None, threshold: int
+    ) -> tuple[str, dict[str, object]]:
+        return "exact copy (the same file)", {}
 
     @classmethod
     def index_class(cls) -> type[SignalIndex]:
