@@ -15,8 +15,8 @@ import rempart
 
 #: Lowest first. Packages on one line share a layer and must not import each other.
 LAYERS: list[set[str]] = [
-    {"errors", "settings", "i18n", "pages", "private_files", "__init__"},
-    {"samples", "media"},
+    {"errors", "settings", "i18n", "private_files", "__init__"},
+    {"pages", "samples", "media"},
     {"signals"},
     {"sources"},
     {"store"},
