@@ -51,10 +51,14 @@ def build_key_map(keys: np.ndarray, row_dtype: type) -> tuple[np.ndarray, ...]:
     present_keys: list[np.ndarray] = []
     starts: list[np.ndarray] = []
     bounds = [0]
+    key_bits = int(keys.max()).bit_length() if keys.size else 0
     for table in range(tables):
-        order = np.argsort(keys[table], kind="stable")
-        rows[table] = order
-        present, first = np.unique(keys[table][order], return_index=True)
+        if key_bits <= COUNTING_SORT_BITS:  # counting sort: linear, and a bounded scratch array
+            present, first = _counting_sort(keys[table], rows[table], 1 << key_bits)
+        else:
+            order = np.argsort(keys[table], kind="stable")
+            rows[table] = order
+            present, first = np.unique(keys[table][order], return_index=True)
         present_keys.append(present.astype(np.uint32))
         starts.append(np.append(first, n).astype(row_dtype))
         bounds.append(bounds[-1] + len(present))
@@ -64,6 +68,38 @@ def build_key_map(keys: np.ndarray, row_dtype: type) -> tuple[np.ndarray, ...]:
         np.concatenate(starts) if starts else np.zeros(0, row_dtype),
         np.array(bounds, dtype=np.int64),
     )
+
+
+#: Up to this key width the tables are built by counting sort (2^bits counters, 128 MB at 24).
+COUNTING_SORT_BITS = 24
+
+
+@njit(cache=True)
+def _counting_sort(keys, rows_out, size):
+    """Rows sorted by key into ``rows_out`` (stable); returns the keys present and where each
+    starts."""
+    counts = np.zeros(size + 1, dtype=np.int64)
+    for key in keys:
+        counts[key + 1] += 1
+    distinct = 0
+    for slot in range(size):
+        if counts[slot + 1]:
+            distinct += 1
+        counts[slot + 1] += counts[slot]
+    present = np.empty(distinct, dtype=np.int64)
+    first = np.empty(distinct, dtype=np.int64)
+    j = 0
+    for slot in range(size):
+        if counts[slot + 1] > counts[slot]:
+            present[j] = slot
+            first[j] = counts[slot]
+            j += 1
+    fill = counts[:size].copy()
+    for row in range(keys.shape[0]):
+        key = keys[row]
+        rows_out[fill[key]] = row
+        fill[key] += 1
+    return present, first
 
 
 @njit(cache=True)
