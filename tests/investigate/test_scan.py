@@ -304,17 +304,22 @@ def test_download_only_from_allowed_hosts_over_https(tmp_path: Path) -> None:
             store.close()
 
 
-def test_a_zip_archive_scans_like_the_folder(
-    store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path
-) -> None:
+def _zipped(root: Path, archive: Path) -> Path:
+    """The set's exports in one zip, as exports often arrive."""
     import zipfile
 
-    root, manifest = export_set
-    _register(store, store.settings, manifest.victim_photos)
-    archive = tmp_path / "server-dump.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in sorted((root / "exports").rglob("*")):
             bundle.write(path, path.relative_to(root).as_posix())
+    return archive
+
+
+def test_a_zip_archive_scans_like_the_folder(
+    store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path
+) -> None:
+    root, manifest = export_set
+    _register(store, store.settings, manifest.victim_photos)
+    archive = _zipped(root, tmp_path / "server-dump.zip")
     summary = scan_archives([archive], ["victims"], store, store.settings)
     assert len(summary.exports) == len(manifest.exports) and all(
         "!" in name for name in summary.exports
@@ -330,15 +335,11 @@ def test_each_run_unpacks_into_its_own_folder(
     store: Store, export_set: tuple[Path, ExportManifest], tmp_path: Path
 ) -> None:
     """Two scans of the same zip at once: neither deletes the copies the other is still reading."""
-    import zipfile
     from concurrent.futures import ThreadPoolExecutor
 
     root, manifest = export_set
     _register(store, store.settings, manifest.victim_photos)
-    archive = tmp_path / "dump.zip"
-    with zipfile.ZipFile(archive, "w") as bundle:
-        for path in sorted((root / "exports").rglob("*")):
-            bundle.write(path, path.relative_to(root).as_posix())
+    archive = _zipped(root, tmp_path / "dump.zip")
     first = Scanner(store, store.settings, ["victims"]).run([archive])
     with ThreadPoolExecutor(2) as pool:
         second, third = pool.map(
