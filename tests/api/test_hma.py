@@ -29,7 +29,14 @@ def hma(backend_settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]
 
 def test_status(hma: tuple[TestClient, dict[str, str], dict[str, str]]) -> None:
     client, _platform, _admin = hma
+    import time
+
+    deadline = time.monotonic() + 30  # the index builds in the background: 503 until it is there
     response = client.get("/status")
+    while response.status_code == 503 and time.monotonic() < deadline:
+        assert response.text == "INDEX-NOT-LOADED"
+        time.sleep(0.05)
+        response = client.get("/status")
     assert response.status_code == 200 and response.text == "I-AM-ALIVE"
 
 
