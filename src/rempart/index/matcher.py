@@ -539,11 +539,6 @@ def _order(match: Match) -> tuple[bool, int, int, str, int]:
     )
 
 
-def _drop_unconfirmed_low_quality(matches: list[Match]) -> list[Match]:
-    confirmed = {(m.bank, m.entry_id) for m in matches if not m.low_quality}
-    return [m for m in matches if not m.low_quality or (m.bank, m.entry_id) in confirmed]
-
-
 def _enough_frames(matches: list[Match], fingerprint: Fingerprint, min_frames: int) -> list[Match]:
     """Keep an entry's matches when enough distinct sampled frames matched it (or the file is
     identical)."""

@@ -29,7 +29,7 @@ import os
 import struct
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from cryptography.exceptions import InvalidTag
@@ -109,11 +109,10 @@ def load(
 
     try:
         with path.open("rb") as handle:
-            if handle.read(len(MAGIC)) != MAGIC:
+            read = _read_header(handle)
+            if read is None:
                 return None
-            (length,) = struct.unpack("<I", handle.read(4))
-            encoded = handle.read(length)
-            header = json.loads(encoded)
+            encoded, header = read
             if header.get("format") != FORMAT or header.get("banks") != (
                 None if banks is None else sorted(banks)
             ):
@@ -158,13 +157,20 @@ def load(
     return snapshot, int(header["generation"])
 
 
+def _read_header(handle: BinaryIO) -> tuple[bytes, dict[str, Any]] | None:
+    """The header's bytes (bound to every array) and its fields, or None when not a snapshot."""
+    if handle.read(len(MAGIC)) != MAGIC:
+        return None
+    (length,) = struct.unpack("<I", handle.read(4))
+    encoded = handle.read(length)
+    return encoded, json.loads(encoded)
+
+
 def _key_of(path: Path) -> str | None:
     """The key id of the snapshot file at ``path``, if there is a readable one."""
     try:
         with path.open("rb") as handle:
-            if handle.read(len(MAGIC)) != MAGIC:
-                return None
-            (length,) = struct.unpack("<I", handle.read(4))
-            return str(json.loads(handle.read(length))["key"])
+            read = _read_header(handle)
+            return None if read is None else str(read[1]["key"])
     except (OSError, ValueError, KeyError, struct.error):
         return None
