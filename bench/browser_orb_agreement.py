@@ -11,7 +11,6 @@ Run: .venv/bin/python bench/browser_orb_agreement.py   (needs Debian's chromium 
 from __future__ import annotations
 
 import json
-import socket
 import tempfile
 import threading
 import time
@@ -22,6 +21,7 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from rempart.app import create_app
+from rempart.bench.pgserver import free_port
 from rempart.index.local import LocalFeatureIndex
 from rempart.media import decode_image, sniff_kind
 from rempart.samples import phone_screenshot, save_jpeg, synthetic_photo, textured_photo
@@ -42,9 +42,7 @@ def photos(root: Path) -> list[Path]:
 
 
 def browser_features(settings: Settings, files: list[Path]) -> list[LocalFeatures]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

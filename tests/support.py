@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rempart.bench.pgserver import free_port
 from rempart.settings import Settings
 
 
@@ -130,14 +131,11 @@ def start_server(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`rempart serve` as a user runs it, on a free loopback port; returns the process and its
     base URL."""
-    import socket
     import time
     import urllib.error
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     server = subprocess.Popen(
         [rempart_exe(), "serve", "--port", str(port)],
         env={**rempart_env(settings), **(env or {})},

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment, nodes
 
 import rempart
-from rempart.i18n import CATALOGUE
+from rempart.i18n import CATALOGUE, localized
 from rempart.signals.registry import SIGNAL_TYPES
 
 ROOT = Path(rempart.__file__).parent
@@ -77,11 +77,72 @@ def test_translations_keep_every_placeholder() -> None:
     assert wrong == []
 
 
+def _code_strings() -> list[str]:
+    """Every string the code writes, f-strings with their values as ``{}`` (split lines joined)."""
+    texts = []
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.JoinedStr):
+                texts.append(
+                    "".join(
+                        str(part.value) if isinstance(part, ast.Constant) else "{}"
+                        for part in node.values
+                    )
+                )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                texts.append(node.value)
+    return texts
+
+
+def _detail_phrase_used(english: str, sources: str) -> bool:
+    """Whether an error-detail phrase's longest literal part is written somewhere in the code."""
+    literals = [literal for literal, _, _, _ in string.Formatter().parse(english)]
+    return max(literals, key=len).strip() in sources
+
+
 def test_nothing_in_the_catalogue_is_unused() -> None:
     used_keys, used_texts = _cli_keys(), _template_texts() | _signal_texts()
+    sources = "\n".join(_code_strings())
     unused = [
         (context, english)
         for context, english, _ in _catalogue()
-        if (context and context not in used_keys) or (not context and english not in used_texts)
+        if (context == "detail" and not _detail_phrase_used(english, sources))
+        or (context and context != "detail" and context not in used_keys)
+        or (not context and english not in used_texts)
     ]
     assert unused == []
+
+
+def test_error_details_are_translated_phrase_by_phrase_with_their_values_kept() -> None:
+    assert localized("no bank named 'ma banque' (see `rempart bank list`)", "fr") == (
+        "aucune banque nommée 'ma banque' (voir `rempart bank list`)"
+    )
+    assert localized(
+        "x.png: 9000 bytes is over the 100-byte limit (REMPART_MAX_FILE_BYTES)", "fr"
+    ) == ("x.png: 9000 octets, au-delà de la limite de 100 octets (REMPART_MAX_FILE_BYTES)")
+    assert localized("role 'viewer' may not bank.write", "fr") == (
+        "le rôle 'viewer' n'a pas la permission bank.write"
+    )
+    assert localized("an API key is required", "en") == "an API key is required"
+    # a value that looks like a phrase is replaced only where the phrase's shape fits
+    assert localized("no entry x in bank 'b'", "fr") == "no entry x in bank 'b'"
+
+
+def test_every_error_a_user_meets_reads_in_french(tmp_path: Path) -> None:
+    """Errors raised by the code (not written here) come back with no English phrase left."""
+    from rempart.errors import RempartError
+    from rempart.media.kinds import sniff_kind
+
+    big, empty = tmp_path / "big.png", tmp_path / "empty.png"
+    big.write_bytes(b"\x89PNG" * 100)
+    empty.write_bytes(b"")
+    raised = []
+    for attempt in (lambda: sniff_kind(big, 10), lambda: sniff_kind(empty, 10)):
+        try:
+            attempt()
+        except RempartError as exc:
+            raised.append(localized(str(exc), "fr"))
+    assert raised == [
+        f"{big}: 400 octets, au-delà de la limite de 10 octets (REMPART_MAX_FILE_BYTES)",
+        f"{empty}: fichier vide",
+    ]

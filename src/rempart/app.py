@@ -13,8 +13,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rempart import __version__
 from rempart.api import core, hma
@@ -27,6 +29,7 @@ from rempart.errors import (
     IndexNotReady,
     RempartError,
 )
+from rempart.i18n import localized, preferred_language
 from rempart.settings import Settings
 from rempart.web import protect, review
 
@@ -67,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(Guard, service=service)
 
     @app.exception_handler(RempartError)
-    async def rempart_error(_request: Request, exc: RempartError) -> JSONResponse:
+    async def rempart_error(request: Request, exc: RempartError) -> JSONResponse:
         code = (
             404
             if isinstance(exc, BankNotFoundError | EntryNotFoundError)
@@ -75,30 +78,46 @@ def create_app(settings: Settings) -> FastAPI:
             if isinstance(exc, BankExistsError)
             else 400
         )
-        return _error(code, str(exc)[:300])
+        return _error(request, code, str(exc)[:300])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not isinstance(exc.detail, str):
+            return await http_exception_handler(request, exc)
+        response = _error(request, exc.status_code, exc.detail)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(IndexNotReady)
-    async def not_ready(_request: Request, exc: IndexNotReady) -> JSONResponse:
-        response = _error(503, str(exc))
+    async def not_ready(request: Request, exc: IndexNotReady) -> JSONResponse:
+        response = _error(request, 503, str(exc))
         response.headers["Retry-After"] = "5"
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message = localized("invalid request", _language(request))
         return JSONResponse(
-            {"detail": [_short_error(e) for e in exc.errors()[:20]], "message": "invalid request"},
+            {"detail": [_short_error(e) for e in exc.errors()[:20]], "message": message},
             status_code=422,
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error", exc_info=exc)
-        return _error(500, "internal error")
+        return _error(request, 500, "internal error")
 
     return app
 
 
-def _error(code: int, message: str) -> JSONResponse:
+def _language(request: Request) -> str:
+    """An API caller's language: English unless its ``Accept-Language`` prefers French."""
+    return preferred_language(None, request.headers.get("accept-language", ""), "en")
+
+
+def _error(request: Request, code: int, message: str) -> JSONResponse:
+    """A JSON error answer (``detail`` and HMA's ``message``) in the caller's language."""
+    message = localized(message, _language(request))
     return JSONResponse({"detail": message, "message": message}, status_code=code)
 
 

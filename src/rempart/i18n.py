@@ -2,13 +2,15 @@
 
 Fixed texts — the CLI's messages, the pages, the report, what a match means — live in one
 gettext catalogue (``locale/fr/LC_MESSAGES/rempart.po``). Error details composed at run time
-(names, sizes, limits inside them) are translated phrase by phrase (``localized``).
+(names, sizes, limits inside them) are translated phrase by phrase (``localized``) from the same
+catalogue's "detail" phrases.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import string
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -34,7 +36,7 @@ def _catalogue() -> tuple[dict[str, _Entry], dict[str, str]]:
     by_key: dict[str, _Entry] = {}
     by_text: dict[str, str] = {}
     for message in catalog:
-        if not message.id or not isinstance(message.id, str):
+        if not message.id or not isinstance(message.id, str) or message.context == "detail":
             continue
         french = str(message.string or message.id)
         if message.context:
@@ -58,83 +60,66 @@ def message(key: str, lang: str) -> str:
     return entry.french if lang == "fr" else entry.english
 
 
-#: French for the phrases of Rempart's error details (the details name files and values, so they
-#: are translated phrase by phrase; a phrase missing here stays in English).
-_FRENCH_DETAILS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(pattern), replacement)
-    for pattern, replacement in [
-        (
-            r"no bank named ('[^']*') \(see `rempart bank list`\)",
-            r"aucune banque nommée \1 (voir `rempart bank list`)",
-        ),
-        (r"a bank named ('[^']*') already exists", r"une banque nommée \1 existe déjà"),
-        (r"no entry (\d+) in bank ('[^']*')", r"aucune entrée \1 dans la banque \2"),
-        (r"a bank name must be 1 to 100 characters", "un nom de banque fait de 1 à 100 caractères"),
-        (
-            r"not an image or video Rempart can read \(unknown content\)",
-            "ni une image ni une vidéo que Rempart sait lire (contenu inconnu)",
-        ),
-        (r"\bempty file\b", "fichier vide"),
-        (r"not a regular file", "pas un fichier ordinaire"),
-        (r"cannot read file", "fichier illisible"),
-        (r"cannot read\b", "lecture impossible"),
-        (r"truncated or corrupt", "tronqué ou corrompu"),
-        (r"looks like (\w+) but cannot be decoded", r"ressemble à du \1 mais ne se décode pas"),
-        (r"cannot decode video", "vidéo impossible à décoder"),
-        (r"cannot decode", "impossible à décoder"),
-        (
-            r"too many pixels, over the (\S+) limit \(decompression bomb\?\)",
-            r"trop de pixels, au-delà de la limite \1 (bombe de décompression ?)",
-        ),
-        (r"is over the (\S+) limit", r"dépasse la limite \1"),
-        (r"bytes is over the", "octets, au-delà de la limite de"),
-        (r"possible decompression bomb", "bombe de décompression possible"),
-        (r"no decodable video frames", "aucune image vidéo décodable"),
-        (r"no video stream", "aucun flux vidéo"),
-        (r"no such file or folder", "fichier ou dossier introuvable"),
-        (
-            r"neither a DiscordChatExporter JSON export, a folder nor a zip archive",
-            "ni un export JSON DiscordChatExporter, ni un dossier, ni une archive zip",
-        ),
-        (r"unreadable zip archive", "archive zip illisible"),
-        (
-            r"would be written outside the archive folder \(refused\)",
-            "serait écrit hors du dossier de l'archive (refusé)",
-        ),
-        (r"is a symbolic link \(refused\)", "est un lien symbolique (refusé)"),
-        (r"malformed message", "message mal formé"),
-        (r"not a Discord id", "pas un identifiant Discord"),
-        (r"nested more than (\d+) levels deep", r"imbriqué sur plus de \1 niveaux"),
-        (r"not JSON", "pas du JSON"),
-        (r"not a DiscordChatExporter JSON export", "pas un export JSON DiscordChatExporter"),
-        (
-            r"not a PDQ hash \(64 hex characters\)",
-            "pas une empreinte PDQ (64 caractères hexadécimaux)",
-        ),
-        (r"not a Rempart fingerprint line", "pas une ligne d'empreinte Rempart"),
-        (
-            r"holds more than the (\d+) keypoints Rempart computes",
-            r"contient plus que les \1 points-clés que Rempart calcule",
-        ),
-        (
-            r"URL not allowed: only https:// URLs on the configured hosts \(REMPART_FETCH_HOSTS\) "
-            r"are fetched",
-            "URL refusée : seules les URL https:// des hôtes configurés (REMPART_FETCH_HOSTS) "
-            "sont téléchargées",
-        ),
-        (r"could not fetch the URL", "téléchargement impossible"),
-        (r"no hashes found", "aucune empreinte trouvée"),
-    ]
-]
+#: What a placeholder of an error-detail phrase matches: a quoted name, digits (number, size,
+#: limit), else one word.
+_PLACEHOLDER_PATTERNS = {"name": r"'[^']*'", "number": r"\d+", "size": r"\d+", "limit": r"\d+"}
+_ONE_WORD = r"\S+"
 
 
-def localized(detail: str) -> str:
-    """An error detail in the user's language (phrase by phrase; names and values as they are)."""
-    if language() != "fr":
+@cache
+def _detail_phrases() -> list[tuple[re.Pattern[str], str]]:
+    """The catalogue's error-detail phrases (msgctxt "detail") as (English pattern, French), in
+    the catalogue's order."""
+    from babel.messages.pofile import read_po
+
+    with CATALOGUE.open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    phrases = []
+    for entry in catalog:
+        if entry.context != "detail" or not isinstance(entry.id, str):
+            continue
+        pattern, names = [], []
+        for literal, name, _, _ in string.Formatter().parse(entry.id):
+            pattern.append(re.escape(literal))
+            if name:
+                names.append(name)
+                matches = _PLACEHOLDER_PATTERNS.get(name, _ONE_WORD)
+                pattern.append(f"(?P<{name}>{matches})")
+        joined = "".join(pattern)
+        if joined[:1].isalpha():
+            joined = r"\b" + joined
+        if joined[-1:].isalpha():
+            joined += r"\b"
+        french = str(entry.string or entry.id).replace("\\", "\\\\")
+        for name in names:  # each placeholder becomes its group's back-reference
+            french = french.replace("{" + name + "}", f"\\g<{name}>")
+        phrases.append((re.compile(joined), french))
+    return phrases
+
+
+def localized(detail: str, lang: str | None = None) -> str:
+    """An error detail in ``lang`` (the user's language when None), phrase by phrase from the
+    catalogue; names and values inside it stay as they are."""
+    if (lang or language()) != "fr":
         return detail
-    for pattern, replacement in _FRENCH_DETAILS:
+    whole = _catalogue()[1].get(detail)  # a fixed text (an API answer) is translated whole
+    if whole is not None:
+        return whole
+    for pattern, replacement in _detail_phrases():
         detail = pattern.sub(replacement, detail)
     return detail
+
+
+def preferred_language(asked: str | None, accept_language: str, default: str) -> str:
+    """'fr' or 'en' for an HTTP reader: ``asked`` (a ``?lang=``) when it is one of them, else the
+    first of them in the ``Accept-Language`` header, else ``default``."""
+    if asked in {"en", "fr"}:
+        return asked
+    for part in accept_language.split(",")[:20]:
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in {"en", "fr"}:
+            return code
+    return default
 
 
 def language() -> str:

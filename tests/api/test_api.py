@@ -250,3 +250,38 @@ def test_openapi_lists_every_route(api: tuple[TestClient, dict[str, dict[str, st
         "/c/bank/{bank_name}/signal",
         "/status",
     } <= paths
+
+
+def test_errors_speak_the_callers_language(
+    api: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    """English by default (HMA clients parse ``message``); French when the caller prefers it —
+    from the guard (401), a route's own refusal (403) and a store error (404) alike."""
+    client, keys = api
+    french = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+    anonymous = client.get("/api/v1/banks")
+    assert anonymous.json()["message"] == "an API key is required"
+    assert client.get("/api/v1/banks", headers=french).json() == {
+        "detail": "une clé d'API est requise",
+        "message": "une clé d'API est requise",
+    }
+    refused = client.post("/api/v1/banks", json={"name": "b"}, headers=keys["platform"] | french)
+    assert refused.status_code == 403
+    assert refused.json()["message"].startswith("le rôle 'platform' n'a pas la permission ")
+    missing = client.delete("/api/v1/banks/nowhere/entries/1", headers=keys["admin"] | french)
+    assert missing.status_code == 404
+    assert missing.json()["message"] == "aucune banque nommée 'nowhere' (voir `rempart bank list`)"
+    english = client.delete("/api/v1/banks/nowhere/entries/1", headers=keys["admin"])
+    assert english.json()["message"] == "no bank named 'nowhere' (see `rempart bank list`)"
+
+
+def test_every_page_picks_the_readers_language_the_same_way(
+    api: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    client, _ = api
+    for path in ("/protect", "/login"):
+        assert 'data-lang="fr"' in client.get(path).text  # no preference: French
+        english = client.get(path, headers={"Accept-Language": "en-GB,en;q=0.8"})
+        assert 'data-lang="en"' in english.text
+        asked = client.get(f"{path}?lang=fr", headers={"Accept-Language": "en"})
+        assert 'data-lang="fr"' in asked.text

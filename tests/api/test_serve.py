@@ -2,7 +2,6 @@
 `rempart key`."""
 
 import json
-import socket
 import subprocess
 import time
 import urllib.error
@@ -12,15 +11,10 @@ from pathlib import Path
 import pytest
 from support import rempart_env, rempart_exe, run_rempart
 
+from rempart.bench.pgserver import free_port
 from rempart.settings import Settings
 
 pytestmark = pytest.mark.slow  # seconds to minutes each: left out of the fast subset
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_answers_on_localhost_with_keys_from_the_cli(tmp_path: Path) -> None:
@@ -34,7 +28,7 @@ def test_serve_answers_on_localhost_with_keys_from_the_cli(tmp_path: Path) -> No
         "active",
     ]
     run_rempart(settings, "bank", "create", "TEST_BANK")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [rempart_exe(), "serve", "--port", str(port)],
         env=rempart_env(settings),

@@ -3,7 +3,6 @@ loopback."""
 
 from __future__ import annotations
 
-import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
@@ -11,6 +10,7 @@ from threading import Thread
 import pytest
 from https_server import files_handler, https_server
 
+from rempart.bench.pgserver import free_port
 from rempart.errors import FetchError
 from rempart.settings import Settings
 from rempart.sources.fetch import (
@@ -123,9 +123,7 @@ def test_private_addresses_are_refused_after_resolution(tmp_path: Path) -> None:
 def test_errors_do_not_tell_a_closed_port_from_an_open_one(tmp_path: Path) -> None:
     with https_server(tmp_path / "tls", files_handler({})) as (port, ca):
         settings = _settings(tmp_path, ca)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            closed = probe.getsockname()[1]
+        closed = free_port()
         plain = ThreadingHTTPServer(
             ("127.0.0.1", 0), files_handler({"/a.jpg": b"x"})
         )  # open, but not TLS

@@ -1,7 +1,6 @@
 """A real `rempart` server on localhost for the browser tests (the Chromium page fixture is in
 tests/conftest.py)."""
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,15 +10,14 @@ import pytest
 import uvicorn
 
 from rempart.app import create_app
+from rempart.bench.pgserver import free_port
 from rempart.settings import Settings
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     settings = Settings(data_dir=tmp_path / "data")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     running = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from rempart.api.auth import Caller, credentials
+from rempart.i18n import localized, preferred_language
 from rempart.settings import Settings
 from rempart.store.keys import ApiKey, ApiKeys
 from rempart.store.sessions import WebSessions
@@ -140,6 +141,7 @@ class Guard:
         method = "GET" if scope["method"] == "HEAD" else scope["method"]
         path = scope.get("path", "")
         send = _secured(send, https)
+        lang = preferred_language(None, headers.get("accept-language", ""), "en")
         public = self._is_public(method, path)
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
@@ -156,12 +158,13 @@ class Guard:
                 path,
                 "unknown, revoked or expired credentials" if secret else "an API key is required",
                 page,
+                lang,
             )
             return
         limit = self._body_limit(public, headers.get("content-type", ""))
         declared = headers.get("content-length", "")
         if declared and (not declared.isdigit() or int(declared) > limit):
-            await _answer(send, 413, "request body over the size limit")
+            await _answer(send, 413, "request body over the size limit", lang)
             return
         caller = Caller(key, rate_key(address), via if key else "")
         if (
@@ -175,11 +178,11 @@ class Guard:
                 "access.denied",
                 f"cross-origin {method} {path[:200]}",
             )
-            await _answer(send, 403, "cross-origin request refused")
+            await _answer(send, 403, "cross-origin request refused", lang)
             return
         scope.setdefault("state", {})["caller"] = caller
         scope["state"]["https"] = https
-        await self._call_limited(scope, receive, send, limit)
+        await self._call_limited(scope, receive, send, limit, lang)
 
     def _is_public(self, method: str, path: str) -> bool:
         if method == "GET" and (path in PUBLIC_GET or path.startswith("/static/")):
@@ -210,12 +213,12 @@ class Guard:
         )
 
     async def _deny(
-        self, send: Send, address: str, method: str, path: str, reason: str, page: bool
+        self, send: Send, address: str, method: str, path: str, reason: str, page: bool, lang: str
     ) -> None:
         """401 (a browser asking for a page: to /login), audited — unless this address is over its
         rate, then 429 and nothing written."""
         if not self.service.anonymous_limit.allow(rate_key(address)):
-            await _answer(send, 429, "too many requests; slow down", {b"retry-after": b"1"})
+            await _answer(send, 429, "too many requests; slow down", lang, {b"retry-after": b"1"})
             return
         await anyio.to_thread.run_sync(
             self.service.store.record,
@@ -233,9 +236,11 @@ class Guard:
             )
             await send({"type": "http.response.body", "body": b""})
             return
-        await _answer(send, 401, reason, {b"www-authenticate": b"Bearer"})
+        await _answer(send, 401, reason, lang, {b"www-authenticate": b"Bearer"})
 
-    async def _call_limited(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    async def _call_limited(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, lang: str
+    ) -> None:
         """Run the app with its body cut off past ``limit`` bytes (answered 413)."""
         received = 0
         over = False
@@ -256,7 +261,7 @@ class Guard:
             if over:
                 if not started:
                     started = True
-                    await _answer(send, 413, "request body over the size limit")
+                    await _answer(send, 413, "request body over the size limit", lang)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -267,7 +272,7 @@ class Guard:
             if not over:
                 raise
             if not started:
-                await _answer(send, 413, "request body over the size limit")
+                await _answer(send, 413, "request body over the size limit", lang)
 
 
 def _secured(send: Send, https: bool) -> Send:
@@ -289,8 +294,14 @@ def _secured(send: Send, https: bool) -> Send:
 
 
 async def _answer(
-    send: Send, status_code: int, message: str, extra: dict[bytes, bytes] | None = None
+    send: Send,
+    status_code: int,
+    message: str,
+    lang: str,
+    extra: dict[bytes, bytes] | None = None,
 ) -> None:
+    """A JSON error answer (``detail`` and HMA's ``message``) in the caller's language."""
+    message = localized(message, lang)
     body = json.dumps({"detail": message, "message": message}).encode()
     headers = [
         (b"content-type", b"application/json"),

@@ -32,7 +32,8 @@ def postgres_bindir() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -54,7 +55,7 @@ def temporary_postgres(extra_options: str = "") -> Iterator[str]:
         shutil.chown(sockets, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     user = "postgres" if as_user else getpass.getuser()
-    port = _free_port()
+    port = free_port()
     try:
         subprocess.run(
             [

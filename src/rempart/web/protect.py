@@ -18,7 +18,7 @@ from rempart.api.auth import ERROR_RESPONSES, identify
 from rempart.api.guard import content_security_policy
 from rempart.api.service import service_of
 from rempart.errors import ImportFormatError
-from rempart.i18n import language
+from rempart.i18n import preferred_language
 from rempart.pages.render import render
 from rempart.store.protect import MAX_PHOTOS, ProtectCases, parse_registration
 
@@ -123,8 +123,10 @@ PAGE_POLICY = content_security_policy("'self' 'unsafe-eval' 'wasm-unsafe-eval'",
 
 
 @router.get("/protect", response_class=HTMLResponse, include_in_schema=False)
-def page(lang: str | None = None) -> HTMLResponse:
-    chosen = lang if lang in {"en", "fr"} else language()
+def page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The victim's page, in her language: ``?lang=``, else her browser's, else French (as every
+    page)."""
+    chosen = preferred_language(lang, request.headers.get("accept-language", ""), "fr")
     return HTMLResponse(_page_html(chosen), headers={"Content-Security-Policy": PAGE_POLICY})
 
 

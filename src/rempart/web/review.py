@@ -33,6 +33,7 @@ from rempart.api.auth import (
 )
 from rempart.api.service import service_of
 from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
+from rempart.i18n import preferred_language
 from rempart.investigate.exported import verified_copy
 from rempart.investigate.linking import meaning
 from rempart.investigate.report import thumbnail
@@ -50,14 +51,9 @@ EVIDENCE_POLICY = "sandbox; default-src 'none'"
 def reader_language(request: Request) -> str:
     """The reader's language: ``?lang=``, else the browser's first of French and English, else
     French."""
-    asked = request.query_params.get("lang")
-    if asked in {"en", "fr"}:
-        return asked
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in {"en", "fr"}:
-            return code
-    return "fr"
+    return preferred_language(
+        request.query_params.get("lang"), request.headers.get("accept-language", ""), "fr"
+    )
 
 
 Decision = Literal["confirm", "reject", "escalate"]
