@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rempart.index.matcher import Matcher
 from rempart.samples import save_jpeg, textured_photo
@@ -127,5 +128,41 @@ def test_loading_the_snapshot_is_audited(settings: Settings) -> None:
         assert Matcher(store, settings).loaded_from_disk
         reads = [e for e in store.audit_log(20) if e[2] == "fingerprint.read"]
         assert "saved snapshot" in reads[0][5] and reads[0][1] == "matcher"
+    finally:
+        store.close()
+
+
+def test_moved_or_cut_chunks_mean_a_rebuild(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk is bound to its place: two swapped chunks of the same size, or a file cut
+    short, are refused (and the matcher builds from the store instead)."""
+    from rempart.index import persisted
+
+    monkeypatch.setattr(persisted, "CHUNK_BYTES", 64)
+    store = Store.open(settings)
+    try:
+        _bank(store, settings, tmp_path)
+        first = Matcher(store, settings)
+        assert first.snapshot_file is not None
+        data = first.snapshot_file.read_bytes()
+        assert Matcher(store, settings).loaded_from_disk  # small chunks load as well
+        with first.snapshot_file.open("rb") as handle:
+            encoded, header = persisted._read_header(handle)  # type: ignore[misc]
+        at = len(persisted.MAGIC) + 4 + len(encoded)
+        for _, dtype, shape in header["arrays"]:  # the first array of two whole chunks or more
+            size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            if size >= 128:
+                break
+            at += max(1, -(-size // 64)) * 28 + size
+        one, two = data[at : at + 92], data[at + 92 : at + 184]
+        swapped = data[:at] + two + one + data[at + 184 :]
+        assert len(swapped) == len(data) and swapped != data
+        for broken in (swapped, data[:-1]):
+            first.snapshot_file.write_bytes(broken)
+            again = Matcher(store, settings)
+            assert not again.loaded_from_disk and again.full_builds == 1
+            first.snapshot_file = again.snapshot_file
+            data = again.snapshot_file.read_bytes() if again.snapshot_file else data
     finally:
         store.close()

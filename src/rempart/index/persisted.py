@@ -7,13 +7,17 @@ the store's writes since (``Matcher.refresh``): only what changed is read from t
 
 The file holds fingerprint-derived data, so:
 
-- every array is encrypted with AES-256-GCM under a random key of this snapshot, bound to the
-  file's header (format, key id, generation, banks, array names and shapes);
+- every array is encrypted with AES-256-GCM under a random key of this snapshot, in chunks of
+  ``CHUNK_BYTES``, each bound to the file's header (format, key id, generation, banks, array
+  names and shapes) and to its place (array and chunk number), so no chunk can be moved;
 - that key is not on disk: it is in the store, sealed with the store key
   (``rempart.store.snapshot_keys``), and withdrawing any entry deletes every snapshot key in
   the same transaction, so no saved snapshot can be read after a withdrawal (a fresh build
   follows);
 - the file is written beside, then renamed over the old one, readable by its owner only.
+
+Loading maps the file and decrypts its chunks straight into the arrays' final memory, on every
+core (the cipher releases the GIL): no copy of the file is read into memory first.
 
 Anything unexpected — another format, another store, a shredded key, a generation the store has
 not reached, other banks, an altered byte — means "no snapshot": the matcher builds from the
@@ -25,9 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import mmap
 import os
 import struct
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,7 +49,11 @@ from rempart.store.snapshot_keys import SnapshotKeys
 log = logging.getLogger(__name__)
 
 MAGIC = b"RMPSNAP1"
-FORMAT = 1
+FORMAT = 2
+#: Plaintext bytes per sealed chunk: small enough to spread over cores, large enough that the
+#: 28 bytes of nonce and tag per chunk are nothing.
+CHUNK_BYTES = 32 * 1024 * 1024
+_SEAL = 12 + 16  # nonce before, tag after each chunk
 _TABLE_COLUMNS = ("entry", "bank", "variant", "low_quality")
 
 
@@ -82,6 +92,7 @@ def save(
         "generation": generation,
         "banks": None if banks is None else sorted(banks),
         "kinds": kinds,
+        "chunk": CHUNK_BYTES,
         "arrays": [[name, a.dtype.str, list(a.shape)] for name, a in arrays.items()],
     }
     encoded = json.dumps(header, sort_keys=True).encode()
@@ -92,9 +103,11 @@ def save(
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(MAGIC + struct.pack("<I", len(encoded)) + encoded)
         for number, array in enumerate(arrays.values()):
-            nonce = os.urandom(12)
-            sealed = aead.encrypt(nonce, array.tobytes(), encoded + struct.pack("<I", number))
-            handle.write(nonce + struct.pack("<Q", len(sealed)) + sealed)
+            plain = array.reshape(-1).view(np.uint8).data
+            for chunk in range(_chunks(plain.nbytes, CHUNK_BYTES)):
+                nonce = os.urandom(12)
+                piece = plain[chunk * CHUNK_BYTES : (chunk + 1) * CHUNK_BYTES]
+                handle.write(nonce + aead.encrypt(nonce, piece, _bound(encoded, number, chunk)))
     previous = _key_of(path)
     partial.replace(path)
     if previous:
@@ -122,13 +135,7 @@ def load(
             key = SnapshotKeys(store).get(str(header["key"]))
             if key is None:  # shredded by a withdrawal
                 return None
-            aead = AESGCM(key)
-            arrays: dict[str, np.ndarray] = {}
-            for number, (name, dtype, shape) in enumerate(header["arrays"]):
-                nonce = handle.read(12)
-                (size,) = struct.unpack("<Q", handle.read(8))
-                plain = aead.decrypt(nonce, handle.read(size), encoded + struct.pack("<I", number))
-                arrays[name] = np.frombuffer(plain, dtype=np.dtype(dtype)).reshape(shape)
+            arrays = _decrypt(handle, encoded, header, AESGCM(key))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, InvalidTag, struct.error) as exc:
@@ -155,6 +162,58 @@ def load(
     )
     snapshot = Snapshot(indexes, tables, tuple(labels["banks"]), tuple(labels["variants"]))
     return snapshot, int(header["generation"])
+
+
+def _chunks(size: int, chunk: int) -> int:
+    """How many sealed chunks hold ``size`` bytes (an empty array still has one)."""
+    return max(1, -(-size // chunk))
+
+
+def _bound(encoded: bytes, array: int, chunk: int) -> bytes:
+    """What a chunk is bound to besides its key: the header and its place."""
+    return encoded + struct.pack("<II", array, chunk)
+
+
+def _decrypt(
+    handle: BinaryIO, encoded: bytes, header: dict[str, Any], aead: AESGCM
+) -> dict[str, np.ndarray]:
+    """Every array of the file, decrypted from a read-only map of it into its own memory."""
+    chunk_bytes = int(header["chunk"])
+    if not 0 < chunk_bytes <= 1 << 30:
+        raise ValueError("chunk size out of range")
+    arrays: dict[str, np.ndarray] = {}
+    tasks: list[tuple[int, int, memoryview, int]] = []  # (array, chunk, destination, offset)
+    offset = len(MAGIC) + 4 + len(encoded)
+    for number, (name, dtype, shape) in enumerate(header["arrays"]):
+        array = np.empty(shape, dtype=np.dtype(dtype))
+        arrays[name] = array
+        plain = array.reshape(-1).view(np.uint8).data
+        for chunk in range(_chunks(plain.nbytes, chunk_bytes)):
+            destination = plain[chunk * chunk_bytes : (chunk + 1) * chunk_bytes]
+            tasks.append((number, chunk, destination, offset))
+            offset += len(destination) + _SEAL
+    size = os.fstat(handle.fileno()).st_size
+    if offset != size:
+        raise ValueError(f"the file holds {size} bytes, its header describes {offset}")
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        sealed = memoryview(mapped)
+
+        def open_chunk(task: tuple[int, int, memoryview, int]) -> None:
+            number, chunk, destination, at = task
+            end = at + len(destination) + _SEAL
+            aead.decrypt_into(
+                sealed[at : at + 12],
+                sealed[at + 12 : end],
+                _bound(encoded, number, chunk),
+                destination,
+            )
+
+        try:
+            with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+                list(pool.map(open_chunk, tasks))
+        finally:
+            sealed.release()
+    return arrays
 
 
 def _read_header(handle: BinaryIO) -> tuple[bytes, dict[str, Any]] | None:
