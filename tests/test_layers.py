@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"signals"},
     {"sources"},
     {"store"},
-    {"index"},
+    {"index", "evidence"},
     {"investigate"},
     {"api"},
     {"web"},

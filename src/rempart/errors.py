@@ -14,8 +14,10 @@ RempartError                  root of everything Rempart raises on purpose
 │   └── EntryNotFoundError        no entry with that id in that bank
 ├── ImportFormatError         a bank file (CSV/JSON/JSONL) we cannot read
 ├── IndexNotReady             the matcher's first index is still being built
-└── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
-    └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
+├── EvidenceUnavailableError  an exported file is gone, moved out of its folder, or not a plain file
+│   └── EvidenceAlteredError      it no longer has the SHA-256 recorded when it was scanned
+└── EvidenceError             the vault, a case key, the log or a pack cannot do what was asked
+    └── EvidenceBrokenError       a log chain, a checkpoint, a token or a pack does not verify
 """
 
 from __future__ import annotations
@@ -84,3 +86,11 @@ class EvidenceUnavailableError(RempartError):
 
 class EvidenceAlteredError(EvidenceUnavailableError):
     """The exported file's content changed since it was scanned."""
+
+
+class EvidenceError(RempartError):
+    """The vault, a case key, the custody log or a pack cannot do what was asked."""
+
+
+class EvidenceBrokenError(EvidenceError):
+    """A custody-log chain, a checkpoint, a time-stamp token or a pack does not verify."""

@@ -48,3 +48,10 @@ class PrivateReplacement:
         """Drop the new version; the old file stays as it was."""
         self.handle.close()
         self.partial.unlink(missing_ok=True)
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file only its owner can read (0600 from the start)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

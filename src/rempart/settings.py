@@ -123,6 +123,16 @@ class Settings(BaseSettings):
     index_snapshots: bool = True
     #: Values added or withdrawn since the last full index build past which it is rebuilt.
     matcher_compact_rows: int = Field(default=50_000, ge=1)
+    #: Evidence: where preserved media are kept (encrypted; default DATA_DIR/vault).
+    vault_dir: Path | None = None
+    #: An RFC 3161 time-stamp authority (``https://…``) that signs every checkpoint; none: offline.
+    tsa_url: str | None = None
+    #: The TSA's CA certificate(s), PEM, to verify its tokens (kept in packs for the reader).
+    tsa_ca_file: Path | None = None
+    tsa_timeout_seconds: float = Field(default=20.0, gt=0)
+    #: Who sends notices drafted in evidence packs (DSA Article 16: name and e-mail).
+    notifier_name: str = ""
+    notifier_email: str = ""
 
     @classmethod
     def settings_customise_sources(
@@ -148,6 +158,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'rempart.db'}"
+
+    @property
+    def resolved_vault_dir(self) -> Path:
+        """Where preserved media are kept."""
+        return self.vault_dir or self.data_dir / "vault"
 
     def ensure_data_dir(self) -> Path:
         """Create the data directory (private to the user) and return it."""

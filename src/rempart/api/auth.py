@@ -34,6 +34,8 @@ class Permission(str, Enum):
     HASH = "hash"
     MATCH = "match"
     CASES_READ = "cases:read"
+    #: Write a case's evidence pack (it may hold the preserved media).
+    EVIDENCE_EXPORT = "evidence:export"
     REVIEW = "review"
     AUDIT_READ = "audit:read"
     KEYS_ADMIN = "keys:admin"
@@ -69,6 +71,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MATCH,
             Permission.CASES_READ,
             Permission.REVIEW,
+            Permission.EVIDENCE_EXPORT,
         }
     ),
     Role.MODERATOR: frozenset(

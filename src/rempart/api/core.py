@@ -8,6 +8,7 @@ lookup and match is written to the audit log; each key has a quota of them.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from rempart.api.auth import (
 )
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
+from rempart.evidence.preserve import Preserver, Sighting
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue, check_submitted
 from rempart.signals.registry import get_signal, text_lookup_signals
@@ -219,14 +221,49 @@ def hash_url(
     return service_of(request).fingerprint_url(url, register=register).to_dict()
 
 
+_SNOWFLAKE = r"^[0-9]{1,20}$"
+
+
 @router.post("/match", response_model=MatchesOut)
 def match_upload(
     request: Request,
     file: Annotated[UploadFile, File(description="A photo or video.")],
     caller: Annotated[Caller, Depends(require(Permission.MATCH))],
+    preserve: Annotated[
+        bool, Query(description="Keep a matched file in the evidence vault with its sighting.")
+    ] = False,
+    guild_id: Annotated[str, Query(pattern=_SNOWFLAKE)] = "",
+    channel_id: Annotated[str, Query(pattern=_SNOWFLAKE)] = "",
+    message_id: Annotated[str, Query(pattern=_SNOWFLAKE)] = "",
+    author_id: Annotated[str, Query(pattern=_SNOWFLAKE)] = "",
 ) -> MatchesOut:
+    """Match an uploaded file; with ``preserve=true`` a match is preserved first (the bytes into
+    the vault, the sighting — where it was posted, when, by whom — into the custody log)."""
     service = service_of(request)
-    found = service.matcher().match(service.fingerprint_upload(file), with_labels=True)
+    if not preserve:
+        found = service.matcher().match(service.fingerprint_upload(file), with_labels=True)
+    else:
+        fingerprint, data = service.fingerprint_upload_kept(file)
+        found = service.matcher().match(fingerprint, with_labels=True)
+        if found:
+            sighting = Sighting(
+                source="api",
+                source_key=(
+                    f"discord:{message_id}:{hashlib.sha256(data).hexdigest()[:16]}"
+                    if message_id
+                    else f"api:{hashlib.sha256(data).hexdigest()}:{caller.actor[:40]}"
+                ),
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                author_id=author_id,
+                file_name="",
+                extra={"submitted_by": caller.actor},
+            )
+            thresholds = service.store.bank_thresholds()
+            Preserver(service.store, service.settings).preserve(
+                data, sighting, found, actor=caller.actor, pdq_thresholds=thresholds
+            )
     log_lookup(request, caller, "file", found)
     return _matches(disclosed(request, caller, found))
 

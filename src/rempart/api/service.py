@@ -82,6 +82,11 @@ class Service:
         with self._spooled(upload) as path:
             return self._fingerprint(path, register)
 
+    def fingerprint_upload_kept(self, upload: UploadFile) -> tuple[Fingerprint, bytes]:
+        """Fingerprint an upload and give its bytes back too (to preserve it when it matches)."""
+        with self._spooled(upload) as path:
+            return self._fingerprint(path, False), path.read_bytes()
+
     def fingerprint_url(self, url: str, *, register: bool = False) -> Fingerprint:
         """Fetch from an allowed host (``REMPART_FETCH_HOSTS``, see ``rempart.sources.fetch``)
         and fingerprint."""

@@ -107,6 +107,13 @@ def add(
     ] = None,
     consent_basis: Annotated[str, typer.Option(help="self, caseworker, legal-request…")] = "self",
     recorded_by: Annotated[str, typer.Option(help="Who recorded the consent.")] = "",
+    minor: Annotated[
+        bool,
+        typer.Option(
+            "--minor",
+            help="She is under 18: no picture of her cases is kept or shown / Personne mineure.",
+        ),
+    ] = False,
 ) -> None:
     """Register photos (hashed here) or a fingerprint file in a bank / Enregistrer des photos
     dans une banque."""
@@ -138,6 +145,11 @@ def add(
         result = store.add_fingerprints(
             name, prints, consent=Consent(consent_basis, recorded_by), provenance=provenance
         )
+        if minor:
+            from rempart.evidence.vault import Cases
+
+            for entry_id in result.added + result.already_present:
+                Cases(store).mark_minor(name, entry_id, actor="cli")
     console.print(
         t("entries_added", count=len(result.added), bank=name, present=len(result.already_present))
     )
@@ -165,9 +177,28 @@ def import_bank(name: str, file: Path) -> None:
 
 
 @app.command("withdraw")
-def withdraw(name: str, entry: int) -> None:
+def withdraw(
+    name: str,
+    entry: int,
+    delete_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--delete-evidence",
+            help="Also destroy her preserved evidence (its case key) / Détruire aussi ses preuves.",
+        ),
+    ] = False,
+) -> None:
     """Withdraw an entry: its fingerprints are deleted / Retirer une entrée : ses empreintes sont
     supprimées."""
+    from rempart.evidence.vault import destroy_evidence
+
     with open_store() as store:
         deleted = store.withdraw(name, entry)
+        destroyed = (
+            destroy_evidence(store, settings(), entry, actor="cli", why="withdrawal")
+            if delete_evidence
+            else None
+        )
     console.print(t("withdrawn", entry=entry, bank=name, count=deleted))
+    if destroyed is not None:
+        console.print(t("evidence_destroyed", count=destroyed))

@@ -107,8 +107,11 @@ def rescan(
 ) -> None:
     """Check stored scan fingerprints against banks, without re-reading media / Revérifier sans
     relire les médias."""
+    from rempart.evidence.custody import make_checkpoint
+    from rempart.evidence.preserve import Preserver
     from rempart.index.matcher import Matcher
     from rempart.investigate.linking import investigate
+    from rempart.investigate.preserving import preserve_recorded
     from rempart.store.scans import ScanStore
 
     conf = settings()
@@ -116,9 +119,17 @@ def rescan(
         matcher = Matcher(store, conf, bank)
         scans = ScanStore(store)
         new = checked = 0
+        preserver = Preserver(store, conf)
         for file_id, fingerprint in scans.hashed_files(actor="cli:rescan"):
             checked += 1
-            new += scans.add_matches(file_id, matcher.match(fingerprint), "rescan")
+            matches = matcher.match(fingerprint)
+            added = scans.add_matches(file_id, matches, "rescan")
+            if added:  # preserved while the exported file can still be read
+                preserve_recorded(
+                    store, conf, file_id, matches, actor="cli:rescan", preserver=preserver
+                )
+            new += added
+        make_checkpoint(store, conf, actor="cli:rescan")
         err_console.print(t("rescan_summary", files=checked, matches=new), highlight=False)
         _emit(investigate(store, bank), report, as_json, not no_media)
 

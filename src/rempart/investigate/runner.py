@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from rempart.errors import ImportFormatError, MediaError
+from rempart.evidence.custody import make_checkpoint
+from rempart.evidence.preserve import Preserver, Sighting
 from rempart.index.matcher import Matcher
+from rempart.media.kinds import read_limited
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
 from rempart.signals.sha256 import sha256_file
@@ -27,6 +30,7 @@ from rempart.sources.discord_export import ChannelExport, MediaRef, Message, str
 from rempart.sources.fetch import fetch_media
 from rempart.store import Store
 from rempart.store.scans import ScanStore
+from rempart.store.values import Match
 
 Progress = Callable[[int, int | None], None]
 
@@ -99,6 +103,8 @@ class Scanner:
         self.banks = list(banks)
         self.scans = ScanStore(store)
         self.matcher = matcher if matcher is not None else Matcher(store, settings, self.banks)
+        self.preserver = Preserver(store, settings)
+        self.thresholds = {bank.name: bank.pdq_threshold for bank in store.list_banks()}
         self.download = download
         self.progress = progress
         self.actor = actor
@@ -127,6 +133,7 @@ class Scanner:
             status = "finished"
         finally:
             self.scans.finish_run(run_id, status)
+            make_checkpoint(self.scans.store, self.settings, actor=self.actor)
         return summary
 
     def _scan_export(self, export_file: ExportFile, summary: ScanSummary, downloads: Path) -> None:
@@ -139,15 +146,18 @@ class Scanner:
                 _message_rows(export_file, channel, batch)
             )
             recorded = self.scans.recorded_positions([m.id for m in batch])
-            for message in batch:
+            for number, message in enumerate(batch):
                 for position, ref in enumerate(message.media):
                     summary.media_seen += 1
                     if (message.id, position) in recorded:
                         summary.media_skipped_as_done += 1
                     else:
-                        self._scan_one(
-                            MediaAt(message, position, ref, export_file.root), summary, downloads
+                        around = (
+                            *batch[max(0, number - 3) : number],
+                            *batch[number + 1 : number + 4],
                         )
+                        at = MediaAt(message, position, ref, export_file.root, channel, around)
+                        self._scan_one(at, summary, downloads)
                     if self.progress:
                         self.progress(summary.media_seen, None)
 
@@ -195,6 +205,7 @@ class Scanner:
             file_id, file_status, file_reason = known
             if file_status == "hashed":
                 summary.media_hashed += 1
+                self._preserve(path, at, self.scans.file_matches(file_id))
             else:
                 summary.media_failed += 1
             record(file_status, file_reason, file_id=file_id)
@@ -210,6 +221,7 @@ class Scanner:
             )
             return
         matches = self.matcher.match(fingerprint)
+        self._preserve(path, at, matches)  # before it is recorded as done, and before cleanup
         summary.media_hashed += 1
         summary.files_hashed += 1
         summary.new_matches += len(matches)
@@ -218,16 +230,57 @@ class Scanner:
             new_file=(content_sha256, fingerprint.kind, "hashed", "", fingerprint, matches),
         )
 
+    def _preserve(self, path: Path, at: MediaAt, matches: Sequence[Match]) -> None:
+        """Copy a matched file into the evidence vault with its sighting (nothing when it matches
+        nothing; the bytes read are the ones just hashed, under the size limit)."""
+        if not matches:
+            return
+        try:
+            data = read_limited(path, self.settings.max_file_bytes)
+        except (OSError, MediaError):
+            return  # recorded as matched all the same; the report says what was not kept
+        message, export = at.message, at.export
+        sighting = Sighting(
+            source="discord-export",
+            source_key=f"discord:{message.id}:{at.position}",
+            guild_id=export.guild_id,
+            guild_name=export.guild_name,
+            channel_id=export.channel_id,
+            channel_name=export.channel_name,
+            message_id=message.id,
+            author_id=message.author.id,
+            author_name=message.author.name,
+            author_nickname=message.author.nickname or "",
+            content=message.content[:4000],
+            file_name=at.ref.file_name or "",
+            role=at.ref.role,
+            surrounding=[
+                {
+                    "id": m.id,
+                    "author_id": m.author.id,
+                    "author_name": m.author.name,
+                    "posted_at": m.timestamp,
+                    "content": m.content[:1000],
+                }
+                for m in at.around
+            ],
+        )
+        self.preserver.preserve(
+            data, sighting, list(matches), actor=self.actor, pdq_thresholds=self.thresholds
+        )
+
 
 @dataclass(frozen=True)
 class MediaAt:
     """One media reference and where it was seen: its message, its place in it, the export's
-    folder."""
+    folder, its channel and the messages around it."""
 
     message: Message
     position: int
     ref: MediaRef
     root: Path
+    export: ChannelExport
+    around: tuple[Message, ...] = ()
 
 
 def _message_rows(

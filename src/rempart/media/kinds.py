@@ -92,3 +92,15 @@ def sniff_kind(path: Path, max_bytes: int) -> MediaKind:
             f"{path}: not an image or video Rempart can read (unknown content)"
         )
     return kind
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (MediaTooLargeError past it: a file
+    that grew since it was checked is not read whole)."""
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise MediaTooLargeError(
+            f"{path}: {len(data)} bytes is over the {max_bytes}-byte limit (REMPART_MAX_FILE_BYTES)"
+        )
+    return data

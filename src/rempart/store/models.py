@@ -119,7 +119,13 @@ class EntryIdentityRow(Base):
 
 
 class AuditRow(Base):
-    """Every read of fingerprints and every change to banks and entries."""
+    """One record of the custody log: every read of fingerprints or evidence, every change to
+    banks, entries, cases and keys, every review decision and export.
+
+    Append-only and hash-chained (``rempart.evidence.chain``): ``seq`` orders the chain, ``hash``
+    is SHA-256 over the previous record's hash and this record's fields. On PostgreSQL a trigger
+    refuses UPDATE and DELETE.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -129,6 +135,71 @@ class AuditRow(Base):
     bank: Mapped[str | None] = mapped_column(String(100), nullable=True)
     entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditChainRow(Base):
+    """One row: the chain's head (last ``seq`` and its hash). Appending updates it first, so its
+    lock orders appenders."""
+
+    __tablename__ = "audit_chain"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class CheckpointRow(Base):
+    """A Merkle root over the records ``first_seq``..``last_seq``, its statement (the bytes a
+    time-stamp authority signs) and, when one is configured, the RFC 3161 token."""
+
+    __tablename__ = "audit_checkpoints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer, unique=True)
+    root: Mapped[str] = mapped_column(String(64))
+    statement: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tsa_token: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class EvidenceCaseRow(Base):
+    """A case: one registered entry whose sightings are preserved, with its own data key (sealed
+    with the store key; destroying it makes the case's vault copies unreadable)."""
+
+    __tablename__ = "evidence_cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank: Mapped[str] = mapped_column(String(100))
+    entry_id: Mapped[int] = mapped_column(Integer, unique=True)
+    minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    key_destroyed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+
+
+class SightingRow(Base):
+    """One preserved sighting: a media item of a message that showed the case's photo. The
+    record (IDs, names, link, times, signals, surrounding messages) is sealed with the case key;
+    ``record_sha256`` is what the custody log holds."""
+
+    __tablename__ = "evidence_sightings"
+    __table_args__ = (UniqueConstraint("case_id", "source_key", name="uq_sighting"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_cases.id", ondelete="CASCADE"), index=True
+    )
+    #: Where it was seen, for idempotence: "discord:MESSAGE:POSITION" or "api:UPLOAD-SHA256:TIME".
+    source_key: Mapped[str] = mapped_column(String(120))
+    media_sha256: Mapped[str] = mapped_column(String(64))
+    media_size: Mapped[int] = mapped_column(Integer)
+    #: The vault object's name (None: not kept — a minor's case, or the bytes were not readable).
+    object_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # -- archive scans (rempart scan) ---------------------------------------------------------------

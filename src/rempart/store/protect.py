@@ -138,6 +138,11 @@ class ProtectCases:
                 stored.withdrawn_at = utcnow()
         return deleted
 
+    def entries(self, number: str, secret: str) -> list[int] | None:
+        """The entries her case registered; None if the number or secret is wrong."""
+        row = self._row(number, secret)
+        return None if row is None else _ids(row)
+
     def _row(self, number: str, secret: str) -> ProtectCaseRow | None:
         with self.store.session() as session:
             row = session.scalar(

@@ -275,6 +275,26 @@ class ScanStore:
                 for r in session.scalars(query)
             ]
 
+    def file_matches(self, file_id: int) -> list[Match]:
+        """The matches recorded for one scanned file, not rejected (as the matcher gave them)."""
+        with self.store.session() as session:
+            rows = session.scalars(
+                select(ScanMatchRow)
+                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
+                .outerjoin(
+                    NegativeMatchRow,
+                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
+                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+                )
+                .where(ScanMatchRow.file_id == file_id, NegativeMatchRow.id.is_(None))
+            ).all()
+            return [
+                Match(
+                    r.bank, r.entry_id, "", r.signal, r.distance, "recorded", "", False, r.inliers
+                )
+                for r in rows
+            ]
+
     def is_matched(self, file_id: int) -> bool:
         """True if the file shows a registered entry (a sighting or a review item, not one
         rejected)."""

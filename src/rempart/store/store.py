@@ -32,10 +32,12 @@ from rempart.errors import (
 )
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.store.chain import record_hash
 from rempart.store.changes import CHANNEL, ChangeFeed
 from rempart.store.crypto import FingerprintCipher, load_or_create_key
 from rempart.store.database import make_engine, migrate
 from rempart.store.models import (
+    AuditChainRow,
     AuditRow,
     BankRow,
     EntryIdentityRow,
@@ -107,6 +109,7 @@ class Store:
         raises."""
         with self._sessions() as session, session.begin():
             yield session
+            self._append_audit(session)
 
     # Concerns stored beside banks (scan results…) register what withdrawal and legacy sealing must
     # also do to their own tables, so the store never reaches into them.
@@ -734,18 +737,46 @@ class Store:
         bank: str | None = None,
         entry_id: int | None = None,
     ) -> None:
-        """Add one audit event to the caller's transaction (it commits, or rolls back, with the
-        change it records)."""
-        session.add(
-            AuditRow(
-                at=utcnow(),
-                actor=actor[:200],
-                action=action[:60],
-                bank=bank,
-                entry_id=entry_id,
-                detail=detail[:500],
-            )
+        """Add one record to the custody log in the caller's transaction (it commits, or rolls
+        back, with the change it records; it is chained when the transaction ends)."""
+        pending: list[tuple[str, str, str, str | None, int | None]] = session.info.setdefault(
+            "audit", []
         )
+        pending.append((actor[:200], action[:60], detail[:500], bank, entry_id))
+
+    def _append_audit(self, session: Session) -> None:
+        """Chain and insert the transaction's records, last thing before it commits: the chain
+        head's row lock (taken after any generation lock, in every transaction) orders
+        appenders, and each record is inserted once, never updated."""
+        pending = session.info.pop("audit", [])
+        if not pending:
+            return
+        head = session.execute(
+            update(AuditChainRow)
+            .where(AuditChainRow.id == 1)
+            .values(seq=AuditChainRow.seq + len(pending))
+            .returning(AuditChainRow.seq, AuditChainRow.hash)
+        ).one()
+        seq, previous = int(head[0]) - len(pending), str(head[1])
+        for actor, action, detail, bank, entry_id in pending:
+            seq += 1
+            at = utcnow()
+            digest = record_hash(previous, seq, at, actor, action, bank, entry_id, detail)
+            session.add(
+                AuditRow(
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    bank=bank,
+                    entry_id=entry_id,
+                    detail=detail,
+                    seq=seq,
+                    prev_hash=previous,
+                    hash=digest,
+                )
+            )
+            previous = digest
+        session.execute(update(AuditChainRow).where(AuditChainRow.id == 1).values(hash=previous))
 
     def record(
         self,

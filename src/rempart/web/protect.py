@@ -18,6 +18,7 @@ from rempart.api.auth import ERROR_RESPONSES, identify
 from rempart.api.guard import content_security_policy
 from rempart.api.service import service_of
 from rempart.errors import ImportFormatError
+from rempart.evidence.vault import Cases, destroy_evidence
 from rempart.i18n import preferred_language
 from rempart.pages.render import render
 from rempart.store.protect import MAX_PHOTOS, ProtectCases, parse_registration
@@ -39,6 +40,8 @@ STATIC_FILES = {
 
 class RegistrationIn(BaseModel):
     fingerprints: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_PHOTOS)
+    #: She is under 18: no picture of her cases is ever kept or shown.
+    minor: bool = False
 
 
 class RegistrationOut(BaseModel):
@@ -49,6 +52,11 @@ class RegistrationOut(BaseModel):
 class CaseIn(BaseModel):
     case: str = Field(max_length=40)
     secret: str = Field(max_length=200)
+
+
+class WithdrawIn(CaseIn):
+    #: Her choice: destroy the preserved evidence too (the case keys), not only the fingerprints.
+    delete_evidence: bool = False
 
 
 class CaseOut(BaseModel):
@@ -75,6 +83,12 @@ def register(request: Request, body: RegistrationIn) -> RegistrationOut:
     except ImportFormatError as exc:
         raise HTTPException(422, str(exc)) from exc
     number, secret = _cases(request).register(prints)
+    if body.minor:
+        cases = _cases(request)
+        for entry_id in cases.entries(number, secret) or []:
+            Cases(service_of(request).store).mark_minor(
+                cases.bank, entry_id, actor=f"protect:{number}"
+            )
     service_of(request).banks_changed()  # live at once: a platform's next match finds her photos
     return RegistrationOut(case=number, secret=secret)
 
@@ -89,12 +103,19 @@ def case_status(request: Request, body: CaseIn) -> CaseOut:
 
 
 @router.post("/protect/withdraw", response_model=CaseOut)
-def withdraw(request: Request, body: CaseIn) -> CaseOut:
-    """Delete every fingerprint of the case at once."""
+def withdraw(request: Request, body: WithdrawIn) -> CaseOut:
+    """Delete every fingerprint of the case at once (and, if she chooses, the evidence kept)."""
     _limit(request)
     cases = _cases(request)
-    if cases.withdraw(body.case, body.secret) is None:
+    entries = cases.entries(body.case, body.secret)
+    if entries is None or cases.withdraw(body.case, body.secret) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no case with this number and secret")
+    if body.delete_evidence:
+        service = service_of(request)
+        for entry_id in entries:
+            destroy_evidence(
+                service.store, service.settings, entry_id, actor="protect", why="her withdrawal"
+            )
     service_of(request).banks_changed()
     found = cases.status(body.case, body.secret)
     assert found is not None

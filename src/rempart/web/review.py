@@ -13,12 +13,14 @@ Pages are left out of the OpenAPI spec (it describes the JSON API); their tests 
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
@@ -33,6 +35,8 @@ from rempart.api.auth import (
 )
 from rempart.api.service import service_of
 from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
+from rempart.evidence.pack import export_pack
+from rempart.evidence.vault import Cases
 from rempart.i18n import preferred_language
 from rempart.investigate.exported import verified_copy
 from rempart.investigate.linking import meaning
@@ -168,6 +172,7 @@ def review_page(
     messages = {m.id: m for m in scans.messages(caller.actor, shown)} if shown else {}
     labels = service.store.entry_labels({m.entry_id for m in pending})
     thresholds = service.store.bank_thresholds()
+    minors = Cases(service.store).minor_entries()
     for match in pending:
         item = _item(match, labels.get(match.entry_id, ""), media_of[match.file_id], messages)
         item["meaning"] = meaning(
@@ -177,8 +182,11 @@ def review_page(
             thresholds.get(match.bank, 31),
             match.frames,
         )
+        item["minor"] = match.entry_id in minors  # a minor's case: never a picture
         item["picture"] = (
-            _verified_thumbnail(item["details"], service.settings) if item["details"] else None
+            _verified_thumbnail(item["details"], service.settings)
+            if item["details"] and not item["minor"]
+            else None
         )
         items.append(item)
     return render(
@@ -244,6 +252,10 @@ def evidence(
     item = scans.media_item(media_id, caller.actor)
     if item is None or item.file_id is None or not scans.is_matched(item.file_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no evidence file here")
+    minors = Cases(service.store).minor_entries()
+    if any(m.entry_id in minors for m in scans.file_matches(item.file_id)):
+        service.store.record(caller.actor, "evidence.refused", f"media {media_id}: a minor's case")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no evidence file here")
     stack = ExitStack()
     try:
         exported = stack.enter_context(verified_copy(item.details, service.settings.max_file_bytes))
@@ -292,4 +304,47 @@ def case_page(
     if case is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
     actors = [a for a in findings.actors if entry_id in a.cases]
-    return render("case.html", lang=reader_language(request), case=case, actors=actors)
+    found = Cases(service_of(request).store).get(entry_id)
+    return render(
+        "case.html",
+        lang=reader_language(request),
+        case=case,
+        actors=actors,
+        minor=bool(found and found.minor),
+        may_export=caller.may(Permission.EVIDENCE_EXPORT),
+        preserved=found is not None and found.key is not None,
+    )
+
+
+@router.post("/cases/{bank}/{entry_id}/pack", include_in_schema=False)
+def case_pack(
+    request: Request,
+    bank: str,
+    entry_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.EVIDENCE_EXPORT))],
+    lang: Annotated[Literal["fr", "en"], Form()] = "fr",
+) -> Response:
+    """The case's evidence pack as a download (caseworkers and admins; the export is logged)."""
+    service = service_of(request)
+    role = caller.key.role.value if caller.key else ""
+    with tempfile.TemporaryDirectory(prefix="rempart-pack-") as folder:
+        out = Path(folder) / "pack.zip"
+        export_pack(
+            service.store,
+            service.settings,
+            bank,
+            entry_id,
+            out,
+            lang=lang,
+            actor=caller.actor,
+            role=role,
+        )
+        data = out.read_bytes()
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="rempart-case-{entry_id}-pack.zip"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -81,7 +81,7 @@
 
   $("send").addEventListener("click", async () => {
     $("send").disabled = true;
-    const response = await fetch("protect/cases", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ fingerprints: prepared }) });
+    const response = await fetch("protect/cases", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ fingerprints: prepared, minor: $("minor").checked }) });
     if (!response.ok) { $("error").hidden = false; $("send").disabled = false; return; }
     const answer = await response.json();
     prepared = [];
@@ -91,7 +91,9 @@
   });
 
   async function manage(action) {
-    const body = JSON.stringify({ case: $("manage-case").value, secret: $("manage-secret").value });
+    const fields = { case: $("manage-case").value, secret: $("manage-secret").value };
+    if (action === "withdraw") fields.delete_evidence = $("delete-evidence").checked;
+    const body = JSON.stringify(fields);
     const response = await fetch(`protect/${action}`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
     const answer = response.ok ? await response.json() : null;
     $("manage-result").dataset.state = answer ? (answer.withdrawn ? "withdrawn" : "active") : "unknown";
