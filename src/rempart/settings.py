@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     #: The TSA's CA certificate(s), PEM, to verify its tokens (kept in packs for the reader).
     tsa_ca_file: Path | None = None
     tsa_timeout_seconds: float = Field(default=20.0, gt=0)
+    #: A running service seals the custody log under a checkpoint this often (0: only on scans,
+    #: exports and `rempart evidence checkpoint`).
+    checkpoint_minutes: float = Field(default=60.0, ge=0)
     #: Who sends notices drafted in evidence packs (DSA Article 16: name and e-mail).
     notifier_name: str = ""
     notifier_email: str = ""

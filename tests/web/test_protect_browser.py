@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rempart.evidence.vault import Cases
 from rempart.samples import phone_screenshot, save_jpeg, synthetic_photo, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
@@ -120,7 +121,10 @@ def test_she_can_check_and_withdraw_everything(
     page.goto(f"{base}/protect?lang=en")
     page.set_input_files("#photos", [str(p) for p in photos[:2]])
     expect(page.locator("#count")).to_have_text("2", timeout=60_000)
-    page.click("#send")
+    page.check("#minor")  # she is under 18: her cases keep no picture
+    with page.expect_request("**/protect/cases") as registration:
+        page.click("#send")
+    assert json.loads(registration.value.post_data_buffer or b"{}")["minor"] is True
     number = page.locator("#case-number")
     expect(number).not_to_be_empty()
     case, secret = number.text_content(), page.locator("#case-secret").text_content()
@@ -133,13 +137,18 @@ def test_she_can_check_and_withdraw_everything(
     page.click("#status")
     expect(page.locator("#manage-result")).to_have_attribute("data-state", "active")
     expect(page.locator("#manage-photos")).to_have_text("2")
-    page.click("#withdraw")
+    page.check("#delete-evidence")
+    with page.expect_request("**/protect/withdraw") as withdrawal:
+        page.click("#withdraw")
+    assert json.loads(withdrawal.value.post_data_buffer or b"{}")["delete_evidence"] is True
     expect(page.locator("#manage-result")).to_have_attribute("data-state", "withdrawn")
     store = Store.open(settings)
     try:
         entries = store.list_entries(settings.protect_bank)
         assert len(entries) == 2 and all(e.withdrawn_at is not None for e in entries)
         assert sum(store.count_fingerprints(e.id) for e in entries) == 0
+        cases = [Cases(store).get(e.id) for e in entries]  # minors, keys destroyed at her choice
+        assert all(c is not None and c.minor and c.key is None for c in cases)
     finally:
         store.close()
 

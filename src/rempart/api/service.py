@@ -21,6 +21,7 @@ from fastapi import HTTPException, Request, UploadFile, status
 from rempart.api.auth import Caller
 from rempart.api.ratelimit import RateLimiter
 from rempart.errors import FetchError, MediaError
+from rempart.evidence.custody import Checkpointer
 from rempart.index.live import LiveMatcher
 from rempart.index.matcher import Matcher
 from rempart.settings import Settings
@@ -41,11 +42,14 @@ class Service:
         )
         self.key_limit = RateLimiter(settings.api_key_rate, settings.api_key_burst)
         self.live = LiveMatcher(self.store, settings)
+        self.checkpoints = Checkpointer(self.store, settings)
+        self.checkpoints.start()
         self._decoders = ThreadPoolExecutor(
             settings.max_concurrent_decodes, thread_name_prefix="rempart-decode"
         )
 
     def close(self) -> None:
+        self.checkpoints.close()
         self.live.close()
         self._decoders.shutdown(wait=False, cancel_futures=True)
         self.store.close()

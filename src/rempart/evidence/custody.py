@@ -11,6 +11,7 @@ previous statement, and its token must sign the statement.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -130,7 +131,7 @@ def make_checkpoint(store: Store, settings: Settings, *, actor: str = "cli") -> 
     one covers what came after."""
     for _ in range(5):
         made = _try_checkpoint(store, settings, actor)
-        if made is not False:
+        if made is None or isinstance(made, Checkpoint):
             return made
     raise EvidenceError("could not make a checkpoint: other processes kept making them")
 
@@ -266,3 +267,28 @@ def verify_store(store: Store, settings: Settings) -> ChainReport:
         previous_statement = statement_digest(checkpoint.statement)
         report.checkpoints += 1
     return report
+
+
+class Checkpointer:
+    """Makes a checkpoint every ``settings.checkpoint_minutes`` on a daemon thread (a long-running
+    service); a failure is logged and tried again at the next turn."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rempart-checkpoints", daemon=True)
+
+    def start(self) -> None:
+        if self.settings.checkpoint_minutes > 0:
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.settings.checkpoint_minutes * 60):
+            try:
+                make_checkpoint(self.store, self.settings, actor="serve")
+            except Exception:  # noqa: BLE001 (a failed turn must not end the thread)
+                log.exception("periodic checkpoint failed")
+
+    def close(self) -> None:
+        self._stop.set()

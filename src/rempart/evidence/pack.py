@@ -44,8 +44,17 @@ from rempart.store.chain import Statement, inclusion_proof, record_hash, root_fr
 from rempart.store.models import AuditRow, SightingRow
 
 SCHEMA = "rempart-evidence-pack v1"
-#: Members whose SHA-256 the export's own log record names.
-DERIVED = ("report.pdf", "notices/dsa-article-16.txt", "notices/pharos.txt", "notices/plainte.txt")
+#: Documents every pack holds (the report, the drafts, the instructions); with any other member
+#: that is neither proved by a preservation record nor a checkpoint's, they are "documents",
+#: named together by the export's own log record.
+DERIVED = (
+    "report.pdf",
+    "notices/dsa-article-16.txt",
+    "notices/pharos.txt",
+    "notices/plainte.txt",
+    "VERIFY.txt",
+)
+_PROVED_ELSEWHERE = re.compile(r"^(sightings/|media/|checkpoints/\d+\.(txt|tsr)$)")
 _EXTENSIONS = {b"\xff\xd8\xff": "jpg", b"\x89PNG": "png", b"GIF8": "gif", b"RIFF": "webp"}
 _RECORD_SHA = re.compile(r"record sha256 ([0-9a-f]{64})")
 _MEDIA_SHA = re.compile(r"media sha256 ([0-9a-f]{64})")
@@ -61,9 +70,18 @@ def _extension(data: bytes) -> str:
     return "mp4" if data[4:8] == b"ftyp" else "bin"
 
 
+def _documents(files: dict[str, bytes]) -> list[str]:
+    """The members the export's record names by one digest."""
+    return sorted(
+        name
+        for name in files
+        if name not in {"manifest.json", "SHA256SUMS"} and not _PROVED_ELSEWHERE.match(name)
+    )
+
+
 def _documents_digest(files: dict[str, bytes]) -> str:
-    """One SHA-256 over the derived documents (``sha256  path`` lines, sorted)."""
-    lines = sorted(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in DERIVED)
+    """One SHA-256 over the documents (their ``sha256  path`` lines, sorted)."""
+    lines = (f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in _documents(files))
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
@@ -140,6 +158,9 @@ def export_pack(
     ).encode()
     files["notices/pharos.txt"] = pharos_summary(case_facts, sightings).encode()
     files["notices/plainte.txt"] = plainte(case_facts, sightings).encode()
+    files["VERIFY.txt"] = VERIFY_TEXT.encode()
+    if settings.tsa_url and settings.tsa_ca_file:  # a copy for the reader, not a trust anchor
+        files["checkpoints/tsa-ca.pem"] = settings.tsa_ca_file.read_bytes()
     store.record(
         actor,
         "evidence.export",
@@ -163,9 +184,6 @@ def export_pack(
                 "token": f"checkpoints/{checkpoint.id}.tsr" if checkpoint.token else None,
             }
         )
-    if settings.tsa_ca_file and any(c.token for c in covering):
-        files["checkpoints/tsa-ca.pem"] = settings.tsa_ca_file.read_bytes()
-    files["VERIFY.txt"] = _verify_text(covering).encode()
     manifest = {
         "schema": SCHEMA,
         "case": case_facts,
@@ -239,34 +257,29 @@ def _proofs(
     return sorted(covering.values(), key=lambda c: c.id), proofs
 
 
-def _verify_text(covering: list[custody.Checkpoint]) -> str:
-    stamps = "\n".join(
-        f"    openssl ts -verify -data checkpoints/{c.id}.txt -in checkpoints/{c.id}.tsr "
-        "-CAfile TSA-CA.pem"
-        for c in covering
-        if c.token
-    )
-    return (
-        "How to check this evidence pack without Rempart / Vérifier ce dossier sans Rempart\n"
-        "==================================================================================\n\n"
-        "1. Every member is intact / Chaque fichier est intact:\n\n"
-        "    sha256sum -c SHA256SUMS\n\n"
-        "2. The custody log's checkpoints were signed by a time-stamp authority (RFC 3161);\n"
-        "   TSA-CA.pem is the authority's CA certificate, obtained from the authority itself\n"
-        "   (checkpoints/tsa-ca.pem is a copy for convenience, not a trust anchor):\n\n"
-        + (stamps or "    (no checkpoint of this pack is time-stamped / aucun horodatage)")
-        + "\n\n"
-        '3. What the signed statements prove (manifest.json, "records"):\n'
-        '   - each record\'s hash is SHA-256( prev_hash + "\\n" + canonical JSON of\n'
-        "     {seq, at, actor, action, bank, entry, detail} with sorted keys, no spaces, UTF-8 );\n"
-        '   - its "proof" leads from SHA-256(0x00 || hash) to the checkpoint\'s merkle-root,\n'
-        "     combining SHA-256(0x01 || left || right) up the tree (RFC 6962);\n"
-        '   - "evidence.preserve" records name each sighting file\'s SHA-256 ("record sha256")\n'
-        '     and each media file\'s SHA-256 ("media sha256");\n'
-        '   - the "evidence.export" record names the SHA-256 of the sorted `sha256sum` lines of\n'
-        '     report.pdf and notices/*.txt ("documents sha256").\n\n'
-        "   `rempart evidence verify pack.zip` performs every step and names what fails.\n"
-    )
+VERIFY_TEXT = (
+    "How to check this evidence pack without Rempart / Vérifier ce dossier sans Rempart\n"
+    "==================================================================================\n\n"
+    "1. Every member is intact / Chaque fichier est intact:\n\n"
+    "    sha256sum -c SHA256SUMS\n\n"
+    "2. The custody log's checkpoints were signed by a time-stamp authority (RFC 3161).\n"
+    "   TSA-CA.pem is the authority's CA certificate, obtained from the authority itself\n"
+    "   (checkpoints/tsa-ca.pem is a copy for convenience, not a trust anchor):\n\n"
+    "    for token in checkpoints/*.tsr; do\n"
+    '      openssl ts -verify -data "${token%.tsr}.txt" -in "$token" -CAfile TSA-CA.pem\n'
+    "    done\n\n"
+    "   (no .tsr file: the deployment had no time-stamp authority / pas d'horodatage)\n\n"
+    '3. What the signed statements prove (manifest.json, "records"):\n'
+    '   - each record\'s hash is SHA-256( prev_hash + "\\n" + canonical JSON of\n'
+    "     {seq, at, actor, action, bank, entry, detail} with sorted keys, no spaces, UTF-8 );\n"
+    '   - its "proof" leads from SHA-256(0x00 || hash) to the checkpoint\'s merkle-root,\n'
+    "     combining SHA-256(0x01 || left || right) up the tree (RFC 6962);\n"
+    '   - "evidence.preserve" records name each sighting file\'s SHA-256 ("record sha256")\n'
+    '     and each media file\'s SHA-256 ("media sha256");\n'
+    '   - the "evidence.export" record names the SHA-256 of the sorted `sha256sum` lines of\n'
+    '     report.pdf, notices/*.txt and this file ("documents sha256").\n\n'
+    "   `rempart evidence verify pack.zip` performs every step and names what fails.\n"
+)
 
 
 @dataclass
@@ -402,12 +415,12 @@ def verify_pack(path: Path, tsa_ca_file: Path | None = None) -> PackReport:
             report.problems.append(f"{name}: no proved log record names this sighting")
         if name.startswith("media/") and digest not in named_media:
             report.problems.append(f"{name}: no proved log record names this file")
-    if all(name in members for name in DERIVED):
-        if _documents_digest(members) not in named_documents:
-            report.problems.append(
-                "report.pdf / notices: not the documents the export's log record names"
-            )
-    else:
-        report.problems.append("report.pdf / notices: missing from the pack")
+    missing = [name for name in DERIVED if name not in members]
+    if missing:
+        report.problems.append(f"{', '.join(missing)}: missing from the pack")
+    elif _documents_digest(members) not in named_documents:
+        report.problems.append(
+            f"{', '.join(_documents(members))}: not the documents the export's log record names"
+        )
     report.checked.append(f"{len(records)} log records, {len(statements)} checkpoints")
     return report

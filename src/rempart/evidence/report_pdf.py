@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rempart import __version__
+from rempart.errors import EvidenceError
 from rempart.evidence.legal import MINOR_ROUTES, NOT_ADVICE, ROUTES, offences
 
 _FONT_CANDIDATES = (
@@ -130,6 +131,10 @@ def render_pdf(
     """The report as PDF bytes."""
     from xml.sax.saxutils import escape
 
+    try:
+        import reportlab  # noqa: F401
+    except ImportError as exc:
+        raise EvidenceError("PDF reports need ReportLab: pip install 'rempart[evidence]'") from exc
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet

@@ -26,8 +26,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _library() -> None:
+    try:
+        import rfc3161_client  # noqa: F401
+    except ImportError as exc:
+        raise EvidenceError(
+            "RFC 3161 time-stamps need rfc3161-client: pip install 'rempart[evidence]'"
+        ) from exc
+
+
 def request_token(statement: bytes, settings: Settings) -> bytes:
     """A time-stamp token (the DER TimeStampResp) over SHA-256 of ``statement``."""
+    _library()
     from rfc3161_client import (
         HashAlgorithm,
         PKIStatus,
@@ -81,6 +91,7 @@ def load_roots(ca_file: Path) -> list[x509.Certificate]:
 def check_token(token: bytes, statement: bytes, roots: list[x509.Certificate] | None) -> str:
     """Check that ``token`` signs SHA-256 of ``statement`` (and, with ``roots``, that its signer
     chains to one of them); returns the time it states. EvidenceBrokenError says what fails."""
+    _library()
     from rfc3161_client import VerificationError, VerifierBuilder, decode_timestamp_response
 
     try:
