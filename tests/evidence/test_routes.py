@@ -148,7 +148,13 @@ def test_a_minors_pictures_are_never_served(
     assert client.get(f"/evidence/{media_id}", headers=keys["caseworker"]).status_code == 200
     assert "data:image/jpeg" in client.get("/review", headers=keys["caseworker"]).text
     store = client.app.state.service.store  # type: ignore[attr-defined]
-    Cases(store).mark_minor("victims", entry, actor="caseworker")
+    url = f"/api/v1/cases/victims/{entry}/minor"
+    assert client.post(url, headers=keys["moderator"]).status_code == 403
+    assert client.post(url, headers=keys["caseworker"]).json()["minor"] is True
+    case = Cases(store).get(entry)
+    assert case is not None and case.minor
+    vault = store.settings.resolved_vault_dir / f"c{case.id}"
+    assert not vault.exists() or not any(p.is_file() for p in vault.rglob("*"))  # copies gone
     assert client.get(f"/evidence/{media_id}", headers=keys["caseworker"]).status_code == 404
     page = client.get(f"/cases/victims/{entry}", headers=keys["caseworker"])
     assert 'id="minor"' in page.text and "../../evidence/" not in page.text

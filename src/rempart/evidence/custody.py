@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from rempart.errors import EvidenceBrokenError, EvidenceError
 from rempart.evidence import tsa
@@ -30,7 +31,13 @@ from rempart.store.chain import (
     stamp,
     statement_digest,
 )
-from rempart.store.models import AuditChainRow, AuditRow, CheckpointRow, utcnow
+from rempart.store.models import (
+    AuditChainRow,
+    AuditRow,
+    CheckpointRow,
+    CheckpointTokenRow,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 _BATCH = 5000
@@ -119,74 +126,100 @@ class Checkpoint:
 
 
 def checkpoints(store: Store) -> list[Checkpoint]:
+    """Every checkpoint, oldest first, with its token when it has one."""
     with store.session() as session:
-        rows = session.scalars(select(CheckpointRow).order_by(CheckpointRow.last_seq)).all()
-        return [Checkpoint(r.id, r.statement, r.tsa_token, r.made_at) for r in rows]
+        rows = session.execute(
+            select(CheckpointRow, CheckpointTokenRow.token)
+            .outerjoin(CheckpointTokenRow, CheckpointTokenRow.checkpoint_id == CheckpointRow.id)
+            .order_by(CheckpointRow.last_seq)
+        ).all()
+        return [Checkpoint(r.id, r.statement, token, r.made_at) for r, token in rows]
 
 
 def make_checkpoint(store: Store, settings: Settings, *, actor: str = "cli") -> Checkpoint | None:
-    """A checkpoint over the records since the last one (None when there are none), time-stamped
-    when ``REMPART_TSA_URL`` is set. The checkpoint is itself recorded in the log. Concurrent
-    callers (two scans ending together) are ordered by the chain's lock: one makes it, a later
-    one covers what came after."""
-    for _ in range(5):
-        made = _try_checkpoint(store, settings, actor)
-        if made is None or isinstance(made, Checkpoint):
-            return made
-    raise EvidenceError("could not make a checkpoint: other processes kept making them")
-
-
-def _try_checkpoint(store: Store, settings: Settings, actor: str) -> Checkpoint | None | bool:
-    """One attempt; False when another process made a checkpoint meanwhile."""
-    made = checkpoints(store)
-    previous = made[-1].parsed if made else None
-    first = previous.last_seq + 1 if previous else 1
-    with store.session() as session:
-        head = session.get(AuditChainRow, 1)
-        last = int(head.seq) if head else 0
-    if last < first:
-        return None
-    hashes = [r.hash for r in records(store, first, last)]
-    if len(hashes) != last - first + 1:
-        raise EvidenceBrokenError("the custody log has a gap: run `rempart evidence verify`")
-    statement = Statement(
-        first,
-        last,
-        merkle_root(hashes),
-        statement_digest(made[-1].statement) if made else GENESIS,
-        stamp(utcnow()),
-    ).text()
-    token = None
-    if settings.tsa_url:
-        try:
-            token = tsa.request_token(statement.encode(), settings)
-        except EvidenceError as exc:  # the checkpoint stands; a later one will be stamped
-            log.warning("checkpoint not time-stamped: %s", exc)
-            store.record(actor, "evidence.tsa.failed", str(exc)[:200])
+    """A checkpoint over the records since the last one (None when there are none), then
+    time-stamped when ``REMPART_TSA_URL`` is set. It is made under the chain's lock, so
+    checkpoints never overlap and each covers every record committed before it; the token is
+    asked for after the lock is released (with any earlier checkpoint left unstamped)."""
     with store.transaction() as session:
-        session.execute(  # the chain's lock: checkpoints are made one at a time
-            update(AuditChainRow).where(AuditChainRow.id == 1).values(seq=AuditChainRow.seq)
-        )
-        latest = session.scalar(select(func.max(CheckpointRow.last_seq)))
-        if latest != (previous.last_seq if previous else None):
-            return False
-        row = CheckpointRow(
-            first_seq=first,
-            last_seq=last,
-            root=Statement.parse(statement).root,
-            statement=statement,
-            made_at=utcnow(),
-            tsa_token=token,
-        )
-        session.add(row)
-        session.flush()
-        store.audit(
-            session,
-            actor,
-            "evidence.checkpoint",
-            f"records {first}-{last} root {row.root}{' time-stamped' if token else ''}",
-        )
-    return Checkpoint(row.id, statement, token, row.made_at)
+        last = session.execute(  # the chain's lock: appends wait; checkpoints go one at a time
+            update(AuditChainRow)
+            .where(AuditChainRow.id == 1)
+            .values(seq=AuditChainRow.seq)
+            .returning(AuditChainRow.seq)
+        ).scalar_one()
+        previous = session.scalars(
+            select(CheckpointRow).order_by(CheckpointRow.last_seq.desc()).limit(1)
+        ).first()
+        first = previous.last_seq + 1 if previous else 1
+        if last < first:
+            made = None
+        else:
+            hashes = list(
+                session.scalars(
+                    select(AuditRow.hash)
+                    .where(AuditRow.seq >= first, AuditRow.seq <= last)
+                    .order_by(AuditRow.seq)
+                )
+            )
+            if len(hashes) != last - first + 1:
+                raise EvidenceBrokenError(
+                    "the custody log has a gap: run `rempart evidence verify`"
+                )
+            statement = Statement(
+                first,
+                last,
+                merkle_root(hashes),
+                statement_digest(previous.statement) if previous else GENESIS,
+                stamp(utcnow()),
+            )
+            row = CheckpointRow(
+                first_seq=first,
+                last_seq=last,
+                root=statement.root,
+                statement=statement.text(),
+                made_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            store.audit(
+                session, actor, "evidence.checkpoint", f"records {first}-{last} root {row.root}"
+            )
+            made = Checkpoint(row.id, row.statement, None, row.made_at)
+    if settings.tsa_url:
+        stamp_pending(store, settings, actor=actor)
+        if made is not None:
+            made = next(c for c in checkpoints(store) if c.id == made.id)
+    return made
+
+
+def stamp_pending(store: Store, settings: Settings, *, actor: str = "cli") -> int:
+    """Ask the time-stamp authority to sign every checkpoint that has no token yet; returns how
+    many were stamped. A failure is logged and left for the next call."""
+    stamped = 0
+    for checkpoint in checkpoints(store):
+        if checkpoint.token is not None:
+            continue
+        try:
+            token = tsa.request_token(checkpoint.statement.encode(), settings)
+        except EvidenceError as exc:
+            log.warning("checkpoint %s not time-stamped: %s", checkpoint.id, exc)
+            store.record(actor, "evidence.tsa.failed", f"checkpoint {checkpoint.id}: {exc}"[:200])
+            break
+        try:
+            with store.transaction() as session:
+                session.add(
+                    CheckpointTokenRow(
+                        checkpoint_id=checkpoint.id, token=token, stamped_at=utcnow()
+                    )
+                )
+                store.audit(
+                    session, actor, "evidence.tsa.stamp", f"checkpoint {checkpoint.id} time-stamped"
+                )
+            stamped += 1
+        except IntegrityError:  # another process stamped it meanwhile
+            continue
+    return stamped
 
 
 @dataclass

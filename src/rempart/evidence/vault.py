@@ -164,9 +164,32 @@ class Cases:
             }
 
     def mark_minor(self, bank: str, entry_id: int, *, actor: str) -> Case:
-        """Mark the case a minor's (its media are no longer kept; existing copies are shredded
-        with its key, a new key serves the hashes-only record)."""
+        """Mark the case a minor's: from now on none of its media is kept, served or shown; the
+        copies already kept are deleted (hashes, IDs and sealed sighting records stay)."""
         case = self.open(bank, entry_id, minor=True, actor=actor)
+        from rempart.store.models import SightingRow
+
+        with self.store.transaction() as session:
+            rows = session.scalars(
+                select(SightingRow).where(
+                    SightingRow.case_id == case.id, SightingRow.object_name.is_not(None)
+                )
+            ).all()
+            names = {row.object_name for row in rows if row.object_name}
+            for row in rows:
+                row.object_name = None
+            if names:
+                self.store.audit(
+                    session,
+                    actor,
+                    "evidence.media.delete",
+                    f"case {case.id}: {len(names)} kept files deleted (a minor's case)",
+                    bank=bank,
+                    entry_id=entry_id,
+                )
+        storage = LocalObjectStorage(self.store.settings.resolved_vault_dir)
+        for name in names:
+            storage.delete(name)
         return case
 
     def destroy_key(self, entry_id: int, *, actor: str, why: str) -> bool:

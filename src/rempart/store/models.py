@@ -151,8 +151,8 @@ class AuditChainRow(Base):
 
 
 class CheckpointRow(Base):
-    """A Merkle root over the records ``first_seq``..``last_seq``, its statement (the bytes a
-    time-stamp authority signs) and, when one is configured, the RFC 3161 token."""
+    """A Merkle root over the records ``first_seq``..``last_seq`` and its statement (the bytes a
+    time-stamp authority signs)."""
 
     __tablename__ = "audit_checkpoints"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,7 +161,16 @@ class CheckpointRow(Base):
     root: Mapped[str] = mapped_column(String(64))
     statement: Mapped[str] = mapped_column(Text)
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    tsa_token: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class CheckpointTokenRow(Base):
+    """A checkpoint's RFC 3161 time-stamp token, asked for after the checkpoint was made (no
+    network call while the chain is locked)."""
+
+    __tablename__ = "audit_checkpoint_tokens"
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("audit_checkpoints.id"), primary_key=True)
+    token: Mapped[bytes] = mapped_column(LargeBinary)
+    stamped_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class EvidenceCaseRow(Base):

@@ -316,6 +316,37 @@ def case_page(
     )
 
 
+@router.post("/cases/{bank}/{entry_id}/minor", include_in_schema=False)
+def case_minor_form(
+    request: Request,
+    bank: str,
+    entry_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.EVIDENCE_EXPORT))],
+) -> RedirectResponse:
+    """A caseworker marks the case as a minor's (from the case page)."""
+    _mark_minor(request, bank, entry_id, caller)
+    return RedirectResponse(f"../{entry_id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/api/v1/cases/{bank}/{entry_id}/minor")
+def case_minor_api(
+    request: Request,
+    bank: str,
+    entry_id: RowId,
+    caller: Annotated[Caller, Depends(require(Permission.EVIDENCE_EXPORT))],
+) -> dict[str, Any]:
+    """Mark a case as a minor's: from now on no media of it is kept, served or shown."""
+    _mark_minor(request, bank, entry_id, caller)
+    return {"bank": bank, "entry_id": entry_id, "minor": True}
+
+
+def _mark_minor(request: Request, bank: str, entry_id: int, caller: Caller) -> None:
+    store = service_of(request).store
+    if store.get_entry(entry_id).bank != bank:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no sightings of this entry")
+    Cases(store).mark_minor(bank, entry_id, actor=caller.actor)
+
+
 @router.post("/cases/{bank}/{entry_id}/pack", include_in_schema=False)
 def case_pack(
     request: Request,

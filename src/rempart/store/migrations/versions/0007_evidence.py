@@ -1,6 +1,6 @@
 """Evidence: the audit log becomes a hash chain (seq, prev_hash, hash; existing records chained in
-order), checkpoints, cases with their data keys, preserved sightings; on PostgreSQL a trigger
-makes the log append-only.
+order), checkpoints and their time-stamp tokens, cases with their data keys, preserved
+sightings; on PostgreSQL triggers make the log, checkpoints and tokens append-only.
 
 Revision ID: 0007
 Revises: 0006
@@ -66,7 +66,17 @@ def upgrade() -> None:
         sa.Column("root", sa.String(64), nullable=False),
         sa.Column("statement", sa.Text(), nullable=False),
         sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("tsa_token", sa.LargeBinary(), nullable=True),
+    )
+    op.create_table(
+        "audit_checkpoint_tokens",
+        sa.Column(
+            "checkpoint_id",
+            sa.Integer(),
+            sa.ForeignKey("audit_checkpoints.id"),
+            primary_key=True,
+        ),
+        sa.Column("token", sa.LargeBinary(), nullable=False),
+        sa.Column("stamped_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "evidence_cases",
@@ -99,7 +109,7 @@ def upgrade() -> None:
     )
     if connection.dialect.name == "postgresql":
         op.execute(_REFUSE)
-        for table in ("audit_log", "audit_checkpoints"):
+        for table in ("audit_log", "audit_checkpoints", "audit_checkpoint_tokens"):
             op.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION rempart_append_only()"
