@@ -69,6 +69,17 @@ def test_reviewers_see_blurred_grey_pictures_and_decisions_stick(
         )
         for m in meanings
     ), meanings
+    # a crop or a photo of a screen shows where her photo is, outlined over the blurred picture
+    outlined = sum(1 for m in pending[:25] if m.signal == "orb")
+    assert outlined and page.locator(".evidence-frame svg.region rect").count() >= 1
+    box = page.locator(".evidence-frame svg.region").first.bounding_box()
+    picture = (
+        page.locator(".evidence-frame svg.region")
+        .first.locator("xpath=..")
+        .locator("img")
+        .bounding_box()
+    )
+    assert box and picture and abs(box["width"] - picture["width"]) < 2  # laid over the picture
     first = page.locator("img.evidence").first
     expect(first).to_have_css("filter", "blur(16px) grayscale(1)")
     first.click()

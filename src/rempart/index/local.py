@@ -187,11 +187,20 @@ def _as_codes(descriptors: np.ndarray) -> np.ndarray:
 
 def verify(source: np.ndarray, target: np.ndarray, min_inliers: int) -> int:
     """How many point pairs one robust homography explains (0 when too few or degenerate)."""
+    fit = homography(source, target, min_inliers)
+    return 0 if fit is None else int(fit[1].sum())
+
+
+def homography(
+    source: np.ndarray, target: np.ndarray, min_inliers: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """One robust homography from ``source`` to ``target`` points and which pairs it explains
+    (None when too few or degenerate)."""
     import cv2
 
     if len(source) < max(4, min_inliers):
-        return 0
-    homography, mask = cv2.findHomography(
+        return None
+    found, mask = cv2.findHomography(
         source.astype(np.float32),
         target.astype(np.float32),
         cv2.USAC_FAST,
@@ -199,13 +208,11 @@ def verify(source: np.ndarray, target: np.ndarray, min_inliers: int) -> int:
         maxIters=2000,
         confidence=0.995,
     )
-    if homography is None or mask is None:
-        return 0
-    if (
-        abs(np.linalg.det(homography[:2, :2])) < 1e-3
-    ):  # collapses the image to a line: not a view of it
-        return 0
-    return int(mask.sum())
+    if found is None or mask is None:
+        return None
+    if abs(np.linalg.det(found[:2, :2])) < 1e-3:  # collapses the image to a line: not a view of it
+        return None
+    return found, mask.ravel().astype(bool)
 
 
 def pair_inliers(query: LocalFeatures, registered: LocalFeatures) -> int:
@@ -215,3 +222,29 @@ def pair_inliers(query: LocalFeatures, registered: LocalFeatures) -> int:
         _as_codes(query.descriptors), _as_codes(registered.descriptors)
     )
     return verify(query.xy[query_rows], registered.xy[bank_rows], 4) if len(query_rows) >= 4 else 0
+
+
+def matched_region(
+    query: LocalFeatures, registered: LocalFeatures, min_inliers: int
+) -> tuple[float, float, float, float] | None:
+    """Where her photo lies in the query (working-scale pixels: x0, y0, x1, y1): the frame of
+    the registered keypoints carried into the query by the homography that verifies the match."""
+    import cv2
+
+    query_rows, bank_rows = correspondences(
+        _as_codes(query.descriptors), _as_codes(registered.descriptors)
+    )
+    fit = homography(query.xy[query_rows], registered.xy[bank_rows], min_inliers)
+    if fit is None or int(fit[1].sum()) < min_inliers:
+        return None
+    try:
+        back = np.linalg.inv(fit[0])
+    except np.linalg.LinAlgError:
+        return None
+    (left, top), (right, bottom) = registered.xy.min(axis=0), registered.xy.max(axis=0)
+    corners = np.array([[[left, top]], [[right, top]], [[right, bottom]], [[left, bottom]]])
+    placed = cv2.perspectiveTransform(corners.astype(np.float64), back).reshape(-1, 2)
+    if not np.isfinite(placed).all():
+        return None
+    (x0, y0), (x1, y1) = placed.min(axis=0), placed.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from rempart.errors import EntryNotFoundError, StoreError
@@ -245,17 +245,7 @@ class ScanStore:
         """Recorded matches (of these banks, of these entries), without those a reviewer
         rejected."""
         with self.store.session() as session:
-            query = (
-                select(ScanMatchRow)
-                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
-                .outerjoin(
-                    NegativeMatchRow,
-                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
-                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
-                )
-                .where(NegativeMatchRow.id.is_(None))
-                .order_by(ScanMatchRow.id)
-            )
+            query = _not_rejected(select(ScanMatchRow)).order_by(ScanMatchRow.id)
             if banks:
                 query = query.where(ScanMatchRow.bank.in_(list(banks)))
             if entry_ids is not None:
@@ -279,14 +269,7 @@ class ScanStore:
         """The matches recorded for one scanned file, not rejected (as the matcher gave them)."""
         with self.store.session() as session:
             rows = session.scalars(
-                select(ScanMatchRow)
-                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
-                .outerjoin(
-                    NegativeMatchRow,
-                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
-                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
-                )
-                .where(ScanMatchRow.file_id == file_id, NegativeMatchRow.id.is_(None))
+                _not_rejected(select(ScanMatchRow)).where(ScanMatchRow.file_id == file_id)
             ).all()
             return [
                 Match(
@@ -298,19 +281,7 @@ class ScanStore:
     def is_matched(self, file_id: int) -> bool:
         """True if the file shows a registered entry (a sighting or a review item, not one
         rejected)."""
-        with self.store.session() as session:
-            found = session.execute(
-                select(ScanMatchRow.id)
-                .join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
-                .outerjoin(
-                    NegativeMatchRow,
-                    (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
-                    & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
-                )
-                .where(ScanMatchRow.file_id == file_id, NegativeMatchRow.id.is_(None))
-                .limit(1)
-            ).first()
-            return found is not None
+        return bool(self.file_matches(file_id))
 
     # -- review ------------------------------------------------------------------------------
 
@@ -543,6 +514,19 @@ class ScanStore:
 def _utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _not_rejected(query: Select[Any]) -> Select[Any]:
+    """``query`` over scan matches without those a reviewer rejected (the negative list)."""
+    return (
+        query.join(ScannedFileRow, ScannedFileRow.id == ScanMatchRow.file_id)
+        .outerjoin(
+            NegativeMatchRow,
+            (NegativeMatchRow.content_tag == ScannedFileRow.content_tag)
+            & (NegativeMatchRow.entry_id == ScanMatchRow.entry_id),
+        )
+        .where(NegativeMatchRow.id.is_(None))
+    )
 
 
 def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:

@@ -714,6 +714,28 @@ class Store:
             )
         )
 
+    def entry_values(self, entry_id: int, signal: str, *, actor: str) -> list[bytes]:
+        """One active entry's decrypted values of one signal (to explain a match to a reviewer);
+        the read is audited."""
+        with self.transaction() as session:
+            rows = session.execute(
+                select(FingerprintRow.ciphertext)
+                .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
+                .where(
+                    FingerprintRow.entry_id == entry_id,
+                    FingerprintRow.signal == signal,
+                    EntryRow.withdrawn_at.is_(None),
+                )
+            ).all()
+            self.audit(
+                session,
+                actor,
+                "fingerprint.read",
+                f"{len(rows)} {signal} values",
+                entry_id=entry_id,
+            )
+        return [self.cipher.decrypt(signal, blob) for (blob,) in rows]
+
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""
         labels: dict[int, str] = {}

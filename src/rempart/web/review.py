@@ -34,15 +34,17 @@ from rempart.api.auth import (
     require,
 )
 from rempart.api.service import service_of
-from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError
+from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError, MediaError
 from rempart.evidence.pack import export_pack
 from rempart.evidence.vault import Cases
 from rempart.i18n import preferred_language
+from rempart.index.local import matched_region
 from rempart.investigate.exported import verified_copy
 from rempart.investigate.linking import meaning
 from rempart.investigate.report import thumbnail
 from rempart.pages.render import render
 from rempart.settings import Settings
+from rempart.signals.local import WORKING_AREA, LocalFeatures, query_features
 from rempart.store.keys import ApiKeys
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
 from rempart.store.sessions import WebSessions
@@ -139,11 +141,64 @@ def _item(
 def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | None:
     """A thumbnail of the exported file, made from a verified copy (None if it cannot be
     verified)."""
+    return _verified_picture(details, settings, [])[0]
+
+
+Region = tuple[float, float, float, float]
+
+
+def _verified_picture(
+    details: dict[str, Any], settings: Settings, registered: list[LocalFeatures]
+) -> tuple[str | None, Region | None]:
+    """The thumbnail of a verified copy and, given her photo's local features, the part of the
+    picture that shows it (fractions of its width and height: x0, y0, x1, y1)."""
     try:
         with verified_copy(details, settings.max_file_bytes) as exported:
-            return thumbnail(exported.path, settings) if exported.inline else None
+            if not exported.inline:
+                return None, None
+            picture = thumbnail(exported.path, settings)
+            if picture is None or not registered:
+                return picture, None
+            return picture, _matched_region(exported.path, settings, registered)
     except EvidenceUnavailableError:
+        return None, None
+
+
+def _matched_region(
+    path: Path, settings: Settings, registered: list[LocalFeatures]
+) -> Region | None:
+    """Where her photo is in the picture at ``path`` (a still image), from the keypoints one
+    homography maps onto it; None when no registered value gives one."""
+    from rempart.media import MediaKind, decode_image, sniff_kind
+
+    try:
+        kind = sniff_kind(path, settings.max_file_bytes)
+        if kind is MediaKind.VIDEO:
+            return None
+        rgb = decode_image(
+            path,
+            kind,
+            max_pixels=settings.max_image_pixels,
+            draft_size=settings.jpeg_draft_size,
+            max_frames=1,
+        ).frames[0]
+    except (MediaError, OSError):
         return None
+    query = query_features(rgb)
+    height, width = rgb.shape[:2]
+    scale = (WORKING_AREA / (height * width)) ** 0.5  # the scale query features are taken at
+    working_w, working_h = max(1, round(width * scale)), max(1, round(height * scale))
+    for value in registered:
+        found = matched_region(query, value, settings.local_min_inliers)
+        if found is not None:
+            x0, y0, x1, y1 = found
+            return (
+                max(0.0, x0 / working_w),
+                max(0.0, y0 / working_h),
+                min(1.0, x1 / working_w),
+                min(1.0, y1 / working_h),
+            )
+    return None
 
 
 #: Items per page of the review queue.
@@ -183,11 +238,19 @@ def review_page(
             match.frames,
         )
         item["minor"] = match.entry_id in minors  # a minor's case: never a picture
-        item["picture"] = (
-            _verified_thumbnail(item["details"], service.settings)
-            if item["details"] and not item["minor"]
-            else None
-        )
+        item["picture"], item["region"] = None, None
+        if item["details"] and not item["minor"]:
+            registered = (
+                [
+                    LocalFeatures.from_bytes(raw)
+                    for raw in service.store.entry_values(match.entry_id, "orb", actor=caller.actor)
+                ]
+                if match.signal == "orb"  # a crop or a photo of a screen: show where she is
+                else []
+            )
+            item["picture"], item["region"] = _verified_picture(
+                item["details"], service.settings, registered
+            )
         items.append(item)
     return render(
         "review.html",
