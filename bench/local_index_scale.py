@@ -132,7 +132,8 @@ def measure(photos: int) -> dict[str, object]:
 
 def startup(photos: int) -> dict[str, object]:
     """A matcher's start on a store of ``photos`` local-feature values: building from the store
-    (decrypt + index, then save) against loading the saved snapshot."""
+    (decrypt + index, then save) against loading the saved snapshot (twice: the second start
+    finds the file in the page cache, as a restart usually does)."""
     import tempfile
 
     from rempart.index.matcher import Matcher
@@ -154,12 +155,12 @@ def startup(photos: int) -> dict[str, object]:
         del values
         timings = {}
         snapshot = None
-        for name in ("build_from_store_s", "load_snapshot_s"):
+        for name in ("build_from_store_s", "load_snapshot_s", "load_again_s"):
             gc.collect()  # the previous matcher is gone before the next one starts
             begin = time.perf_counter()
             matcher = Matcher(store, settings, ["photos"])
             timings[name] = round(time.perf_counter() - begin, 2)
-            assert matcher.loaded_from_disk == (name == "load_snapshot_s")
+            assert matcher.loaded_from_disk == (name != "build_from_store_s")
             snapshot = matcher.snapshot_file
             del matcher
         store.close()
