@@ -237,3 +237,39 @@ def test_a_resumed_scan_preserves_each_sighting_once(
         assert session.scalar(select(func.count(SightingRow.id))) == before
     preserved = [e for e in store.audit_log(1000) if e[2] == "evidence.preserve"]
     assert len(preserved) == before
+
+
+def test_hostile_packs_get_a_clear_refusal(tmp_path: Path) -> None:
+    """Not a zip, a member whose declared size lies (a bomb), the same name twice, no manifest:
+    each is refused with what is wrong, nothing is extracted, memory stays bounded."""
+    from rempart.errors import EvidenceBrokenError
+
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_bytes(b"PK\x03\x04 but not really a zip")
+    with pytest.raises(EvidenceBrokenError, match="not a readable zip"):
+        verify_pack(not_zip)
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", b"{}")
+        archive.writestr("media/x.jpg", b"\0" * (8 * 1024 * 1024))
+    data = bytearray(bomb.read_bytes())
+    # the central directory now claims 1 byte where 8 MiB inflate: a lie verify must not trust
+    header = data.rfind(b"PK\x01\x02")
+    data[header + 24 : header + 28] = (1).to_bytes(4, "little")
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(EvidenceBrokenError):
+        verify_pack(bomb)
+
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(twice, "w") as archive, pytest.warns(UserWarning):
+        archive.writestr("manifest.json", b"{}")
+        archive.writestr("manifest.json", b'{"forged": true}')
+    with pytest.raises(EvidenceBrokenError, match="duplicated"):
+        verify_pack(twice)
+
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("notes.txt", b"hello")
+    report = verify_pack(empty)
+    assert not report.ok and report.problems[0].startswith("manifest.json")

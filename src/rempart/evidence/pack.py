@@ -61,6 +61,7 @@ _MEDIA_SHA = re.compile(r"media sha256 ([0-9a-f]{64})")
 _DERIVED_SHA = re.compile(r"documents sha256 ([0-9a-f]{64})")
 MAX_PACK_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_PACK_BYTES = 4 * 1024**3  # all members together, uncompressed
 
 
 def _extension(data: bytes) -> str:
@@ -303,6 +304,8 @@ def _read_members(path: Path) -> dict[str, bytes]:
         infos = archive.infolist()
         if len(infos) > MAX_PACK_MEMBERS:
             raise EvidenceBrokenError(f"{path.name}: too many members for a pack")
+        if sum(info.file_size for info in infos) > MAX_PACK_BYTES:
+            raise EvidenceBrokenError(f"{path.name}: its members together are too large")
         for info in infos:
             if info.is_dir():
                 continue
@@ -313,8 +316,8 @@ def _read_members(path: Path) -> dict[str, bytes]:
                     data = handle.read(MAX_MEMBER_BYTES + 1)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise EvidenceBrokenError(f"{info.filename[:80]}: unreadable ({exc})") from exc
-            if len(data) > MAX_MEMBER_BYTES:
-                raise EvidenceBrokenError(f"{info.filename[:80]}: oversized member")
+            if len(data) > MAX_MEMBER_BYTES or len(data) != info.file_size:
+                raise EvidenceBrokenError(f"{info.filename[:80]}: not the size its entry declares")
             members[info.filename] = data
     return members
 
