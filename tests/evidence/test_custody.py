@@ -246,3 +246,43 @@ def test_concurrent_writers_make_one_unbroken_chain(store: Store) -> None:
         f"{w}:{n}" for w in range(4) for n in range(15)
     )
     assert report.checkpoints >= 3
+
+
+def test_records_written_before_the_chain_are_chained_by_the_upgrade(
+    backend_settings: Settings,
+) -> None:
+    """A store of the previous release (0006) with audit records: opening it chains them in
+    order, and the chain verifies — on SQLite (times stored as text) and PostgreSQL."""
+    from alembic import command
+    from alembic.config import Config
+
+    from rempart.store.database import _ALEMBIC_INI, make_engine
+
+    if not backend_settings.database_url:
+        backend_settings.ensure_data_dir()
+    engine = make_engine(backend_settings.resolved_database_url)
+    config = Config(str(_ALEMBIC_INI))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+        for number, at in enumerate(
+            ["2026-01-02 10:00:00.123456", "2026-01-02 10:00:01", "2026-01-03 23:59:59.999999"]
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor, action, bank, entry_id, detail) "
+                    "VALUES (:at, 'cli', 'bank.create', 'b', :entry, :detail)"
+                ),
+                {"at": at, "entry": number, "detail": f"old record {number} é"},
+            )
+    engine.dispose()
+    store = Store.open(backend_settings)
+    try:
+        _log(store, 2)
+        report = custody.verify_store(store, backend_settings)
+        assert report.ok and report.records == 5, report.problems
+        assert [r.detail for r in custody.records(store)][:3] == [
+            f"old record {n} é" for n in range(3)
+        ]
+    finally:
+        store.close()

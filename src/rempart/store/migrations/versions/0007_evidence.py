@@ -6,6 +6,8 @@ Revision ID: 0007
 Revises: 0006
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -44,8 +46,9 @@ def upgrade() -> None:
     previous, seq = GENESIS, 0
     for row in rows:  # the records written before the chain existed are chained in their order
         seq += 1
+        at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
         digest = record_hash(
-            previous, seq, row.at, row.actor, row.action, row.bank, row.entry_id, row.detail
+            previous, seq, at, row.actor, row.action, row.bank, row.entry_id, row.detail
         )
         connection.execute(
             sa.text(
