@@ -66,6 +66,9 @@ def test_matched_media_are_kept_encrypted_and_every_read_is_logged(
         assert not data.startswith(MAGIC) and data[4:8] != b"ftyp", path
         assert not any(header in data for header in headers), path  # no picture bytes in clear
         assert path.stat().st_mode & 0o777 == 0o600
+    folders = [store.settings.resolved_vault_dir, *(p.parent for p in files)]
+    folders += [p.parent.parent for p in files]  # the case folders
+    assert all(folder.stat().st_mode & 0o777 == 0o700 for folder in folders)
     case = Cases(store).get(entries[0])
     assert case is not None and case.key is not None
     from sqlalchemy import select

@@ -62,7 +62,13 @@ class LocalObjectStorage:
 
     def put(self, name: str, data: bytes) -> None:
         path = self._path(name)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        missing = []  # every folder made here is owner-only (mkdir's parents get the umask's mode)
+        folder = path.parent
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         write_private_bytes(partial, data)
         partial.replace(path)
