@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Engine, Select, delete, func, insert, select, update
+from sqlalchemy import Engine, Select, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +40,7 @@ from rempart.store.models import (
     AuditChainRow,
     AuditRow,
     BankRow,
+    Base,
     EntryIdentityRow,
     EntryRow,
     FingerprintRow,
@@ -463,28 +464,21 @@ class Store:
                     }
                     for p in new
                 ]
-                ids = list(
-                    session.scalars(
-                        insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True),
-                        entry_rows,
-                    )
-                )
+                ids = self._insert_entries(session, entry_rows)
                 id_at = dict(zip(new, ids))
                 values = [
                     row
                     for p, entry_id in id_at.items()
                     for row in self._fingerprint_rows(entry_id, chunk[p][1])
                 ]
-                if values:
-                    session.execute(insert(FingerprintRow), values)
+                self._bulk_insert(session, FingerprintRow, values)
                 if dedupe:  # the unique constraint holds the dedupe under concurrent adds
                     identities = [
                         {"bank_id": bank.id, "signal": sig, "tag": tag, "entry_id": i}
                         for p, i in id_at.items()
                         for sig, tag in tags[p]
                     ]
-                    if identities:
-                        session.execute(insert(EntryIdentityRow), identities)
+                    self._bulk_insert(session, EntryIdentityRow, identities)
                 for p, entry_id in id_at.items():
                     in_batch.update((t, entry_id) for t in tags[p])
                 present.extend(id_at[p] for p in repeats)
@@ -498,6 +492,50 @@ class Store:
                 bank=bank_name,
             )
         return AddResult(added, present)
+
+    def _insert_entries(self, session: Session, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert entry rows; their ids, in order. On PostgreSQL the ids are drawn from the
+        table's sequence and the rows copied in (``COPY``: an import of millions is bound by the
+        disk, not by statements)."""
+        if self.engine.dialect.name != "postgresql":
+            return list(
+                session.scalars(
+                    insert(EntryRow).returning(EntryRow.id, sort_by_parameter_order=True), rows
+                )
+            )
+        ids = sorted(
+            int(i)
+            for i in session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('entries', 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"count": len(rows)},
+            )
+        )
+        self._bulk_insert(session, EntryRow, [{"id": i, **row} for i, row in zip(ids, rows)])
+        return ids
+
+    def _bulk_insert(self, session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` (dicts with the same keys) into ``model``'s table in the session's
+        transaction: ``COPY`` on PostgreSQL, one executemany elsewhere."""
+        if not rows:
+            return
+        if self.engine.dialect.name != "postgresql":
+            session.execute(insert(model), rows)
+            return
+        columns = list(rows[0])
+        table = str(model.__tablename__)
+        session.flush()
+        driver = session.connection().connection.driver_connection
+        if driver is None:
+            raise StoreError("the database connection is closed")
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
 
     def _existing_entries(
         self, session: Session, bank_id: int, tags: Sequence[tuple[str, str]]
