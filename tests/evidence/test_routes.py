@@ -160,3 +160,41 @@ def test_a_minors_pictures_are_never_served(
     assert 'id="minor"' in page.text and "../../evidence/" not in page.text
     queue = client.get("/review", headers=keys["caseworker"]).text
     assert "data:image/jpeg" not in queue
+
+
+def test_the_review_queue_falls_back_to_the_preserved_copy(
+    backend_settings: Settings, export_set: tuple[Path, ExportManifest], tmp_path: Path
+) -> None:
+    """The exported files are gone after the scan (moved, deleted): reviewers still see the
+    pictures, read from the vault — each read logged with who, role and why."""
+    import shutil
+
+    root, manifest = export_set
+    copied = tmp_path / "exports"
+    shutil.copytree(root / "exports", copied)
+    store = Store.open(backend_settings)
+    key = {"Authorization": f"Bearer {ApiKeys(store).create('lea', Role.CASEWORKER)}"}
+    admin = {"Authorization": f"Bearer {ApiKeys(store).create('auditor', Role.ADMIN)}"}
+    store.create_bank("victims")
+    store.add_fingerprints(
+        "victims",
+        [fingerprint_file(p, backend_settings, register=True) for p in manifest.victim_photos],
+        consent=Consent("self", "test"),
+    )
+    scan_archives([copied], ["victims"], store, backend_settings).remove_copies()
+    store.close()
+    shutil.rmtree(copied)  # the export is gone
+    with TestClient(create_app(backend_settings)) as client:
+        queue = client.get("/review", headers=key)
+        assert queue.status_code == 200 and "data:image/jpeg" in queue.text
+        reads = [
+            r
+            for r in client.get("/api/v1/audit", params={"limit": 200}, headers=admin).json()
+            if r["action"] == "evidence.vault.read"
+        ]
+    assert reads and all(
+        r["actor"] == "api:lea"
+        and "role caseworker" in r["detail"]
+        and "review queue" in r["detail"]
+        for r in reads
+    )

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from starlette.background import BackgroundTask
 
 from rempart.api.auth import (
@@ -34,9 +35,14 @@ from rempart.api.auth import (
     require,
 )
 from rempart.api.service import service_of
-from rempart.errors import EvidenceAlteredError, EvidenceUnavailableError, MediaError
+from rempart.errors import (
+    EvidenceAlteredError,
+    EvidenceError,
+    EvidenceUnavailableError,
+    MediaError,
+)
 from rempart.evidence.pack import export_pack
-from rempart.evidence.vault import Cases
+from rempart.evidence.vault import Cases, Vault
 from rempart.i18n import preferred_language
 from rempart.index.local import matched_region
 from rempart.investigate.exported import verified_copy
@@ -45,7 +51,9 @@ from rempart.investigate.report import thumbnail
 from rempart.pages.render import render
 from rempart.settings import Settings
 from rempart.signals.local import WORKING_AREA, LocalFeatures, query_features
+from rempart.store import Store
 from rempart.store.keys import ApiKeys
+from rempart.store.models import SightingRow
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
 from rempart.store.sessions import WebSessions
 
@@ -164,6 +172,48 @@ def _verified_picture(
         return None, None
 
 
+def _preserved_picture(
+    store: Store,
+    settings: Settings,
+    entry_id: int,
+    details: dict[str, Any],
+    caller: Caller,
+    registered: list[LocalFeatures],
+) -> tuple[str | None, Region | None]:
+    """The picture from the evidence vault, when the exported file is gone (moved, deleted, the
+    scan's copy removed): the preserved copy of that file for this case, read as a logged vault
+    read (who, role, why)."""
+    sha256 = str(details.get("sha256") or "")
+    case = Cases(store).get(entry_id)
+    if not sha256 or case is None or case.key is None or case.minor:
+        return None, None
+    with store.session() as session:
+        name = session.scalar(
+            select(SightingRow.object_name).where(
+                SightingRow.case_id == case.id,
+                SightingRow.media_sha256 == sha256,
+                SightingRow.object_name.is_not(None),
+            )
+        )
+    if name is None:
+        return None, None
+    role = caller.key.role.value if caller.key else ""
+    try:
+        data = Vault(store, settings).read(
+            case, name, sha256, actor=caller.actor, role=role, why="review queue"
+        )
+    except EvidenceError:
+        return None, None
+    with tempfile.NamedTemporaryFile(prefix="rempart-preserved-") as copy:  # owner-only
+        copy.write(data)
+        copy.flush()
+        path = Path(copy.name)
+        picture = thumbnail(path, settings)
+        if picture is None or not registered:
+            return picture, None
+        return picture, _matched_region(path, settings, registered)
+
+
 def _matched_region(
     path: Path, settings: Settings, registered: list[LocalFeatures]
 ) -> Region | None:
@@ -251,6 +301,15 @@ def review_page(
             item["picture"], item["region"] = _verified_picture(
                 item["details"], service.settings, registered
             )
+            if item["picture"] is None:  # the exported file is gone: the preserved copy
+                item["picture"], item["region"] = _preserved_picture(
+                    service.store,
+                    service.settings,
+                    match.entry_id,
+                    item["details"],
+                    caller,
+                    registered,
+                )
         items.append(item)
     return render(
         "review.html",
