@@ -100,6 +100,11 @@ class Caller:
     def actor(self) -> str:
         return f"api:{self.key.name}" if self.key else f"api:anonymous@{self.address}"
 
+    @property
+    def role(self) -> str:
+        """The key's role ("" for an anonymous caller), as evidence records name it."""
+        return self.key.role.value if self.key else ""
+
     def may(self, permission: Permission) -> bool:
         return self.key is not None and permission in PERMISSIONS[self.key.role]
 

@@ -260,9 +260,8 @@ def match_upload(
                 file_name="",
                 extra={"submitted_by": caller.actor},
             )
-            thresholds = service.store.bank_thresholds()
             Preserver(service.store, service.settings).preserve(
-                data, sighting, found, actor=caller.actor, pdq_thresholds=thresholds
+                data, sighting, found, actor=caller.actor
             )
     log_lookup(request, caller, "file", found)
     return _matches(disclosed(request, caller, found))

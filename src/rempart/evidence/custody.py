@@ -113,6 +113,17 @@ def records(store: Store, first: int = 1, last: int | None = None) -> Iterator[L
         after = int(rows[-1].seq or 0)
 
 
+def case_records(store: Store, bank: str, entry_id: int) -> list[LogRecord]:
+    """Every chained record about one entry (its case), in chain order, in one read."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(AuditRow)
+            .where(AuditRow.bank == bank, AuditRow.entry_id == entry_id, AuditRow.seq.is_not(None))
+            .order_by(AuditRow.seq)
+        ).all()
+        return [_record(row) for row in rows]
+
+
 @dataclass
 class Checkpoint:
     id: int

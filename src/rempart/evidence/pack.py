@@ -41,7 +41,7 @@ from rempart.evidence.vault import Cases, Vault, open_record
 from rempart.settings import Settings
 from rempart.store import Store
 from rempart.store.chain import Statement, inclusion_proof, record_hash, root_from_proof
-from rempart.store.models import AuditRow, SightingRow
+from rempart.store.models import SightingRow
 
 SCHEMA = "rempart-evidence-pack v1"
 #: Documents every pack holds (the report, the drafts, the instructions); with any other member
@@ -125,15 +125,14 @@ def export_pack(
     files: dict[str, bytes] = {}
     sightings: list[dict[str, Any]] = []
     keep_media = with_media and not case.minor and role in {"admin", "caseworker"}
-    media = 0
+    kept: set[str] = set()  # SHA-256 of the files already in the pack
     for number, row in enumerate(rows, 1):
         encoded = open_record(case, row.record)
         if hashlib.sha256(encoded).hexdigest() != row.record_sha256:
             raise EvidenceBrokenError(f"sighting {row.id}: its record no longer hashes as logged")
         files[f"sightings/{number:04d}.json"] = encoded
         sightings.append(json.loads(encoded))
-        name = f"media/{row.media_sha256}"
-        if keep_media and row.object_name and not any(k.startswith(name) for k in files):
+        if keep_media and row.object_name and row.media_sha256 not in kept:
             data = vault.read(
                 case,
                 row.object_name,
@@ -142,13 +141,13 @@ def export_pack(
                 role=role,
                 why="evidence pack export",
             )
-            files[f"{name}.{_extension(data)}"] = data
-            media += 1
+            files[f"media/{row.media_sha256}.{_extension(data)}"] = data
+            kept.add(row.media_sha256)
     case_facts = {"bank": bank, "entry": entry_id, "minor": case.minor, "id": case.id}
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     # Records so far go in the report; the export's own record names the documents, and a
     # checkpoint made after it covers every record of the case.
-    before = _case_records(store, bank, entry_id)
+    before = custody.case_records(store, bank, entry_id)
     made = custody.checkpoints(store)
     checkpoint_facts = [{"statement": c.statement, "token": bool(c.token)} for c in made]
     files["report.pdf"] = render_pdf(
@@ -165,13 +164,13 @@ def export_pack(
     store.record(
         actor,
         "evidence.export",
-        f"case {case.id} pack: {len(sightings)} sightings, {media} media, role {role}; "
+        f"case {case.id} pack: {len(sightings)} sightings, {len(kept)} media, role {role}; "
         f"documents sha256 {_documents_digest(files)}",
         bank=bank,
         entry_id=entry_id,
     )
     custody.make_checkpoint(store, settings, actor=actor)
-    records = _case_records(store, bank, entry_id)
+    records = custody.case_records(store, bank, entry_id)
     covering, proofs = _proofs(store, records)
     manifest_checkpoints = []
     for checkpoint in covering:
@@ -212,42 +211,32 @@ def export_pack(
     return PackSummary(
         out,
         len(sightings),
-        media,
+        len(kept),
         len(records),
         len(covering),
         sum(bool(c.token) for c in covering),
     )
 
 
-def _case_records(store: Store, bank: str, entry_id: int) -> list[custody.LogRecord]:
-    with store.session() as session:
-        seqs = session.scalars(
-            select(AuditRow.seq)
-            .where(AuditRow.bank == bank, AuditRow.entry_id == entry_id, AuditRow.seq.is_not(None))
-            .order_by(AuditRow.seq)
-        ).all()
-    found: list[custody.LogRecord] = []
-    for seq in seqs:
-        found.extend(custody.records(store, int(seq or 0), int(seq or 0)))
-    return found
-
-
 def _proofs(
     store: Store, records: list[custody.LogRecord]
 ) -> tuple[list[custody.Checkpoint], list[tuple[int, list[tuple[str, str]]]]]:
     """The checkpoints that cover ``records`` and, per record, (checkpoint id, inclusion path)."""
-    all_checkpoints = custody.checkpoints(store)
+    all_checkpoints = [(c, c.parsed) for c in custody.checkpoints(store)]  # parsed once
     covering: dict[int, custody.Checkpoint] = {}
     leaves: dict[int, list[str]] = {}
     proofs = []
     for record in records:
-        checkpoint = next(
-            (c for c in all_checkpoints if c.parsed.first_seq <= record.seq <= c.parsed.last_seq),
-            None,
+        checkpoint, statement = next(
+            (
+                (c, parsed)
+                for c, parsed in all_checkpoints
+                if parsed.first_seq <= record.seq <= parsed.last_seq
+            ),
+            (None, None),
         )
-        if checkpoint is None:
+        if checkpoint is None or statement is None:
             raise EvidenceError(f"record {record.seq} is not under any checkpoint yet")
-        statement = checkpoint.parsed
         if checkpoint.id not in leaves:
             leaves[checkpoint.id] = [
                 r.hash for r in custody.records(store, statement.first_seq, statement.last_seq)

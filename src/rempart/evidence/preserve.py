@@ -165,7 +165,6 @@ class Preserver:
         matches: list[Match],
         *,
         actor: str,
-        pdq_thresholds: dict[str, int] | None = None,
     ) -> list[int]:
         """Preserve ``data`` seen at ``sighting`` for every case its ``matches`` name; returns
         the new sighting ids (none for a sighting already recorded)."""
@@ -174,6 +173,7 @@ class Preserver:
         by_entry: dict[tuple[str, int], list[Match]] = {}
         for match in matches:
             by_entry.setdefault((match.bank, match.entry_id), []).append(match)
+        thresholds = self.store.bank_thresholds() if by_entry else {}
         for (bank, entry_id), found in by_entry.items():
             case = self.cases.open(bank, entry_id, actor=actor)
             if case.key is None:  # her evidence was deleted at her request: nothing more is kept
@@ -182,7 +182,7 @@ class Preserver:
                 continue
             kept = not case.minor
             name = self.vault.put(case, data)[0] if kept else None
-            threshold = (pdq_thresholds or {}).get(bank, self.settings.pdq_threshold)
+            threshold = thresholds.get(bank, self.settings.pdq_threshold)
             signals = [signal_facts(m, self.settings, threshold) for m in found]
             record = sighting.record(case, sha256, len(data), kept, signals)
             encoded = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()

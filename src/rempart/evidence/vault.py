@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -29,12 +30,13 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rempart.errors import EvidenceError
 from rempart.private_files import write_private_bytes
 from rempart.settings import Settings
 from rempart.store import Store
-from rempart.store.models import EvidenceCaseRow, utcnow
+from rempart.store.models import EvidenceCaseRow, SightingRow, utcnow
 
 _KEY_PURPOSE = "evidence-case-key"
 _NAME = re.compile(r"^[a-z0-9]+(/[a-z0-9]+)*$")
@@ -96,10 +98,6 @@ class Case:
     minor: bool
     key: bytes | None
 
-    @property
-    def ref(self) -> str:
-        return f"{self.bank}/{self.entry_id}"
-
 
 class Cases:
     """Cases and their data keys, in the store."""
@@ -113,19 +111,19 @@ class Cases:
             key = base64.b64decode(self.store.cipher.open_text(_KEY_PURPOSE, row.data_key))
         return Case(row.id, row.bank, row.entry_id, row.minor, key)
 
+    @staticmethod
+    def _row(session: Session, entry_id: int) -> EvidenceCaseRow | None:
+        return session.scalar(select(EvidenceCaseRow).where(EvidenceCaseRow.entry_id == entry_id))
+
     def get(self, entry_id: int) -> Case | None:
         with self.store.session() as session:
-            row = session.scalar(
-                select(EvidenceCaseRow).where(EvidenceCaseRow.entry_id == entry_id)
-            )
+            row = self._row(session, entry_id)
             return None if row is None else self._case(row)
 
     def open(self, bank: str, entry_id: int, *, minor: bool = False, actor: str = "cli") -> Case:
         """The case of this entry, created (with a new data key) the first time."""
         with self.store.transaction() as session:
-            row = session.scalar(
-                select(EvidenceCaseRow).where(EvidenceCaseRow.entry_id == entry_id)
-            )
+            row = self._row(session, entry_id)
             if row is None:
                 key = os.urandom(32)
                 row = EvidenceCaseRow(
@@ -173,8 +171,6 @@ class Cases:
         """Mark the case a minor's: from now on none of its media is kept, served or shown; the
         copies already kept are deleted (hashes, IDs and sealed sighting records stay)."""
         case = self.open(bank, entry_id, minor=True, actor=actor)
-        from rempart.store.models import SightingRow
-
         with self.store.transaction() as session:
             rows = session.scalars(
                 select(SightingRow).where(
@@ -193,18 +189,14 @@ class Cases:
                     bank=bank,
                     entry_id=entry_id,
                 )
-        storage = LocalObjectStorage(self.store.settings.resolved_vault_dir)
-        for name in names:
-            storage.delete(name)
+        Vault(self.store, self.store.settings).delete(names)
         return case
 
     def destroy_key(self, entry_id: int, *, actor: str, why: str) -> bool:
         """Destroy the case's data key: its vault copies and sealed records become unreadable.
         Returns whether there was a key."""
         with self.store.transaction() as session:
-            row = session.scalar(
-                select(EvidenceCaseRow).where(EvidenceCaseRow.entry_id == entry_id)
-            )
+            row = self._row(session, entry_id)
             if row is None or row.data_key is None:
                 return False
             row.data_key = None
@@ -220,6 +212,13 @@ class Cases:
             return True
 
 
+def _key(case: Case) -> bytes:
+    """The case's data key; EvidenceError once it was destroyed."""
+    if case.key is None:
+        raise EvidenceError("this case's data key was destroyed")
+    return case.key
+
+
 def _aad(case: Case, sha256: str) -> bytes:
     return f"rempart-vault v1 case {case.id} sha256 {sha256}".encode()
 
@@ -233,25 +232,25 @@ class Vault:
 
     @staticmethod
     def object_name(case: Case, sha256: str) -> str:
-        if case.key is None:
-            raise EvidenceError("this case's data key was destroyed")
-        keyed = hmac.new(case.key, sha256.encode(), hashlib.sha256).hexdigest()
+        keyed = hmac.new(_key(case), sha256.encode(), hashlib.sha256).hexdigest()
         return f"c{case.id}/{keyed[:2]}/{keyed}"
 
     def put(self, case: Case, data: bytes) -> tuple[str, str]:
         """Keep ``data`` for ``case``; returns (object name, SHA-256 of the plaintext)."""
-        if case.key is None:
-            raise EvidenceError("this case's data key was destroyed")
+        key = _key(case)
         if case.minor:
             raise EvidenceError("no media of a minor's case is kept")
         sha256 = hashlib.sha256(data).hexdigest()
         name = self.object_name(case, sha256)
         if not self.storage.exists(name):
             nonce = os.urandom(12)
-            self.storage.put(
-                name, nonce + AESGCM(case.key).encrypt(nonce, data, _aad(case, sha256))
-            )
+            self.storage.put(name, nonce + AESGCM(key).encrypt(nonce, data, _aad(case, sha256)))
         return name, sha256
+
+    def delete(self, names: Iterable[str]) -> None:
+        """Remove objects (a minor's case, a destroyed case): their bytes go from the storage."""
+        for name in names:
+            self.storage.delete(name)
 
     def read(self, case: Case, name: str, sha256: str, *, actor: str, role: str, why: str) -> bytes:
         """The plaintext of an object; the read is logged first (who, role, why)."""
@@ -262,11 +261,10 @@ class Vault:
             bank=case.bank,
             entry_id=case.entry_id,
         )
-        if case.key is None:
-            raise EvidenceError("this case's data key was destroyed")
+        key = _key(case)
         blob = self.storage.get(name)
         try:
-            data = AESGCM(case.key).decrypt(blob[:12], blob[12:], _aad(case, sha256))
+            data = AESGCM(key).decrypt(blob[:12], blob[12:], _aad(case, sha256))
         except InvalidTag as exc:
             raise EvidenceError("the vault object was altered or belongs to another case") from exc
         if hashlib.sha256(data).hexdigest() != sha256:
@@ -276,17 +274,13 @@ class Vault:
 
 def seal_record(case: Case, record: bytes) -> bytes:
     """A sighting record sealed under the case key (shredded with it)."""
-    if case.key is None:
-        raise EvidenceError("this case's data key was destroyed")
     nonce = os.urandom(12)
-    return nonce + AESGCM(case.key).encrypt(nonce, record, f"sighting case {case.id}".encode())
+    return nonce + AESGCM(_key(case)).encrypt(nonce, record, f"sighting case {case.id}".encode())
 
 
 def open_record(case: Case, sealed: bytes) -> bytes:
-    if case.key is None:
-        raise EvidenceError("this case's data key was destroyed")
     try:
-        return AESGCM(case.key).decrypt(
+        return AESGCM(_key(case)).decrypt(
             sealed[:12], sealed[12:], f"sighting case {case.id}".encode()
         )
     except InvalidTag as exc:
@@ -299,17 +293,13 @@ def destroy_evidence(
     """Her choice on withdrawal: destroy the case's data key (its copies and sealed records become
     unreadable at once, backups included), then delete the copies and the sighting rows. The log
     keeps that a deletion happened, not what was deleted. Returns how many keys were destroyed."""
-    from rempart.store.models import SightingRow
-
     case = Cases(store).get(entry_id)
     if case is None or not Cases(store).destroy_key(entry_id, actor=actor, why=why):
         return 0
-    storage = LocalObjectStorage(settings.resolved_vault_dir)
     with store.transaction() as session:
         rows = session.scalars(select(SightingRow).where(SightingRow.case_id == case.id)).all()
         names = {row.object_name for row in rows if row.object_name}
         for row in rows:
             session.delete(row)
-    for name in names:
-        storage.delete(name)
+    Vault(store, settings).delete(names)
     return 1

@@ -54,7 +54,6 @@ def preserve_recorded(
     scans = ScanStore(store)
     items = [m for m in scans.media(actor, [file_id]) if m.status == "hashed"]
     messages = {m.id: m for m in scans.messages(actor, {i.message_id for i in items})}
-    thresholds = {bank.name: bank.pdq_threshold for bank in store.list_banks()}
     preserved = gone = 0
     for item in items:
         message = messages.get(item.message_id)
@@ -67,8 +66,6 @@ def preserve_recorded(
             gone += 1
             continue
         sighting = sighting_of(message, item.position, {**item.details, "role": item.role})
-        if preserver.preserve(
-            data, sighting, list(matches), actor=actor, pdq_thresholds=thresholds
-        ):
+        if preserver.preserve(data, sighting, list(matches), actor=actor):
             preserved += 1
     return preserved, gone

@@ -104,7 +104,6 @@ class Scanner:
         self.scans = ScanStore(store)
         self.matcher = matcher if matcher is not None else Matcher(store, settings, self.banks)
         self.preserver = Preserver(store, settings)
-        self.thresholds = {bank.name: bank.pdq_threshold for bank in store.list_banks()}
         self.download = download
         self.progress = progress
         self.actor = actor
@@ -238,7 +237,7 @@ class Scanner:
         try:
             data = read_limited(path, self.settings.max_file_bytes)
         except (OSError, MediaError):
-            return  # recorded as matched all the same; the report says what was not kept
+            return  # recorded as matched all the same, but no copy is kept: it could not be read
         message, export = at.message, at.export
         sighting = Sighting(
             source="discord-export",
@@ -265,9 +264,7 @@ class Scanner:
                 for m in at.around
             ],
         )
-        self.preserver.preserve(
-            data, sighting, list(matches), actor=self.actor, pdq_thresholds=self.thresholds
-        )
+        self.preserver.preserve(data, sighting, list(matches), actor=self.actor)
 
 
 @dataclass(frozen=True)

@@ -278,11 +278,6 @@ class ScanStore:
                 for r in rows
             ]
 
-    def is_matched(self, file_id: int) -> bool:
-        """True if the file shows a registered entry (a sighting or a review item, not one
-        rejected)."""
-        return bool(self.file_matches(file_id))
-
     # -- review ------------------------------------------------------------------------------
 
     def pending_review(self, banks: Sequence[str] | None = None) -> list[StoredMatch]:

@@ -146,12 +146,6 @@ def _item(
     }
 
 
-def _verified_thumbnail(details: dict[str, Any], settings: Settings) -> str | None:
-    """A thumbnail of the exported file, made from a verified copy (None if it cannot be
-    verified)."""
-    return _verified_picture(details, settings, [])[0]
-
-
 Region = tuple[float, float, float, float]
 
 
@@ -164,12 +158,20 @@ def _verified_picture(
         with verified_copy(details, settings.max_file_bytes) as exported:
             if not exported.inline:
                 return None, None
-            picture = thumbnail(exported.path, settings)
-            if picture is None or not registered:
-                return picture, None
-            return picture, _matched_region(exported.path, settings, registered)
+            return _picture_at(exported.path, settings, registered)
     except EvidenceUnavailableError:
         return None, None
+
+
+def _picture_at(
+    path: Path, settings: Settings, registered: list[LocalFeatures]
+) -> tuple[str | None, Region | None]:
+    """The thumbnail of the picture at ``path`` and, given her photo's local features, where
+    her photo lies in it."""
+    picture = thumbnail(path, settings)
+    if picture is None or not registered:
+        return picture, None
+    return picture, _matched_region(path, settings, registered)
 
 
 def _preserved_picture(
@@ -197,21 +199,16 @@ def _preserved_picture(
         )
     if name is None:
         return None, None
-    role = caller.key.role.value if caller.key else ""
     try:
         data = Vault(store, settings).read(
-            case, name, sha256, actor=caller.actor, role=role, why="review queue"
+            case, name, sha256, actor=caller.actor, role=caller.role, why="review queue"
         )
     except EvidenceError:
         return None, None
     with tempfile.NamedTemporaryFile(prefix="rempart-preserved-") as copy:  # owner-only
         copy.write(data)
         copy.flush()
-        path = Path(copy.name)
-        picture = thumbnail(path, settings)
-        if picture is None or not registered:
-            return picture, None
-        return picture, _matched_region(path, settings, registered)
+        return _picture_at(Path(copy.name), settings, registered)
 
 
 def _matched_region(
@@ -372,10 +369,11 @@ def evidence(
     service = service_of(request)
     scans = ScanStore(service.store)
     item = scans.media_item(media_id, caller.actor)
-    if item is None or item.file_id is None or not scans.is_matched(item.file_id):
+    matches = scans.file_matches(item.file_id) if item and item.file_id is not None else []
+    if item is None or not matches:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no evidence file here")
     minors = Cases(service.store).minor_entries()
-    if any(m.entry_id in minors for m in scans.file_matches(item.file_id)):
+    if any(m.entry_id in minors for m in matches):
         service.store.record(caller.actor, "evidence.refused", f"media {media_id}: a minor's case")
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no evidence file here")
     stack = ExitStack()
@@ -479,7 +477,6 @@ def case_pack(
 ) -> Response:
     """The case's evidence pack as a download (caseworkers and admins; the export is logged)."""
     service = service_of(request)
-    role = caller.key.role.value if caller.key else ""
     with tempfile.TemporaryDirectory(prefix="rempart-pack-") as folder:
         out = Path(folder) / "pack.zip"
         export_pack(
@@ -490,7 +487,7 @@ def case_pack(
             out,
             lang=lang,
             actor=caller.actor,
-            role=role,
+            role=caller.role,
         )
         data = out.read_bytes()
     return Response(
