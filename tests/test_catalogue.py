@@ -29,7 +29,7 @@ def _cli_keys() -> set[str]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "t"
+                and node.func.id in {"t", "say"}
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
             ):

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"store"},
     {"index", "evidence"},
     {"investigate"},
-    {"api"},
+    {"api", "bot"},
     {"web"},
     {"app"},
     {"demo", "bench"},

@@ -49,7 +49,13 @@ class CorruptMediaError(MediaError):
 
 class FetchError(MediaError):
     """A URL is not allowed (scheme, host, address) or could not be fetched; said without
-    details."""
+    details. ``status`` is the HTTP status when one came back; ``retryable`` says whether trying
+    again later may work (a 404, 403, 429 or 5xx answer, a timeout, a broken connection)."""
+
+    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
 
 
 class SignalError(RempartError):

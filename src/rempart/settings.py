@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -136,6 +136,28 @@ class Settings(BaseSettings):
     #: Who sends notices drafted in evidence packs (DSA Article 16: name and e-mail).
     notifier_name: str = ""
     notifier_email: str = ""
+    # The Discord bot (`rempart bot`).
+    #: The bot's token (Discord developer portal → your application → Bot → Reset Token).
+    discord_token: SecretStr | None = None
+    #: Where discord.py talks to Discord: REST, gateway and CDN (changed only to point at a local
+    #: fake of Discord in tests and benchmarks).
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_cdn_base: str = "https://cdn.discordapp.com"
+    #: Ask for the privileged message content intent (without it only reports work).
+    bot_message_content: bool = True
+    #: Threads that fingerprint and match posted media (CPU-bound; one per core by default).
+    bot_workers: int = Field(default=0, ge=0)
+    #: Attempts to download one media item from the CDN (404, 403, 5xx, timeouts), with
+    #: exponential backoff from ``bot_retry_seconds``.
+    bot_download_attempts: int = Field(default=5, ge=1, le=20)
+    bot_retry_seconds: float = Field(default=1.0, gt=0)
+    #: An automatic deletion needs a PDQ match at least this many bits inside the bank's threshold
+    #: (or an exact digest); closer calls and local-feature-only matches go to review.
+    bot_delete_margin: int = Field(default=8, ge=0, le=64)
+    #: The public address of `rempart serve` (``https://…``), for the links the bot posts to the
+    #: review queue; unset: the bot names the item without a link.
+    public_url: str | None = None
 
     @classmethod
     def settings_customise_sources(

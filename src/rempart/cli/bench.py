@@ -207,3 +207,34 @@ def fuzz_command(
             )
     if any(r.crashes for r in results):
         raise typer.Exit(1)
+
+
+@app.command("bot")
+def bot(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    burst: Annotated[int, typer.Option(help="Posts sent within one second.")] = 100,
+    photos: Annotated[int, typer.Option(help="Registered photos (distinct content).")] = 10,
+) -> None:
+    """The Discord bot through a local fake of Discord: post-to-action latency, Rempart vs
+    PDQ-only / Le bot Discord face à un faux Discord local : latence publication → action."""
+    from rempart.bench.bot import run_bot_bench
+
+    report = run_bot_bench(
+        photos=photos, burst=burst, progress=lambda text: err_console.print(text, highlight=False)
+    )
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    anchor = report["pdq_only"]
+    console.print(
+        f"burst of {report['burst_posts']} posts in 1 s, bot on one core "
+        f"({report['registered_photos']} registered photos)",
+        highlight=False,
+    )
+    console.print("figure\tRempart\tPDQ-only\tratio", highlight=False)
+    for key in ("p50_ms", "p95_ms", "max_ms", "posts_per_s"):
+        console.print(
+            f"{key}\t{report[key]}\t{anchor[key]}\t{report['ratios'][key]}", highlight=False
+        )
+    for key in ("matching_acted", "matching_total", "unrelated_touched"):
+        console.print(f"{key}\t{report[key]}\t{anchor[key]}", highlight=False)

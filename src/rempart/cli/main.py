@@ -13,6 +13,7 @@ import typer
 from rempart import __version__
 from rempart.cli import bank as bank_cli
 from rempart.cli import bench as bench_cli
+from rempart.cli import bot as bot_cli
 from rempart.cli import evidence as evidence_cli
 from rempart.cli import scan as scan_cli
 from rempart.cli import serve as serve_cli
@@ -62,6 +63,7 @@ cli.command("scan")(scan_cli.scan)
 cli.command("rescan")(scan_cli.rescan)
 cli.command("sample-export")(scan_cli.sample_export)
 cli.command("serve")(serve_cli.serve)
+cli.command("bot")(bot_cli.bot)
 cli.add_typer(serve_cli.keys_app, name="key")
 
 

@@ -176,46 +176,62 @@ class Preserver:
         thresholds = self.store.bank_thresholds() if by_entry else {}
         for (bank, entry_id), found in by_entry.items():
             case = self.cases.open(bank, entry_id, actor=actor)
-            if case.key is None:  # her evidence was deleted at her request: nothing more is kept
-                continue
-            if self._recorded(case, sighting.source_key):
-                continue
-            kept = not case.minor
-            name = self.vault.put(case, data)[0] if kept else None
             threshold = thresholds.get(bank, self.settings.pdq_threshold)
             signals = [signal_facts(m, self.settings, threshold) for m in found]
-            record = sighting.record(case, sha256, len(data), kept, signals)
-            encoded = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-            record_sha256 = hashlib.sha256(encoded).hexdigest()
-            try:
-                with self.store.transaction() as session:
-                    row = SightingRow(
-                        case_id=case.id,
-                        source_key=sighting.source_key[:120],
-                        media_sha256=sha256,
-                        media_size=len(data),
-                        object_name=name,
-                        record=seal_record(case, encoded),
-                        record_sha256=record_sha256,
-                        captured_at=utcnow(),
-                    )
-                    session.add(row)
-                    session.flush()
-                    link = record["message"]["link"] or sighting.source
-                    self.store.audit(
-                        session,
-                        actor,
-                        "evidence.preserve",
-                        f"case {case.id} sighting {row.id} record sha256 {record_sha256}; media "
-                        f"sha256 {sha256} ({len(data)} bytes, "
-                        f"{'kept' if kept else 'not kept: minor'}); {link}",
-                        bank=bank,
-                        entry_id=entry_id,
-                    )
-                added.append(row.id)
-            except IntegrityError:  # another process preserved the same sighting meanwhile
-                continue
+            sighting_id = self.preserve_in(case, data, sha256, sighting, signals, actor=actor)
+            if sighting_id is not None:
+                added.append(sighting_id)
         return added
+
+    def preserve_in(
+        self,
+        case: Case,
+        data: bytes,
+        sha256: str,
+        sighting: Sighting,
+        signals: list[dict[str, Any]],
+        *,
+        actor: str,
+    ) -> int | None:
+        """Preserve one sighting in one case (a match's, or a member's report's); returns the
+        new sighting id, None when it was recorded before or the case's key was destroyed."""
+        if case.key is None:  # her evidence was deleted at her request: nothing more is kept
+            return None
+        if self._recorded(case, sighting.source_key):
+            return None
+        kept = not case.minor
+        name = self.vault.put(case, data)[0] if kept else None
+        record = sighting.record(case, sha256, len(data), kept, signals)
+        encoded = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+        record_sha256 = hashlib.sha256(encoded).hexdigest()
+        try:
+            with self.store.transaction() as session:
+                row = SightingRow(
+                    case_id=case.id,
+                    source_key=sighting.source_key[:120],
+                    media_sha256=sha256,
+                    media_size=len(data),
+                    object_name=name,
+                    record=seal_record(case, encoded),
+                    record_sha256=record_sha256,
+                    captured_at=utcnow(),
+                )
+                session.add(row)
+                session.flush()
+                link = record["message"]["link"] or sighting.source
+                self.store.audit(
+                    session,
+                    actor,
+                    "evidence.preserve",
+                    f"case {case.id} sighting {row.id} record sha256 {record_sha256}; media "
+                    f"sha256 {sha256} ({len(data)} bytes, "
+                    f"{'kept' if kept else 'not kept: minor'}); {link}",
+                    bank=case.bank,
+                    entry_id=case.entry_id if case.entry_id > 0 else None,
+                )
+            return int(row.id)
+        except IntegrityError:  # another process preserved the same sighting meanwhile
+            return None
 
     def _recorded(self, case: Case, source_key: str) -> bool:
         with self.store.session() as session:

@@ -30,6 +30,9 @@ NOT_ALLOWED = (
     "URL not allowed: only https:// URLs on the configured hosts (REMPART_FETCH_HOSTS) are fetched"
 )
 NOT_FETCHED = "could not fetch the URL"
+#: Answers after which a CDN may serve the file later (not yet propagated, a signed URL being
+#: refreshed, rate limited); 5xx answers too.
+RETRYABLE_STATUSES = frozenset({403, 404, 408, 425, 429})
 
 
 def check_url(url: str, settings: Settings) -> SplitResult:
@@ -123,7 +126,11 @@ def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
             )
             response = connection.getresponse()
             if response.status != 200:  # redirects included: never followed
-                raise FetchError(NOT_FETCHED)
+                raise FetchError(
+                    NOT_FETCHED,
+                    status=response.status,
+                    retryable=response.status in RETRYABLE_STATUSES or response.status >= 500,
+                )
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > settings.max_file_bytes:
                 raise FetchError(
@@ -137,11 +144,11 @@ def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
                         "not downloaded: the file is over the size limit (REMPART_MAX_FILE_BYTES)"
                     )
                 if time.monotonic() > deadline:
-                    raise FetchError(NOT_FETCHED)
+                    raise FetchError(NOT_FETCHED, retryable=True)
                 sink.write(chunk)
         partial.replace(target)
     except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as exc:
-        raise FetchError(NOT_FETCHED) from exc
+        raise FetchError(NOT_FETCHED, retryable=not isinstance(exc, ssl.SSLError)) from exc
     finally:
         connection.close()
         partial.unlink(missing_ok=True)

@@ -353,3 +353,62 @@ class NegativeMatchRow(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
     rejected_by: Mapped[str] = mapped_column(String(200))
     rejected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BotPolicyRow(Base):
+    """What the bot does in one Discord server (set with ``/rempart policy``)."""
+
+    __tablename__ = "bot_policies"
+    guild_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: "log", "review" (hide: delete the message, keep the preserved copy for review) or "delete".
+    mode: Mapped[str] = mapped_column(String(10), default="review")
+    #: Banks matched in this server, comma-separated; empty: every bank.
+    banks: Mapped[str] = mapped_column(Text, default="")
+    alert_channel_id: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    timeout_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BotItemRow(Base):
+    """One media item of one Discord message, as the bot processed it: claimed once (by message
+    and item), retried, finished. No media and no fingerprint of an unmatched item is kept; the
+    URL is sealed and dropped once the item is done."""
+
+    __tablename__ = "bot_items"
+    __table_args__ = (UniqueConstraint("message_id", "item_key", name="uq_bot_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(20))
+    item_key: Mapped[str] = mapped_column(String(60))
+    guild_id: Mapped[str] = mapped_column(String(20), index=True)
+    channel_id: Mapped[str] = mapped_column(String(20))
+    #: "pending" (claimed, not finished), "done" or "failed".
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: What came of it: "no-match", "deleted", "review", "logged", "reported", or the error.
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    #: The sealed media URL and context, kept only while pending (for a restart to finish it).
+    pending: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BotReportRow(Base):
+    """A member's "Report to Rempart" on a message: its media preserved (match or not) and queued
+    for review."""
+
+    __tablename__ = "bot_reports"
+    __table_args__ = (UniqueConstraint("message_id", "reporter_id", name="uq_bot_report"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guild_id: Mapped[str] = mapped_column(String(20), index=True)
+    channel_id: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str] = mapped_column(String(20))
+    reporter_id: Mapped[str] = mapped_column(String(20))
+    media: Mapped[int] = mapped_column(Integer, default=0)
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    #: "pending", then the reviewer's "confirm", "reject" or "escalate".
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

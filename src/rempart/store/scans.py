@@ -219,6 +219,72 @@ class ScanStore:
             )
         return file_id
 
+    def rejected_entries(self, content_sha256: str) -> set[int]:
+        """Entries a reviewer rejected for the file with these bytes (the negative list)."""
+        with self.store.session() as session:
+            return set(
+                session.scalars(
+                    select(NegativeMatchRow.entry_id).where(
+                        NegativeMatchRow.content_tag == self._file_tag(content_sha256)
+                    )
+                )
+            )
+
+    def record_live_match(
+        self,
+        message: tuple[str, str, str, str, datetime, str, dict[str, Any]],
+        position: int,
+        role: str,
+        details: dict[str, Any],
+        new_file: tuple[str, str, Fingerprint],
+        matches: list[Match],
+        found_by: str,
+        *,
+        audit: tuple[str, str, str] | None = None,
+    ) -> int:
+        """A matched media item seen live (the bot, an API lookup): its message, the media
+        reference, the file (by content, once) and its matches, queued for review. Idempotent
+        for a (message, position) already recorded. Returns the file id."""
+        sha256, kind, fingerprint = new_file
+        self.save_messages([message])
+        known = self.known_file(sha256)
+        with self.store.transaction() as session:
+            if known is None:
+                row = ScannedFileRow(
+                    content_tag=self._file_tag(sha256),
+                    kind=kind,
+                    status="hashed",
+                    reason="",
+                    scanned_at=utcnow(),
+                    fingerprint=self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
+                )
+                session.add(row)
+                session.flush()
+                file_id = row.id
+            else:
+                file_id = known[0]
+            recorded = session.scalar(
+                select(ScanMediaRow.id).where(
+                    ScanMediaRow.message_id == message[0], ScanMediaRow.position == position
+                )
+            )
+            if recorded is None:
+                session.add(
+                    ScanMediaRow(
+                        message_id=message[0],
+                        position=position,
+                        role=role[:20],
+                        status="hashed",
+                        reason="",
+                        file_id=file_id,
+                        details=self._seal(_MEDIA, details),
+                    )
+                )
+            _add_matches(session, file_id, matches, found_by)
+            if audit is not None:
+                self.store.audit(session, *audit)
+        return file_id
+
     def add_matches(self, file_id: int, matches: Iterable[Match], found_by: str) -> int:
         """Record matches not recorded before; returns how many are new."""
         with self.store.transaction() as session:

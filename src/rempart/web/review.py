@@ -35,6 +35,7 @@ from rempart.api.auth import (
     require,
 )
 from rempart.api.service import service_of
+from rempart.bot.reports import Reports
 from rempart.errors import (
     EvidenceAlteredError,
     EvidenceError,
@@ -42,7 +43,8 @@ from rempart.errors import (
     MediaError,
 )
 from rempart.evidence.pack import export_pack
-from rempart.evidence.vault import Cases, Vault
+from rempart.evidence.preserve import discord_link
+from rempart.evidence.vault import Case, Cases, Vault
 from rempart.i18n import preferred_language
 from rempart.index.local import matched_region
 from rempart.investigate.exported import verified_copy
@@ -199,9 +201,23 @@ def _preserved_picture(
         )
     if name is None:
         return None, None
+    return _vault_picture(store, settings, case, name, sha256, caller, registered, "review queue")
+
+
+def _vault_picture(
+    store: Store,
+    settings: Settings,
+    case: Case,
+    name: str,
+    sha256: str,
+    caller: Caller,
+    registered: list[LocalFeatures],
+    why: str,
+) -> tuple[str | None, Region | None]:
+    """A vault object's thumbnail (and where her photo is in it), read as a logged vault read."""
     try:
         data = Vault(store, settings).read(
-            case, name, sha256, actor=caller.actor, role=caller.role, why="review queue"
+            case, name, sha256, actor=caller.actor, role=caller.role, why=why
         )
     except EvidenceError:
         return None, None
@@ -209,6 +225,36 @@ def _preserved_picture(
         copy.write(data)
         copy.flush()
         return _picture_at(Path(copy.name), settings, registered)
+
+
+def _member_reports(store: Store, settings: Settings, caller: Caller) -> list[dict[str, Any]]:
+    """Pending "Report to Rempart" reports, with the pictures preserved in their own cases (a
+    reported item that matched a photo is in the queue above, under that photo's case)."""
+    items = []
+    for report in Reports(store).pending():
+        case = Cases(store).get(-report.id)
+        pictures: list[str] = []
+        if case is not None and case.key is not None:
+            with store.session() as session:
+                kept = session.execute(
+                    select(SightingRow.object_name, SightingRow.media_sha256).where(
+                        SightingRow.case_id == case.id, SightingRow.object_name.is_not(None)
+                    )
+                ).all()
+            for name, sha256 in kept:
+                picture, _ = _vault_picture(
+                    store, settings, case, str(name), str(sha256), caller, [], "member report"
+                )
+                if picture:
+                    pictures.append(picture)
+        items.append(
+            {
+                "report": report,
+                "pictures": pictures,
+                "link": discord_link(report.guild_id, report.channel_id, report.message_id),
+            }
+        )
+    return items
 
 
 def _matched_region(
@@ -312,9 +358,22 @@ def review_page(
         "review.html",
         lang=reader_language(request),
         items=items,
+        reports=_member_reports(service.store, service.settings, caller) if page == 1 else [],
         total=len(queue),
         next_page=page + 1 if len(queue) > page * REVIEW_PAGE else None,
     )
+
+
+@router.post("/review/reports/{report_id}", include_in_schema=False)
+def decide_report_form(
+    request: Request,
+    report_id: RowId,
+    decision: Annotated[Decision, Form()],
+    caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
+) -> RedirectResponse:
+    if not Reports(service_of(request).store).decide(report_id, decision, caller.actor):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such pending report")
+    return RedirectResponse("../../review", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/review/{match_id}", include_in_schema=False)
