@@ -30,11 +30,13 @@ from typing import Any
 
 import numpy as np
 
+from rempart.bot.policy import confident
 from rempart.errors import ImportFormatError, MediaError
 from rempart.index.matcher import Matcher
 from rempart.settings import Settings
-from rempart.signals.fingerprint import fingerprint_file
+from rempart.signals.fingerprint import Fingerprint, fingerprint_file
 from rempart.store import Consent, Store
+from rempart.store.values import Match
 
 Log = Callable[[str], None]
 BANK = "robustness"
@@ -192,7 +194,71 @@ def format_queries(originals: list[Path], folder: Path) -> list[Query]:
     return queries
 
 
-def _register(store: Store, originals: list[Path], settings: Settings, log: Log) -> int:
+@dataclass
+class AutoActionScore:
+    """How the bot's rule for acting alone (``rempart.bot.policy.confident``) fares: per family,
+    the share of queries it would delete without a person, and any it would delete wrongly;
+    overall, the closest PDQ distance between a query and a photo it does not show."""
+
+    families: dict[str, list[int]] = field(default_factory=dict)  # [queries, right, wrong]
+    closest_wrong_pdq: int = 256
+
+    def add(self, query: Query, confident_stems: set[str]) -> None:
+        counts = self.families.setdefault(query.family, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += bool(query.original and query.original in confident_stems)
+        counts[2] += bool(confident_stems - ({query.original} if query.original else set()))
+
+    def as_dict(self, cut: int) -> dict[str, Any]:
+        return {
+            "auto_delete_at_most": cut,
+            "closest_wrong_pdq_distance": self.closest_wrong_pdq,
+            "margin_bits": self.closest_wrong_pdq - cut,
+            "families": {
+                name: {"auto": round(right / n, 4) if n else 0.0, "wrong": wrong}
+                for name, (n, right, wrong) in sorted(self.families.items())
+            },
+        }
+
+
+def _pdq_bits(fingerprint: Fingerprint) -> list[int]:
+    return [int(v.value, 16) for v in fingerprint.values if v.signal in {"pdq", "video_pdq"}]
+
+
+def _auto_action(
+    queries: list[Query],
+    seen: dict[Path, tuple[Fingerprint, list[Match]]],
+    hashes: dict[str, list[int]],
+    settings: Settings,
+) -> AutoActionScore:
+    """Score the bot's rule for acting alone on every query that was read."""
+    auto = AutoActionScore()
+    thresholds = {BANK: settings.pdq_threshold}
+    for query in queries:
+        if query.path not in seen:
+            continue
+        fingerprint, matches = seen[query.path]
+        by_stem: dict[str, list[Match]] = {}
+        for match in matches:
+            by_stem.setdefault(Path(match.label).stem, []).append(match)
+        sure = {
+            s
+            for s, found in by_stem.items()
+            if confident(found, thresholds, settings.bot_delete_margin)
+        }
+        auto.add(query, sure)
+        for value in _pdq_bits(fingerprint):
+            for stem, bits in hashes.items():
+                if stem != query.original and bits:
+                    nearest = min((value ^ b).bit_count() for b in bits)
+                    auto.closest_wrong_pdq = min(auto.closest_wrong_pdq, nearest)
+    return auto
+
+
+def _register(
+    store: Store, originals: list[Path], settings: Settings, log: Log
+) -> dict[str, list[int]]:
+    """Register the originals; returns each one's PDQ values (for the closest wrong distance)."""
     store.create_bank(BANK)
     prints = []
     for path in originals:
@@ -203,7 +269,7 @@ def _register(store: Store, originals: list[Path], settings: Settings, log: Log)
     store.add_fingerprints(
         BANK, prints, consent=Consent("benchmark", "rempart bench"), provenance="bench"
     )
-    return len(prints)
+    return {Path(p.source).stem: _pdq_bits(p) for p in prints}
 
 
 def _timed(
@@ -231,16 +297,20 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
         settings = Settings(data_dir=Path(tmp) / "data")
         store = Store.open(settings)
         try:
-            registered = _register(store, originals, settings, log)
+            hashes = _register(store, originals, settings, log)
+            registered = len(hashes)
             matcher = Matcher(store, settings, [BANK])
             log(f"registered {registered} originals; matching {len(queries)} queries…")
 
             kinds: dict[Path, str] = {}
+            seen: dict[Path, tuple[Fingerprint, list[Match]]] = {}
 
             def ours(path: Path) -> set[str]:
                 fingerprint = fingerprint_file(path, settings)
                 kinds[path] = fingerprint.kind
-                return {Path(m.label).stem for m in matcher.match(fingerprint, with_labels=True)}
+                matches = matcher.match(fingerprint, with_labels=True)
+                seen[path] = fingerprint, matches  # for the bot's rule, scored after timing
+                return {Path(m.label).stem for m in matches}
 
             scores, image_seconds, images, unreadable = Scores(), 0.0, 0, 0
             for query, matched, seconds, ok in _timed(queries, ours, log):
@@ -253,8 +323,10 @@ def run_robustness(directory: Path, log: Log, *, with_anchor: bool = True) -> di
                     images += 1
         finally:
             store.close()
+        auto = _auto_action(queries, seen, hashes, settings)
         report: dict[str, Any] = {
             "rempart": scores.as_dict(),
+            "bot_auto_delete": auto.as_dict(settings.pdq_threshold - settings.bot_delete_margin),
             "images_per_second": round(images / image_seconds, 2) if image_seconds else None,
             "unreadable_queries": unreadable,
             "originals": registered,

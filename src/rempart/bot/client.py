@@ -73,6 +73,7 @@ class RempartBot(commands.Bot):
             shard_id=shard_id,
             shard_count=shard_count,
             allowed_mentions=discord.AllowedMentions.none(),
+            max_messages=None,  # the bot never looks messages up again: no message cache
         )
         self.settings = settings
         self.store = store

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 #: Called when an item is finished: (message id, item key, outcome, monotonic time).
 Listener = Callable[[str, str, str, float], None]
 ACTOR = "discord-bot"
+DOWNLOADS_AT_ONCE = 4
 
 
 def seen_of(message: discord.Message | discord.PartialMessage) -> Seen:
@@ -88,6 +89,9 @@ class Processor:
         self.in_flight: set[tuple[str, str]] = set()
         self.tasks: set[asyncio.Task[Any]] = set()
         self._policies: dict[str, tuple[Policy, float]] = {}
+        #: Downloads at once: enough to hide the CDN's latency, few enough that a burst does not
+        #: turn into dozens of threads fighting the checks for the interpreter.
+        self.downloading = asyncio.Semaphore(DOWNLOADS_AT_ONCE)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -173,14 +177,15 @@ class Processor:
             return None
         folder = self.folder / f"{key[0]}-{abs(hash(key[1]))}"
         try:
-            path = await download(
-                item.url,
-                folder,
-                self.settings,
-                on_failure=lambda error, attempt: self.ledger.attempt(
-                    key[0], key[1], f"attempt {attempt}: {describe(error)}"
-                ),
-            )
+            async with self.downloading:
+                path = await download(
+                    item.url,
+                    folder,
+                    self.settings,
+                    on_failure=lambda error, attempt: self.ledger.attempt(
+                        key[0], key[1], f"attempt {attempt}: {describe(error)}"
+                    ),
+                )
         except FetchError as error:
             await self._finish(key, f"failed: CDN: {describe(error)}", True)
             return None

@@ -168,6 +168,16 @@ def robustness(
     console.print(
         f"images/s (one core, hashing + matching): {report['images_per_second']}", highlight=False
     )
+    bot = report["bot_auto_delete"]
+    console.print(
+        f"bot deletes alone at PDQ distance <= {bot['auto_delete_at_most']}; closest PDQ "
+        f"distance to a photo the query does not show: {bot['closest_wrong_pdq_distance']} "
+        f"(margin {bot['margin_bits']} bits)",
+        highlight=False,
+    )
+    console.print(f"{'family':<16}{'auto-delete':>12}{'wrong':>7}", highlight=False)
+    for family, row in bot["families"].items():
+        console.print(f"{family:<16}{row['auto']:>12.2f}{row['wrong']:>7}", highlight=False)
 
 
 @app.command("fuzz")
