@@ -13,6 +13,7 @@ answered or why.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import ipaddress
@@ -96,6 +97,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 
+@functools.lru_cache(maxsize=4)
+def _tls_context(cafile: str | None) -> ssl.SSLContext:
+    """One verifying TLS context per CA bundle: loading the system's CAs costs milliseconds, a
+    bot downloads many files a second (a context is safe to share between threads)."""
+    return ssl.create_default_context(cafile=cafile)
+
+
 def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
     """Download one file from an allowed host into ``folder`` (size- and time-limited);
     FetchError otherwise."""
@@ -107,9 +115,7 @@ def fetch_media(url: str, folder: Path, settings: Settings) -> Path:
     if target.is_file():
         return target
     address = resolve(host, port, settings)[0]
-    context = ssl.create_default_context(
-        cafile=str(settings.fetch_ca_file) if settings.fetch_ca_file else None
-    )
+    context = _tls_context(str(settings.fetch_ca_file) if settings.fetch_ca_file else None)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
