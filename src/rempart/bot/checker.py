@@ -131,16 +131,9 @@ class Checker:
             result.preserved = 0 if preserved is None else 1
         return result
 
-    def queue(
-        self,
-        result: CheckResult,
-        item: MediaItem,
-        seen: Seen,
-        audit: tuple[str, str, str] | None = None,
-    ) -> int:
-        """Queue a preserved match for review (after the action: deleting comes first), with
-        ``audit`` (actor, action, detail) logged in the same transaction; returns the review
-        item's file id."""
+    def queue(self, result: CheckResult, item: MediaItem, seen: Seen) -> int:
+        """Queue a preserved match for review (after the action: deleting comes first); returns
+        the review item's file id."""
         assert result.fingerprint is not None
         result.file_id = self.scans.record_live_match(
             (
@@ -163,7 +156,6 @@ class Checker:
             (result.sha256, result.fingerprint.kind, result.fingerprint),
             result.matches,
             "bot",
-            audit=audit,
         )
         return result.file_id
 

@@ -51,7 +51,9 @@ class Ledger:
         sealed = self.store.cipher.encrypt(_PENDING, json.dumps(context).encode())
         now = utcnow()
         try:
-            with self.store.engine.begin() as connection:  # Core: one INSERT, no ORM unit of work
+            with (
+                self.store.core_transaction() as connection
+            ):  # Core: one INSERT, no ORM unit of work
                 connection.execute(
                     insert(BotItemRow).values(
                         message_id=message_id,
@@ -79,7 +81,7 @@ class Ledger:
         worker's previous run left."""
         cutoff = utcnow() - timedelta(seconds=LEASE_SECONDS)
         stale = BotItemRow.claimed_at < cutoff
-        with self.store.engine.begin() as connection:
+        with self.store.core_transaction() as connection:
             taken = connection.execute(
                 update(BotItemRow)
                 .where(
@@ -94,7 +96,7 @@ class Ledger:
 
     def attempt(self, message_id: str, item_key: str, error: str) -> None:
         """Record one failed attempt (kept pending, still owned)."""
-        with self.store.engine.begin() as connection:
+        with self.store.core_transaction() as connection:
             connection.execute(
                 update(BotItemRow)
                 .where(BotItemRow.message_id == message_id, BotItemRow.item_key == item_key[:60])
@@ -108,7 +110,7 @@ class Ledger:
 
     def finish(self, message_id: str, item_key: str, outcome: str, *, failed: bool = False) -> None:
         """The item is done (or failed for good); its sealed context is dropped."""
-        with self.store.engine.begin() as connection:
+        with self.store.core_transaction() as connection:
             connection.execute(
                 update(BotItemRow)
                 .where(BotItemRow.message_id == message_id, BotItemRow.item_key == item_key[:60])

@@ -44,7 +44,9 @@ log = logging.getLogger(__name__)
 #: Called when an item is finished: (message id, item key, outcome, monotonic time).
 Listener = Callable[[str, str, str, float], None]
 ACTOR = "discord-bot"
-DOWNLOADS_AT_ONCE = 4
+DOWNLOADS_AT_ONCE = 8
+#: The longest a matched item's review-queue record waits for the checks to drain (seconds).
+BOOKKEEPING_DELAY = 10.0
 
 
 def seen_of(message: discord.Message | discord.PartialMessage) -> Seen:
@@ -92,6 +94,8 @@ class Processor:
         #: Downloads at once: enough to hide the CDN's latency, few enough that a burst does not
         #: turn into dozens of threads fighting the checks for the interpreter.
         self.downloading = asyncio.Semaphore(DOWNLOADS_AT_ONCE)
+        self.checks_waiting = 0
+        self.idle = asyncio.Event()
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -191,6 +195,8 @@ class Processor:
             return None
         policy = await self.policy(seen.guild_id)
         loop = asyncio.get_running_loop()
+        self.checks_waiting += 1
+        self.idle.clear()
         try:
             result: CheckResult = await loop.run_in_executor(
                 self.pool, self._check, path, item, seen, policy, report_id
@@ -199,6 +205,9 @@ class Processor:
             await self._finish(key, f"failed: {error}", True)
             return None
         finally:
+            self.checks_waiting -= 1
+            if not self.checks_waiting:
+                self.idle.set()
             shutil.rmtree(folder, ignore_errors=True)
         if report_id:
             await self._finish(key, "reported" + (" (matched)" if result.matched else ""))
@@ -207,6 +216,14 @@ class Processor:
         else:
             await self._finish(key, await self.act(item, seen, policy, result))
         return result
+
+    async def _when_idle(self) -> None:
+        """Until no check is waiting, or ``BOOKKEEPING_DELAY`` seconds."""
+        if self.checks_waiting:
+            try:
+                await asyncio.wait_for(self.idle.wait(), BOOKKEEPING_DELAY)
+            except asyncio.TimeoutError:
+                pass
 
     async def policy(self, guild_id: str) -> Policy:
         """The server's policy, read at most every ``CACHE_SECONDS`` (at once after a change
@@ -263,22 +280,21 @@ class Processor:
                 outcome = "already deleted"
             except discord.HTTPException as error:
                 outcome = f"review (delete refused: {error.status})"
-        audit = (
-            (
+            await asyncio.to_thread(
+                self.store.record,
                 ACTOR,
                 "bot.delete",
                 f"guild {seen.guild_id} channel {seen.channel_id} message {seen.message_id}: "
                 f"{outcome}; {reason}",
             )
-            if removes
-            else None
-        )
-        # queued for review, with the deletion's log record in the same transaction
-        await asyncio.get_running_loop().run_in_executor(
-            self.pool, self.checker.queue, result, item, seen, audit
-        )
         if policy.timeout_minutes and result.confident:
             await self._timeout(seen, policy, reason)
+        # The review queue's record is bookkeeping: it waits until no check is waiting (at most
+        # BOOKKEEPING_DELAY), so that a burst of posts is acted on first.
+        await self._when_idle()
+        await asyncio.get_running_loop().run_in_executor(
+            self.pool, self.checker.queue, result, item, seen
+        )
         if policy.alert_channel_id:
             await self._alert(seen, policy, outcome, result)
         return outcome

@@ -239,8 +239,6 @@ class ScanStore:
         new_file: tuple[str, str, Fingerprint],
         matches: list[Match],
         found_by: str,
-        *,
-        audit: tuple[str, str, str] | None = None,
     ) -> int:
         """A matched media item seen live (the bot, an API lookup): its message, the media
         reference, the file (by content, once) and its matches, queued for review. Idempotent
@@ -281,8 +279,6 @@ class ScanStore:
                     )
                 )
             _add_matches(session, file_id, matches, found_by)
-            if audit is not None:
-                self.store.audit(session, *audit)
         return file_id
 
     def add_matches(self, file_id: int, matches: Iterable[Match], found_by: str) -> int:

@@ -12,13 +12,14 @@ file is created readable by its owner only.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Engine, Select, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -82,6 +83,10 @@ class Store:
         self.cipher = cipher
         self.settings = settings
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and a writer that finds the file locked sleeps and
+        # retries (1, 2, 5… 100 ms): threads of one process queue on a lock instead, and the
+        # next one starts the moment the last commits. PostgreSQL needs no such thing.
+        self._sqlite_writes = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
@@ -105,12 +110,27 @@ class Store:
         return self._sessions()
 
     @contextmanager
+    def _one_writer(self) -> Iterator[None]:
+        if self._sqlite_writes is None:
+            yield
+            return
+        with self._sqlite_writes:
+            yield
+
+    @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed when the block ends, rolled back if it
         raises."""
-        with self._sessions() as session, session.begin():
+        with self._one_writer(), self._sessions() as session, session.begin():
             yield session
             self._append_audit(session)
+
+    @contextmanager
+    def core_transaction(self) -> Iterator[Connection]:
+        """A Core connection inside one transaction (single statements where the ORM's unit of
+        work costs more than the statement: the bot's ledger); nothing it does is audited."""
+        with self._one_writer(), self.engine.begin() as connection:
+            yield connection
 
     # Concerns stored beside banks (scan results…) register what withdrawal and legacy sealing must
     # also do to their own tables, so the store never reaches into them.
