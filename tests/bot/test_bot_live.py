@@ -524,3 +524,32 @@ def test_member_reports_are_shown_in_the_review_queue_and_decided(
     assert Reports(run.store).pending() == []
     reads = [r[5] for r in run.store.audit_log(50) if r[2] == "evidence.vault.read"]
     assert reads and "member report" in reads[0]  # the reviewer's look was logged
+
+
+def test_after_acting_on_a_quick_match_the_local_features_still_find_a_second_photo(
+    fake: FakeDiscord, world: dict[str, str], tmp_path: Path
+) -> None:
+    settings = bot_settings(fake, tmp_path / "data")
+    inset = textured_photo(31, (900, 1200))
+    composite = synthetic_photo(32)
+    composite.paste(inset.resize((540, 720)), (500, 600))
+    with BotRun(settings) as run:
+        paths = [
+            save_jpeg(composite, tmp_path / "composite.jpg"),
+            save_jpeg(inset, tmp_path / "inset.jpg"),
+        ]
+        _register(run.store, *paths)
+        run.bot.matcher.changed()  # type: ignore[union-attr]
+        Policies(run.store).set(world["guild"], "test", mode="delete")
+        posted = _post(fake, world, fake.attachment("repost.jpg", _jpeg(composite, 75)))
+        assert fake.wait_for(lambda: fake.deleted(posted["id"]))  # acted on the PDQ match
+        assert _wait_done(fake, run, posted["id"]) == [("done", "deleted")]
+        with run.store.session() as session:
+            labels = dict(
+                session.execute(
+                    select(ScanMatchRow.signal, func.count()).group_by(ScanMatchRow.signal)
+                ).all()
+            )
+            entries = set(session.scalars(select(ScanMatchRow.entry_id)))
+            assert session.scalar(select(func.count()).select_from(SightingRow)) == 2
+        assert len(entries) == 2 and labels.get("orb", 0) >= 1  # the inset, by local features

@@ -5,7 +5,9 @@ action latency and throughput, for Rempart's full signals and for plain PDQ-only
 Latency of a post: from the moment the fake gateway sent its MESSAGE_CREATE to the moment the
 fake received the DELETE (a matching post, policy ``delete``) or the bot wrote the item's
 outcome (an unrelated post, or a match queued for review). Both clocks are the machine's
-monotonic clock. The fake runs in its own process (on another core when there is one); the bot
+monotonic clock. The bot acts before it finishes its bookkeeping (the local features of a post
+already matched by PDQ, its review-queue record): ``all_recorded_s`` says when the last of that
+was written, counted from the first post. The fake runs in its own process (on another core when there is one); the bot
 process is pinned to one core, with one worker thread and every library on one thread.
 
 The bank holds distinct photos (one entry each); matching posts are altered copies of them
@@ -249,8 +251,10 @@ def _run_side(
             touched += deleted_at is not None or outcome != "no-match"
     first = min(results["sent"][m] for m in posted)
     last = max(results["deletes"].get(m) or done[m][1] for m in posted)
+    recorded = max(done[m][1] for m in posted)  # review-queue records come after the actions
     return {
         **_figures(latencies, last - first, len(posted)),
+        "all_recorded_s": round(recorded - first, 2),
         "matching_acted": acted,
         "matching_total": sum(1 for n in posted.values() if n in matching),
         "unrelated_touched": touched,

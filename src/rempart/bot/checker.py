@@ -2,6 +2,12 @@
 matcher, and — when it matches — preserved first (vault and chained log) and queued for review.
 An item that does not match leaves nothing behind. Runs on a worker thread (CPU-bound).
 
+Two steps: the quick signals (digests, PDQ) are matched first; a confident match is preserved and
+acted on at once, and the local features — computed from the same decoded pixels — are matched
+afterwards (``complete``, before the item is queued for review), so another registered photo in
+the same picture is still found and preserved. Without a confident quick match, the local
+features are matched before anything is decided.
+
 A member's report preserves the item whatever the match says: in the matched entries' cases when
 it matches, else in the report's own case (bank ``member-reports``, entry ``-report id``), so a
 reviewer sees it and the custody log holds it.
@@ -12,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,12 +31,15 @@ from rempart.evidence.preserve import Preserver, Sighting
 from rempart.evidence.vault import Cases
 from rempart.index.live import LiveMatcher
 from rempart.settings import Settings
-from rempart.signals.fingerprint import Fingerprint, fingerprint_file
+from rempart.signals.fingerprint import Fingerprint, fingerprint_in_two_steps
 from rempart.store import Store
 from rempart.store.scans import ScanStore
 from rempart.store.values import Match
 
 EXPORT_NAME = "discord bot"
+#: Signals matched only when the quick ones (digests, PDQ) give no confident match, or after
+#: the bot has acted on one.
+LATER_SIGNALS = frozenset({"orb"})
 #: How long a bank's threshold or a server's policy is reused before it is read again.
 CACHE_SECONDS = 5.0
 
@@ -59,7 +69,7 @@ class Seen:
 
 @dataclass
 class CheckResult:
-    """What one item came to (and, for a match, what queuing it for review needs)."""
+    """What one item came to (and, for a match, what completing and queuing it needs)."""
 
     matches: list[Match] = field(default_factory=list)
     confident: bool = False
@@ -67,6 +77,9 @@ class CheckResult:
     preserved: int = 0
     sha256: str = ""
     fingerprint: Fingerprint | None = None
+    #: After a confident match on the quick signals: the whole fingerprint (local features from
+    #: the same pixels), the bytes and the sighting, to finish the search once the bot has acted.
+    rest: tuple[Callable[[], Fingerprint], bytes, Sighting] | None = None
 
     @property
     def matched(self) -> bool:
@@ -90,18 +103,34 @@ class Checker:
         self._thresholds: dict[str, int] = {}
         self._thresholds_at = -CACHE_SECONDS
 
+    def _found(self, fingerprint: Fingerprint, policy: Policy) -> list[Match]:
+        return [m for m in self.matcher.matcher().match(fingerprint) if policy.wants(m.bank)]
+
     def check(
         self, path: Path, item: MediaItem, seen: Seen, policy: Policy, *, report_id: int = 0
     ) -> CheckResult:
-        """Check one downloaded item (MediaError when it cannot be read as media)."""
-        fingerprint = fingerprint_file(path, self.settings)
-        found = [m for m in self.matcher.matcher().match(fingerprint) if policy.wants(m.bank)]
+        """Check one downloaded item (MediaError when it cannot be read as media).
+
+        The quick signals (digests, PDQ) are matched first; when they give a confident match the
+        local features wait (``complete``) until the bot has acted, else they are matched now.
+        """
+        quick, whole = fingerprint_in_two_steps(path, self.settings, LATER_SIGNALS)
+        found = self._found(quick, policy)
         data = path.read_bytes() if found or report_id else b""
         sha256 = hashlib.sha256(data).hexdigest() if data else ""
-        if found:
-            rejected = self.scans.rejected_entries(sha256)
+        rejected = self.scans.rejected_entries(sha256) if found else set()
+        found = [m for m in found if m.entry_id not in rejected]
+        acting_now = bool(found) and not report_id and self._confident(found)
+        fingerprint = quick
+        if not acting_now:
+            fingerprint = whole()
+            found = self._found(fingerprint, policy)
+            if found and not data:
+                data = path.read_bytes()
+                sha256 = hashlib.sha256(data).hexdigest()
+                rejected = self.scans.rejected_entries(sha256)
             found = [m for m in found if m.entry_id not in rejected]
-        result = CheckResult(found)
+        result = CheckResult(found, sha256=sha256, fingerprint=fingerprint)
         if not found and not report_id:
             return result
         sighting = Sighting(
@@ -123,17 +152,41 @@ class Checker:
         )
         if found:
             result.preserved = len(self.preserver.preserve(data, sighting, found, actor="bot"))
-            result.confident = confident(found, self.thresholds(), self.settings.bot_delete_margin)
-            result.sha256, result.fingerprint = sha256, fingerprint
+            result.confident = self._confident(found)
+            if acting_now and self.settings.local_features:
+                result.rest = (whole, data, sighting)
         else:  # a member's report that matches nothing: kept in the report's own case
             case = Cases(self.store).open(REPORTS_BANK, -report_id, actor="bot")
             preserved = self.preserver.preserve_in(case, data, sha256, sighting, [], actor="bot")
             result.preserved = 0 if preserved is None else 1
         return result
 
-    def queue(self, result: CheckResult, item: MediaItem, seen: Seen) -> int:
-        """Queue a preserved match for review (after the action: deleting comes first); returns
-        the review item's file id."""
+    def complete(self, result: CheckResult, policy: Policy) -> None:
+        """After the bot acted on a quick match: the local features, matched; any further photo
+        they find (another registered photo in the same picture) is preserved too."""
+        if result.rest is None:
+            return
+        whole, data, sighting = result.rest
+        result.rest = None
+        result.fingerprint = whole()
+        rejected = self.scans.rejected_entries(result.sha256)
+        known = {(m.entry_id, m.signal) for m in result.matches}
+        more = [
+            m
+            for m in self._found(result.fingerprint, policy)
+            if m.entry_id not in rejected and (m.entry_id, m.signal) not in known
+        ]
+        if more:
+            result.preserved += len(self.preserver.preserve(data, sighting, more, actor="bot"))
+            result.matches = result.matches + more
+
+    def _confident(self, found: list[Match]) -> bool:
+        return confident(found, self.thresholds(), self.settings.bot_delete_margin)
+
+    def queue(self, result: CheckResult, item: MediaItem, seen: Seen, policy: Policy) -> int:
+        """Complete the match and queue it for review (after the action: deleting comes first);
+        returns the review item's file id."""
+        self.complete(result, policy)
         assert result.fingerprint is not None
         result.file_id = self.scans.record_live_match(
             (

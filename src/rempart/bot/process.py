@@ -210,6 +210,10 @@ class Processor:
                 self.idle.set()
             shutil.rmtree(folder, ignore_errors=True)
         if report_id:
+            if result.matched:  # in the matched photo's queue too
+                await loop.run_in_executor(
+                    self.pool, self.checker.queue, result, item, seen, policy
+                )
             await self._finish(key, "reported" + (" (matched)" if result.matched else ""))
         elif not result.matched:  # finished on the worker thread already
             self._notify(key, "no-match")
@@ -293,7 +297,7 @@ class Processor:
         # BOOKKEEPING_DELAY), so that a burst of posts is acted on first.
         await self._when_idle()
         await asyncio.get_running_loop().run_in_executor(
-            self.pool, self.checker.queue, result, item, seen
+            self.pool, self.checker.queue, result, item, seen, policy
         )
         if policy.alert_channel_id:
             await self._alert(seen, policy, outcome, result)

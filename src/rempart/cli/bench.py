@@ -246,5 +246,5 @@ def bot(
         console.print(
             f"{key}\t{report[key]}\t{anchor[key]}\t{report['ratios'][key]}", highlight=False
         )
-    for key in ("matching_acted", "matching_total", "unrelated_touched"):
+    for key in ("matching_acted", "matching_total", "unrelated_touched", "all_recorded_s"):
         console.print(f"{key}\t{report[key]}\t{anchor[key]}", highlight=False)

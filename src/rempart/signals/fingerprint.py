@@ -8,13 +8,13 @@ or sends the media. The JSON-lines form is what ``rempart fingerprint`` writes a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from rempart.errors import ImportFormatError, MediaError, SignalError
-from rempart.media import MediaKind, decode_image, iter_video_frames, sniff_kind
+from rempart.media import DecodedImage, MediaKind, decode_image, iter_video_frames, sniff_kind
 from rempart.media.regions import MAX_CELLS, picture_cells
 from rempart.settings import Settings
 from rempart.signals.base import Picture, SignalType
@@ -193,6 +193,22 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
         )
         values.extend(_picture_values(pictures, signals, settings, register))
         return Fingerprint(source=path.name, kind=kind.value, values=tuple(values))
+    image, pictures = _pictures(path, kind, settings, register)
+    values.extend(_picture_values(pictures, signals, settings, register))
+    return Fingerprint(
+        source=path.name,
+        kind=kind.value,
+        width=image.width,
+        height=image.height,
+        values=tuple(values),
+    )
+
+
+def _pictures(
+    path: Path, kind: MediaKind, settings: Settings, register: bool
+) -> tuple[DecodedImage, list[Picture]]:
+    """A still or animated image decoded once, and the pictures its signals hash: the image,
+    each collage cell of a query, each further frame."""
     image = decode_image(
         path,
         kind,
@@ -212,14 +228,49 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     pictures.extend(
         Picture(pixels, "frame", f"frame:{number}") for number, pixels in enumerate(others, start=1)
     )
-    values.extend(_picture_values(pictures, signals, settings, register))
-    return Fingerprint(
+    return image, pictures
+
+
+def fingerprint_in_two_steps(
+    path: Path, settings: Settings, later: frozenset[str]
+) -> tuple[Fingerprint, Callable[[], Fingerprint]]:
+    """A query fingerprint without the ``later`` signals, and a function that returns the whole
+    fingerprint from the same decoded pixels (no second read or decode).
+
+    For a caller that may not need the costly signals at all: the bot acts on a confident PDQ
+    match first, and computes local features afterwards. A video is fingerprinted whole at once.
+    """
+    kind = sniff_kind(path, settings.max_file_bytes)
+    if kind is MediaKind.VIDEO:
+        video = fingerprint_file(path, settings)
+        return video, lambda: video
+    signals = signals_for("photo")
+    digesting = [s for s in signals if s.digest_algorithm]
+    digests = file_digests(path, *(s.digest_algorithm or "" for s in digesting))
+    values = [SignalValue(s.name, digest) for s, digest in zip(digesting, digests)]
+    image, pictures = _pictures(path, kind, settings, False)
+    now = [s for s in signals if s.name not in later and not s.digest_algorithm]
+    deferred = [s for s in signals if s.name in later and not s.digest_algorithm]
+    values.extend(_picture_values(pictures, now, settings, False))
+    quick = Fingerprint(
         source=path.name,
         kind=kind.value,
         width=image.width,
         height=image.height,
         values=tuple(values),
     )
+
+    def whole() -> Fingerprint:
+        added = tuple(_picture_values(pictures, deferred, settings, False))
+        return Fingerprint(
+            source=quick.source,
+            kind=quick.kind,
+            width=quick.width,
+            height=quick.height,
+            values=quick.values + added,
+        )
+
+    return quick, whole
 
 
 def _picture_values(
