@@ -7,8 +7,9 @@ fake received the DELETE (a matching post, policy ``delete``) or the bot wrote t
 outcome (an unrelated post, or a match queued for review). Both clocks are the machine's
 monotonic clock. The bot acts before it finishes its bookkeeping (the local features of a post
 already matched by PDQ, its review-queue record): ``all_recorded_s`` says when the last of that
-was written, counted from the first post. The fake runs in its own process (on another core when there is one); the bot
-process is pinned to one core, with one worker thread and every library on one thread.
+was written, counted from the first post. The fake runs in its own process (on another core
+when there is one); the bot process is pinned to one core, with one worker thread and every
+library on one thread.
 
 The bank holds distinct photos (one entry each); matching posts are altered copies of them
 (caption, brightness, greyscale, recompressed), unrelated posts are other photos.
