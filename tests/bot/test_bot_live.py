@@ -280,7 +280,7 @@ def test_the_cdn_failing_then_recovering_is_retried_and_recorded(
     Policies(run.store).set(world["guild"], "test", mode="delete")
     flaky = fake.attachment("flaky.jpg", victim["caption"])
     path = flaky["url"].split("127.0.0.1:")[1].split("/", 1)[1].split("?")[0]
-    fake.cdn_failures["/" + path] = [404, 503, 403]
+    fake.cdn_failures["/" + path] = [404, 503, 0, 403]  # 0: no answer (a timeout)
     gone = fake.attachment("gone.jpg", victim["caption"])
     gone_path = "/" + gone["url"].split("127.0.0.1:")[1].split("/", 1)[1].split("?")[0]
     fake.cdn_failures[gone_path] = [404] * 10
@@ -290,7 +290,7 @@ def test_the_cdn_failing_then_recovering_is_retried_and_recorded(
         attempts = session.scalar(
             select(BotItemRow.attempts).where(BotItemRow.message_id == posted["id"])
         )
-    assert attempts == 3
+    assert attempts == 4
     lost = _post(fake, world, gone)
     [(state, outcome)] = _wait_done(fake, run, lost["id"])
     assert state == "failed" and "HTTP 404" in outcome
@@ -553,3 +553,104 @@ def test_after_acting_on_a_quick_match_the_local_features_still_find_a_second_ph
             entries = set(session.scalars(select(ScanMatchRow.entry_id)))
             assert session.scalar(select(func.count()).select_from(SightingRow)) == 2
         assert len(entries) == 2 and labels.get("orb", 0) >= 1  # the inset, by local features
+
+
+def test_stickers_and_embed_pictures_are_checked_through_discords_own_hosts(
+    fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
+) -> None:
+    Policies(run.store).set(world["guild"], "test", mode="delete")
+    png = io.BytesIO()
+    Image.open(io.BytesIO(victim["caption"])).save(png, "PNG")
+    with_sticker = _post(fake, world, stickers=[fake.sticker("lol", png.getvalue())])
+    assert fake.wait_for(lambda: fake.deleted(with_sticker["id"]))
+    with_embed = _post(fake, world, embeds=[fake.embed_image(victim["caption"])])
+    assert fake.wait_for(lambda: fake.deleted(with_embed["id"]))
+    # an embed with no proxied picture is never fetched from the site it links to
+    foreign = _post(fake, world, embeds=[{"type": "image", "url": "https://example.org/x.jpg"}])
+    after = _post(fake, world, fake.attachment("z.jpg", victim["unrelated"]))
+    _wait_done(fake, run, after["id"])  # the gateway delivers in order: the embed came first
+    assert _outcome(run, foreign["id"]) == [] and fake.deleted(foreign["id"]) is None
+    assert not any("example.org" in path for path, _, _ in fake.cdn_requests)
+
+
+def test_a_timeout_and_the_review_link_follow_the_policy(
+    fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
+) -> None:
+    Policies(run.store).set(world["guild"], "test", mode="review", timeout_minutes=60)
+    author = fake.member("stalker")
+    confident_post = _post(fake, world, fake.attachment("a.jpg", victim["caption"]), author=author)
+    hidden = fake.wait_for(lambda: fake.deleted(confident_post["id"]))
+    assert "Rempart" in hidden.reason
+    [timeout] = fake.wait_for(lambda: fake.calls_to("PATCH", f"/members/{author['id']}"))
+    assert timeout.body["communication_disabled_until"] and "Rempart" in timeout.reason
+    crop_author = fake.member("other")
+    crop = _post(fake, world, fake.attachment("c.jpg", victim["crop"]), author=crop_author)
+    assert _wait_done(fake, run, crop["id"]) == [("done", "review")]
+    assert fake.calls_to("PATCH", f"/members/{crop_author['id']}") == []  # never on a weak match
+    link = fake.interact(world["guild"], world["general"], author, _command("review"))
+    text = fake.wait_for(lambda: fake.responses(link))[0].body["data"]["content"]
+    assert "https://rempart.example.org/review" in text
+
+
+def test_rempart_bot_runs_from_the_command_line_and_syncs_commands_only_on_request(
+    fake: FakeDiscord, world: dict[str, str], tmp_path: Path, victim: dict[str, Any]
+) -> None:
+    import signal
+    import subprocess
+
+    from support import rempart_env, rempart_exe, run_rempart
+
+    from rempart.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    missing = run_rempart(settings, "bot")
+    assert missing.returncode == 1 and "REMPART_DISCORD_TOKEN" in missing.stderr
+    store = Store.open(settings)
+    try:
+        _register(store, victim["photo"])
+        Policies(store).set(world["guild"], "test", mode="delete")
+    finally:
+        store.close()
+    env = {**rempart_env(settings), **fake.settings_env()}
+    bot = subprocess.Popen(
+        [rempart_exe(), "bot", "--sync-commands"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        [sync] = fake.wait_for(lambda: fake.calls_to("PUT", "/commands"), 60)
+        assert {c["name"] for c in sync.body} == {"rempart", "Report to Rempart"}
+        fake.wait_for(lambda: fake.identifies >= 1 and fake.connected, 60)
+        posted = _post(fake, world, fake.attachment("a.jpg", victim["caption"]))
+        assert fake.wait_for(lambda: fake.deleted(posted["id"]), 90)
+    finally:
+        bot.send_signal(signal.SIGINT)
+        _, errors = bot.communicate(timeout=60)
+    assert bot.returncode == 0, errors
+    assert "fake-token" not in errors  # the token is never printed
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_photo_registered_elsewhere_is_matched_without_a_restart(
+    fake: FakeDiscord,
+    world: dict[str, str],
+    tmp_path: Path,
+    victim: dict[str, Any],
+    fresh_postgres_url: str,
+) -> None:
+    settings = bot_settings(
+        fake, tmp_path / "data", database_url=fresh_postgres_url, matcher_poll_seconds=30.0
+    )
+    with BotRun(settings) as run:
+        other = Store.open(settings)  # another process's store: `rempart bank add` beside the bot
+        try:
+            _register(other, victim["photo"])  # its commit NOTIFYs the bot's matcher
+            Policies(other).set(world["guild"], "test", mode="delete")
+        finally:
+            other.close()
+        assert run.bot is not None
+        fake.wait_for(lambda: run.bot.matcher.matcher().size > 0, 20)  # far sooner than a poll
+        posted = _post(fake, world, fake.attachment("a.jpg", victim["caption"]))
+        assert fake.wait_for(lambda: fake.deleted(posted["id"]))

@@ -82,6 +82,8 @@ class FakeDiscord:
         #: CDN path → statuses to answer, one per request, before the file is served.
         self.cdn_failures: dict[str, list[int]] = {}
         self.cdn_requests: list[tuple[str, int, float]] = []
+        #: How long a CDN failure of status 0 keeps the client waiting (longer than its timeout).
+        self.stall_seconds = 10.0
         self.calls: list[Call] = []
         self.sent_at: dict[str, float] = {}
         self.identifies = 0
@@ -162,7 +164,7 @@ class FakeDiscord:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(certificate, key)
         for app, tls in ((api, None), (cdn, context)):
-            runner = web.AppRunner(app, access_log=None)
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
             await site.start()
@@ -178,6 +180,10 @@ class FakeDiscord:
             await self._socket.close(code=1001)
         for runner in self._runners:
             await runner.cleanup()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:  # a stalled CDN answer, a closing socket
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def _run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(30)
@@ -251,6 +257,21 @@ class FakeDiscord:
         path = f"/attachments/{self.snowflake()}/{self.snowflake()}/{name}"
         self.files[path] = (data, content_type)
         return f"{self.cdn_base}{path}?ex=ffffffff&is=00000000&hm=fake"
+
+    def sticker(self, name: str, data: bytes) -> dict:
+        """A PNG sticker on the CDN, as a message's ``sticker_items`` names it."""
+        sticker_id = self.snowflake()
+        self.files[f"/stickers/{sticker_id}.png"] = (data, "image/png")
+        return {"id": sticker_id, "name": name, "format_type": 1}
+
+    def embed_image(self, data: bytes) -> dict:
+        """A link embed whose picture Discord's media proxy serves."""
+        url = self.add_file("embed.jpg", data)
+        return {
+            "type": "image",
+            "url": "https://example.org/p.jpg",
+            "image": {"url": "https://example.org/p.jpg", "proxy_url": url},
+        }
 
     def attachment(self, name: str, data: bytes, content_type: str = "image/jpeg") -> dict:
         url = self.add_file(name, data, content_type)
@@ -541,6 +562,10 @@ class FakeDiscord:
             return _json(
                 [
                     {
+                        "description": "",
+                        "options": [],
+                        "type": 1,
+                        "nsfw": False,
                         **command,
                         "id": self.snowflake(),
                         "application_id": self.application_id,
@@ -604,7 +629,7 @@ class FakeDiscord:
             status = failures.pop(0)
             self.cdn_requests.append((path, status, time.monotonic()))
             if status == 0:  # a timeout: answer nothing for longer than the client waits
-                await asyncio.sleep(3600)
+                await asyncio.sleep(self.stall_seconds)
             return web.Response(status=status, text="fake CDN failure")
         found = self.files.get(path)
         self.cdn_requests.append((path, 200 if found else 404, time.monotonic()))

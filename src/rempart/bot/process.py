@@ -166,6 +166,12 @@ class Processor:
                 ):
                     return None
             return await self._process(item, seen, key, report_id)
+        except Exception as error:  # the store or the index failed: left pending, resumed later
+            log.exception("media item %s of message %s left pending", key[1], key[0])
+            await asyncio.to_thread(
+                self.ledger.attempt, key[0], key[1], f"left pending: {type(error).__name__}"
+            )
+            return None
         finally:
             self.in_flight.discard(key)
 
