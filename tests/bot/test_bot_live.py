@@ -93,6 +93,18 @@ def _wait_done(fake: FakeDiscord, run: BotRun, message_id: str, items: int = 1) 
     )
 
 
+def _post(fake: FakeDiscord, world: dict[str, str], *attachments: dict, **extra: Any) -> dict:
+    return fake.post(
+        fake.message(
+            world["guild"],
+            world["general"],
+            extra.pop("author", None) or fake.member("poster"),
+            attachments=list(attachments),
+            **extra,
+        )
+    )
+
+
 def test_a_matching_image_is_preserved_then_deleted_with_a_reason_and_moderators_alerted(
     fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
 ) -> None:
@@ -135,14 +147,7 @@ def test_an_unrelated_image_is_untouched_and_nothing_of_it_is_stored(
     fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
 ) -> None:
     Policies(run.store).set(world["guild"], "test", mode="delete")
-    posted = fake.post(
-        fake.message(
-            world["guild"],
-            world["general"],
-            fake.member("someone"),
-            attachments=[fake.attachment("cat.jpg", victim["unrelated"])],
-        )
-    )
+    posted = _post(fake, world, fake.attachment("cat.jpg", victim["unrelated"]))
     assert _wait_done(fake, run, posted["id"]) == [("done", "no-match")]
     assert fake.calls_to("DELETE", "/messages/") == []
     with run.store.session() as session:
@@ -158,32 +163,13 @@ def test_a_crop_found_by_local_features_goes_to_review_only(
     fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
 ) -> None:
     Policies(run.store).set(world["guild"], "test", mode="delete")
-    posted = fake.post(
-        fake.message(
-            world["guild"],
-            world["general"],
-            fake.member("someone"),
-            attachments=[fake.attachment("crop.jpg", victim["crop"])],
-        )
-    )
+    posted = _post(fake, world, fake.attachment("crop.jpg", victim["crop"]))
     assert _wait_done(fake, run, posted["id"]) == [("done", "review")]
     assert fake.deleted(posted["id"]) is None
     with run.store.session() as session:
         signals = set(session.scalars(select(ScanMatchRow.signal)))
         assert "orb" in signals and not signals & {"pdq", "sha256"}
         assert session.scalar(select(func.count()).select_from(SightingRow)) == 1
-
-
-def _post(fake: FakeDiscord, world: dict[str, str], *attachments: dict, **extra: Any) -> dict:
-    return fake.post(
-        fake.message(
-            world["guild"],
-            world["general"],
-            extra.pop("author", None) or fake.member("poster"),
-            attachments=list(attachments),
-            **extra,
-        )
-    )
 
 
 def test_a_video_showing_her_photo_is_found_and_acted_on(
@@ -370,19 +356,7 @@ def test_report_to_rempart_preserves_and_queues_with_the_same_answer_match_or_no
             fake.member("poster"),
             attachments=[fake.attachment(f"{picture}.jpg", victim[picture])],
         )
-        interaction = fake.interact(
-            world["guild"],
-            world["general"],
-            reporter,
-            {
-                "id": "2",
-                "name": "Report to Rempart",
-                "type": 3,
-                "target_id": message["id"],
-                "resolved": {"messages": {message["id"]: message}},
-            },
-            permissions=0,
-        )
+        interaction = fake.use_message_menu("Report to Rempart", reporter, message)
         calls = fake.wait_for(
             lambda i=interaction: len(fake.responses(i)) >= 2 and fake.responses(i)
         )
@@ -484,19 +458,7 @@ def test_member_reports_are_shown_in_the_review_queue_and_decided(
         fake.member("poster"),
         attachments=[fake.attachment("x.jpg", victim["unrelated"])],
     )
-    interaction = fake.interact(
-        world["guild"],
-        world["general"],
-        fake.member("witness"),
-        {
-            "id": "2",
-            "name": "Report to Rempart",
-            "type": 3,
-            "target_id": message["id"],
-            "resolved": {"messages": {message["id"]: message}},
-        },
-        permissions=0,
-    )
+    interaction = fake.use_message_menu("Report to Rempart", fake.member("witness"), message)
     fake.wait_for(lambda: len(fake.responses(interaction)) >= 2)
     key = ApiKeys(run.store).create("mod", Role.MODERATOR)
     [report] = Reports(run.store).pending()

@@ -398,6 +398,24 @@ class FakeDiscord:
         self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 
+    def use_message_menu(
+        self, name: str, user: dict[str, Any], message: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A member picks a message command (right click → Apps → ``name``) on ``message``."""
+        return self.interact(
+            message["guild_id"],
+            message["channel_id"],
+            user,
+            {
+                "id": self.snowflake(),
+                "name": name,
+                "type": 3,
+                "target_id": message["id"],
+                "resolved": {"messages": {message["id"]: message}},
+            },
+            permissions=0,
+        )
+
     def drop(self) -> None:
         """Close the gateway connection abnormally (code 4000): the client resumes."""
         self._run(self._drop())

@@ -290,9 +290,7 @@ class Processor:
                 outcome = "already deleted"
             except discord.HTTPException as error:
                 outcome = f"review (delete refused: {error.status})"
-            await asyncio.to_thread(
-                self.store.record,
-                ACTOR,
+            await self._log(
                 "bot.delete",
                 f"guild {seen.guild_id} channel {seen.channel_id} message {seen.message_id}: "
                 f"{outcome}; {reason}",
@@ -325,12 +323,14 @@ class Processor:
             done = f"{policy.timeout_minutes} min"
         except discord.HTTPException as error:
             done = f"refused ({error.status})"
-        await asyncio.to_thread(
-            self.store.record,
-            ACTOR,
+        await self._log(
             "bot.timeout",
             f"guild {seen.guild_id} author {seen.author_id}: timeout {done}; {reason}",
         )
+
+    async def _log(self, action: str, detail: str) -> None:
+        """An action of the bot, in the chained log."""
+        await asyncio.to_thread(self.store.record, ACTOR, action, detail)
 
     async def _alert(self, seen: Seen, policy: Policy, outcome: str, result: CheckResult) -> None:
         channel: Any = self.bot.get_channel(int(policy.alert_channel_id or 0))
