@@ -616,3 +616,30 @@ def test_on_postgresql_a_photo_registered_elsewhere_is_matched_without_a_restart
         fake.wait_for(lambda: run.bot.matcher.matcher().size > 0, 20)  # far sooner than a poll
         posted = _post(fake, world, fake.attachment("a.jpg", victim["caption"]))
         assert fake.wait_for(lambda: fake.deleted(posted["id"]))
+
+
+def test_without_the_message_content_intent_only_reports_are_checked(
+    fake: FakeDiscord, world: dict[str, str], tmp_path: Path, victim: dict[str, Any]
+) -> None:
+    from rempart.bot.reports import Reports
+
+    settings = bot_settings(fake, tmp_path / "data", bot_message_content=False)
+    with BotRun(settings) as run:
+        _register(run.store, victim["photo"])
+        run.bot.matcher.changed()  # type: ignore[union-attr]
+        Policies(run.store).set(world["guild"], "test", mode="delete")
+        assert not fake.intents & (1 << 15)
+        message = fake.message(
+            world["guild"],
+            world["general"],
+            fake.member("poster"),
+            attachments=[fake.attachment("a.jpg", victim["caption"])],
+        )
+        fake.post(message)  # Discord strips its attachments: nothing to check
+        interaction = fake.use_message_menu("Report to Rempart", fake.member("witness"), message)
+        fake.wait_for(lambda: len(fake.responses(interaction)) >= 2)
+        assert [(r.media, r.matched) for r in Reports(run.store).pending()] == [(1, 1)]
+        assert fake.deleted(message["id"]) is None  # a report preserves and queues, no more
+        with run.store.session() as session:
+            assert session.scalar(select(func.count()).select_from(SightingRow)) == 1
+            assert session.scalar(select(func.count()).select_from(ScanMatchRow)) >= 1

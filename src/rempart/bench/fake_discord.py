@@ -39,6 +39,8 @@ GATEWAY_DISPATCH, GATEWAY_ACK, GATEWAY_INVALID_SESSION = 0, 11, 9
 #: Every permission bit: what an administrator holds (as a decimal string, Discord's form).
 ALL_PERMISSIONS = str((1 << 53) - 1)
 MANAGE_GUILD = 1 << 5
+#: The privileged gateway intent that lets a bot read other members' messages' content.
+MESSAGE_CONTENT = 1 << 15
 
 
 @dataclass
@@ -87,6 +89,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.sent_at: dict[str, float] = {}
         self.identifies = 0
+        self.intents = 0
         self.resumes = 0
         self._session: _Session | None = None
         self._socket: web.WebSocketResponse | None = None
@@ -472,6 +475,7 @@ class FakeDiscord:
             if op == GATEWAY_HEARTBEAT:
                 await self._send(socket, {"op": GATEWAY_ACK, "d": None})
             elif op == GATEWAY_IDENTIFY:
+                self.intents = int(payload["d"].get("intents") or 0)
                 await self._identify(socket)
             elif op == GATEWAY_RESUME:
                 await self._resume(socket, payload["d"])
@@ -520,8 +524,25 @@ class FakeDiscord:
             self.sent_at[str(data["id"])] = time.monotonic()
         socket = self._socket
         if socket is not None and not socket.closed:
-            await self._send(socket, {"op": GATEWAY_DISPATCH, "s": seq, "t": event, "d": data})
+            sent = self._as_intents_allow(event, data)
+            await self._send(socket, {"op": GATEWAY_DISPATCH, "s": seq, "t": event, "d": sent})
         return seq
+
+    def _as_intents_allow(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Without the message content intent Discord sends other members' messages with no
+        content, attachments, embeds or forwarded snapshots."""
+        if event not in {"MESSAGE_CREATE", "MESSAGE_UPDATE"} or self.intents & MESSAGE_CONTENT:
+            return data
+        if data.get("author", {}).get("id") == self.application_id:
+            return data
+        return {
+            **data,
+            "content": "",
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "message_snapshots": [],
+        }
 
     async def _send(self, socket: web.WebSocketResponse, payload: dict[str, Any]) -> None:
         text = json.dumps(payload)
