@@ -643,3 +643,25 @@ def test_without_the_message_content_intent_only_reports_are_checked(
         with run.store.session() as session:
             assert session.scalar(select(func.count()).select_from(SightingRow)) == 1
             assert session.scalar(select(func.count()).select_from(ScanMatchRow)) >= 1
+
+
+def test_a_member_cannot_flood_the_vault_with_reports(
+    fake: FakeDiscord, world: dict[str, str], run: BotRun, victim: dict[str, Any]
+) -> None:
+    from rempart.bot.reports import REPORTS_PER_HOUR, Reports
+
+    witness = fake.member("flooder")
+    for number in range(REPORTS_PER_HOUR):
+        assert Reports(run.store).open(world["guild"], world["general"], f"{number}", witness["id"])
+    message = fake.message(
+        world["guild"],
+        world["general"],
+        fake.member("poster"),
+        attachments=[fake.attachment("a.jpg", victim["unrelated"])],
+    )
+    refused = fake.use_message_menu("Report to Rempart", witness, message)
+    [answer] = fake.wait_for(lambda: fake.responses(refused))
+    assert "many reports" in answer.body["data"]["content"]
+    run.settle()
+    with run.store.session() as session:
+        assert session.scalar(select(func.count()).select_from(SightingRow)) == 0
