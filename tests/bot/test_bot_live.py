@@ -574,6 +574,14 @@ def test_rempart_bot_runs_from_the_command_line_and_syncs_commands_only_on_reque
     finally:
         store.close()
     env = {**rempart_env(settings), **fake.settings_env()}
+    invite = subprocess.run(
+        [rempart_exe(), "bot", "--invite"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert invite.returncode == 0, invite.stderr
+    assert invite.stdout.strip() == (
+        f"https://discord.com/oauth2/authorize?client_id={fake.application_id}"
+        "&scope=bot+applications.commands&permissions=1101659188224"
+    )
     bot = subprocess.Popen(
         [rempart_exe(), "bot", "--sync-commands"],
         env=env,
