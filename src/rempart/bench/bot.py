@@ -84,8 +84,7 @@ class BotThread:
             self.call(asyncio.wait_for(self.bot.wait_until_ready(), timeout), timeout + 5)
         except (TimeoutError, asyncio.TimeoutError) as exc:
             raise TimeoutError(f"the bot did not become ready ({self.error!r})") from exc
-        if not self.bot.matcher._ready.wait(timeout):
-            raise TimeoutError("the bot's matcher did not load")
+        self.bot.matcher.matcher()  # waits for the first build (IndexNotReady past its limit)
 
     def call(self, coroutine: Any, timeout: float = 60.0) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)

@@ -38,8 +38,8 @@ async def download(
         try:
             return await asyncio.to_thread(fetch_media, url, folder, settings)
         except FetchError as error:
-            if on_failure is not None:
-                on_failure(error, attempt)
+            if on_failure is not None:  # a store write: off the event loop
+                await asyncio.to_thread(on_failure, error, attempt)
             if not error.retryable or attempt == settings.bot_download_attempts:
                 raise
             log.info(

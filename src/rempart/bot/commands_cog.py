@@ -9,6 +9,7 @@ are synced with Discord only on request (``rempart bot --sync-commands``), not a
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -58,7 +59,7 @@ class RempartCommands(commands.GroupCog, group_name="rempart", group_description
             mode=policy.mode,
             banks=", ".join(f"{b.name} ({b.active_entries})" for b in banks) or "—",
             ready=say("bot_yes", lang) if self.bot.matcher.ready else say("bot_no", lang),
-            latency=round(self.bot.latency * 1000) if self.bot.latency == self.bot.latency else 0,
+            latency=round(self.bot.latency * 1000) if math.isfinite(self.bot.latency) else 0,
             processed=sum(counts.values()),
             outcomes=", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "—",
         )

@@ -192,19 +192,9 @@ class ScanStore:
         with self.store.transaction() as session:
             if new_file is not None:
                 sha256, kind, file_status, file_reason, fingerprint, matches = new_file
-                row = ScannedFileRow(
-                    content_tag=self._file_tag(sha256),
-                    kind=kind,
-                    status=file_status,
-                    reason=self.cipher.seal_text(REASON, file_reason),
-                    scanned_at=utcnow(),
-                    fingerprint=None
-                    if fingerprint is None
-                    else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
+                file_id = self._add_file(
+                    session, sha256, kind, file_status, file_reason, fingerprint
                 )
-                session.add(row)
-                session.flush()
-                file_id = row.id
                 _add_matches(session, file_id, matches, "scan")
             session.add(
                 ScanMediaRow(
@@ -219,16 +209,34 @@ class ScanStore:
             )
         return file_id
 
+    def _add_file(
+        self,
+        session: Session,
+        sha256: str,
+        kind: str,
+        status: str,
+        reason: str,
+        fingerprint: Fingerprint | None,
+    ) -> int:
+        """A scanned file, by content (keyed tag), with its sealed reason and fingerprint."""
+        row = ScannedFileRow(
+            content_tag=self._file_tag(sha256),
+            kind=kind,
+            status=status,
+            reason=self.cipher.seal_text(REASON, reason),
+            scanned_at=utcnow(),
+            fingerprint=None
+            if fingerprint is None
+            else self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id)
+
     def rejected_entries(self, content_sha256: str) -> set[int]:
         """Entries a reviewer rejected for the file with these bytes (the negative list)."""
         with self.store.session() as session:
-            return set(
-                session.scalars(
-                    select(NegativeMatchRow.entry_id).where(
-                        NegativeMatchRow.content_tag == self._file_tag(content_sha256)
-                    )
-                )
-            )
+            return _rejected(session, self._file_tag(content_sha256))
 
     def record_live_match(
         self,
@@ -247,20 +255,11 @@ class ScanStore:
         self.save_messages([message])
         known = self.known_file(sha256)
         with self.store.transaction() as session:
-            if known is None:
-                row = ScannedFileRow(
-                    content_tag=self._file_tag(sha256),
-                    kind=kind,
-                    status="hashed",
-                    reason="",
-                    scanned_at=utcnow(),
-                    fingerprint=self.cipher.encrypt(_FILE, fingerprint.to_json().encode()),
-                )
-                session.add(row)
-                session.flush()
-                file_id = row.id
-            else:
-                file_id = known[0]
+            file_id = (
+                self._add_file(session, sha256, kind, "hashed", "", fingerprint)
+                if known is None
+                else known[0]
+            )
             recorded = session.scalar(
                 select(ScanMediaRow.id).where(
                     ScanMediaRow.message_id == message[0], ScanMediaRow.position == position
@@ -586,13 +585,18 @@ def _not_rejected(query: Select[Any]) -> Select[Any]:
     )
 
 
-def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:
-    tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == file_id))
-    rejected = set(
+def _rejected(session: Session, content_tag: str) -> set[int]:
+    """Entries a reviewer rejected for the file with this content tag."""
+    return set(
         session.scalars(
-            select(NegativeMatchRow.entry_id).where(NegativeMatchRow.content_tag == tag)
+            select(NegativeMatchRow.entry_id).where(NegativeMatchRow.content_tag == content_tag)
         )
     )
+
+
+def _add_matches(session: Session, file_id: int, matches: list[Match], found_by: str) -> int:
+    tag = session.scalar(select(ScannedFileRow.content_tag).where(ScannedFileRow.id == file_id))
+    rejected = _rejected(session, str(tag))
     matches = [
         m for m in matches if m.entry_id not in rejected
     ]  # the negative list: a rejected match never comes back
