@@ -15,13 +15,7 @@ def bot_settings(fake: FakeDiscord, data_dir: Path, **overrides: Any) -> Setting
     """Settings that point the bot at ``fake`` (quick retries, short timeouts)."""
     values: dict[str, Any] = {
         "data_dir": data_dir,
-        "discord_token": "fake-token",
-        "discord_api_base": fake.api_base,
-        "discord_gateway_url": fake.gateway_url,
-        "discord_cdn_base": fake.cdn_base,
-        "fetch_hosts": ["127.0.0.1"],
-        "fetch_allow_private": True,
-        "fetch_ca_file": fake.ca_file,
+        **fake.settings_values(),
         "bot_retry_seconds": 0.05,
         "download_timeout_seconds": 2.0,
         "matcher_poll_seconds": 0.2,

@@ -31,8 +31,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from rempart.settings import Settings
 
 SIZE = (1080, 1350)
@@ -110,7 +108,7 @@ def _fake_process(connection: Connection, folder: str, cores: list[int]) -> None
     with FakeDiscord(Path(folder)) as fake:
         world = fake.add_guild("Bench", ["general"])
         poster = fake.member("poster")
-        connection.send({"env": fake.settings_env(), "world": world})
+        connection.send({"settings": fake.settings_values(), "world": world})
         attachments: dict[str, dict] = {}
         while True:
             command, *args = connection.recv()
@@ -179,7 +177,7 @@ def _figures(latencies_ms: list[float], span_s: float, posts: int) -> dict[str, 
 
 def _run_side(
     label: str,
-    env: dict[str, str],
+    fake_settings: dict[str, Any],
     world: dict[str, str],
     connection: Connection,
     originals: list[Path],
@@ -196,13 +194,7 @@ def _run_side(
 
     settings = Settings(
         data_dir=work / label,
-        discord_token=SecretStr(env["REMPART_DISCORD_TOKEN"]),
-        discord_api_base=env["REMPART_DISCORD_API_BASE"],
-        discord_gateway_url=env["REMPART_DISCORD_GATEWAY_URL"],
-        discord_cdn_base=env["REMPART_DISCORD_CDN_BASE"],
-        fetch_hosts=["127.0.0.1"],
-        fetch_allow_private=True,
-        fetch_ca_file=Path(env["REMPART_FETCH_CA_FILE"]),
+        **fake_settings,
         bot_workers=1,
         checkpoint_minutes=0,
         **overrides,
@@ -309,7 +301,7 @@ def run_bot_bench(
             ):
                 sides[label] = _run_side(
                     label,
-                    hello["env"],
+                    hello["settings"],
                     hello["world"],
                     ours,
                     originals,

@@ -138,16 +138,27 @@ class FakeDiscord:
     def cdn_base(self) -> str:
         return f"https://127.0.0.1:{self.cdn_port}"
 
-    def settings_env(self) -> dict[str, str]:
-        """The REMPART_* variables that point the bot here."""
+    def settings_values(self) -> dict[str, Any]:
+        """The settings (``Settings`` field values) that point the bot here."""
         return {
-            "REMPART_DISCORD_TOKEN": "fake-token",
-            "REMPART_DISCORD_API_BASE": self.api_base,
-            "REMPART_DISCORD_GATEWAY_URL": self.gateway_url,
-            "REMPART_DISCORD_CDN_BASE": self.cdn_base,
-            "REMPART_FETCH_HOSTS": json.dumps(["127.0.0.1"]),
-            "REMPART_FETCH_ALLOW_PRIVATE": "true",
-            "REMPART_FETCH_CA_FILE": str(self.ca_file),
+            "discord_token": "fake-token",
+            "discord_api_base": self.api_base,
+            "discord_gateway_url": self.gateway_url,
+            "discord_cdn_base": self.cdn_base,
+            "fetch_hosts": ["127.0.0.1"],
+            "fetch_allow_private": True,
+            "fetch_ca_file": self.ca_file,
+        }
+
+    def settings_env(self) -> dict[str, str]:
+        """The same settings as REMPART_* variables (for a `rempart bot` process)."""
+        return {
+            f"REMPART_{name.upper()}": json.dumps(value)
+            if isinstance(value, list)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else str(value)
+            for name, value in self.settings_values().items()
         }
 
     def _serve(self, ready: threading.Event) -> None:

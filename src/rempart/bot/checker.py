@@ -15,6 +15,7 @@ reviewer sees it and the custody log holds it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 import zlib
@@ -78,8 +79,9 @@ class CheckResult:
     sha256: str = ""
     fingerprint: Fingerprint | None = None
     #: After a confident match on the quick signals: the whole fingerprint (local features from
-    #: the same pixels), the bytes and the sighting, to finish the search once the bot has acted.
-    rest: tuple[Callable[[], Fingerprint], bytes, Sighting] | None = None
+    #: the same pixels), the bytes, the sighting and the rejected entries, to finish the search
+    #: once the bot has acted.
+    rest: tuple[Callable[[], Fingerprint], bytes, Sighting, frozenset[int]] | None = None
 
     @property
     def matched(self) -> bool:
@@ -115,21 +117,25 @@ class Checker:
         local features wait (``complete``) until the bot has acted, else they are matched now.
         """
         quick, whole = fingerprint_in_two_steps(path, self.settings, LATER_SIGNALS)
-        found = self._found(quick, policy)
-        data = path.read_bytes() if found or report_id else b""
-        sha256 = hashlib.sha256(data).hexdigest() if data else ""
-        rejected = self.scans.rejected_entries(sha256) if found else set()
-        found = [m for m in found if m.entry_id not in rejected]
+
+        @functools.cache
+        def content() -> tuple[bytes, str, frozenset[int]]:
+            """The bytes, their SHA-256 and the entries rejected for them: read once, and only
+            when something matched or a member reported it."""
+            data = path.read_bytes()
+            sha256 = hashlib.sha256(data).hexdigest()
+            return data, sha256, frozenset(self.scans.rejected_entries(sha256))
+
+        def kept(found: list[Match]) -> list[Match]:
+            return [m for m in found if m.entry_id not in content()[2]] if found else []
+
+        found = kept(self._found(quick, policy))
         acting_now = bool(found) and not report_id and self._confident(found)
         fingerprint = quick
         if not acting_now:
             fingerprint = whole()
-            found = self._found(fingerprint, policy)
-            if found and not data:
-                data = path.read_bytes()
-                sha256 = hashlib.sha256(data).hexdigest()
-                rejected = self.scans.rejected_entries(sha256)
-            found = [m for m in found if m.entry_id not in rejected]
+            found = kept(self._found(fingerprint, policy))
+        data, sha256, rejected = content() if found or report_id else (b"", "", frozenset())
         result = CheckResult(found, sha256=sha256, fingerprint=fingerprint)
         if not found and not report_id:
             return result
@@ -152,9 +158,9 @@ class Checker:
         )
         if found:
             result.preserved = len(self.preserver.preserve(data, sighting, found, actor="bot"))
-            result.confident = self._confident(found)
+            result.confident = acting_now or self._confident(found)
             if acting_now and self.settings.local_features:
-                result.rest = (whole, data, sighting)
+                result.rest = (whole, data, sighting, rejected)
         else:  # a member's report that matches nothing: kept in the report's own case
             case = Cases(self.store).open(REPORTS_BANK, -report_id, actor="bot")
             preserved = self.preserver.preserve_in(case, data, sha256, sighting, [], actor="bot")
@@ -166,10 +172,9 @@ class Checker:
         they find (another registered photo in the same picture) is preserved too."""
         if result.rest is None:
             return
-        whole, data, sighting = result.rest
+        whole, data, sighting, rejected = result.rest
         result.rest = None
         result.fingerprint = whole()
-        rejected = self.scans.rejected_entries(result.sha256)
         known = {(m.entry_id, m.signal) for m in result.matches}
         more = [
             m

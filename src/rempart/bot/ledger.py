@@ -71,10 +71,7 @@ class Ledger:
                 )
             return True
         except IntegrityError:
-            return self._take_over(message_id, item_key)
-
-    def _take_over(self, message_id: str, item_key: str) -> bool:
-        return self.reclaim(message_id, item_key, own=False)
+            return self.reclaim(message_id, item_key, own=False)
 
     def reclaim(self, message_id: str, item_key: str, *, own: bool) -> bool:
         """Take a pending item over: one whose claim expired, or (``own``, at start-up) one this

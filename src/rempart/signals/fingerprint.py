@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -173,12 +173,21 @@ def fingerprint_file(path: Path, settings: Settings, *, register: bool = False) 
     otherwise the query form (one PDQ, wider local features, and one of each per collage cell).
     Digest signals share one read of the file; pixel signals share one decode.
     """
-    kind = sniff_kind(path, settings.max_file_bytes)
-    content = "video" if kind is MediaKind.VIDEO else "photo"
-    signals = signals_for(content)
+    return _fingerprint_of_kind(path, sniff_kind(path, settings.max_file_bytes), settings, register)
+
+
+def _digest_values(path: Path, signals: list[type[SignalType]]) -> list[SignalValue]:
+    """The digest signals' values, from one read of the file."""
     digesting = [s for s in signals if s.digest_algorithm]
     digests = file_digests(path, *(s.digest_algorithm or "" for s in digesting))
-    values = [SignalValue(s.name, digest) for s, digest in zip(digesting, digests)]
+    return [SignalValue(s.name, digest) for s, digest in zip(digesting, digests)]
+
+
+def _fingerprint_of_kind(
+    path: Path, kind: MediaKind, settings: Settings, register: bool
+) -> Fingerprint:
+    signals = signals_for("video" if kind is MediaKind.VIDEO else "photo")
+    values = _digest_values(path, signals)
     if kind is MediaKind.VIDEO:
         frames = iter_video_frames(
             path,
@@ -242,12 +251,10 @@ def fingerprint_in_two_steps(
     """
     kind = sniff_kind(path, settings.max_file_bytes)
     if kind is MediaKind.VIDEO:
-        video = fingerprint_file(path, settings)
+        video = _fingerprint_of_kind(path, kind, settings, False)
         return video, lambda: video
     signals = signals_for("photo")
-    digesting = [s for s in signals if s.digest_algorithm]
-    digests = file_digests(path, *(s.digest_algorithm or "" for s in digesting))
-    values = [SignalValue(s.name, digest) for s, digest in zip(digesting, digests)]
+    values = _digest_values(path, signals)
     image, pictures = _pictures(path, kind, settings, False)
     now = [s for s in signals if s.name not in later and not s.digest_algorithm]
     deferred = [s for s in signals if s.name in later and not s.digest_algorithm]
@@ -262,13 +269,7 @@ def fingerprint_in_two_steps(
 
     def whole() -> Fingerprint:
         added = tuple(_picture_values(pictures, deferred, settings, False))
-        return Fingerprint(
-            source=quick.source,
-            kind=quick.kind,
-            width=quick.width,
-            height=quick.height,
-            values=quick.values + added,
-        )
+        return replace(quick, values=quick.values + added)
 
     return quick, whole
 

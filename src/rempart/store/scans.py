@@ -253,12 +253,16 @@ class ScanStore:
         for a (message, position) already recorded. Returns the file id."""
         sha256, kind, fingerprint = new_file
         self.save_messages([message])
-        known = self.known_file(sha256)
         with self.store.transaction() as session:
+            known = session.scalar(
+                select(ScannedFileRow.id).where(
+                    ScannedFileRow.content_tag == self._file_tag(sha256)
+                )
+            )
             file_id = (
                 self._add_file(session, sha256, kind, "hashed", "", fingerprint)
                 if known is None
-                else known[0]
+                else int(known)
             )
             recorded = session.scalar(
                 select(ScanMediaRow.id).where(
