@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"signals"},
     {"sources"},
     {"store"},
-    {"index", "evidence"},
+    {"index", "evidence", "intel"},
     {"investigate"},
     {"api", "bot"},
     {"web"},

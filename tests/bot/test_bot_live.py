@@ -673,3 +673,39 @@ def test_a_member_cannot_flood_the_vault_with_reports(
     run.settle()
     with run.store.session() as session:
         assert session.scalar(select(func.count()).select_from(SightingRow)) == 0
+
+
+def test_a_solicitation_naming_her_is_queued_and_alerted_once(
+    fake: FakeDiscord, world: dict[str, str], run: BotRun
+) -> None:
+    from rempart.store.signals import SignalQueue
+
+    Policies(run.store).set(
+        world["guild"], "test", mode="delete", alert_channel_id=world["moderation"]
+    )
+    ordinary = _post(fake, world, content="qui veut venir au ciné ce soir ?")
+    soliciting = _post(fake, world, content="qui veut un trib sur ma cousine Léa ? mp")
+    alert = fake.wait_for(
+        lambda: fake.calls_to("POST", f"/channels/{world['moderation']}/messages")
+    )
+    body = alert[0].body["content"]
+    assert "solicitation" in body and "identifies_person" in body
+    assert soliciting["id"] in body and "Léa" not in body  # a link, never the words
+    fake.edit({**soliciting, "content": soliciting["content"] + " !"})  # an edit: no new alert
+    later = _post(fake, world, content="dispo pour un cumtrib sur ma voisine, envoyez")
+    alerts = fake.wait_for(  # the gateway keeps order: the edit was read before this one
+        lambda: (
+            (calls := fake.calls_to("POST", f"/channels/{world['moderation']}/messages"))
+            and later["id"] in calls[-1].body["content"]
+            and calls
+        )
+    )
+    assert len(alerts) == 2 and soliciting["id"] in alerts[0].body["content"]
+    run.settle()
+    queued = SignalQueue(run.store).pending("test")
+    assert {(q.message_id, q.kind, q.source) for q in queued} == {
+        (message, kind, "bot")
+        for message in (soliciting["id"], later["id"])
+        for kind in ("solicitation", "identifies_person")
+    }
+    assert all(q.message_id != ordinary["id"] for q in queued)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
@@ -373,6 +373,27 @@ def cases(
     found["summary"]["cases_total"] = len(found["cases"])
     found["cases"] = found["cases"][offset : offset + limit]
     found["page"] = {"limit": limit, "offset": offset}
+    return found
+
+
+@router.get("/intel")
+def intel(
+    request: Request,
+    caller: Annotated[Caller, Depends(require(Permission.CASES_READ))],
+    kind: Annotated[
+        Literal["solicitation", "identifies_person", "covert_capture", "minor", "deepfake"] | None,
+        Query(description="Signals of this kind only."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="Signals per page.")] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Server intelligence from archive scans, as ``rempart scan --json`` gives it: message
+    signals (a page at a time), each server's risk with its reasons, and reborn servers."""
+    from rempart.investigate.intelligence import server_intelligence
+
+    found = server_intelligence(service_of(request).store, actor=caller.actor).as_dict(kind)
+    found["page"] = {"limit": limit, "offset": offset, "signals_total": len(found["signals"])}
+    found["signals"] = found["signals"][offset : offset + limit]
     return found
 
 

@@ -33,8 +33,10 @@ from rempart.bot.policy import Policies, Policy
 from rempart.bot.texts import language_of, say
 from rempart.errors import FetchError, MediaError
 from rempart.index.live import LiveMatcher
+from rempart.intel.messages import MessageSignal, message_signals
 from rempart.settings import Settings
 from rempart.store import Store
+from rempart.store.signals import NewSignal, SignalQueue
 
 if TYPE_CHECKING:
     from rempart.bot.client import RempartBot
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 Listener = Callable[[str, str, str, float], None]
 ACTOR = "discord-bot"
 DOWNLOADS_AT_ONCE = 8
+#: Message signals that, together, make the bot alert the moderators about a message's text.
+ALERT_KINDS = frozenset({"solicitation", "identifies_person"})
 #: The longest a matched item's review-queue record waits for the checks to drain (seconds).
 BOOKKEEPING_DELAY = 10.0
 
@@ -104,9 +108,11 @@ class Processor:
     # -- intake ------------------------------------------------------------------------------
 
     def examine(self, message: discord.Message) -> int:
-        """Start processing every media item of a posted or edited message; returns how many."""
+        """Start processing every media item of a posted or edited message; returns how many.
+        Its text is read for signals too (``examine_text``)."""
         if message.guild is None or (self.bot.user and message.author.id == self.bot.user.id):
             return 0
+        self.examine_text(message)
         items = media_items(message, self.settings.discord_cdn_base)
         if not items:
             return 0
@@ -114,6 +120,72 @@ class Processor:
         for item in items:
             self._spawn(self.handle(item, seen))
         return len(items)
+
+    def examine_text(self, message: discord.Message) -> bool:
+        """A message that solicits sexual content about an identified woman (``ALERT_KINDS``
+        together) is queued for review and, where the server set an alert channel, reported there
+        once; returns whether it was. Nothing else of the text is kept."""
+        content = str(getattr(message, "content", "") or "")
+        if not content:
+            return False
+        found = message_signals(content)
+        if not ALERT_KINDS <= {s.kind for s in found}:
+            return False
+        self._spawn(self._alert_on_text(seen_of(message), found))
+        return True
+
+    async def _alert_on_text(self, seen: Seen, found: list[MessageSignal]) -> None:
+        context = {
+            "guild_name": seen.guild_name,
+            "channel_name": seen.channel_name,
+            "author_id": seen.author_id,
+            "author_name": seen.author_nickname or seen.author_name,
+            "time": seen.created_at.isoformat(),
+            "content": seen.content,
+            "context": [],
+        }
+        new = await asyncio.to_thread(
+            SignalQueue(self.store).record,
+            [
+                NewSignal(
+                    seen.message_id,
+                    signal.kind,
+                    seen.guild_id,
+                    seen.channel_id,
+                    signal.score,
+                    context | {"evidence": [e.as_dict() for e in signal.evidence]},
+                )
+                for signal in found
+            ],
+            "bot",
+            ACTOR,
+        )
+        policy = await self.policy(seen.guild_id)
+        if not new or not policy.alert_channel_id:
+            return  # seen before (an edit, a redelivery): one alert per message
+        channel: Any = self.bot.get_channel(int(policy.alert_channel_id))
+        if channel is None or not hasattr(channel, "send"):
+            return
+        guild = self.bot.get_guild(int(seen.guild_id)) if seen.guild_id else None
+        lang = language_of(guild.preferred_locale if guild else "")
+        link = (
+            f"{self.settings.public_url.rstrip('/')}/review"
+            if self.settings.public_url
+            else say("bot_review_unset", lang)
+        )
+        text = say(
+            "bot_signal_alert",
+            lang,
+            channel=f"<#{seen.channel_id}>",
+            author=f"<@{seen.author_id}>",
+            jump=f"https://discord.com/channels/{seen.guild_id}/{seen.channel_id}/{seen.message_id}",
+            kinds=", ".join(s.kind for s in found),
+            link=link,
+        )
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning("signal alert not posted in %s: %s", policy.alert_channel_id, error)
 
     def _spawn(self, work: Any) -> asyncio.Task[Any]:
         task = asyncio.create_task(work)

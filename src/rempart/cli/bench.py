@@ -248,3 +248,52 @@ def bot(
         )
     for key in ("matching_acted", "matching_total", "unrelated_touched", "all_recorded_s"):
         console.print(f"{key}\t{report[key]}\t{anchor[key]}", highlight=False)
+
+
+@app.command("intel")
+def intel(
+    folder: Annotated[
+        Path,
+        typer.Argument(help='Folder of labelled messages (*.jsonl: {"text", "kinds"}).'),
+    ] = Path("bench/intel"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic servers.")] = 1,
+) -> None:
+    """Message signals (precision, recall per kind, messages/s) and reborn servers (top-1, false
+    rebirths) / Signaux des messages et serveurs recréés."""
+    from rempart.bench.intel import run_intel_bench
+
+    if not folder.is_dir():
+        raise typer.BadParameter(f"not a folder: {folder}")
+    report = run_intel_bench(folder, seed=seed)
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for name, result in report["messages"].items():
+        console.print(f"{name}: {result['messages']} messages", highlight=False)
+        console.print("kind\tprecision\trecall\tpositives\tfalse positives", highlight=False)
+        for kind, figures in result["kinds"].items():
+            console.print(
+                f"{kind}\t{figures['precision']}\t{figures['recall']}\t{figures['positives']}"
+                f"\t{figures['false_positives']}",
+                highlight=False,
+            )
+        for confusion in result["confusions"]:
+            console.print(
+                f"  {confusion['error']} {confusion['kind']}: {confusion['text']}", highlight=False
+            )
+    speed = report["messages_per_s"]
+    console.print(
+        f"messages/s on one core: {speed['labelled_only']} (labelled only), "
+        f"{speed['one_in_twenty_labelled']} (1 in 20 labelled, the rest everyday chat)",
+        highlight=False,
+    )
+    for world in report["reborn"]:
+        console.print(
+            f"reborn: {world['servers']} servers, {world['rebirths']} rebirths, top-1 "
+            f"{world['top1_found']}/{world['rebirths']}, decoys called reborn "
+            f"{world['decoys_called_reborn']}/{world['decoys']}, false rebirths "
+            f"{world['false_reborn']} ({world['false_reborn_rate']}), search "
+            f"{world['search_seconds']} s",
+            highlight=False,
+        )

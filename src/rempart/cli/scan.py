@@ -12,6 +12,7 @@ from rempart.cli.common import console, err_console, open_store, progress, setti
 from rempart.i18n import t
 
 if TYPE_CHECKING:  # imported lazily at run time: the scan stack is heavy for other commands
+    from rempart.investigate.intelligence import Intelligence
     from rempart.investigate.linking import Investigation
 
 
@@ -21,15 +22,23 @@ def scan(
         typer.Argument(help="DiscordChatExporter JSON exports, folders or zip archives."),
     ],
     bank: Annotated[
-        list[str],
-        typer.Option("--bank", "-b", help="Bank(s) to match against (repeat for several)."),
-    ],
+        Optional[list[str]],
+        typer.Option(
+            "--bank",
+            "-b",
+            help="Bank(s) to match against (repeat for several); default: every bank in the "
+            "store, none needed for the signals, risks and rebirths.",
+        ),
+    ] = None,
     report: Annotated[
         Optional[Path], typer.Option("--report", help="Write a self-contained HTML report here.")
     ] = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print the linked results (cases, actors, servers) as JSON."),
+        typer.Option(
+            "--json",
+            help="Print the linked results (cases, actors, servers, signals, rebirths) as JSON.",
+        ),
     ] = False,
     download: Annotated[
         bool,
@@ -46,10 +55,12 @@ def scan(
     Exit code 1 if any input, export or media file could not be read (each is reported and the
     scan goes on); media exported only as URLs are "not available", not a failure.
     """
+    from rempart.investigate.intelligence import queue_signals, server_intelligence
     from rempart.investigate.linking import investigate
     from rempart.investigate.runner import scan_archives
 
     conf = settings()
+    bank = bank or []
     with open_store() as store:
         for name in bank:
             store.get_bank(name)  # a wrong bank name fails before any work
@@ -81,7 +92,9 @@ def scan(
             highlight=False,
         )
         findings = investigate(store, bank, summary.message_ids)
-        _emit(findings, report, as_json, not no_media)
+        intelligence = server_intelligence(store, summary.message_ids)
+        queue_signals(store, intelligence, source="scan", actor="cli")
+        _emit(findings, report, as_json, not no_media, intelligence)
     # unpacked zips and downloads are evidence in clear: not kept once reported
     summary.remove_copies()
     if (
@@ -110,6 +123,7 @@ def rescan(
     from rempart.evidence.custody import make_checkpoint
     from rempart.evidence.preserve import Preserver
     from rempart.index.matcher import Matcher
+    from rempart.investigate.intelligence import server_intelligence
     from rempart.investigate.linking import investigate
     from rempart.investigate.preserving import preserve_recorded
     from rempart.store.scans import ScanStore
@@ -131,7 +145,13 @@ def rescan(
             new += added
         make_checkpoint(store, conf, actor="cli:rescan")
         err_console.print(t("rescan_summary", files=checked, matches=new), highlight=False)
-        _emit(investigate(store, bank), report, as_json, not no_media)
+        _emit(
+            investigate(store, bank),
+            report,
+            as_json,
+            not no_media,
+            server_intelligence(store, actor="cli:rescan"),
+        )
 
 
 def sample_export(
@@ -145,7 +165,7 @@ def sample_export(
     synthétique."""
     from rempart.sources.synthetic import make_export_set
 
-    manifest = make_export_set(directory, seed=seed, servers=servers)
+    manifest = make_export_set(directory, seed=seed, servers=servers, intel=True)
     console.print(
         t(
             "sample_written",
@@ -157,14 +177,24 @@ def sample_export(
     )
 
 
-def _emit(findings: Investigation, report: Path | None, as_json: bool, with_media: bool) -> None:
-    from rempart.investigate.report import write_report
+def _emit(
+    findings: Investigation,
+    report: Path | None,
+    as_json: bool,
+    with_media: bool,
+    intelligence: Intelligence,
+) -> None:
+    from rempart.investigate.report import results_as_dict, write_report
 
     if report is not None:
-        write_report(findings, report, settings(), with_media=with_media)
+        write_report(findings, report, settings(), with_media=with_media, intelligence=intelligence)
         err_console.print(t("report_written", path=report), highlight=False)
     if as_json:
-        print(json.dumps(findings.as_dict(), ensure_ascii=False, indent=2, default=str))
+        print(
+            json.dumps(
+                results_as_dict(findings, intelligence), ensure_ascii=False, indent=2, default=str
+            )
+        )
     elif report is None:
         for case in findings.cases:
             console.print(

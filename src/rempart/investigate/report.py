@@ -1,9 +1,10 @@
 """The investigator's report: one self-contained HTML file, in French and English (a button
 switches).
 
-Summary, one timeline per case with the messages around each sighting, actors, servers, a
-picture of how servers connect (SVG: servers as nodes, shared members and images as edges),
-and the media that could not be read, rendered from ``pages/templates/report.html`` (every value
+Summary, one timeline per case with the messages around each sighting, actors, servers with
+their risk, rebirths, a picture of how servers connect (SVG: servers as nodes, shared members
+and images as edges, rebirths dashed), message signals in context (filterable by kind), and the
+media that could not be read, rendered from ``pages/templates/report.html`` (every value
 escaped). Matched pictures are embedded as small thumbnails,
 blurred until clicked; ``with_media=False`` leaves them out. Nothing is loaded from outside the
 file: no scripts, fonts or images from the network.
@@ -21,6 +22,9 @@ from markupsafe import Markup
 
 from rempart.errors import MediaError
 from rempart.i18n import language
+from rempart.intel.messages import KINDS
+from rempart.intel.reborn import Rebirth
+from rempart.investigate.intelligence import Intelligence
 from rempart.investigate.linking import Investigation, ServerLink
 from rempart.pages.language import LANGUAGE_CSS, LANGUAGE_SCRIPT
 from rempart.pages.render import render
@@ -49,11 +53,34 @@ img.evidence.revealed{filter:none}
 
 _SCRIPT = """
 document.addEventListener('click',function(e){if(e.target.classList.contains('evidence')){e.target.classList.toggle('revealed');}});
+document.addEventListener('change',function(e){if(e.target.id==='signal-kind'){var k=e.target.value;
+document.querySelectorAll('tr.signal').forEach(function(r){r.hidden=!!k&&r.dataset.kind!==k;});}});
 """
 
 
+def results_as_dict(findings: Investigation, intelligence: Intelligence | None) -> dict[str, Any]:
+    """What ``rempart scan --json`` prints: the linked results, each server with its risk, and
+    the signals and rebirths."""
+    results = findings.as_dict()
+    if intelligence is None:
+        return results
+    risk = {r.guild_id: r.as_dict() for r in intelligence.servers}
+    results["servers"] = [
+        {"guild_id": server["id"], **server, **risk.get(server["id"], {})}
+        for server in results["servers"]
+    ]
+    intel = intelligence.as_dict()
+    results["signals"], results["reborn"] = intel["signals"], intel["reborn"]
+    return results
+
+
 def write_report(
-    findings: Investigation, path: Path, settings: Settings, *, with_media: bool = True
+    findings: Investigation,
+    path: Path,
+    settings: Settings,
+    *,
+    with_media: bool = True,
+    intelligence: Intelligence | None = None,
 ) -> None:
     """Write the report to ``path`` (overwritten, readable by its owner only: it is evidence)."""
     pictures: dict[str, str | None] = {}
@@ -72,14 +99,18 @@ def write_report(
         pictures=pictures,
         with_media=with_media,
         names=names,
-        graph=_graph(findings, names),
+        graph=_graph(findings, names, intelligence),
+        intelligence=intelligence,
+        signal_kinds=KINDS,
     )
     write_private(path, page)
 
 
-def _graph(findings: Investigation, names: dict[str, str]) -> dict[str, Any]:
+def _graph(
+    findings: Investigation, names: dict[str, str], intelligence: Intelligence | None = None
+) -> dict[str, Any]:
     """Servers on a circle; an edge's width grows with shared members + shared files, red when a
-    case is shared (coordinates for the template's SVG)."""
+    case is shared; a rebirth is a dashed purple edge (coordinates for the template's SVG)."""
     servers = findings.servers
     size, radius = 520, 190
     centre = size / 2
@@ -101,10 +132,27 @@ def _graph(findings: Investigation, names: dict[str, str]) -> dict[str, Any]:
         }
         for s in servers
     ]
+    edges = [_edge(link, position) for link in findings.links]
+    for rebirth in intelligence.reborn if intelligence else []:
+        if rebirth.guild_id in position and rebirth.continues in position:
+            edges.append(_reborn_edge(rebirth, position))
+    return {"size": size, "nodes": nodes, "edges": edges}
+
+
+def _reborn_edge(rebirth: Rebirth, position: dict[str, tuple[float, float]]) -> dict[str, str]:
+    (x1, y1), (x2, y2) = position[rebirth.continues], position[rebirth.guild_id]
     return {
-        "size": size,
-        "nodes": nodes,
-        "edges": [_edge(link, position) for link in findings.links],
+        "x1": f"{x1:.1f}",
+        "y1": f"{y1:.1f}",
+        "x2": f"{x2:.1f}",
+        "y2": f"{y2:.1f}",
+        "mx": f"{(x1 + x2) / 2:.1f}",
+        "my": f"{(y1 + y2) / 2 + 14:.1f}",
+        "colour": "#7b3fa0",
+        "width": "3",
+        "dash": "8 5",
+        "label": f"reborn / recréé (score {rebirth.score})",
+        "short": f"↻ {rebirth.score}",
     }
 
 
@@ -123,6 +171,7 @@ def _edge(link: ServerLink, position: dict[str, tuple[float, float]]) -> dict[st
         "label": f"{len(link.shared_members)} members, {link.shared_files} files, "
         f"{len(link.shared_cases)} cases",
         "short": f"{len(link.shared_members)}·{link.shared_files}",
+        "dash": "",
     }
 
 

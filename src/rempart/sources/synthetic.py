@@ -45,6 +45,8 @@ class ExportManifest:
     broken_messages: list[str] = field(default_factory=list)
     remote_messages: list[str] = field(default_factory=list)
     media_count: int = 0
+    #: With ``intel``: the rebirths, decoys and message signals a scan must find.
+    intel: Any = None
 
 
 def snowflake(moment: datetime, sequence: int) -> str:
@@ -60,8 +62,11 @@ def make_export_set(
     channels: int = 2,
     messages: int = 24,
     victims: int = 2,
+    intel: bool = False,
 ) -> ExportManifest:
-    """Write victims' photos under ``out/victim-photos`` and exports under ``out/exports``."""
+    """Write victims' photos under ``out/victim-photos`` and exports under ``out/exports``;
+    ``intel`` adds rules pages, solicitation threads, a reborn server and a decoy
+    (``rempart.sources.synthetic_intel``; the truth in ``manifest.intel``)."""
     rng = random.Random(seed)
     victim_photos = [
         save_jpeg(
@@ -75,6 +80,7 @@ def make_export_set(
     manifest = ExportManifest(victim_photos=victim_photos, exports=[], stalker_id=stalker["id"])
     manifest.sightings = {p.stem: [] for p in victim_photos}
     sequence = 0
+    made: list[dict[str, Any]] = []
     for server in range(servers):
         guild = {
             "id": snowflake(START - timedelta(days=400 - server), server),
@@ -85,6 +91,7 @@ def make_export_set(
             stalker,
             *rng.sample(authors[1:], 5),
         ]  # the stalker everywhere; others overlap by chance
+        made.append({"guild": guild, "pool": pool, "last": START, "posted": []})
         for channel_number in range(channels):
             channel_id = snowflake(
                 START - timedelta(days=300, minutes=channel_number),
@@ -161,6 +168,9 @@ def make_export_set(
                     manifest.broken_messages.append(message["id"])
                 manifest.media_count += len(message["attachments"]) + len(message["embeds"])
                 raw_messages.append(message)
+                made[-1]["last"] = max(made[-1]["last"], moment)
+                if kind in {"victim", "photo"}:
+                    made[-1]["posted"].append((path.parent, message["attachments"][0]))
             if raw_messages:
                 raw_messages[-1]["reference"] = {
                     "messageId": raw_messages[0]["id"],
@@ -190,7 +200,95 @@ def make_export_set(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
             manifest.exports.append(path)
+    if intel:
+        _add_intelligence(out / "exports", manifest, made, rng)
     return manifest
+
+
+def _add_intelligence(
+    out: Path, manifest: ExportManifest, made: list[dict[str, Any]], rng: random.Random
+) -> None:
+    """Rules pages and request threads in every server, a reborn server and a decoy (see
+    ``rempart.sources.synthetic_intel``)."""
+    from rempart.sources import synthetic_intel as extra
+
+    counter = iter(range(3000, 4000))
+
+    def make_id(moment: datetime) -> str:
+        return snowflake(moment, next(counter))
+
+    truth = extra.IntelTruth()
+    for server in made:
+        guild, pool = server["guild"], server["pool"]
+        opened = START - timedelta(days=200)
+        rules = [extra.text_message(make_id, opened, pool[0], extra.RULES_PAGE)]
+        manifest.exports.append(
+            extra.write_channel(out, guild, make_id(opened), "règles", rules, server["last"])
+        )
+        thread = extra.thread_messages(
+            make_id, server["last"] - timedelta(hours=5), pool, rng, truth
+        )
+        manifest.exports.append(
+            extra.write_channel(
+                out,
+                guild,
+                make_id(opened + timedelta(minutes=1)),
+                "demandes",
+                thread,
+                server["last"],
+            )
+        )
+    old = made[-1]
+    born = old["last"] + timedelta(days=3)  # banned, then back under a new name
+    guild = {"id": make_id(born), "name": f"{old['guild']['name']} 2.0", "iconUrl": ""}
+    moved = old["pool"][: max(2, len(old["pool"]) - 1)]
+    manifest.members[guild["id"]] = {a["id"] for a in moved}
+    rules = [extra.text_message(make_id, born + timedelta(minutes=2), moved[0], extra.RULES_PAGE)]
+    manifest.exports.append(extra.write_channel(out, guild, make_id(born), "règles", rules, born))
+    moment = born + timedelta(hours=1)
+    reposted = []
+    channel_id = make_id(born + timedelta(minutes=1))
+    folder = out / f"{guild['name']} - tributes [{channel_id}].json_Files"
+    for number, (root, attachment) in enumerate(old["posted"][:6]):
+        moment += timedelta(minutes=rng.randint(5, 60))
+        message = extra.text_message(make_id, moment, moved[number % len(moved)], "de retour")
+        message["attachments"].append(extra.copy_attachment(attachment, root, folder))
+        manifest.media_count += 1
+        reposted.append(message)
+    manifest.exports.append(
+        extra.write_channel(out, guild, channel_id, "tributes", reposted, moment)
+    )
+    thread = extra.thread_messages(make_id, moment, moved, rng, truth)
+    manifest.exports.append(
+        extra.write_channel(
+            out, guild, make_id(born + timedelta(minutes=3)), "demandes", thread, moment
+        )
+    )
+    truth.reborn[guild["id"]] = old["guild"]["id"]
+    decoy_born = old["last"] + timedelta(days=5)
+    decoy = {"id": make_id(decoy_born), "name": "Les Joueurs du Dimanche", "iconUrl": ""}
+    players = [extra.author_like(n, make_id, decoy_born) for n in range(14)] + old["pool"][1:3]
+    chat = []
+    moment = decoy_born + timedelta(hours=2)
+    for number in range(30):
+        moment += timedelta(minutes=rng.randint(1, 30))
+        chat.append(
+            extra.text_message(
+                make_id, moment, players[number % len(players)], rng.choice(extra.ORDINARY_CHAT)
+            )
+        )
+    manifest.exports.append(
+        extra.write_channel(out, decoy, make_id(decoy_born), "général", chat, moment)
+    )
+    rules = [extra.text_message(make_id, decoy_born, players[0], extra.ORDINARY_RULES)]
+    manifest.exports.append(
+        extra.write_channel(
+            out, decoy, make_id(decoy_born + timedelta(minutes=1)), "règles", rules, moment
+        )
+    )
+    manifest.members[decoy["id"]] = {a["id"] for a in players}
+    truth.decoys.append(decoy["id"])
+    manifest.intel = truth
 
 
 def _author(rng: random.Random, number: int) -> dict[str, Any]:

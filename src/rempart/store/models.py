@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -409,6 +410,27 @@ class BotReportRow(Base):
     matched: Mapped[int] = mapped_column(Integer, default=0)
     #: "pending", then the reviewer's "confirm", "reject" or "escalate".
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class MessageSignalRow(Base):
+    """A message signal (``rempart.intel``) waiting for, or given, a reviewer's decision: found by
+    a scan or by the bot. What it quotes of the message is sealed."""
+
+    __tablename__ = "message_signals"
+    __table_args__ = (UniqueConstraint("message_id", "kind", name="uq_message_signal"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(24))
+    guild_id: Mapped[str] = mapped_column(String(24), index=True)
+    channel_id: Mapped[str] = mapped_column(String(24))
+    source: Mapped[str] = mapped_column(String(10))  # scan | bot
+    score: Mapped[float] = mapped_column(Float)
+    details: Mapped[bytes] = mapped_column(LargeBinary)
+    #: "pending", then the reviewer's "confirm", "reject" or "escalate".
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

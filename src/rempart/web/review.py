@@ -58,6 +58,7 @@ from rempart.store.keys import ApiKeys
 from rempart.store.models import SightingRow
 from rempart.store.scans import ScanStore, StoredMatch, StoredMedia, StoredMessage
 from rempart.store.sessions import WebSessions
+from rempart.store.signals import SignalQueue
 
 router = APIRouter(tags=["review"], responses=ERROR_RESPONSES)
 #: What /evidence answers carry: the file can run nothing and load nothing, even opened directly.
@@ -359,6 +360,7 @@ def review_page(
         lang=reader_language(request),
         items=items,
         reports=_member_reports(service.store, service.settings, caller) if page == 1 else [],
+        signals=SignalQueue(service.store).pending(caller.actor) if page == 1 else [],
         total=len(queue),
         next_page=page + 1 if len(queue) > page * REVIEW_PAGE else None,
     )
@@ -373,6 +375,18 @@ def decide_report_form(
 ) -> RedirectResponse:
     if not Reports(service_of(request).store).decide(report_id, decision, caller.actor):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such pending report")
+    return RedirectResponse("../../review", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/review/signals/{signal_id}", include_in_schema=False)
+def decide_signal_form(
+    request: Request,
+    signal_id: RowId,
+    decision: Annotated[Decision, Form()],
+    caller: Annotated[Caller, Depends(require(Permission.REVIEW))],
+) -> RedirectResponse:
+    if not SignalQueue(service_of(request).store).decide(signal_id, decision, caller.actor):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such pending signal")
     return RedirectResponse("../../review", status_code=status.HTTP_303_SEE_OTHER)
 
 

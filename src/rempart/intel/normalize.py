@@ -1,0 +1,52 @@
+"""Message text folded to the form the signal rules are written in: lower case, no accents,
+leetspeak and masked letters undone, spaced-out words joined, emoji that stand for words spelt
+out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays). Not for display: the rules quote phrases from
+this form, the report shows the message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Emoji used for the words a keyword list would catch.
+_EMOJI_WORDS = {
+    "\U0001f4a6": " cum ",  # sweat droplets
+    "\U0001f346": " bite ",  # aubergine
+    "\U0001f51e": " nsfw ",  # no one under eighteen
+    "\U0001f4f8": " photo ",  # camera with flash
+    "\U0001f4f7": " photo ",  # camera
+    "\U0001f92b": " scred ",  # shushing face
+}
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"}
+)
+#: A digit or symbol standing for a letter, once it follows a letter ("c0usine", "tr1b").
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_LEET_AFTER_LETTER = re.compile(r"(?<=[a-z])[013457@$!]+(?=[a-z*]|\b)")
+_EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+#: Letters written one by one ("t r i b", "c.u.m"), three or more: joined.
+_SPACED = re.compile(r"\b(?:[a-z*][ .\-_/]{1,2}){2,}[a-z*]\b")
+_SEPARATORS = re.compile(r"[ .\-_/]")
+#: The same letter three times or more ("triiiib"): once.
+_RUNS = re.compile(r"([a-z])\1{2,}")
+#: Where a clause ends: kept as " | ", so that no rule reads across a full stop or a comma.
+_CLAUSE_END = re.compile(r"(?:(?<![a-z0-9])\.|\.(?![a-z0-9])|[!?;,:\n])+")
+#: Anything else, and runs of spaces: one space.
+_NOT_WORD = re.compile(r"[^a-z0-9*@_|.]+")
+_LEET_CHARS = re.compile(r"[013457@$!]")
+
+
+def fold(text: str) -> str:
+    """``text`` in the rules' form (see the module docstring)."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_LIGATURES)
+        lowered = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group()], lowered)
+        lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    if _LEET_CHARS.search(lowered):
+        lowered = _LEET_AFTER_LETTER.sub(lambda m: "".join(_LEET[c] for c in m.group()), lowered)
+    lowered = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group()), lowered)
+    lowered = _RUNS.sub(r"\1", lowered)
+    lowered = _CLAUSE_END.sub(" | ", lowered)
+    return _NOT_WORD.sub(" ", lowered).strip()

@@ -1,0 +1,73 @@
+"""As a user runs it: `rempart sample-export` then `rempart scan` without any bank shows the
+signals, the risks and the rebirth (JSON and report); `rempart bench intel --json` prints the
+figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from support import run_rempart
+
+from rempart.settings import Settings
+from rempart.sources.synthetic import make_export_set
+
+
+def test_scan_without_a_bank_shows_signals_risk_and_the_rebirth(
+    settings: Settings, tmp_path: Path
+) -> None:
+    demo = tmp_path / "demo"
+    manifest = make_export_set(demo, seed=4, servers=3, intel=True)
+    truth = manifest.intel
+    report = tmp_path / "report.html"
+    done = run_rempart(settings, "scan", str(demo / "exports"), "--json", "--report", str(report))
+    assert done.returncode in (0, 1), done.stderr  # 1: the set's hostile files, by design
+    results = json.loads(done.stdout)
+    reborn = {r["guild_id"]: r["continues"] for r in results["reborn"]}
+    assert reborn == truth.reborn
+    assert not set(truth.decoys) & set(reborn)
+    [rebirth] = results["reborn"]
+    assert rebirth["evidence"]["media_in_common"] >= 3
+    assert rebirth["evidence"]["share_of_old_members"] >= 0.5
+
+    found = {(s["message_id"], s["kind"]) for s in results["signals"]}
+    for message_id, kinds in truth.signals.items():
+        assert {(message_id, k) for k in kinds} <= found, message_id
+    assert not [s for s in results["signals"] if s["guild_id"] in truth.decoys]
+    minors = [s for s in results["signals"] if s["kind"] == "minor"]
+    assert minors and all(s["evidence"][0]["phrase"] for s in minors)
+    for signal in results["signals"]:
+        assert set(signal) >= {"guild_id", "channel_id", "message_id", "kind", "score", "evidence"}
+
+    servers = {s["guild_id"]: s for s in results["servers"]}
+    for server in servers.values():
+        assert set(server) >= {"guild_id", "name", "risk", "level", "reasons"}
+        assert server["risk"] == min(100, sum(r["points"] for r in server["reasons"]))
+    decoy = servers[truth.decoys[0]]
+    reborn_server = servers[next(iter(truth.reborn))]
+    assert decoy["level"] == "low"
+    assert reborn_server["level"] in {"high", "critical"}
+
+    page = report.read_text(encoding="utf-8")
+    for marker in ('id="signals"', 'id="server-risk"', 'id="reborn"', 'class="reborn"'):
+        assert marker in page
+    assert "elle a 15 ans mais bon" in page
+
+
+def test_bench_intel_prints_the_figures(settings: Settings) -> None:
+    folder = Path(__file__).parents[2] / "bench" / "intel"
+    done = run_rempart(settings, "bench", "intel", str(folder), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    kinds = report["messages"]["messages.jsonl"]["kinds"]
+    assert set(kinds) == {
+        "solicitation",
+        "identifies_person",
+        "covert_capture",
+        "minor",
+        "deepfake",
+    }
+    assert all(0 <= k["precision"] <= 1 and 0 <= k["recall"] <= 1 for k in kinds.values())
+    assert report["messages_per_s"]["labelled_only"] > 0
+    for world in report["reborn"]:
+        assert world["top1_found"] <= world["rebirths"] and world["servers"] > world["rebirths"]
