@@ -54,8 +54,20 @@ def test_scan_without_a_bank_shows_signals_risk_and_the_rebirth(
     assert "elle a 15 ans mais bon" in page
 
 
-def test_bench_intel_prints_the_figures(settings: Settings) -> None:
-    folder = Path(__file__).parents[2] / "bench" / "intel"
+def test_bench_intel_prints_the_figures(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "bench"
+    folder.mkdir()
+    corpus = Path(__file__).parents[2] / "bench" / "intel" / "messages.jsonl"
+    (folder / "messages.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "other.csv").write_text(
+        'text,kinds\n"qui veut un trib sur ma cousine",solicitation;identifies_person\n'
+        "gg les gars,\n",
+        encoding="utf-8",
+    )
+    (folder / "list.json").write_text(
+        json.dumps([{"message": "elle a 15 ans mais bon", "labels": "minor"}]), encoding="utf-8"
+    )
+    make_export_set(folder / "archive", seed=2, servers=2, messages=10, intel=True)
     done = run_rempart(settings, "bench", "intel", str(folder), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -68,6 +80,12 @@ def test_bench_intel_prints_the_figures(settings: Settings) -> None:
         "deepfake",
     }
     assert all(0 <= k["precision"] <= 1 and 0 <= k["recall"] <= 1 for k in kinds.values())
+    other = report["messages"]["other.csv"]
+    assert other["messages"] == 2 and other["kinds"]["solicitation"]["positives"] == 1
+    assert report["messages"]["list.json"]["kinds"]["minor"]["positives"] == 1
     assert report["messages_per_s"]["labelled_only"] > 0
     for world in report["reborn"]:
         assert world["top1_found"] <= world["rebirths"] and world["servers"] > world["rebirths"]
+    archive = report["archives"]["archive"]
+    assert (archive["rebirths"], archive["decoys"]) == (1, 1)
+    assert archive["top1_found"] == 1 and archive["decoys_called_reborn"] == 0

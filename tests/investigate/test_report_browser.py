@@ -62,3 +62,35 @@ def test_pictures_are_blurred_until_clicked_and_the_language_switches(
     assert all(
         url.startswith(("file:", "data:")) for url in requests
     )  # self-contained: nothing fetched
+
+
+def test_signals_filter_by_kind_and_the_rebirth_is_drawn_on_the_graph(
+    page: object, settings: Settings, tmp_path: Path
+) -> None:
+    from playwright.sync_api import Page
+
+    from rempart.investigate.intelligence import server_intelligence
+
+    assert isinstance(page, Page)
+    make_export_set(tmp_path / "set", seed=10, servers=2, channels=1, messages=10, intel=True)
+    store = Store.open(settings)
+    scan_archives([tmp_path / "set" / "exports"], [], store, store.settings)
+    report = tmp_path / "report.html"
+    write_report(
+        investigate(store, None), report, store.settings, intelligence=server_intelligence(store)
+    )
+    store.close()
+
+    page.goto(report.as_uri())
+    rows = page.locator("tr.signal")
+    total = rows.count()
+    assert total >= 8
+    page.select_option("#signal-kind", "minor")
+    visible = [rows.nth(i) for i in range(total) if rows.nth(i).is_visible()]
+    assert visible and all(row.get_attribute("data-kind") == "minor" for row in visible)
+    assert "elle a 15 ans mais bon" in visible[0].inner_text()
+    page.select_option("#signal-kind", "")
+    assert sum(1 for i in range(total) if rows.nth(i).is_visible()) == total
+    reborn = page.locator("#server-graph line.reborn")
+    assert reborn.count() == 1 and reborn.get_attribute("stroke-dasharray") == "8 5"
+    assert page.locator("#reborn tr").count() == 2  # the header and the one rebirth

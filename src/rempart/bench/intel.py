@@ -28,6 +28,7 @@ from typing import Any
 from rempart.intel.messages import KINDS, message_signals
 from rempart.intel.reborn import DISCORD_EPOCH_MS, find_rebirths
 from rempart.intel.servers import ServerView
+from rempart.sources.synthetic_intel import TRUTH_FILE
 
 EVERYDAY = (
     "gg wp",
@@ -57,14 +58,37 @@ EVERYDAY = (
 )
 
 
+def labelled_rows(path: Path) -> list[tuple[str, set[str]]]:
+    """(text, kinds) of a labelled file: JSON lines or a JSON list of objects (``text``,
+    ``message`` or ``content``; ``kinds``, ``labels`` or ``kind``, a list or one string), or CSV
+    with ``text`` and ``kinds`` columns (kinds separated by ``;``, ``|`` or ``,``)."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix == ".csv":
+        import csv
+        import io
+
+        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(raw)))
+    elif path.suffix == ".json":
+        records = list(json.loads(raw))
+    else:
+        records = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    rows = []
+    for record in records:
+        text = next(str(record[k]) for k in ("text", "message", "content") if k in record)
+        labels: Any = next((record[k] for k in ("kinds", "labels", "kind") if k in record), [])
+        if isinstance(labels, str):
+            labels = [p.strip() for p in labels.replace("|", ";").replace(",", ";").split(";")]
+        rows.append((text, {str(label) for label in labels if label}))
+    return rows
+
+
 def evaluate_messages(path: Path) -> dict[str, Any]:
     """Precision, recall and confusions of one labelled file."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = labelled_rows(path)
     tally: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     confusions = []
-    for row in rows:
-        found = {s.kind for s in message_signals(row["text"])}
-        wanted = set(row["kinds"])
+    for text, wanted in rows:
+        found = {s.kind for s in message_signals(text)}
         for kind in KINDS:
             outcome = (
                 "tp"
@@ -77,7 +101,7 @@ def evaluate_messages(path: Path) -> dict[str, Any]:
             )
             tally[kind][outcome] += 1
             if outcome in {"fp", "fn"}:
-                confusions.append({"text": row["text"], "kind": kind, "error": outcome})
+                confusions.append({"text": text, "kind": kind, "error": outcome})
     kinds = {}
     for kind, counts in tally.items():
         flagged, expected = counts["tp"] + counts["fp"], counts["tp"] + counts["fn"]
@@ -323,23 +347,64 @@ def run_intel_bench(folder: Path, *, seed: int = 1) -> dict[str, Any]:
     from rempart.bench.speed import pin_threads
 
     pin_threads()
-    files = sorted(folder.glob("*.jsonl"))
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".jsonl", ".json", ".csv"})
+    files = [p for p in files if p.name != TRUTH]
     messages = {f.name: evaluate_messages(f) for f in files}
-    labelled = [
-        json.loads(line)["text"]
-        for f in files
-        for line in f.read_text(encoding="utf-8").splitlines()
-        if line
-    ]
+    labelled = [text for f in files for text, _ in labelled_rows(f)]
     rng = random.Random(seed)
     stream = [rng.choice(EVERYDAY) for _ in range(19 * len(labelled))] + labelled
     rng.shuffle(stream)
     speed = {
         "labelled_only": messages_per_second(labelled),
         "one_in_twenty_labelled": messages_per_second(stream),
+        "everyday_only": messages_per_second(list(EVERYDAY)),
     }
     scale = [
         evaluate_rebirths(seed, families, ordinary)
         for families, ordinary in ((20, 200), (40, 2000))
     ]
-    return {"messages": messages, "messages_per_s": speed, "reborn": scale}
+    archives = {
+        truth.parent.name: evaluate_archive(truth.parent) for truth in sorted(folder.rglob(TRUTH))
+    }
+    return {"messages": messages, "messages_per_s": speed, "reborn": scale, "archives": archives}
+
+
+#: Beside DiscordChatExporter exports (any folder under DIR): what their servers' intelligence
+#: must find, ``{"reborn": {new guild id: old guild id}, "decoys": [guild ids]}``.
+TRUTH = TRUTH_FILE
+
+
+def evaluate_archive(folder: Path) -> dict[str, Any]:
+    """Scan the exports under ``folder`` into a fresh temporary store (no bank) and compare the
+    rebirths found with ``folder/intel-truth.json``."""
+    import tempfile
+
+    from rempart.investigate.intelligence import server_intelligence
+    from rempart.investigate.runner import scan_archives
+    from rempart.settings import Settings
+    from rempart.store import Store
+
+    truth = json.loads((folder / TRUTH).read_text(encoding="utf-8"))
+    wanted: dict[str, str] = {str(k): str(v) for k, v in truth.get("reborn", {}).items()}
+    decoys = {str(d) for d in truth.get("decoys", [])}
+    inputs = [p for p in folder.iterdir() if p.name != TRUTH]
+    with tempfile.TemporaryDirectory(prefix="rempart-bench-intel-") as work:
+        settings = Settings(data_dir=Path(work))
+        store = Store.open(settings)
+        try:
+            summary = scan_archives(inputs, [], store, settings, actor="bench")
+            found = server_intelligence(store, summary.message_ids, actor="bench")
+            summary.remove_copies()
+        finally:
+            store.close()
+    said = {r.guild_id: r.continues for r in found.reborn}
+    return {
+        "servers": len(found.servers),
+        "rebirths": len(wanted),
+        "top1_found": sum(1 for new, old in wanted.items() if said.get(new) == old),
+        "decoys": len(decoys),
+        "decoys_called_reborn": len(decoys & set(said)),
+        "false_reborn": sum(1 for new, old in said.items() if wanted.get(new) != old),
+        "signals": dict(Counter(hit.kind for hit in found.signals)),
+        "levels": {r.guild_id: r.level for r in found.servers},
+    }

@@ -285,7 +285,8 @@ def intel(
     speed = report["messages_per_s"]
     console.print(
         f"messages/s on one core: {speed['labelled_only']} (labelled only), "
-        f"{speed['one_in_twenty_labelled']} (1 in 20 labelled, the rest everyday chat)",
+        f"{speed['one_in_twenty_labelled']} (1 in 20 labelled, the rest everyday chat), "
+        f"{speed['everyday_only']} (everyday chat only)",
         highlight=False,
     )
     for world in report["reborn"]:

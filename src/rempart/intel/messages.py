@@ -22,6 +22,7 @@ without any trigger word cost one search.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,7 +266,8 @@ RULES: tuple[Rule, ...] = (
         r"|deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
-        r"|in the shower|au lit|in bed))\b|\bdossiers? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
+        r"|in the shower|au lit|in bed))\b"
+        r"|\bdossiers? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
         0.85,
         ("ask", "female"),
@@ -323,9 +325,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "social_handle",
         "identifies_person",
-        r"(?<![\w@])@[a-z0-9_.]{3,30}\b|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter"
-        r"|fb)(?: \|)? (?:c ?est |est |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter"
-        r"|fb) ?(?:c ?est|est|->)? ?@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
+        r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
+        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
+        r" (?:c ?est |est |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
+        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
+        r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
         r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b",
         0.85,
         ("target",),
@@ -354,9 +358,10 @@ RULES: tuple[Rule, ...] = (
         "without_her_knowing",
         "covert_capture",
         r"\b(?:en )?scred\b|\ben cachette\b|\ba son insu\b|\bsans qu ?elle (?:le |ne )?(?:sache"
-        r"|voie|remarque|capte)|\belle (?:le |l )?(?:sait|savait|saura|voit|voyait|verra|remarque|remarquait|capte"
-        r"|captait) (?:pas|rien|jamais)"
-        r"|\belle (?:s en |se )?doute (?:de )?rien|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
+        r"|voie|remarque|capte)|\belle (?:le |l )?(?:sait|savait|saura|voit|voyait|verra"
+        r"|remarque|remarquait|capte|captait) (?:pas|rien|jamais)"
+        r"|\belle (?:s en |se )?doute (?:de )?rien"
+        r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
         r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea)\w*|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
@@ -382,8 +387,8 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
         r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?)\b"
-        r"|\ben train de se (?:changer|deshabiller|doucher)\b|\b(?:getting|while she was) (?:changed"
-        r"|undressed|changing)\b",
+        r"|\ben train de se (?:changer|deshabiller|doucher)\b"
+        r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b",
         0.9,
         (("female", "capture"),),
         "a picture from where she could not know (changing room, shower, under a skirt)",
@@ -546,51 +551,100 @@ def _needs_target(rule: Rule) -> bool:
 #: kind's finding can give).
 _FIRST = [rule for rule in RULES if not _needs_target(rule)]
 _ON_TARGET = [rule for rule in RULES if _needs_target(rule)]
-#: Stems (in folded form) of every word a rule could start from, matched at the start of a word
-#: ("x" is the word "x"; see ``has_trigger``): a message holding none is
-#: skipped after one pass of an Aho-Corasick automaton. ``tests/intel`` checks on the corpora and
-#: on random text that skipping never changes a result.
-TRIGGER_STEMS = (
-    # tributes and sexual or exposing words
-    "trib", "tr*b", "cum", "c*m", "nud", "nue", "poil", "sein", "nichon", "cul", "fesse", "chatte",
-    "sexy", "chaud", "salop", "pute", "baise", "sexe", "sexu", "porn", "nsfw", "thicc", "boob",
-    "tit", "ass", "puss", "slut", "whore", "bite", "branl", "jouir", "fap", "wank", "leak", "expos",
-    "sextape", "lingerie", "culotte", "soutif", "string", "horny", "excit", "kiffer", "mater",
-    "bandant", "bonne", "hot", "smash", "gicl", "juter", "decharg", "ejacul", "x ",
-    # pictures being taken
-    "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
-    "took", "taken", "shot", "record", "enregistr", "image", "clich",
-    # without her knowing
-    "scred", "cachet", "insu", "sache", "voie", "remarque", "capte", "sait", "voit", "doute",
-    "without", "know", "notic", "idea", "secret", "discret", "air de rien", "cache", "planque",
-    "hidden", "phone", "tel", "sous", "upskirt", "creep", "vestiaire", "douche", "cabine",
-    "toilet", "locker", "shower", "changing", "dort", "dorm", "pionce", "endormi", "sleep",
-    "asleep", "compte", "story", "stories", "private", "close friend", "vole", "stole", "pique",
-    "recuper", "chope", "grab", "ripp",
-    # ages and schools
-    "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "3e", "4e", "5e", "6e",
-    "2nde", "1ere", "colleg", "coleg", "lycee", "school",
-    "freshman", "sophomore", "grade", "sixieme", "cinquieme", "quatrieme", "troisieme",
-    "seconde", "mineur", "underage", "jailbait", "loli", "majeur", "legal", "barely", "petite",
-    "ptite", "little", "lil",
-    # undressing and face swaps
-    "deep", "dfake", "nudif", "undress", "cloth", "fake", "deshabill", "enlev", "vetement",
-    "habits", "fringues", "face", "swap", "tete", "tronche", "gueule",
-    # rating games
-    "tournoi", "tournament", "note", "rate", "vote", "hottest",
-    # sending her pictures, or her
-    "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
-    "troc", "swap", "dossier", "dispo", "available", "maillot", "bikini", "brassiere", "fine",
-    "fraiche", "voir", "see", "recrut", "recruit", "hiring",
-)  # fmt: skip
+#: Stems (in folded form) of every word a rule could start from, by family, matched at the start
+#: of a word ("x " is the word "x"): a message holding none is skipped after one pass of an
+#: Aho-Corasick automaton, and a rule runs only when a stem of its family (``RULE_FAMILIES``) is
+#: there. ``tests/intel`` checks on the corpora and on random text that neither changes a result.
+TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
+    "tribute": (
+        "trib", "tr*b", "cum", "c*m", "gicl", "juter", "decharg", "ejacul", "jouir", "branl",
+        "fap", "wank",
+    ),
+    "sexual": (
+        "nud", "nue", "poil", "sein", "nichon", "cul", "fesse", "chatte", "sexy", "chaud",
+        "salop", "pute", "baise", "sexe", "sexu", "porn", "nsfw", "thicc", "boob", "tit", "ass",
+        "puss", "slut", "whore", "bite", "leak", "expos", "sextape", "lingerie", "culotte",
+        "soutif", "string", "horny", "excit", "kiffer", "mater", "bandant", "bonne", "hot",
+        "smash", "x ", "maillot", "bikini", "brassiere", "fine", "fraiche", "dossier", "hottest",
+        "douche", "shower", "lit", "bed", "sous",
+    ),
+    "picture": (
+        "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
+        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "voir", "see",
+    ),
+    "covert": (
+        "scred", "cachet", "insu", "sache", "voie", "remarque", "capte", "sait", "savait",
+        "saura", "voit", "voyait", "verra", "doute", "without", "know", "notic",
+        "idea", "secret", "discret", "douce", "loucede", "mine", "air de rien", "cache",
+        "planque", "hidden", "phone", "tel", "sous", "under", "upskirt", "creep", "vestiaire",
+        "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
+        "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
+        "asleep", "compte", "story", "stories", "private", "close friend", "vole", "stole",
+        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
+    ),
+    "minor": (
+        "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "3e", "4e", "5e",
+        "6e", "3eme", "4eme", "5eme", "6eme", "2nde", "1ere", "colleg", "coleg", "lycee",
+        "school", "middle", "junior", "high", "freshman", "sophomore", "grade", "sixieme",
+        "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
+        "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
+        "lil",
+    ),
+    "deepfake": (
+        "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
+        "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
+        "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
+    ),
+    "send": (
+        "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
+        "troc", "swap", "dispo", "available", "up for grabs", "see", "voir", "tournoi",
+        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring",
+    ),
+}  # fmt: skip
+#: The families whose stems a rule's pattern starts from (rules not listed run whenever their
+#: contexts are there: who she is, which needs a message about her already).
+RULE_FAMILIES: dict[str, frozenset[str]] = {
+    name: frozenset(families)
+    for name, families in {
+        "explicit_tribute": ("tribute",),
+        "tribute_request": ("tribute",),
+        "tribute_on_her": ("tribute",),
+        "tribute_of_a_woman": ("tribute",),
+        "send_her": ("send",),
+        "private_offer": ("send",),
+        "sexual_content_request": ("sexual", "picture", "deepfake"),
+        "rating_game": ("sexual",),
+        "rating_contest": ("send",),
+        "without_her_knowing": ("covert", "picture"),
+        "hidden_device": ("covert",),
+        "private_place": ("covert",),
+        "asleep": ("covert",),
+        "private_source": ("covert",),
+        "age_of_her": ("minor",),
+        "age_tag_yo": ("minor",),
+        "age_tag": ("minor",),
+        "school_class": ("minor",),
+        "her_class": ("minor",),
+        "minor_word": ("minor",),
+        "little_sister": ("minor",),
+        "undressing_tool": ("deepfake",),
+        "undress_with_ai": ("deepfake",),
+        "deepfake": ("deepfake",),
+        "face_swap": ("deepfake",),
+    }.items()
+}
 
 
 def _automaton() -> Any:
     import ahocorasick
 
+    families_of: dict[str, set[str]] = defaultdict(set)
+    for family, stems in TRIGGER_STEMS.items():
+        for stem in stems:
+            families_of[stem].add(family)
     automaton = ahocorasick.Automaton()
-    for stem in TRIGGER_STEMS:
-        automaton.add_word(" " + stem, stem)  # at the start of a word
+    for stem, families in families_of.items():
+        automaton.add_word(" " + stem, frozenset(families))  # at the start of a word
     automaton.make_automaton()
     return automaton
 
@@ -598,11 +652,17 @@ def _automaton() -> Any:
 _STEMS = _automaton()
 
 
+def trigger_families(folded: str) -> frozenset[str]:
+    """The families of trigger stems that folded text holds (empty: no rule can fire)."""
+    found: set[str] = set()
+    for _, families in _STEMS.iter(f" {folded} "):
+        found |= families
+    return frozenset(found)
+
+
 def has_trigger(folded: str) -> bool:
     """Whether folded text holds any word a rule could start from."""
-    for _ in _STEMS.iter(f" {folded} "):
-        return True
-    return False
+    return bool(trigger_families(folded))
 
 
 _CONTEXTS = {
@@ -656,7 +716,8 @@ class MessageSignal:
 def message_signals(text: str) -> list[MessageSignal]:
     """The kinds ``text`` shows, in ``KINDS`` order (empty for most messages)."""
     folded = fold(text)
-    if not folded or not has_trigger(folded):
+    families = trigger_families(folded) if folded else frozenset()
+    if not families:
         return []
     if _REPORTING.search(folded):
         return []
@@ -677,6 +738,9 @@ def message_signals(text: str) -> list[MessageSignal]:
     def fire(rules: list[Rule]) -> None:
         for rule in rules:
             if homage and rule.kind == "solicitation":
+                continue
+            needed = RULE_FAMILIES.get(rule.name)
+            if needed is not None and not needed & families:
                 continue
             if not all(
                 any(_satisfied(c, has, found) for c in need)

@@ -1,7 +1,7 @@
 """Message text folded to the form the signal rules are written in: lower case, no accents,
 leetspeak and masked letters undone, spaced-out words joined, emoji that stand for words spelt
-out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays). Not for display: the rules quote phrases from
-this form, the report shows the message.
+out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays).
+Not for display: the rules quote phrases from this form, the report shows the message.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ media's PDQ, and the registered photos already matched (if any).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,15 +90,22 @@ def server_intelligence(
     *,
     actor: str = "cli",
 ) -> Intelligence:
-    """Signals, risks and rebirths of the scanned messages (all, or these ids)."""
+    """Signals, risks and rebirths of the scanned messages (all, or these ids).
+
+    Messages are read a batch at a time; what is kept is each server's aggregates, the hits, and
+    per channel the last ``CONTEXT`` lines (and the hits still waiting for the lines after
+    them): memory follows the servers and the hits, not the number of messages.
+    """
     scans = ScanStore(store)
-    messages = scans.messages(actor, message_ids)
     views: dict[str, ServerView] = {}
-    by_channel: dict[str, list[StoredMessage]] = defaultdict(list)
-    hits: list[tuple[StoredMessage, Any]] = []
+    before: dict[str, deque[dict[str, str]]] = defaultdict(lambda: deque(maxlen=CONTEXT))
+    waiting: dict[str, list[tuple[SignalHit, int]]] = defaultdict(list)
+    signals: list[SignalHit] = []
     rules: dict[str, list[str]] = defaultdict(list)
-    for message in messages:
+    guild_of: dict[str, str] = {}
+    for message in scans.iter_messages(actor, message_ids):
         details = message.details
+        guild_of[message.id] = message.guild_id
         view = views.get(message.guild_id)
         if view is None:
             view = views[message.guild_id] = ServerView(
@@ -112,54 +119,49 @@ def server_intelligence(
         view.messages += 1
         view.first_seen = view.first_seen or message.created_at
         view.last_seen = message.created_at
-        by_channel[message.channel_id].append(message)
         content = str(details.get("content", ""))
+        line = _line(message)
+        still = []
+        for hit, left in waiting[message.channel_id]:  # the lines after earlier hits
+            hit.context.append(line)
+            if left > 1:
+                still.append((hit, left - 1))
+        waiting[message.channel_id] = still
         if _RULES_CHANNEL.search(fold(channel_name)):
             if sum(len(t) for t in rules[message.guild_id]) < RULES_CHARACTERS:
                 rules[message.guild_id].append(content)
-            continue  # a rules page is read as the server's rules, not as chat
-        for signal in message_signals(content):
-            view.signal_counts[signal.kind] += 1
-            hits.append((message, signal))
+        else:  # a rules page is read as the server's rules, not as chat
+            for signal in message_signals(content):
+                view.signal_counts[signal.kind] += 1
+                hit = SignalHit(
+                    guild_id=message.guild_id,
+                    channel_id=message.channel_id,
+                    message_id=message.id,
+                    kind=signal.kind,
+                    score=signal.score,
+                    evidence=[e.as_dict() for e in signal.evidence],
+                    guild_name=view.name,
+                    channel_name=channel_name,
+                    author_id=message.author_id,
+                    author_name=line["author"],
+                    time=line["time"],
+                    content=content[:2000],
+                    context=list(before[message.channel_id]),
+                )
+                signals.append(hit)
+                waiting[message.channel_id].append((hit, CONTEXT))
+        before[message.channel_id].append(line)
     for guild_id, texts in rules.items():
         views[guild_id].rules_text = "\n".join(texts)[:RULES_CHARACTERS]
-    _add_media(scans, views, messages, actor)
-    position = {m.id: i for ms in by_channel.values() for i, m in enumerate(ms)}
-    signals = []
-    for message, signal in hits:
-        around = by_channel[message.channel_id]
-        at = position[message.id]
-        author = message.details.get("author", {})
-        signals.append(
-            SignalHit(
-                guild_id=message.guild_id,
-                channel_id=message.channel_id,
-                message_id=message.id,
-                kind=signal.kind,
-                score=signal.score,
-                evidence=[e.as_dict() for e in signal.evidence],
-                guild_name=views[message.guild_id].name,
-                channel_name=views[message.guild_id].channels.get(message.channel_id, ""),
-                author_id=message.author_id,
-                author_name=str(author.get("nickname") or author.get("name") or ""),
-                time=message.created_at.isoformat(),
-                content=str(message.details.get("content", ""))[:2000],
-                context=[
-                    _line(m)
-                    for m in around[max(0, at - CONTEXT) : at + CONTEXT + 1]
-                    if m is not message
-                ],
-            )
-        )
+    _add_media(scans, views, guild_of, actor)
     ordered = list(views.values())
     return Intelligence(signals, assess(ordered), find_rebirths(ordered))
 
 
 def _add_media(
-    scans: ScanStore, views: dict[str, ServerView], messages: list[StoredMessage], actor: str
+    scans: ScanStore, views: dict[str, ServerView], guild_of: dict[str, str], actor: str
 ) -> None:
     """Each server's own media (file ids and PDQ) and its registered photos found."""
-    guild_of = {m.id: m.guild_id for m in messages}
     files_of: dict[int, set[str]] = defaultdict(set)
     for item in scans.media(actor):
         guild = guild_of.get(item.message_id)

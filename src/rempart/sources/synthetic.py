@@ -289,6 +289,9 @@ def _add_intelligence(
     manifest.members[decoy["id"]] = {a["id"] for a in players}
     truth.decoys.append(decoy["id"])
     manifest.intel = truth
+    (out.parent / extra.TRUTH_FILE).write_text(
+        json.dumps({"reborn": truth.reborn, "decoys": truth.decoys}, indent=2), encoding="utf-8"
+    )
 
 
 def _author(rng: random.Random, number: int) -> dict[str, Any]:

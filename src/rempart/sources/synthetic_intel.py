@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+#: Written beside the exports: the rebirths and decoys (``rempart bench intel DIR`` reads it).
+TRUTH_FILE = "intel-truth.json"
 #: A rules page such servers pin: its "pas de mineurs" defends nothing.
 RULES_PAGE = (
     "Règles du serveur : 1. pas de mineurs 2. les tribs uniquement dans #demandes 3. envoyez "

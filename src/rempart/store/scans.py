@@ -525,6 +525,38 @@ class ScanStore:
                 for r in rows
             ]
 
+    def iter_messages(
+        self, actor: str, message_ids: Collection[str] | None = None, batch: int = 500
+    ) -> Iterator[StoredMessage]:
+        """Stored messages (all, or these ids), oldest first, decrypted a batch at a time: memory
+        holds the light heads and one batch, whatever the number. The read is audited once."""
+        heads = self.message_heads(message_ids)
+        with self.store.transaction() as session:
+            self.store.audit(
+                session, actor, "scan.messages.read", f"{len(heads)} messages (streamed)"
+            )
+        for start in range(0, len(heads), batch):
+            chunk = heads[start : start + batch]
+            with self.store.session() as session:
+                rows = {
+                    str(r.id): r
+                    for r in session.scalars(
+                        select(ScanMessageRow).where(ScanMessageRow.id.in_([m.id for m in chunk]))
+                    )
+                }
+            for head in chunk:
+                row = rows.get(head.id)
+                if row is not None:
+                    yield StoredMessage(
+                        head.id,
+                        head.guild_id,
+                        head.channel_id,
+                        head.author_id,
+                        head.created_at,
+                        self.cipher.open_text(EXPORT_NAME, row.export_name),
+                        self._open(_MESSAGE, row.details),
+                    )
+
     def counts(self) -> dict[str, int]:
         """How many messages, media references by status, files and matches are stored."""
         from sqlalchemy import func
