@@ -161,31 +161,23 @@ class Processor:
             ACTOR,
         )
         policy = await self.policy(seen.guild_id)
-        if not new or not policy.alert_channel_id:
-            return  # seen before (an edit, a redelivery): one alert per message
-        channel: Any = self.bot.get_channel(int(policy.alert_channel_id))
-        if channel is None or not hasattr(channel, "send"):
-            return
-        guild = self.bot.get_guild(int(seen.guild_id)) if seen.guild_id else None
-        lang = language_of(guild.preferred_locale if guild else "")
-        link = (
-            f"{self.settings.public_url.rstrip('/')}/review"
-            if self.settings.public_url
-            else say("bot_review_unset", lang)
-        )
-        text = say(
-            "bot_signal_alert",
-            lang,
-            channel=f"<#{seen.channel_id}>",
-            author=f"<@{seen.author_id}>",
-            jump=f"https://discord.com/channels/{seen.guild_id}/{seen.channel_id}/{seen.message_id}",
-            kinds=", ".join(s.kind for s in found),
-            link=link,
-        )
-        try:
-            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as error:
-            log.warning("signal alert not posted in %s: %s", policy.alert_channel_id, error)
+        if new:  # not seen before (an edit, a redelivery): one alert per message
+            jump = (
+                f"https://discord.com/channels/{seen.guild_id}/{seen.channel_id}/{seen.message_id}"
+            )
+            await self._post_alert(
+                seen,
+                policy,
+                lambda lang, link: say(
+                    "bot_signal_alert",
+                    lang,
+                    channel=f"<#{seen.channel_id}>",
+                    author=f"<@{seen.author_id}>",
+                    jump=jump,
+                    kinds=", ".join(s.kind for s in found),
+                    link=link,
+                ),
+            )
 
     def _spawn(self, work: Any) -> asyncio.Task[Any]:
         task = asyncio.create_task(work)
@@ -405,6 +397,30 @@ class Processor:
         await asyncio.to_thread(self.store.record, ACTOR, action, detail)
 
     async def _alert(self, seen: Seen, policy: Policy, outcome: str, result: CheckResult) -> None:
+        await self._post_alert(
+            seen,
+            policy,
+            lambda lang, link: say(
+                "bot_alert",
+                lang,
+                channel=f"<#{seen.channel_id}>",
+                author=f"<@{seen.author_id}>",
+                outcome={
+                    "deleted": say("bot_outcome_deleted", lang),
+                    "hidden": say("bot_outcome_hidden", lang),
+                    "logged": say("bot_outcome_logged", lang),
+                    "already deleted": say("bot_outcome_already_deleted", lang),
+                }.get(outcome, say("bot_outcome_review", lang)),
+                item=result.file_id,
+                link=link,
+            ),
+        )
+
+    async def _post_alert(
+        self, seen: Seen, policy: Policy, compose: Callable[[str, str], str]
+    ) -> None:
+        """``compose(language, review link)`` posted in the moderators' channel, in the server's
+        language; nothing when the server set no channel. Never a picture, never a mention."""
         channel: Any = self.bot.get_channel(int(policy.alert_channel_id or 0))
         if channel is None or not hasattr(channel, "send"):
             return
@@ -415,20 +431,7 @@ class Processor:
             if self.settings.public_url
             else say("bot_review_unset", lang)
         )
-        text = say(
-            "bot_alert",
-            lang,
-            channel=f"<#{seen.channel_id}>",
-            author=f"<@{seen.author_id}>",
-            outcome={
-                "deleted": say("bot_outcome_deleted", lang),
-                "hidden": say("bot_outcome_hidden", lang),
-                "logged": say("bot_outcome_logged", lang),
-                "already deleted": say("bot_outcome_already_deleted", lang),
-            }.get(outcome, say("bot_outcome_review", lang)),
-            item=result.file_id,
-            link=link,
-        )
+        text = compose(lang, link)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as error:

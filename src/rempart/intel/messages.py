@@ -53,7 +53,8 @@ _ASK = _facet(
     r"|je (?:vous |te )?(?:la |le |les )?(?:mets|envoie|balance|poste|montre|file|donne)"
     r"|trade|echange|troc|swap (?:pics|nudes)|requests?|demandes?|commandes?|who s got|who got"
     r"|recrute\w*|recruit\w*|hiring|(?:vous|tu) (?:voulez|veux|veut) (?:voir|la|les|ses)"
-    r"|wanna see|want to see"
+    r"|wanna see|want to see|vous voulez|tu veux|you want|u want|wanna|qui (?:les|la|en) veut"
+    r"|regardez|look at|matez|u got|you got|t as des|t en as"
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai)\b"
 )
 #: A woman as the target.
@@ -79,11 +80,12 @@ _SEXUAL = _facet(
     r"|(?:video|vid|film|photo)s? x|gros seins)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
     r"|\b(?:so|trop|tres|vraiment) (?:fine|fraiche)\b|\bbonne a souhait\b"
+    r"|\b(?:faites vous|fais toi|se faire) (?:plaisir|du bien)\b|\bundress\w*|\bdeshabill\w*"
 )
 #: A picture being taken, kept or passed on.
 _CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
-    r"|snap\w*|cam|camera|screens?|montre|voir|see"
+    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre|voir|see"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
     r"|image\w*|clich\w*)\b"
 )
@@ -179,7 +181,8 @@ _RELATION = (
     r"|professeure|maitresse|voisine|pote|copine|meilleure amie|amie|collegue|coloc|colocataire"
     r"|ex|meuf|femme|tante|belle mere|patronne|cheffe|boss|stagiaire|camarade|cousin|sister"
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
-    r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou)"
+    r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
+    r"|belle fille|filleule|sister in law|stepdaughter)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 _CLOSE = (
@@ -219,7 +222,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "tribute_on_her",
         "solicitation",
-        _TRIB + r"(?: \w+){0,2} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
+        _TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
         r"|mon|son|des|les|ces)\b",
         0.9,
         (),
@@ -230,7 +233,8 @@ RULES: tuple[Rule, ...] = (
         "send_her",
         "solicitation",
         r"\b(?:envoie[sz]?|envoyez|balance[sz]?|balancez|drop|send|post(?:ez)?|partage[sz]?"
-        r"|montre[sz]?)(?: moi| me| nous| us)? (?:vos|ta|tes|your|ur|his|leurs?) "
+        r"|montre[sz]?)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs|nudes) (?:of|de|d))?"
+        r" (?:vos|ta|tes|your|ur|his|leurs?) "
         + _RELATION
         + r"s?\b|\b(?:see|voir) (?:my|ma|mon|sa|ta|her|his|your|ur) "
         + _RELATION
@@ -239,6 +243,35 @@ RULES: tuple[Rule, ...] = (
         (("sexual", "private", "rating"),),
         "women close to the members asked for",
         "des femmes proches des membres demandées",
+    ),
+    _rule(
+        "her_pictures_offered",
+        "solicitation",
+        _CAPTURE.pattern,
+        0.75,
+        ("female", "ask", "sexual"),
+        "a woman's pictures offered or asked for in sexual terms",
+        "des photos d'une femme proposées ou demandées en termes sexuels",
+    ),
+    _rule(
+        "pictures_privately",
+        "solicitation",
+        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me) (?:for|pour) (?:her |ses |sa |more |plus"
+        r" de )?(?:pics|photos|tofs|nudes|more|plus|la suite)\b",
+        0.75,
+        ("female",),
+        "her pictures offered privately",
+        "ses photos proposées en privé",
+    ),
+    _rule(
+        "trade_her_pictures",
+        "solicitation",
+        r"\b(?:trade|echange\w*|troc\w*|swap)(?: \w+){0,2} (?:photos?|pics?|tofs?|nudes?)"
+        r" (?:de|d|of) (?:ma|ta|sa|my|your|his|ur) " + _RELATION + r"\b",
+        0.8,
+        (),
+        "pictures of a woman close to them traded",
+        "des photos d'une proche échangées",
     ),
     _rule(
         "private_offer",
@@ -305,7 +338,8 @@ RULES: tuple[Rule, ...] = (
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
-        r"|girlfriend|gf) (?:de|d|of) (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
+        r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
+        r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
         r" [a-z]{3,15}\b|\b(?:du|de la|des) (?:boulangerie|pharmacie|boulot|taf|salle|gym|bureau"
         r"|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac|lycee|college)\b"
         r"|\b(?:la|the) "
@@ -342,7 +376,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:au|du|de|a|en|at|from|to) (?:lycee|college|bahut|fac|ecole|universite|iut|prepa"
         r"|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
         r"|\b(?:elle|she) (?:bosse|travaille|taffe"
-        r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near) [a-z]{3,20}"
+        r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
+        r" [a-z]{3,20}"
+        r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|bat|batiment|quartier|bus|tram"
+        r"|metro|ligne|village|ville|cite|etage|palier)\b"
+        r"|\b(?:goes to|va au|va a la|est au|est a la|is at) [a-z]{3,15}"
+        r" (?:high|school|college|lycee|fac|uni)\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
         r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -360,7 +399,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:en )?scred\b|\ben cachette\b|\ba son insu\b|\bsans qu ?elle (?:le |ne )?(?:sache"
         r"|voie|remarque|capte)|\belle (?:le |l )?(?:sait|savait|saura|voit|voyait|verra"
         r"|remarque|remarquait|capte|captait) (?:pas|rien|jamais)"
-        r"|\belle (?:s en |se )?doute (?:de )?rien"
+        r"|\belle (?:s en |se )?dout\w* (?:de )?rien"
         r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
         r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea)\w*|\bsecretly\b"
@@ -398,7 +437,8 @@ RULES: tuple[Rule, ...] = (
         "asleep",
         "covert_capture",
         r"\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)|elle (?:dort|dormait"
-        r"|pionce|pioncait)|endormie"
+        r"|pionce|pioncait)|endormie|pendant (?:sa|la) sieste|pendant son sommeil|during her nap"
+        r"|while she napped"
         r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep)\b",
         0.85,
         ("capture",),
@@ -424,7 +464,13 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:elle|she|her|sa|cette|la)\b(?: [a-z0-9]+){0,4}? " + _AGE + r"|\b(?:she s|she is|shes"
         r"|elle a|elle fait|elle avait)(?: only| que| juste| genre| like| barely| a peine)? "
         r"(?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|e\b|kg|cm|km|points?|pts|ans de|years? of|%))"
-        r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) " + _RELATION + r" (?:is|est|a|has)"
+        r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
+        + _RELATION
+        + r" (?:de|of|aged) "
+        + _AGE
+        + r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
+        + _RELATION
+        + r" (?:is|est|a|has)"
         r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
         r"|km|points?|pts|ans de|years? of|%))",
         0.9,
@@ -466,8 +512,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "her_class",
         "minor",
-        r"\b(?:elle|she) (?:est|etait|is|was) (?:en|au|in) (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
-        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade)\b",
+        r"\b(?:she s a (?:freshman|sophomore)|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
+        r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
+        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b",
         0.8,
         (("target", "concession"),),
         "her school year, said as if it did not matter",
@@ -521,7 +568,7 @@ RULES: tuple[Rule, ...] = (
         "deepfake",
         r"\bdeep ?fakes?\b|\bdfakes?\b",
         0.85,
-        (("ask", "female"),),
+        ("female",),
         "a deepfake asked for, offered or made of a woman",
         "un deepfake demandé, proposé ou fait d'une femme",
     ),
@@ -579,7 +626,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "planque", "hidden", "phone", "tel", "sous", "under", "upskirt", "creep", "vestiaire",
         "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
-        "asleep", "compte", "story", "stories", "private", "close friend", "vole", "stole",
+        "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
+        "vole", "stole",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
     ),
     "minor": (
@@ -587,6 +635,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "6e", "3eme", "4eme", "5eme", "6eme", "2nde", "1ere", "colleg", "coleg", "lycee",
         "school", "middle", "junior", "high", "freshman", "sophomore", "grade", "sixieme",
         "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
+        "niece", "she s a",
         "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
         "lil",
     ),
@@ -598,7 +647,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
         "troc", "swap", "dispo", "available", "up for grabs", "see", "voir", "tournoi",
-        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring",
+        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their
@@ -612,6 +661,8 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "tribute_of_a_woman": ("tribute",),
         "send_her": ("send",),
         "private_offer": ("send",),
+        "pictures_privately": ("picture", "send", "sexual"),
+        "trade_her_pictures": ("send",),
         "sexual_content_request": ("sexual", "picture", "deepfake"),
         "rating_game": ("sexual",),
         "rating_contest": ("send",),
@@ -722,7 +773,7 @@ def message_signals(text: str) -> list[MessageSignal]:
     if _REPORTING.search(folded):
         return []
     folded = _NEGATED.sub(" ", folded)
-    homage = bool(_HOMAGE.search(folded))
+    homage = bool(_HOMAGE.search(folded)) and not _SEXUAL.search(folded)
     views: dict[str, str] = {}  # the text minus school staff, made once if a minor rule runs
     present: dict[str, bool] = {}
     if homage:  # "tribute" in its ordinary sense: not a context for the other rules either

@@ -105,10 +105,6 @@ def _shared_media(new: ServerView, old: ServerView) -> int:
     return max(same_files, near)
 
 
-def _went_quiet(view: ServerView) -> datetime | None:
-    return view.last_seen
-
-
 def find_rebirths(views: list[ServerView]) -> list[Rebirth]:
     """For each server, the earlier server it continues, when the evidence says so."""
     from datasketch import MinHashLSH
@@ -148,7 +144,7 @@ def find_rebirths(views: list[ServerView]) -> list[Rebirth]:
 def _compare(new: ServerView, old: ServerView, born: datetime) -> Rebirth | None:
     """The evidence that ``new`` continues ``old``; None when it does not."""
     old_born = created_at(old.guild_id)
-    quiet = _went_quiet(old)
+    quiet = old.last_seen  # its last message: when it went quiet (banned, or abandoned)
     if old_born is None or old_born >= born or quiet is None:
         return None
     if born < quiet - OVERLAP_ALLOWED:  # the old server was still active long after: a sibling

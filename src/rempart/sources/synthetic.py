@@ -26,6 +26,7 @@ from PIL import Image
 
 from rempart.samples import altered_copies, save_jpeg, synthetic_photo, textured_photo
 from rempart.sources.discord_export import DISCORD_EPOCH_MS
+from rempart.sources.synthetic_intel import write_channel
 
 START = datetime(2026, 3, 2, 20, 0, tzinfo=timezone.utc)
 
@@ -182,23 +183,10 @@ def make_export_set(
                     "timestamp": raw_messages[1]["timestamp"],
                     "attachments": [],
                 }
-            payload = {
-                "guild": guild,
-                "channel": {
-                    "id": channel_id,
-                    "type": "GuildTextChat",
-                    "categoryId": "1",
-                    "category": "Salons",
-                    "name": name,
-                    "topic": None,
-                },
-                "dateRange": {"after": None, "before": None},
-                "exportedAt": (moment + timedelta(days=1)).isoformat(),
-                "messages": raw_messages,
-                "messageCount": len(raw_messages),
-            }
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+            written = write_channel(
+                path.parent, guild, channel_id, name, raw_messages, moment + timedelta(days=1)
+            )
+            assert written == path  # the media folder above was named after this file
             manifest.exports.append(path)
     if intel:
         _add_intelligence(out / "exports", manifest, made, rng)
