@@ -490,7 +490,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "age_tag",
         "minor",
-        r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b|\((?:1[0-7])\)",
+        r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b",
         0.8,
         ("target",),
         "an age under 18 next to sexual talk",
@@ -602,6 +602,22 @@ _ON_TARGET = [rule for rule in RULES if _needs_target(rule)]
 #: of a word ("x " is the word "x"): a message holding none is skipped after one pass of an
 #: Aho-Corasick automaton, and a rule runs only when a stem of its family (``RULE_FAMILIES``) is
 #: there. ``tests/intel`` checks on the corpora and on random text that neither changes a result.
+#: A single-digit age is a trigger only with its unit or after "she's", "elle a"… ("at 9" is not).
+_AGE_STEMS = tuple(
+    f"{prefix}{n}{unit}"
+    for n in range(6, 10)
+    for prefix, unit in [
+        *(("", u) for u in (" ans", "ans", " an", " yo", "yo", " y o", " year", " yrs")),
+        *((p, "") for p in ("she s ", "shes ", "she is ", "elle a ", "elle fait ", "is ", "est ")),
+        *((p, "") for p in ("a ", "has ", "elle avait ", "elle a que ", "she s only ")),
+    ]
+)
+#: "see"/"voir" only before someone ("see you" is not a trigger).
+_SEE_STEMS = tuple(
+    f"{verb} {whom}"
+    for verb in ("see", "voir")
+    for whom in ("my", "her", "his", "your", "ur", "ma", "sa", "ta", "mon", "la", "les", "ses")
+)
 TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "tribute": (
         "trib", "tr*b", "cum", "c*m", "gicl", "juter", "decharg", "ejacul", "jouir", "branl",
@@ -617,7 +633,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
-        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "voir", "see",
+        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", *_SEE_STEMS,
     ),
     "covert": (
         "scred", "cachet", "insu", "sache", "voie", "remarque", "capte", "sait", "savait",
@@ -631,7 +647,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
     ),
     "minor": (
-        "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "3e", "4e", "5e",
+        *_AGE_STEMS,
+        "10", "11", "12", "13", "14", "15", "16", "17", "3e", "4e", "5e",
         "6e", "3eme", "4eme", "5eme", "6eme", "2nde", "1ere", "colleg", "coleg", "lycee",
         "school", "middle", "junior", "high", "freshman", "sophomore", "grade", "sixieme",
         "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
@@ -646,7 +663,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
-        "troc", "swap", "dispo", "available", "up for grabs", "see", "voir", "tournoi",
+        "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
         "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu",
     ),
 }  # fmt: skip
