@@ -149,3 +149,22 @@ def test_the_labelled_corpus_meets_the_targets() -> None:
     for kind, figures in result["kinds"].items():
         assert figures["precision"] >= 0.9, (kind, figures, result["confusions"])
         assert figures["recall"] >= 0.85, (kind, figures, result["confusions"])
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a " * 5000,
+        ("a " * 4999) + "aa",
+        "pas de " * 1500,
+        "c." * 5000,
+        "💦" * 5000,
+        "ma cousine " * 1000,
+        "@" + "a." * 5000,
+    ],
+)
+def test_hostile_text_is_read_only_to_its_first_4000_characters(hostile: str) -> None:
+    assert message_signals(hostile) == message_signals(hostile[: messages.MAX_CHARACTERS])
+    beyond = hostile[: messages.MAX_CHARACTERS] + " | qui veut un trib sur ma cousine"
+    assert "solicitation" not in kinds_of(beyond)  # past the limit: not read
+    assert "solicitation" in kinds_of("qui veut un trib sur ma cousine | " + hostile)

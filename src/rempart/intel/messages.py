@@ -31,6 +31,9 @@ from rempart.intel.normalize import fold
 KINDS = ("solicitation", "identifies_person", "covert_capture", "minor", "deepfake")
 #: A kind is reported from this score up (one rule of weight ≥ 0.5 is enough).
 REPORT_FROM = 0.5
+#: Discord's longest message (with Nitro): a longer text is read no further, so no input can
+#: make the rules run long.
+MAX_CHARACTERS = 4000
 
 
 def _facet(pattern: str) -> re.Pattern[str]:
@@ -782,8 +785,9 @@ class MessageSignal:
 
 
 def message_signals(text: str) -> list[MessageSignal]:
-    """The kinds ``text`` shows, in ``KINDS`` order (empty for most messages)."""
-    folded = fold(text)
+    """The kinds ``text`` shows, in ``KINDS`` order (empty for most messages); only its first
+    ``MAX_CHARACTERS`` are read."""
+    folded = fold(text[:MAX_CHARACTERS])
     families = trigger_families(folded) if folded else frozenset()
     if not families:
         return []
