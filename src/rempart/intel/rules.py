@@ -1,0 +1,444 @@
+"""The message-signal rules: each a pattern on folded text, the contexts it needs in the same
+message, a weight, and what it means in English and French (the evidence a hit shows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rempart.intel.vocabulary import AGE, CAPTURE, CLOSE, HER, PICTURE, RELATION, TRIB
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way a kind fires: a pattern and the contexts it needs in the same message."""
+
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    weight: float
+    #: Each entry a context the message must have; a tuple entry is any one of its contexts.
+    needs: tuple[str | tuple[str, ...], ...]
+    en: str
+    fr: str
+
+
+def _rule(
+    name: str,
+    kind: str,
+    pattern: str,
+    weight: float,
+    needs: tuple[str | tuple[str, ...], ...],
+    en: str,
+    fr: str,
+) -> Rule:
+    return Rule(name, kind, re.compile(pattern), weight, needs, en, fr)
+
+
+RULES: tuple[Rule, ...] = (
+    # solicitation
+    _rule(
+        "explicit_tribute",
+        "solicitation",
+        r"\bc[u*]m ?tr[i*]b[a-z*]*|\bc[u*]m (?:on|sur) " + HER + r"\b"
+        r"|\b(?:jouir|gicler|juter|decharger|ejaculer|branler?|me branler|wank\w*|fap\w*"
+        r"|c[u*]m\w*)\b(?: \w+){0,3} (?:sur|on|to|devant) "
+        + HER
+        + " "
+        + PICTURE
+        + r"|\b(?:jouir|gicler|juter|decharger|ejaculer)\b(?: \w+){0,2} (?:sur|on) (?:vos|tes|ta|sa"
+        r"|ses|ma|mes|la|les|des|une|her|your|their|my|this)\b",
+        0.95,
+        (),
+        "a sexual 'tribute' on a woman's picture, named outright",
+        "un « tribute » sexuel sur la photo d'une femme, dit explicitement",
+    ),
+    _rule(
+        "tribute_request",
+        "solicitation",
+        TRIB,
+        0.9,
+        ("ask",),
+        "a 'trib' asked for, offered or announced",
+        "un « trib » demandé, proposé ou annoncé",
+    ),
+    _rule(
+        "tribute_on_her",
+        "solicitation",
+        TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
+        r"|mon|son|des|les|ces)\b",
+        0.9,
+        (),
+        "a 'trib' on a woman",
+        "un « trib » sur une femme",
+    ),
+    _rule(
+        "send_her",
+        "solicitation",
+        r"\b(?:envoie[sz]?|envoyez|balance[sz]?|balancez|drop|send|post(?:ez)?|partage[sz]?"
+        r"|montre[sz]?)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs|nudes) (?:of|de|d))?"
+        r" (?:vos|ta|tes|your|ur|his|leurs?) "
+        + RELATION
+        + r"s?\b|\b(?:see|voir) (?:my|ma|mon|sa|ta|her|his|your|ur) "
+        + RELATION
+        + r"\b",
+        0.85,
+        (("sexual", "private", "rating"),),
+        "women close to the members asked for",
+        "des femmes proches des membres demandées",
+    ),
+    _rule(
+        "her_pictures_offered",
+        "solicitation",
+        CAPTURE.pattern,
+        0.75,
+        ("female", "ask", "sexual"),
+        "a woman's pictures offered or asked for in sexual terms",
+        "des photos d'une femme proposées ou demandées en termes sexuels",
+    ),
+    _rule(
+        "pictures_privately",
+        "solicitation",
+        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me) (?:for|pour) (?:her |ses |sa |more |plus"
+        r" de )?(?:pics|photos|tofs|nudes|more|plus|la suite)\b",
+        0.75,
+        ("female",),
+        "her pictures offered privately",
+        "ses photos proposées en privé",
+    ),
+    _rule(
+        "trade_her_pictures",
+        "solicitation",
+        r"\b(?:trade|echange\w*|troc\w*|swap)(?: \w+){0,2} (?:photos?|pics?|tofs?|nudes?)"
+        r" (?:de|d|of) (?:ma|ta|sa|my|your|his|ur) " + RELATION + r"\b",
+        0.8,
+        (),
+        "pictures of a woman close to them traded",
+        "des photos d'une proche échangées",
+    ),
+    _rule(
+        "private_offer",
+        "solicitation",
+        r"\b(?:dispo|disponible|available|up for grabs)(?: \w+){0,2} (?:en |in |par |by )?(?:mp|dm"
+        r"|dms|pv|prive|inbox)\b",
+        0.75,
+        ("sexual", "female"),
+        "a woman offered in sexual terms, privately",
+        "une femme proposée en termes sexuels, en privé",
+    ),
+    _rule(
+        "tribute_of_a_woman",
+        "solicitation",
+        TRIB,
+        0.7,
+        ("female",),
+        "a 'trib' where a woman is the subject",
+        "un « trib » dont une femme est le sujet",
+    ),
+    _rule(
+        "sexual_content_request",
+        "solicitation",
+        r"\b(?:nudes?|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
+        r"|deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
+        r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
+        r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
+        r"|in the shower|au lit|in bed))\b"
+        r"|\bdossiers? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
+        r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
+        0.85,
+        ("ask", "female"),
+        "sexual pictures of a woman asked for or offered",
+        "des photos sexuelles d'une femme demandées ou proposées",
+    ),
+    _rule(
+        "rating_game",
+        "solicitation",
+        r"\b(?:smash (?:or|ou) pass|(?:la|les|des) plus (?:bonnes?|chaudes?)|the hottest)\b",
+        0.8,
+        (),
+        "a woman's pictures put up to be rated sexually",
+        "des photos d'une femme soumises à un classement sexuel",
+    ),
+    _rule(
+        "rating_contest",
+        "solicitation",
+        r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)|rate (?:her|this girl|my|the)"
+        r"|vote[sz]? pour)\b",
+        0.8,
+        ("female", "sexual"),
+        "a woman's pictures put up to be rated sexually",
+        "des photos d'une femme soumises à un classement sexuel",
+    ),
+    # identifies_person
+    _rule(
+        "relation",
+        "identifies_person",
+        r"\b(?:ma|mon|sa|son|ta|ton|notre|my|her|our|your|ur|his)"
+        r" "
+        + RELATION
+        + r"\b(?: [a-z]{2,12})?|\b(?:la|the) "
+        + CLOSE
+        + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
+        r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
+        r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
+        r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
+        r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
+        r" [a-z]{3,15}\b|\b(?:du|de la|des) (?:boulangerie|pharmacie|boulot|taf|salle|gym|bureau"
+        r"|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac|lycee|college)\b"
+        r"|\b(?:la|the) "
+        + CLOSE
+        + r"\b|\b(?:my|ma|her|his|your) "
+        + RELATION
+        + r" s (?:daughter|sister|wife|gf|girlfriend|mom|fille|soeur|femme)\b"
+        r"|\bc est (?!(?:qui|quoi|trop|pas|la|le|les|un|une|ma|sa|ta|mon|ton|son|moi|toi|elle|lui"
+        r"|ca|vrai|bon|bien|nul|ouf|mort|chaud|bonne|grave|sur|comme|juste|normal|fou|tout|rien"
+        r"|clair|sur|deja|ici|la|elle|ou|quand|comment|genre|mieux|dommage|possible)\b)[a-z]{3,12}"
+        r" (?:de|du|from|en|au) (?:la |le |l )?(?:[a-z0-9]{1,12})\b",
+        0.85,
+        ("target",),
+        "the target named by her relation to the poster",
+        "la cible désignée par son lien avec l'auteur",
+    ),
+    _rule(
+        "social_handle",
+        "identifies_person",
+        r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
+        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
+        r" (?:c ?est |est |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
+        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
+        r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
+        r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b",
+        0.85,
+        ("target",),
+        "the target's social account or contact",
+        "le compte ou le contact de la cible",
+    ),
+    _rule(
+        "place",
+        "identifies_person",
+        r"\b(?:au|du|de|a|en|at|from|to) (?:lycee|college|bahut|fac|ecole|universite|iut|prepa"
+        r"|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
+        r"|\b(?:elle|she) (?:bosse|travaille|taffe"
+        r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
+        r" [a-z]{3,20}"
+        r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|bat|batiment|quartier|bus|tram"
+        r"|metro|ligne|village|ville|cite|etage|palier)\b"
+        r"|\b(?:goes to|va au|va a la|est au|est a la|is at) [a-z]{3,15}"
+        r" (?:high|school|college|lycee|fac|uni)\b"
+        r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
+        r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
+        r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
+        r"|hotesse|coiffeuse|secretaire|waitress|cashier|barista|receptionist) (?:du|de la|de|chez"
+        r"|au|a la|a|at|from|of) [a-z]{3,20}\b",
+        0.8,
+        ("target",),
+        "the target's school, town or workplace",
+        "l'établissement, la ville ou le travail de la cible",
+    ),
+    # covert_capture
+    _rule(
+        "without_her_knowing",
+        "covert_capture",
+        r"\b(?:en )?scred\b|\ben cachette\b|\ba son insu\b|\bsans qu ?elle (?:le |ne )?(?:sache"
+        r"|voie|remarque|capte)|\belle (?:le |l )?(?:sait|savait|saura|voit|voyait|verra"
+        r"|remarque|remarquait|capte|captait) (?:pas|rien|jamais)"
+        r"|\belle (?:s en |se )?dout\w* (?:de )?rien"
+        r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
+        r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
+        r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea)\w*|\bsecretly\b"
+        r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
+        r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
+        0.85,
+        (("capture", "stolen"), ("female", "sexual")),
+        "a picture taken without her knowing",
+        "une photo prise à son insu",
+    ),
+    _rule(
+        "hidden_device",
+        "covert_capture",
+        r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
+        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la table|sa jupe|la jupe"
+        r"|son bureau|sa robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b",
+        0.85,
+        ("female",),
+        "a hidden camera or phone",
+        "une caméra ou un téléphone caché",
+    ),
+    _rule(
+        "private_place",
+        "covert_capture",
+        r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
+        r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?)\b"
+        r"|\ben train de se (?:changer|deshabiller|doucher)\b"
+        r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b",
+        0.9,
+        (("female", "capture"),),
+        "a picture from where she could not know (changing room, shower, under a skirt)",
+        "une photo prise là où elle ne pouvait pas savoir (vestiaire, douche, sous une jupe)",
+    ),
+    _rule(
+        "asleep",
+        "covert_capture",
+        r"\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)|elle (?:dort|dormait"
+        r"|pionce|pioncait)|endormie|pendant (?:sa|la) sieste|pendant son sommeil|during her nap"
+        r"|while she napped"
+        r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep)\b",
+        0.85,
+        ("capture",),
+        "a picture taken while she slept",
+        "une photo prise pendant son sommeil",
+    ),
+    _rule(
+        "private_source",
+        "covert_capture",
+        r"\b(?:compte|story|stories) (?:prive|privee|perso)\b|\bprivate (?:account|story|acc"
+        r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
+        r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
+        r"|from|off) (?:son|sa|ses|her)\b",
+        0.85,
+        (("capture", "sexual", "stolen"),),
+        "a picture taken from her private account or phone",
+        "une photo prise dans son compte privé ou son téléphone",
+    ),
+    # minor
+    _rule(
+        "age_of_her",
+        "minor",
+        r"\b(?:elle|she|her|sa|cette|la)\b(?: [a-z0-9]+){0,4}? " + AGE + r"|\b(?:she s|she is|shes"
+        r"|elle a|elle fait|elle avait)(?: only| que| juste| genre| like| barely| a peine)? "
+        r"(?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|e\b|kg|cm|km|points?|pts|ans de|years? of|%))"
+        r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
+        + RELATION
+        + r" (?:de|of|aged) "
+        + AGE
+        + r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
+        + RELATION
+        + r" (?:is|est|a|has)"
+        r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
+        r"|km|points?|pts|ans de|years? of|%))",
+        0.9,
+        (("target", "concession"),),
+        "the target's age, under 18",
+        "l'âge de la cible, moins de 18 ans",
+    ),
+    _rule(
+        "age_tag_yo",
+        "minor",
+        r"\b1[0-7] ?(?:yo|y o)\b",
+        0.8,
+        (("target", "ask"),),
+        "an age under 18 in an offer or sexual talk",
+        "un âge de moins de 18 ans dans une offre ou un propos sexuel",
+    ),
+    _rule(
+        "age_tag",
+        "minor",
+        r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b",
+        0.8,
+        ("target",),
+        "an age under 18 next to sexual talk",
+        "un âge de moins de 18 ans dans un propos sexuel",
+    ),
+    _rule(
+        "school_class",
+        "minor",
+        r"\b(?:en|de) (?:6|5|4|3)(?:e|eme|em)\b"
+        r"|\ben (?:sixieme|cinquieme|quatrieme|troisieme|seconde"
+        r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
+        r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z]\b|\b(?:middle|junior"
+        r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b",
+        0.8,
+        ("target",),
+        "a school year that means under 18",
+        "une classe qui veut dire moins de 18 ans",
+    ),
+    _rule(
+        "her_class",
+        "minor",
+        r"\b(?:she s a (?:freshman|sophomore)|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
+        r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
+        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b",
+        0.8,
+        (("target", "concession"),),
+        "her school year, said as if it did not matter",
+        "sa classe, dite comme si cela ne comptait pas",
+    ),
+    _rule(
+        "minor_word",
+        "minor",
+        r"\bmineures?\b|\bunderage\b|\bjailbait\b|\bloli\b|\bpas (?:encore )?majeure?\b"
+        r"|\bpas (?:encore )?18\b|\bnot (?:yet )?18\b|\bbarely 1[0-7]\b|\blegal soon\b"
+        r"|\balmost legal\b"
+        r"|\b(?:bientot|presque|pas encore) majeure?\b",
+        0.85,
+        (),
+        "said to be a minor",
+        "dite mineure",
+    ),
+    _rule(
+        "little_sister",
+        "minor",
+        r"\b(?:petite|ptite) (?:soeur|cousine|voisine)\b|\b(?:little|lil) (?:sister|sis|cousin)\b",
+        0.75,
+        ("target",),
+        "a little sister or cousin as the target",
+        "une petite sœur ou cousine comme cible",
+    ),
+    # deepfake
+    _rule(
+        "undressing_tool",
+        "deepfake",
+        r"\b(?:deep ?nudes?|nudif\w*|undress\w*|clothoff|clothes ?off|remove ?clothes|fake ?nudes?"
+        r"|ai ?nudes?|nudes? (?:ia|ai|generee?s?|fakes?)|nudes? par (?:l )?ia|porn ?ai|ai ?porn"
+        r"|faux nudes?)\b",
+        0.9,
+        (),
+        "an undressing ('nudify') tool or its result",
+        "un outil de déshabillage (« nudify ») ou son résultat",
+    ),
+    _rule(
+        "undress_with_ai",
+        "deepfake",
+        r"\b(?:deshabill\w*|enlev\w* (?:les |ses )?(?:vetements|habits|fringues)|mettre a poil"
+        r"|mise a poil|a poil)\b",
+        0.85,
+        ("ai",),
+        "undressing a woman's picture with AI",
+        "déshabiller la photo d'une femme avec une IA",
+    ),
+    _rule(
+        "deepfake",
+        "deepfake",
+        r"\bdeep ?fakes?\b|\bdfakes?\b",
+        0.85,
+        ("female",),
+        "a deepfake asked for, offered or made of a woman",
+        "un deepfake demandé, proposé ou fait d'une femme",
+    ),
+    _rule(
+        "face_swap",
+        "deepfake",
+        r"\bface ?swap\w*|\bswap (?:sa|her) (?:tete|face)\b|\bmettre (?:sa|la|leur) (?:tete"
+        r"|tronche|face|gueule) sur\b|\bput her face on\b"
+        r"|\b(?:mett\w*|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck) (?:sa|la|leur|ta|her) (?:tete"
+        r"|tronche|face|gueule)(?: \w+){0,4} (?:sur|on)\b",
+        0.85,
+        ("sexual",),
+        "her face put on a sexual picture",
+        "son visage mis sur une image sexuelle",
+    ),
+)
+RULE_OF = {rule.name: rule for rule in RULES}
+
+
+def _needs_target(rule: Rule) -> bool:
+    return any(
+        need == "target" or (isinstance(need, tuple) and "target" in need) for need in rule.needs
+    )
+
+
+#: Rules that need no finding of another rule, then those that need a target (which another
+#: kind's finding can give).
+FIRST = [rule for rule in RULES if not _needs_target(rule)]
+ON_TARGET = [rule for rule in RULES if _needs_target(rule)]

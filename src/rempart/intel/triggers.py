@@ -1,0 +1,143 @@
+"""Which rules a message can reach: stems of the words each family of rules starts from, found in
+one pass of an Aho-Corasick automaton (``pyahocorasick``) at the start of words. A message
+holding none skips the rules; a rule runs only when a stem of its family is there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+#: A single-digit age is a trigger only with its unit or after "she's", "elle a"… ("at 9" is not).
+_AGE_STEMS = tuple(
+    f"{prefix}{n}{unit}"
+    for n in range(6, 10)
+    for prefix, unit in [
+        *(("", u) for u in (" ans", "ans", " an", " yo", "yo", " y o", " year", " yrs")),
+        *((p, "") for p in ("she s ", "shes ", "she is ", "elle a ", "elle fait ", "is ", "est ")),
+        *((p, "") for p in ("a ", "has ", "elle avait ", "elle a que ", "she s only ")),
+    ]
+)
+#: "see"/"voir" only before someone ("see you" is not a trigger).
+_SEE_STEMS = tuple(
+    f"{verb} {whom}"
+    for verb in ("see", "voir")
+    for whom in ("my", "her", "his", "your", "ur", "ma", "sa", "ta", "mon", "la", "les", "ses")
+)
+#: Stems (in folded form) of every word a rule could start from, by family, matched at the start
+#: of a word ("x " is the word "x"): a message holding none is skipped after one pass of an
+#: Aho-Corasick automaton, and a rule runs only when a stem of its family (``RULE_FAMILIES``) is
+#: there. ``tests/intel`` checks on the corpora and on random text that neither changes a result.
+TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
+    "tribute": (
+        "trib", "tr*b", "cum", "c*m", "gicl", "juter", "decharg", "ejacul", "jouir", "branl",
+        "fap", "wank",
+    ),
+    "sexual": (
+        "nud", "nue", "poil", "sein", "nichon", "cul", "fesse", "chatte", "sexy", "chaud",
+        "salop", "pute", "baise", "sexe", "sexu", "porn", "nsfw", "thicc", "boob", "tit", "ass",
+        "puss", "slut", "whore", "bite", "leak", "expos", "sextape", "lingerie", "culotte",
+        "soutif", "string", "horny", "excit", "kiffer", "mater", "bandant", "bonne", "hot",
+        "smash", "x ", "maillot", "bikini", "brassiere", "fine", "fraiche", "dossier", "hottest",
+        "douche", "shower", "lit", "bed", "sous",
+    ),
+    "picture": (
+        "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
+        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", *_SEE_STEMS,
+    ),
+    "covert": (
+        "scred", "cachet", "insu", "sache", "voie", "remarque", "capte", "sait", "savait",
+        "saura", "voit", "voyait", "verra", "doute", "without", "know", "notic",
+        "idea", "secret", "discret", "douce", "loucede", "mine", "air de rien", "cache",
+        "planque", "hidden", "phone", "tel", "sous", "under", "upskirt", "creep", "vestiaire",
+        "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
+        "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
+        "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
+        "vole", "stole",
+        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
+    ),
+    "minor": (
+        *_AGE_STEMS,
+        "10", "11", "12", "13", "14", "15", "16", "17", "3e", "4e", "5e",
+        "6e", "3eme", "4eme", "5eme", "6eme", "2nde", "1ere", "colleg", "coleg", "lycee",
+        "school", "middle", "junior", "high", "freshman", "sophomore", "grade", "sixieme",
+        "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
+        "niece", "she s a",
+        "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
+        "lil",
+    ),
+    "deepfake": (
+        "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
+        "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
+        "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
+    ),
+    "send": (
+        "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
+        "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
+        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu",
+    ),
+}  # fmt: skip
+#: The families whose stems a rule's pattern starts from (rules not listed run whenever their
+#: contexts are there: who she is, which needs a message about her already).
+RULE_FAMILIES: dict[str, frozenset[str]] = {
+    name: frozenset(families)
+    for name, families in {
+        "explicit_tribute": ("tribute",),
+        "tribute_request": ("tribute",),
+        "tribute_on_her": ("tribute",),
+        "tribute_of_a_woman": ("tribute",),
+        "send_her": ("send",),
+        "private_offer": ("send",),
+        "pictures_privately": ("picture", "send", "sexual"),
+        "trade_her_pictures": ("send",),
+        "sexual_content_request": ("sexual", "picture", "deepfake"),
+        "rating_game": ("sexual",),
+        "rating_contest": ("send",),
+        "without_her_knowing": ("covert", "picture"),
+        "hidden_device": ("covert",),
+        "private_place": ("covert",),
+        "asleep": ("covert",),
+        "private_source": ("covert",),
+        "age_of_her": ("minor",),
+        "age_tag_yo": ("minor",),
+        "age_tag": ("minor",),
+        "school_class": ("minor",),
+        "her_class": ("minor",),
+        "minor_word": ("minor",),
+        "little_sister": ("minor",),
+        "undressing_tool": ("deepfake",),
+        "undress_with_ai": ("deepfake",),
+        "deepfake": ("deepfake",),
+        "face_swap": ("deepfake",),
+    }.items()
+}
+
+
+def _automaton() -> Any:
+    import ahocorasick
+
+    families_of: dict[str, set[str]] = defaultdict(set)
+    for family, stems in TRIGGER_STEMS.items():
+        for stem in stems:
+            families_of[stem].add(family)
+    automaton = ahocorasick.Automaton()
+    for stem, families in families_of.items():
+        automaton.add_word(" " + stem, frozenset(families))  # at the start of a word
+    automaton.make_automaton()
+    return automaton
+
+
+_STEMS = _automaton()
+
+
+def trigger_families(folded: str) -> frozenset[str]:
+    """The families of trigger stems that folded text holds (empty: no rule can fire)."""
+    found: set[str] = set()
+    for _, families in _STEMS.iter(f" {folded} "):
+        found |= families
+    return frozenset(found)
+
+
+def has_trigger(folded: str) -> bool:
+    """Whether folded text holds any word a rule could start from."""
+    return bool(trigger_families(folded))
