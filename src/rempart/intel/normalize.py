@@ -17,6 +17,8 @@ _EMOJI_WORDS = {
     "\U0001f4f8": " photo ",  # camera with flash
     "\U0001f4f7": " photo ",  # camera
     "\U0001f92b": " scred ",  # shushing face
+    "\U0001f975": " hot ",  # hot face
+    "\U0001f351": " fesses ",  # peach
 }
 _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rempart.intel.vocabulary import AGE, CAPTURE, CLOSE, HER, PICTURE, RELATION, TRIB
+from rempart.intel.vocabulary import AGE, CAPTURE, CLOSE, HER, PICTURE, RELATION, TOWN, TRIB
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ RULES: tuple[Rule, ...] = (
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
         r"|in the shower|au lit|in bed))\b"
-        r"|\bdossiers? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
+        r"|\bdossiers?(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
         0.85,
         ("ask", "female"),
@@ -166,7 +166,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)|rate (?:her|this girl|my|the)"
         r"|vote[sz]? pour)\b",
         0.8,
-        ("female", "sexual"),
+        ("female", ("sexual", "capture")),
         "a woman's pictures put up to be rated sexually",
         "des photos d'une femme soumises à un classement sexuel",
     ),
@@ -184,8 +184,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
         r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
-        r" [a-z]{3,15}\b|\b(?:du|de la|des) (?:boulangerie|pharmacie|boulot|taf|salle|gym|bureau"
-        r"|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac|lycee|college)\b"
+        r" [a-z]{3,15}\b|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
+        r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
+        r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
+        r"|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
         r"|\b(?:la|the) "
         + CLOSE
         + r"\b|\b(?:my|ma|her|his|your) "
@@ -246,7 +248,8 @@ RULES: tuple[Rule, ...] = (
         r"|\belle (?:s en |se )?dout\w* (?:de )?rien"
         r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
         r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
-        r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea)\w*|\bsecretly\b"
+        r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
+        r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
         0.85,
@@ -295,7 +298,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:compte|story|stories) (?:prive|privee|perso)\b|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
-        r"|from|off) (?:son|sa|ses|her)\b",
+        r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa|le|the)"
+        r" (?:ex s |ex )?(?:phone|tel|telephone|icloud|drive|portable|cloud)\b",
         0.85,
         (("capture", "sexual", "stolen"),),
         "a picture taken from her private account or phone",
@@ -318,7 +322,7 @@ RULES: tuple[Rule, ...] = (
         r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
         r"|km|points?|pts|ans de|years? of|%))",
         0.9,
-        (("target", "concession"),),
+        (("target", "concession", "ask"),),
         "the target's age, under 18",
         "l'âge de la cible, moins de 18 ans",
     ),
@@ -358,7 +362,9 @@ RULES: tuple[Rule, ...] = (
         "minor",
         r"\b(?:she s a (?:freshman|sophomore)|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
         r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
-        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b",
+        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b"
+        r"|\b(?:elle|she) (?:est|is) (?:encore|still|toujours) (?:en|au|in) (?:[3-6]e|[3-6]eme"
+        r"|college|middle school)\b",
         0.8,
         (("target", "concession"),),
         "her school year, said as if it did not matter",
@@ -400,7 +406,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "undress_with_ai",
         "deepfake",
-        r"\b(?:deshabill\w*|enlev\w* (?:les |ses )?(?:vetements|habits|fringues)|mettre a poil"
+        r"\b(?:deshabill\w*|(?:enlev|retir|vir|remov)\w* (?:les |ses |her |the )?(?:vetements"
+        r"|habits|fringues|clothes)|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
+        r"|create\w*|cree\w*) (?:des |de |des faux |fake )?nudes?|mettre a poil"
         r"|mise a poil|a poil)\b",
         0.85,
         ("ai",),

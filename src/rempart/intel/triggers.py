@@ -39,7 +39,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "puss", "slut", "whore", "bite", "leak", "expos", "sextape", "lingerie", "culotte",
         "soutif", "string", "horny", "excit", "kiffer", "mater", "bandant", "bonne", "hot",
         "smash", "x ", "maillot", "bikini", "brassiere", "fine", "fraiche", "dossier", "hottest",
-        "douche", "shower", "lit", "bed", "sous",
+        "douche", "shower", "lit", "bed", "sous", "plaisir", "faites vous du bien",
+        "fais toi du bien", "se faire du bien",
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
@@ -70,6 +71,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
+        "vetement", "habits", "fringues", "retir", "vir",
     ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",

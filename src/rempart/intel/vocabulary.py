@@ -28,7 +28,8 @@ ASK = _facet(
     r"|trade|echange|troc|swap (?:pics|nudes)|requests?|demandes?|commandes?|who s got|who got"
     r"|recrute\w*|recruit\w*|hiring|(?:vous|tu) (?:voulez|veux|veut) (?:voir|la|les|ses)"
     r"|wanna see|want to see|vous voulez|tu veux|you want|u want|wanna|qui (?:les|la|en) veut"
-    r"|regardez|look at|matez|u got|you got|t as des|t en as"
+    r"|regardez|look at|matez|u got|you got|t as des|t en as|interesse\w*|interested|partants?"
+    r"|who s in|vous en pensez quoi|what do (?:you|u) think|thoughts"
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai)\b"
 )
 #: A woman as the target.
@@ -38,7 +39,7 @@ FEMALE = _facet(
     r"|potes?|copines?|amies?|collegues?|tante|coloc"
     r"|camarades?|classmates?|sisters?|sis|cousins?|teachers?|neighbou?rs?|coworkers?|gf|exs?"
     r"|salopes?|putes?|chiennes?|sluts?|whores?|daronne|lyceennes?|collegiennes?|etudiantes?"
-    r"|deleguee|caissiere|serveuse|infirmiere|stagiaire|babysitter|nounou"
+    r"|deleguee|caissiere|serveuse|infirmiere|stagiaire|babysitter|nounou|blonde|brune|rousse"
     r"|exes|l ai (?:prise|filmee|shootee|photographiee|matee|chopee))\b"
     r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
 )
@@ -55,11 +56,13 @@ SEXUAL = _facet(
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
     r"|\b(?:so|trop|tres|vraiment) (?:fine|fraiche)\b|\bbonne a souhait\b"
     r"|\b(?:faites vous|fais toi|se faire) (?:plaisir|du bien)\b|\bundress\w*|\bdeshabill\w*"
+    r"|\bnudif\w*"
 )
 #: A picture being taken, kept or passed on.
 CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
-    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre|voir|see"
+    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
+    r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
     r"|image\w*|clich\w*)\b"
 )
@@ -135,3 +138,16 @@ CLOSE = (
     r"|sister|cousin|teacher|neighbou?r|classmate|coworker|colleague|friend|aunt|roommate)"
 )
 AGE = r"(?:1[0-7]|[6-9]) ?(?:ans|an|yo|y o|years? old|yrs? old|years?)\b"
+#: Towns (folded): where she lives or works is one of the ways a message ties her to a real
+#: person. The largest French, Belgian, Swiss and Canadian francophone towns and the largest
+#: English-speaking ones.
+TOWN = (
+    r"(?:paris|marseille|lyon|toulouse|nice|nantes|montpellier|strasbourg|bordeaux|lille|rennes"
+    r"|reims|toulon|saint etienne|le havre|grenoble|dijon|angers|nimes|villeurbanne|clermont"
+    r"|le mans|aix|brest|tours|amiens|limoges|annecy|perpignan|boulogne|metz|besancon|orleans"
+    r"|rouen|mulhouse|caen|nancy|argenteuil|montreuil|roubaix|tourcoing|avignon|poitiers|pau"
+    r"|la rochelle|calais|cannes|antibes|dunkerque|valence|bruxelles|liege|charleroi|namur"
+    r"|geneve|lausanne|montreal|quebec|london|manchester|birmingham|leeds|glasgow|liverpool"
+    r"|bristol|new york|los angeles|chicago|houston|phoenix|dallas|miami|boston|seattle|atlanta"
+    r"|toronto|sydney|melbourne|dublin)"
+)
