@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from rempart.store import Store
+from rempart.store.decisions import decide_pending
 from rempart.store.models import BotReportRow, utcnow
 
 #: The bank name of members' report cases (entry ``-report id``; no real bank has entries below
@@ -17,7 +18,6 @@ from rempart.store.models import BotReportRow, utcnow
 REPORTS_BANK = "member-reports"
 #: Reports one member may file per hour (a report preserves media: not a way to fill the vault).
 REPORTS_PER_HOUR = 10
-DECISIONS = ("confirm", "reject", "escalate")
 
 
 @dataclass(frozen=True)
@@ -111,14 +111,12 @@ class Reports:
 
     def decide(self, report_id: int, decision: str, reviewer: str) -> bool:
         """Record a reviewer's decision; False when there is no such pending report."""
-        if decision not in DECISIONS:
-            raise ValueError(decision)
-        with self.store.transaction() as session:
-            row = session.get(BotReportRow, report_id)
-            if row is None or row.status != "pending":
-                return False
-            row.status, row.decided_by, row.decided_at = decision, reviewer[:200], utcnow()
-            self.store.audit(
-                session, reviewer, "bot.report.decide", f"report {report_id}: {decision}"
-            )
-            return True
+        return decide_pending(
+            self.store,
+            BotReportRow,
+            report_id,
+            decision,
+            reviewer,
+            "bot.report.decide",
+            lambda _row: f"report {report_id}: {decision}",
+        )

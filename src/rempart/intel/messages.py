@@ -124,16 +124,17 @@ def message_signals(text: str) -> list[MessageSignal]:
     if REPORTING.search(folded):
         return []
     folded = NEGATED.sub(" ", folded)
-    homage = bool(HOMAGE.search(folded)) and not SEXUAL.search(folded)
     views: dict[str, str] = {}  # the text minus school staff, made once if a minor rule runs
     present: dict[str, bool] = {}
-    if homage:  # "tribute" in its ordinary sense: not a context for the other rules either
-        present["tribute"] = False
 
     def has(context: str) -> bool:
         if context not in present:
             present[context] = bool(_CONTEXTS[context].search(folded))
         return present[context]
+
+    homage = bool(HOMAGE.search(folded)) and not has("sexual")  # one search of SEXUAL, kept
+    if homage:  # "tribute" in its ordinary sense: not a context for the other rules either
+        present["tribute"] = False
 
     found: dict[str, list[tuple[Rule, str]]] = {}
 

@@ -103,6 +103,7 @@ def server_intelligence(
     signals: list[SignalHit] = []
     rules: dict[str, list[str]] = defaultdict(list)
     guild_of: dict[str, str] = {}
+    is_rules: dict[str, bool] = {}
     for message in scans.iter_messages(actor, message_ids):
         details = message.details
         guild_of[message.id] = message.guild_id
@@ -127,7 +128,12 @@ def server_intelligence(
             if left > 1:
                 still.append((hit, left - 1))
         waiting[message.channel_id] = still
-        if _RULES_CHANNEL.search(fold(channel_name)):
+        rules_page = is_rules.get(message.channel_id)
+        if rules_page is None:  # once per channel, not per message
+            rules_page = is_rules[message.channel_id] = bool(
+                _RULES_CHANNEL.search(fold(channel_name))
+            )
+        if rules_page:
             if sum(len(t) for t in rules[message.guild_id]) < RULES_CHARACTERS:
                 rules[message.guild_id].append(content)
         else:  # a rules page is read as the server's rules, not as chat

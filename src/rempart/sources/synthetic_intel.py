@@ -142,6 +142,6 @@ def copy_attachment(attachment: dict[str, Any], source_root: Path, target: Path)
     """The same picture posted again in another server (same bytes, the reborn server's folder)."""
     source = source_root / attachment["url"]
     folder_name = target.name
-    (target).mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     (target / source.name).write_bytes(source.read_bytes())
     return {**attachment, "url": f"{folder_name}/{source.name}"}

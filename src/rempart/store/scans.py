@@ -512,18 +512,7 @@ class ScanStore:
                 ]
                 rows.sort(key=lambda r: (_utc(r.created_at), r.id))
             self.store.audit(session, actor, "scan.messages.read", f"{len(rows)} messages")
-            return [
-                StoredMessage(
-                    r.id,
-                    r.guild_id,
-                    r.channel_id,
-                    r.author_id,
-                    _utc(r.created_at),
-                    self.cipher.open_text(EXPORT_NAME, r.export_name),
-                    self._open(_MESSAGE, r.details),
-                )
-                for r in rows
-            ]
+            return [self._message(r) for r in rows]
 
     def iter_messages(
         self, actor: str, message_ids: Collection[str] | None = None, batch: int = 500
@@ -547,15 +536,19 @@ class ScanStore:
             for head in chunk:
                 row = rows.get(head.id)
                 if row is not None:
-                    yield StoredMessage(
-                        head.id,
-                        head.guild_id,
-                        head.channel_id,
-                        head.author_id,
-                        head.created_at,
-                        self.cipher.open_text(EXPORT_NAME, row.export_name),
-                        self._open(_MESSAGE, row.details),
-                    )
+                    yield self._message(row)
+
+    def _message(self, row: ScanMessageRow) -> StoredMessage:
+        """A stored message, its export name and details decrypted."""
+        return StoredMessage(
+            row.id,
+            row.guild_id,
+            row.channel_id,
+            row.author_id,
+            _utc(row.created_at),
+            self.cipher.open_text(EXPORT_NAME, row.export_name),
+            self._open(_MESSAGE, row.details),
+        )
 
     def counts(self) -> dict[str, int]:
         """How many messages, media references by status, files and matches are stored."""

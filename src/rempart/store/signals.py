@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from rempart.store.decisions import decide_pending
 from rempart.store.models import MessageSignalRow, utcnow
 from rempart.store.store import Store
 
-DECISIONS = ("confirm", "reject", "escalate")
 _DETAILS = "message-signal"
 
 
@@ -104,17 +104,15 @@ class SignalQueue:
 
     def decide(self, signal_id: int, decision: str, reviewer: str) -> bool:
         """Record a reviewer's decision; False when there is no such pending signal."""
-        if decision not in DECISIONS:
-            raise ValueError(decision)
-        with self.store.transaction() as session:
-            row = session.get(MessageSignalRow, signal_id)
-            if row is None or row.status != "pending":
-                return False
-            row.status, row.decided_by, row.decided_at = decision, reviewer[:200], utcnow()
-            self.store.audit(
-                session, reviewer, "signal.decide", f"signal {signal_id} ({row.kind}): {decision}"
-            )
-            return True
+        return decide_pending(
+            self.store,
+            MessageSignalRow,
+            signal_id,
+            decision,
+            reviewer,
+            "signal.decide",
+            lambda row: f"signal {signal_id} ({row.kind}): {decision}",
+        )
 
     def counts(self) -> dict[str, int]:
         """Signals by status."""
