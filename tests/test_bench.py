@@ -47,6 +47,8 @@ def test_product_path_bench_builds_from_postgresql_and_agrees_with_the_bare_inde
     assert report["store"] == "postgresql" and 2900 <= report["entries"] <= 3000
     assert report["same_entries_as_bare_index"] == 1.0  # every lookup finds the same entries
     assert report["product_lookup"]["p95_ms"] > 0 and report["bare_lookup"]["p95_ms"] > 0
+    assert report["product_lookup_objects"]["p95_ms"] > 0
+    assert set(report["lookup_ratios_product_vs_bare"]) == {"mean_ms", "p50_ms", "p95_ms"}
     assert report["database_bytes"] > 0 and report["product_memory"]["peak_rss_bytes"] > 0
 
 

@@ -9,6 +9,7 @@ lookup and match is written to the audit log; each key has a quota of them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sized
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
@@ -27,6 +28,7 @@ from rempart.api.auth import (
 from rempart.api.service import Service, service_of
 from rempart.errors import ImportFormatError, SignalError
 from rempart.evidence.preserve import Preserver, Sighting
+from rempart.index.matcher import MatchTable
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, SignalValue, check_submitted
 from rempart.signals.registry import get_signal, text_lookup_signals
@@ -109,7 +111,7 @@ def disclosed(request: Request, caller: Caller, found: list[Match]) -> list[Matc
     ]
 
 
-def log_lookup(request: Request, caller: Caller, what: str, found: list[Match]) -> None:
+def log_lookup(request: Request, caller: Caller, what: str, found: Sized) -> None:
     """Every lookup goes to the audit log: who, what kind, how many matches (never the hash
     itself)."""
     service_of(request).store.record(
@@ -308,11 +310,11 @@ def lookup(
                 status.HTTP_400_BAD_REQUEST,
                 "without an API key only an exact SHA-256 can be looked up",
             )
-        found = match_signal(service, signal_type, signal)
-        log_lookup(request, caller, signal_type, found)
-        return LookupOut(match=bool(found), entries=[])
+        table = match_signal(service, signal_type, signal)
+        log_lookup(request, caller, signal_type, table)
+        return LookupOut(match=len(table) > 0, entries=[])
     authorize(request, caller, Permission.MATCH)
-    found = match_signal(service, signal_type, signal)
+    found = match_signal(service, signal_type, signal).matches()
     log_lookup(request, caller, signal_type, found)
     return LookupOut(
         match=bool(found),
@@ -336,8 +338,8 @@ def parse_fingerprint(
     return fingerprint
 
 
-def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]:
-    """Matches of one hash value (400 for an unknown type or a malformed value)."""
+def match_signal(service: Service, signal_type: str, signal: str) -> MatchTable:
+    """Matches of one hash value, as columns (400 for an unknown type or a malformed value)."""
     if signal_type not in HASH_SIGNALS:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"unsupported signal type {signal_type[:40]!r}"
@@ -346,7 +348,7 @@ def match_signal(service: Service, signal_type: str, signal: str) -> list[Match]
         value = get_signal(signal_type).validate(signal)
     except SignalError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc
-    return service.matcher().match(
+    return service.matcher().lookup(
         Fingerprint(source="lookup", kind="hash", values=(SignalValue(signal_type, value),))
     )
 

@@ -140,8 +140,8 @@ def raw_lookup(
     found = match_signal(service_of(request), signal_type, signal)
     log_lookup(request, caller, signal_type, found)
     if include_distance:
-        return {"matches": [_with_distance(m) for m in found]}
-    return {"matches": [m.entry_id for m in found]}
+        return {"matches": [_with_distance(m) for m in found.matches()]}
+    return {"matches": found.entry_ids.tolist()}  # read from the columns: no object per match
 
 
 def _lookup_content(
@@ -166,7 +166,7 @@ def lookup(
     """Banks matching one hash (``signal_type``, ``signal``), or, for ``url``, each signal type's
     matching banks."""
     if url is None and signal_type and signal:
-        found = match_signal(service_of(request), signal_type, signal)
+        found = match_signal(service_of(request), signal_type, signal).matches()
         log_lookup(request, caller, signal_type, found)
         return _by_bank(disclosed(request, caller, found))
     if url is None:

@@ -94,7 +94,9 @@ def speed(
             f"product path {size} ({row['store']}): lookup {row['product_lookup']['mean_ms']:.3f} "
             "ms vs bare index "
             f"{row['bare_lookup']['mean_ms']:.3f} ms "
-            f"({row['lookup_ratio_product_vs_bare']:.2f}x), build {row['product_build_s']:.1f} s, "
+            f"({row['lookup_ratio_product_vs_bare']:.2f}x; p95 "
+            f"{row['lookup_ratios_product_vs_bare']['p95_ms']:.2f}x; to Match objects "
+            f"{row['lookup_ratio_objects_vs_bare']:.2f}x), build {row['product_build_s']:.1f} s, "
             f"peak RSS {row['product_memory']['peak_rss_bytes'] / 2**30:.2f} GiB, same entries "
             f"{row['same_entries_as_bare_index']:.3f}",
             highlight=False,

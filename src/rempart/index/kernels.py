@@ -93,27 +93,32 @@ def _chunk(code: np.ndarray, start: np.int64, width: np.int64) -> np.int64:
 @njit(cache=True)
 def build_tables(codes, starts, widths, offset_bases, offsets, ids):
     """Counting-sort every row into each chunk table, filling ``offsets`` and ``ids`` (all
-    tables)."""
+    tables).
+
+    The counts are kept in the table's own ``offsets`` (no temporary of 2^width slots: 256 MB at
+    10M codes): each slot first holds where its bucket ends, then rows are placed from the last
+    to the first, which leaves each slot holding where its bucket starts and every bucket's ids
+    ascending.
+    """
     n = codes.shape[0]
     m = starts.shape[0]
     for j in range(m):
         base = offset_bases[j]
         size = np.int64(1) << widths[j]
-        counts = np.zeros(size, dtype=np.int64)
+        for value in range(size + 1):
+            offsets[base + value] = np.uint32(0)
         for row in range(n):
-            counts[_chunk(codes[row], starts[j], widths[j])] += 1
+            offsets[base + _chunk(codes[row], starts[j], widths[j])] += np.uint32(1)
         position = np.int64(j) * n  # ids of table j live at [j*n, (j+1)*n)
         for value in range(size):
-            bucket = counts[value]
-            counts[value] = position  # now: where bucket ``value`` starts
-            offsets[base + value] = np.uint32(position)
-            position += bucket
-        cursor = counts.copy()
-        for row in range(n):
-            slot = _chunk(codes[row], starts[j], widths[j])
-            ids[cursor[slot]] = np.uint32(row)
-            cursor[slot] += 1
-        offsets[base + size] = np.uint32(np.int64(j + 1) * n)
+            position += np.int64(offsets[base + value])
+            offsets[base + value] = np.uint32(position)  # for now: where bucket ``value`` ends
+        offsets[base + size] = np.uint32(position)
+        for row in range(n - 1, -1, -1):
+            slot = base + _chunk(codes[row], starts[j], widths[j])
+            end = np.int64(offsets[slot]) - 1
+            ids[end] = np.uint32(row)
+            offsets[slot] = np.uint32(end)
 
 
 @njit(cache=True)

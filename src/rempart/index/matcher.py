@@ -84,13 +84,13 @@ class _TableBuilder:
         self.rows += 1
 
     def table(self) -> RowTable:
+        """The filled rows; the arrays themselves when they were sized exactly (no second copy of
+        170 MB at 10M rows), else copies of the filled part."""
         n = self.rows
-        return RowTable(
-            self.entry[:n].copy(),
-            self.bank[:n].copy(),
-            self.variant[:n].copy(),
-            self.low_quality[:n].copy(),
-        )
+        columns = (self.entry, self.bank, self.variant, self.low_quality)
+        if n == len(self.entry):
+            return RowTable(*columns)
+        return RowTable(*(column[:n].copy() for column in columns))
 
 
 def build_snapshot(
@@ -158,6 +158,30 @@ class State:
     def withdrawn_ids(self) -> np.ndarray:
         """The tombstones as an array (made once per state)."""
         return self._withdrawn_array
+
+    @cached_property
+    def bank_ranks(self) -> tuple[np.ndarray, ...]:
+        """Per snapshot, each bank code's place among all banks' names (the order of ties)."""
+        names = sorted({name for snapshot in self.snapshots() for name in snapshot.banks})
+        rank = {name: number for number, name in enumerate(names)}
+        return tuple(
+            np.array([rank[name] for name in snapshot.banks] or [0], np.int64)
+            for snapshot in self.snapshots()
+        )
+
+    @cached_property
+    def _threshold_arrays(self) -> dict[int, tuple[np.ndarray, ...]]:
+        return {}
+
+    def threshold_arrays(self, default: int) -> tuple[np.ndarray, ...]:
+        """Per snapshot, each bank code's PDQ threshold (``default`` for a bank without one)."""
+        made = self._threshold_arrays.get(default)
+        if made is None:
+            made = self._threshold_arrays[default] = tuple(
+                np.array([self.thresholds.get(b, default) for b in snapshot.banks], np.int64)
+                for snapshot in self.snapshots()
+            )
+        return made
 
 
 log = logging.getLogger(__name__)
@@ -316,35 +340,42 @@ class Matcher:
             self._forget_labels(gone)  # a withdrawn photo's name is not kept, even in memory
             return True
 
-    def match(self, fingerprint: Fingerprint, *, with_labels: bool = False) -> list[Match]:
-        """The best match per (entry, signal), closest first.
+    def lookup(self, fingerprint: Fingerprint) -> MatchTable:
+        """The best match per (entry, signal), closest first, as columns (no object per match).
 
-        ``with_labels`` also unseals the matched entries' labels (victims' file names: only where
-        a person is shown them). The rules run on arrays (a cluster of near-identical codes can
-        return thousands of rows); `Match` objects are made for the kept rows only.
+        What a caller that needs entry ids and distances reads (a hash lookup in a cluster of
+        near-identical codes can return thousands of rows); ``MatchTable.matches()`` makes the
+        `Match` objects. Video rules need the objects: use ``match`` for videos.
         """
         state = self._state
-        found = self._candidates(state, fingerprint)
+        return self._candidates(state, fingerprint).ranked(state.bank_ranks)
+
+    def match(self, fingerprint: Fingerprint, *, with_labels: bool = False) -> list[Match]:
+        """The best match per (entry, signal), closest first, as `Match` objects.
+
+        ``with_labels`` also unseals the matched entries' labels (victims' file names: only where
+        a person is shown them). The rules run on arrays (``lookup``); objects are made for the
+        kept rows only.
+        """
         if fingerprint.kind == "video":  # few values: the frame rule is clearer on objects
+            found = self._candidates(self._state, fingerprint)
             matches = _enough_frames(found.matches(), fingerprint, self.settings.video_min_frames)
             best = _best_per_entry(matches)
         else:
-            best = found.best().ordered().matches()
+            best = self.lookup(fingerprint).matches()
         if not best or not with_labels:
             return best
         labels = self._labels_of({m.entry_id for m in best})
         return [m._replace(label=labels.get(m.entry_id, "")) for m in best]
 
-    def _candidates(self, state: State, fingerprint: Fingerprint) -> _Candidates:
+    def _candidates(self, state: State, fingerprint: Fingerprint) -> MatchTable:
         """Every stored row a value of the fingerprint matches within its bank's threshold, minus
         withdrawn entries and low-quality PDQ matches no other signal confirms."""
         limits = self._limits(state.thresholds)
-        found = _Candidates(state.snapshots(), fingerprint)
+        found = MatchTable(state.snapshots(), fingerprint)
+        all_thresholds = state.threshold_arrays(self.settings.pdq_threshold)
         for number, snapshot in enumerate(found.snapshots):
-            thresholds = np.array(
-                [state.thresholds.get(b, self.settings.pdq_threshold) for b in snapshot.banks],
-                np.int64,
-            )
+            thresholds = all_thresholds[number]
             for value_number, value in enumerate(fingerprint.values):
                 signal = SIGNAL_TYPES.get(value.signal)
                 index = snapshot.indexes.get(signal.index_name) if signal is not None else None
@@ -400,8 +431,12 @@ def _counts(values: Iterable[StoredFingerprint]) -> dict[str, int]:
     return counts
 
 
-class _Candidates:
-    """Columns of candidate matches, one row per (query value, stored row), built per search."""
+class MatchTable:
+    """Matches of one lookup as columns, one row per (query value, stored row), built per search.
+
+    ``entry_ids`` and ``distances`` are read without making an object per row; ``matches()``
+    makes the `Match` objects.
+    """
 
     COLUMNS = ("snapshot", "value", "entry", "distance", "inliers", "low", "bank", "variant")
 
@@ -416,8 +451,24 @@ class _Candidates:
         if size:
             self._parts.append((np.full(size, snapshot), np.full(size, value), *arrays))
 
+    def __len__(self) -> int:
+        return len(self._frozen()["entry"])
+
+    @property
+    def entry_ids(self) -> np.ndarray:
+        """The matched entries' ids (int64), in row order."""
+        return self._frozen()["entry"]
+
+    @property
+    def distances(self) -> np.ndarray:
+        """Differing bits per row (0 for exact signals; meaningless where ``inliers`` ≥ 0)."""
+        return self._frozen()["distance"]
+
     def _frozen(self) -> dict[str, np.ndarray]:
-        if self._parts:
+        if len(self._parts) == 1:  # one value in one snapshot: its arrays are already fresh
+            self.columns = dict(zip(self.COLUMNS, self._parts[0], strict=True))
+            self._parts = []
+        elif self._parts:
             self.columns = {
                 name: np.concatenate([part[k] for part in self._parts])
                 for k, name in enumerate(self.COLUMNS)
@@ -427,17 +478,17 @@ class _Candidates:
             self.columns = {name: np.zeros(0, np.int64) for name in self.COLUMNS}
         return self.columns
 
-    def _select(self, keep: np.ndarray) -> _Candidates:
-        chosen = _Candidates(self.snapshots, self.fingerprint)
+    def _select(self, keep: np.ndarray) -> MatchTable:
+        chosen = MatchTable(self.snapshots, self.fingerprint)
         chosen.columns = {name: column[keep] for name, column in self._frozen().items()}
         return chosen
 
-    def without(self, withdrawn: np.ndarray) -> _Candidates:
+    def without(self, withdrawn: np.ndarray) -> MatchTable:
         """Rows of entries not withdrawn since the base was built."""
         entry = self._frozen()["entry"]
         return self._select(~np.isin(entry, withdrawn)) if len(withdrawn) else self
 
-    def confirmed(self) -> _Candidates:
+    def confirmed(self) -> MatchTable:
         """PDQ matches involving a low-quality hash only where another signal confirms the entry."""
         columns = self._frozen()
         low = columns["low"].astype(bool)
@@ -446,33 +497,25 @@ class _Candidates:
         sure = np.unique(columns["entry"][~low])
         return self._select(~low | np.isin(columns["entry"], sure))
 
-    def best(self) -> _Candidates:
-        """The strongest row per (entry, signal): most inliers, or fewest differing bits."""
-        columns = self._frozen()
-        if not len(columns["entry"]):
-            return self
-        signal_of_value = np.array(
-            [_SIGNAL_NUMBER.get(v.signal, -1) for v in self.fingerprint.values], np.int64
-        )
-        key = columns["entry"] * (len(_SIGNAL_NUMBER) + 1) + signal_of_value[columns["value"]]
-        inliers, distance = columns["inliers"], columns["distance"]
-        strength = np.where(inliers >= 0, inliers, -distance)
-        order = np.lexsort((-strength, key))
-        _, first = np.unique(key[order], return_index=True)
-        return self._select(np.sort(order[first]))
+    def ranked(self, bank_ranks: tuple[np.ndarray, ...]) -> MatchTable:
+        """The strongest row per (entry, signal), closest first.
 
-    def ordered(self) -> _Candidates:
-        """Closest first: distances before local-feature matches, most inliers, then bank, entry."""
+        One stable sort: distances before local-feature matches, fewest differing bits or most
+        inliers, then bank name (``bank_ranks``: per snapshot, each bank code's rank) and entry;
+        the first row of each (entry, signal) in that order is its strongest (the earliest row
+        among equals).
+        """
         columns = self._frozen()
-        if len(columns["entry"]) < 2:
+        size = len(columns["entry"])
+        if size < 2:
             return self
-        names = sorted({name for snapshot in self.snapshots for name in snapshot.banks})
-        rank = {name: number for number, name in enumerate(names)}
-        bank_rank = np.zeros(len(columns["entry"]), np.int64)
-        for number, snapshot in enumerate(self.snapshots):
-            here = columns["snapshot"] == number
-            ranks = np.array([rank[name] for name in snapshot.banks] or [0], np.int64)
-            bank_rank[here] = ranks[columns["bank"][here]]
+        if len(self.snapshots) == 1:
+            bank_rank = bank_ranks[0][columns["bank"]]
+        else:
+            bank_rank = np.zeros(size, np.int64)
+            for number in range(len(self.snapshots)):
+                here = columns["snapshot"] == number
+                bank_rank[here] = bank_ranks[number][columns["bank"][here]]
         local = columns["inliers"] >= 0
         order = np.lexsort(
             (
@@ -483,6 +526,13 @@ class _Candidates:
                 local,
             )
         )
+        signal_of_value = np.array(
+            [_SIGNAL_NUMBER.get(v.signal, -1) for v in self.fingerprint.values], np.int64
+        )
+        key = columns["entry"] * (len(_SIGNAL_NUMBER) + 1) + signal_of_value[columns["value"]]
+        _, first = np.unique(key[order], return_index=True)  # a stable sort: first occurrences
+        if len(first) < size:
+            order = order[np.sort(first)]
         return self._select(order)
 
     def matches(self) -> list[Match]:
