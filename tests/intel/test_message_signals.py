@@ -35,6 +35,18 @@ def kinds_of(text: str) -> set[str]:
         ("she's 14 btw, still hot", {"minor"}),
         ("nudify bot pour déshabiller tes potes avec l'ia", {"deepfake"}),
         ("her snap is @jess_99, such a slut", {"identifies_person"}),
+        # a woman's first name makes her a woman, as a relation does
+        ("qui a les nudes de Clara de Rennes ?", {"solicitation", "identifies_person"}),
+        # her account with where to find her: doxxing, even without a sexual word
+        ("elle est au lycée Victor Hugo, son snap c'est lea.vh06", {"identifies_person"}),
+        # taken without her knowing, then offered privately
+        (
+            "caught her changing through the window lol, pics in dm",
+            {"solicitation", "covert_capture"},
+        ),
+        ("she just turned 16, who wants her pics? so hot", {"solicitation", "minor"}),
+        ("la petite de 14 ans, vous la notez combien ?", {"solicitation", "minor"}),
+        ("des tribs sur mes photos de ma cousine, qui veut", {"solicitation", "identifies_person"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -55,6 +67,11 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "Règles : 1. pas de mineurs 2. on respecte le consentement",
         "RULES: no minors, no doxxing, be respectful",
         "elle est en 4e au collège Jean Moulin, elle cherche un correspondant",
+        # a man's account and town; a victim speaking of her own pictures; a singer's tribute
+        "il habite à Lyon, son insta c'est @paul.cuisine, il fait des recettes",
+        "des mecs ont fait des tribs sur mes photos, comment je fais pour les faire supprimer ?",
+        "quelqu'un a vu le tribute de Queen au Zénith ? le mec chantait trop bien",
+        "qui a les notes de Paul pour le contrôle ?",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rempart.intel.normalize import fold
-from rempart.intel.rules import FIRST, ON_TARGET, RULE_OF, RULES, Rule
+from rempart.intel.rules import FIRST, ON_FINDINGS, ON_TARGET, RULE_OF, RULES, Rule
 from rempart.intel.triggers import RULE_FAMILIES, TRIGGER_STEMS, has_trigger, trigger_families
 from rempart.intel.vocabulary import (
     AI,
@@ -34,6 +34,7 @@ from rempart.intel.vocabulary import (
     CAPTURE,
     CONCESSION,
     FEMALE,
+    FIRST_NAMES,
     HOMAGE,
     NEGATED,
     PRIVATE,
@@ -43,6 +44,7 @@ from rempart.intel.vocabulary import (
     STAFF,
     STOLEN,
     TRIBUTE,
+    WHEREABOUTS,
 )
 
 __all__ = [
@@ -77,9 +79,10 @@ _CONTEXTS = {
     "rating": RATING,
     "tribute": TRIBUTE,
     "concession": CONCESSION,
+    "whereabouts": WHEREABOUTS,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
-_TARGETING = ("solicitation", "covert_capture", "deepfake")
+_TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ def message_signals(text: str) -> list[MessageSignal]:
 
     def has(context: str) -> bool:
         if context not in present:
-            present[context] = bool(_CONTEXTS[context].search(folded))
+            present[context] = bool(_CONTEXTS[context].search(folded)) or (
+                context == "female" and not FIRST_NAMES.isdisjoint(folded.split())
+            )
         return present[context]
 
     homage = bool(HOMAGE.search(folded)) and not has("sexual")  # one search of SEXUAL, kept
@@ -163,6 +168,10 @@ def message_signals(text: str) -> list[MessageSignal]:
 
     fire(FIRST)
     fire(ON_TARGET)
+    before = set(found)
+    fire(ON_FINDINGS)
+    if found.keys() - before:  # a kind found last can make the message about a target
+        fire([rule for rule in ON_TARGET if rule.kind not in found])
     signals = []
     for kind in KINDS:
         hits = found.get(kind)
@@ -181,7 +190,10 @@ def message_signals(text: str) -> list[MessageSignal]:
 
 def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) -> bool:
     """Whether the message has context ``need``; ``target``: it is about sexual content or
-    exposure (sexual words, a targeting kind already found, or her picture offered)."""
+    exposure (sexual words, a targeting kind already found, or her picture offered);
+    ``found:KIND``: that kind was found already."""
+    if need.startswith("found:"):
+        return need[6:] in found
     if need == "target":
         return (
             has("sexual")

@@ -98,6 +98,15 @@ RULES: tuple[Rule, ...] = (
         "des photos d'une femme proposées ou demandées en termes sexuels",
     ),
     _rule(
+        "exposed_pictures_offered",
+        "solicitation",
+        CAPTURE.pattern,
+        0.75,
+        ("female", ("private", "rating"), "found:covert_capture"),
+        "pictures of a woman taken without her knowing, offered privately or put up to be rated",
+        "des photos d'une femme prises à son insu, proposées en privé ou soumises à un classement",
+    ),
+    _rule(
         "pictures_privately",
         "solicitation",
         r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me) (?:for|pour) (?:her |ses |sa |more |plus"
@@ -164,9 +173,9 @@ RULES: tuple[Rule, ...] = (
         "rating_contest",
         "solicitation",
         r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)|rate (?:her|this girl|my|the)"
-        r"|vote[sz]? pour)\b",
+        r"|vote[sz]? pour|(?:vous|tu) (?:la|les) not\w*|notez|sur 10|out of 10)\b",
         0.8,
-        ("female", ("sexual", "capture")),
+        ("female", ("sexual", "capture", "found:minor")),
         "a woman's pictures put up to be rated sexually",
         "des photos d'une femme soumises à un classement sexuel",
     ),
@@ -207,7 +216,7 @@ RULES: tuple[Rule, ...] = (
         "identifies_person",
         r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
         r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
-        r" (?:c ?est |est |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
+        r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
         r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
         r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
         r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b",
@@ -215,6 +224,17 @@ RULES: tuple[Rule, ...] = (
         ("target",),
         "the target's social account or contact",
         "le compte ou le contact de la cible",
+    ),
+    _rule(
+        "account_and_whereabouts",
+        "identifies_person",
+        r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
+        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
+        r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b",
+        0.8,
+        ("female", "whereabouts"),
+        "a woman's account given with where to find her (school, town, street)",
+        "le compte d'une femme donné avec où la trouver (école, ville, rue)",
     ),
     _rule(
         "place",
@@ -274,7 +294,9 @@ RULES: tuple[Rule, ...] = (
         r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
         r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?)\b"
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
-        r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b",
+        r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b"
+        r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
+        r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b",
         0.9,
         (("female", "capture"),),
         "a picture from where she could not know (changing room, shower, under a skirt)",
@@ -295,7 +317,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "private_source",
         "covert_capture",
-        r"\b(?:compte|story|stories) (?:prive|privee|perso)\b|\bprivate (?:account|story|acc"
+        r"\b(?:compte|story|stories|snap|insta|album|galerie|tel|telephone)"
+        r" (?:prive|privee|perso)\b"
+        r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
         r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa|le|the)"
@@ -310,7 +334,8 @@ RULES: tuple[Rule, ...] = (
         "age_of_her",
         "minor",
         r"\b(?:elle|she|her|sa|cette|la)\b(?: [a-z0-9]+){0,4}? " + AGE + r"|\b(?:she s|she is|shes"
-        r"|elle a|elle fait|elle avait)(?: only| que| juste| genre| like| barely| a peine)? "
+        r"|elle a|elle fait|elle avait|(?:she |elle )?(?:just )?(?:turned|turns|vient d avoir"
+        r"|va avoir|fete ses))(?: only| que| juste| genre| like| barely| a peine)? "
         r"(?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|e\b|kg|cm|km|points?|pts|ans de|years? of|%))"
         r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
         + RELATION
@@ -322,7 +347,7 @@ RULES: tuple[Rule, ...] = (
         r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
         r"|km|points?|pts|ans de|years? of|%))",
         0.9,
-        (("target", "concession", "ask"),),
+        (("target", "concession", "ask", "rating"),),
         "the target's age, under 18",
         "l'âge de la cible, moins de 18 ans",
     ),
@@ -440,13 +465,19 @@ RULES: tuple[Rule, ...] = (
 RULE_OF = {rule.name: rule for rule in RULES}
 
 
-def _needs_target(rule: Rule) -> bool:
-    return any(
-        need == "target" or (isinstance(need, tuple) and "target" in need) for need in rule.needs
-    )
+def _needs(rule: Rule) -> set[str]:
+    return {
+        context for need in rule.needs for context in (need if isinstance(need, tuple) else (need,))
+    }
+
+
+def _needs_finding(rule: Rule) -> bool:
+    return any(context.startswith("found:") for context in _needs(rule))
 
 
 #: Rules that need no finding of another rule, then those that need a target (which another
-#: kind's finding can give).
-FIRST = [rule for rule in RULES if not _needs_target(rule)]
-ON_TARGET = [rule for rule in RULES if _needs_target(rule)]
+#: kind's finding can give), then those that need another kind found ("found:minor"); after
+#: those, the target rules run again for the kinds still missing.
+FIRST = [r for r in RULES if "target" not in _needs(r) and not _needs_finding(r)]
+ON_TARGET = [r for r in RULES if "target" in _needs(r) and not _needs_finding(r)]
+ON_FINDINGS = [r for r in RULES if _needs_finding(r)]

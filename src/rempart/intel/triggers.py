@@ -54,7 +54,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
         "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
-        "vole", "stole",
+        "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
+        "par sa", "prive", "perso",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
     ),
     "minor": (
@@ -73,10 +74,14 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir",
     ),
+    "account": (
+        "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ",
+    ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
-        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu",
+        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu", "vous la",
+        "vous les", "tu la", "tu les", "sur 10", "out of 10",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their
@@ -85,6 +90,8 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
     name: frozenset(families)
     for name, families in {
         "explicit_tribute": ("tribute",),
+        "exposed_pictures_offered": ("picture",),
+        "account_and_whereabouts": ("account",),
         "tribute_request": ("tribute",),
         "tribute_on_her": ("tribute",),
         "tribute_of_a_woman": ("tribute",),

@@ -13,6 +13,24 @@ def _facet(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+#: Common women's first names (folded), leaving out those that are also ordinary words (rose,
+#: jade, marine, claire, grace…): a name makes her a real woman, as "ma cousine" does. Looked up
+#: as words in a set (an alternation of 150 names would be searched at every position).
+FIRST_NAMES = frozenset(
+    """
+    lea emma chloe manon camille ines sarah julie laura lucie clara zoe lola juliette anais
+    oceane pauline margaux elise maeva lena nina eva agathe charlotte mathilde justine marion
+    celia noemie melanie amandine audrey aurelie elodie emilie jessica laetitia sophie valentine
+    victoria yasmine yasmina lina alicia axelle salome romane jeanne louna candice coralie
+    morgane solene maelys estelle fanny gaelle helene ophelie anna nora sofia leila myriam
+    sabrina samira nadia amina kenza sirine assia ilona alexia elisa carla maya jenna kelly
+    cindy sandra vanessa oriane apolline clemence heloise emily ashley hannah megan olivia
+    sophia isabella abigail madison natalie samantha lauren rachel rebecca amanda jennifer
+    stephanie nicole katie kayla brittany alyssa kaylee haley brooke jasmine kylie madeline
+    bella scarlett layla chelsea becky jenny amy lucy ellie molly holly amelia isla freya evie
+    mia lila louise
+    """.split()
+)
 TRIB = r"\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
 #: Asking, offering, announcing, being available, sending privately.
 ASK = _facet(
@@ -30,7 +48,10 @@ ASK = _facet(
     r"|wanna see|want to see|vous voulez|tu veux|you want|u want|wanna|qui (?:les|la|en) veut"
     r"|regardez|look at|matez|u got|you got|t as des|t en as|interesse\w*|interested|partants?"
     r"|who s in|vous en pensez quoi|what do (?:you|u) think|thoughts"
-    r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai)\b"
+    r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai"
+    r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
+    r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
+    r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez)\b"
 )
 #: A woman as the target.
 FEMALE = _facet(
@@ -42,6 +63,7 @@ FEMALE = _facet(
     r"|deleguee|caissiere|serveuse|infirmiere|stagiaire|babysitter|nounou|blonde|brune|rousse"
     r"|exes|l ai (?:prise|filmee|shootee|photographiee|matee|chopee))\b"
     r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
+    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b"
 )
 #: Sexual or exposing vocabulary.
 SEXUAL = _facet(
@@ -50,7 +72,9 @@ SEXUAL = _facet(
     r"|whore|c[u*]m\w*|bite|branl\w*|jouir|fap\w*|wank\w*|leak\w*|expose[rsz]?|exposee?s?"
     r"|sextape|lingerie|culotte|soutif|string|horny|excitant\w*|kiffer sur|mater|bandant\w*"
     r"|(?:trop|super|tres|grave|la plus|plus|t es|elle est) bonnes?|bonne (?:grosse|meuf|salope)"
-    r"|en (?:maillot|bikini|brassiere)|in (?:a )?bikini"
+    r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
+    r"|tenue legere|culotte)|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
+    r"|packs? (?:de|d|of) (?:ma|sa|ta|la|cette|her|my|your|ur|une|mon|son)"
     r"|hot (?:af|pics?|photos?|tofs?)|(?:so|trop|is|she s|elle est) hot|smash or pass|bonne comme"
     r"|(?:video|vid|film|photo)s? x|gros seins)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
@@ -70,12 +94,13 @@ TRIBUTE = _facet(TRIB)
 #: Sent privately: where the pictures are to go.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
-    r"|tournoi|tournament|smash (?:or|ou) pass)\b"
+    r"|tournoi|tournament|smash (?:or|ou) pass|(?:vous|tu) (?:la|les) not\w*|notez la"
+    r"|sur 10|out of 10|rate her)\b"
 )
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
 STOLEN = _facet(
     r"\b(?:vole|volee|voles|volees|pique|piquee|piquees|chope\w*|stole|stolen|grabbed|ripped"
-    r"|leak\w*|screen\w*|recuperee?s?)\b"
+    r"|leak\w*|screen\w*|recuperee?s?|recup\w*)\b"
 )
 #: "but", "only", "btw": an age said as if it did not matter.
 CONCESSION = _facet(
@@ -96,13 +121,16 @@ REPORTING = _facet(
     r"|aidez ?moi|au secours|(?:ont|a) poste mes|posted my|mes photos (?:circulent|tournent)"
     r"|my (?:pics|photos) (?:are|were|got)|supprimer mes|take down|retirer mes|stopncii"
     r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do"
-    r"|what should i do|je fais quoi|que faire)\b"
+    r"|what should i do|je fais quoi|que faire"
+    r"|(?:sur|on|of) (?:mes|my) (?:photos|pics|tofs)(?! de| d| of)"
+    r"|faire (?:supprimer|retirer|enlever)|get (?:them|it|those) (?:removed|taken down))\b"
 )
 #: Tribute bands and homages: "tribute" in its ordinary sense.
 HOMAGE = _facet(
     r"\b(?:tribute (?:band|act|concert|album|show|night|to the|to a|to our|to his|to her|to my)"
     r"|groupe (?:de )?tribute|hommage|homage|in tribute|pays? tribute|paid tribute"
-    r"|rend(?:re|u|ons|ez)? hommage|concert|album|chanson|song|cover|festival|gala|spectacle)\b"
+    r"|rend(?:re|u|ons|ez)? hommage|concert|album|chanson|song|cover|festival|gala|spectacle"
+    r"|chant(?:ait|e|er|ent|eur)|singer|sang|zenith|olympia|on stage|sur scene|musique|music)\b"
     r"|\btribute (?:a|au|to|pour) (?!(?:ma|sa|ta|la|cette|une|her|my|this|ton|son|mes|ses)\b)"
 )
 #: Negated phrases removed before matching ("pas de mineurs", "no tribs", "18+ only").
@@ -150,4 +178,10 @@ TOWN = (
     r"|geneve|lausanne|montreal|quebec|london|manchester|birmingham|leeds|glasgow|liverpool"
     r"|bristol|new york|los angeles|chicago|houston|phoenix|dallas|miami|boston|seattle|atlanta"
     r"|toronto|sydney|melbourne|dublin)"
+)
+#: Where she can be found: her school, her town, her street.
+WHEREABOUTS = _facet(
+    r"\b(?:lycee|college|bahut|fac|ecole|universite|iut|prepa|high school|middle school|campus)"
+    r"\b|\b[a-z]{3,15} high\b|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
+    r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|quartier|village|ville|cite)\b"
 )
