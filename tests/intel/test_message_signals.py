@@ -47,6 +47,22 @@ def kinds_of(text: str) -> set[str]:
         ("she just turned 16, who wants her pics? so hot", {"solicitation", "minor"}),
         ("la petite de 14 ans, vous la notez combien ?", {"solicitation", "minor"}),
         ("des tribs sur mes photos de ma cousine, qui veut", {"solicitation", "identifies_person"}),
+        # a deepfake's results offered privately, or her pictures asked for to feed the tool
+        (
+            "undress app results of my neighbor, dm",
+            {"deepfake", "solicitation", "identifies_person"},
+        ),
+        (
+            "drop her insta and i'll run it through the nudify bot",
+            {"deepfake", "solicitation", "identifies_person"},
+        ),
+        # a nude taken without her knowing, posted
+        (
+            "photo volée dans son téléphone, elle est nue dessus",
+            {"covert_capture", "solicitation"},
+        ),
+        # sharing a tool is not asking for her pictures
+        ("une app qui déshabille en 3 secondes, testez sur vos potes", {"deepfake"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:

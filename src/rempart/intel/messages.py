@@ -84,6 +84,32 @@ _CONTEXTS = {
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 
+#: A rule as ``message_signals`` reads it: the rule, the trigger families it starts from (None:
+#: any), and its needs, each a tuple of alternatives (findings of other kinds first: cheapest).
+_Plan = tuple[Rule, frozenset[str] | None, tuple[tuple[str, ...], ...]]
+
+
+def _plans(rules: list[Rule]) -> list[_Plan]:
+    def alternatives(need: str | tuple[str, ...]) -> tuple[str, ...]:
+        return need if isinstance(need, tuple) else (need,)
+
+    return [
+        (
+            rule,
+            RULE_FAMILIES.get(rule.name),
+            tuple(
+                sorted(
+                    (alternatives(need) for need in rule.needs),
+                    key=lambda need: not all(c.startswith("found:") for c in need),
+                )
+            ),
+        )
+        for rule in rules
+    ]
+
+
+_FIRST, _ON_TARGET, _ON_FINDINGS = _plans(FIRST), _plans(ON_TARGET), _plans(ON_FINDINGS)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -143,19 +169,13 @@ def message_signals(text: str) -> list[MessageSignal]:
 
     found: dict[str, list[tuple[Rule, str]]] = {}
 
-    def fire(rules: list[Rule]) -> None:
-        for rule in rules:
+    def fire(plans: list[_Plan]) -> None:
+        for rule, needed, needs in plans:
             if homage and rule.kind == "solicitation":
                 continue
-            needed = RULE_FAMILIES.get(rule.name)
-            if needed is not None and not needed & families:
+            if needed is not None and needed.isdisjoint(families):
                 continue
-            if not all(
-                any(_satisfied(c, has, found) for c in need)
-                if isinstance(need, tuple)
-                else _satisfied(need, has, found)
-                for need in rule.needs
-            ):
+            if not _needs_met(needs, has, found):
                 continue
             if rule.kind == "minor":
                 if "minor" not in views:
@@ -166,12 +186,13 @@ def message_signals(text: str) -> list[MessageSignal]:
             if hit:
                 found.setdefault(rule.kind, []).append((rule, hit.group().strip()))
 
-    fire(FIRST)
-    fire(ON_TARGET)
+    fire(_FIRST)
+    fire(_ON_TARGET)
     before = set(found)
-    fire(ON_FINDINGS)
-    if found.keys() - before:  # a kind found last can make the message about a target
-        fire([rule for rule in ON_TARGET if rule.kind not in found])
+    fire(_ON_FINDINGS)
+    if any(kind in _TARGETING for kind in found.keys() - before):
+        # a kind found last can make the message about a target
+        fire([plan for plan in _ON_TARGET if plan[0].kind not in found])
     signals = []
     for kind in KINDS:
         hits = found.get(kind)
@@ -186,6 +207,19 @@ def message_signals(text: str) -> list[MessageSignal]:
                 MessageSignal(kind, score, tuple(Evidence(r.name, phrase) for r, phrase in hits))
             )
     return signals
+
+
+def _needs_met(
+    needs: tuple[tuple[str, ...], ...], has: Any, found: dict[str, list[tuple[Rule, str]]]
+) -> bool:
+    """Whether every need has one of its contexts."""
+    for need in needs:
+        for context in need:
+            if _satisfied(context, has, found):
+                break
+        else:
+            return False
+    return True
 
 
 def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) -> bool:

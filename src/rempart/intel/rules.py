@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rempart.intel.vocabulary import AGE, CAPTURE, CLOSE, HER, PICTURE, RELATION, TOWN, TRIB
+from rempart.intel.vocabulary import (
+    AGE,
+    CAPTURE,
+    CLOSE,
+    HER,
+    PICTURE,
+    RELATION,
+    TOWN,
+    TRIB,
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,35 @@ RULES: tuple[Rule, ...] = (
         "des photos d'une femme prises à son insu, proposées en privé ou soumises à un classement",
     ),
     _rule(
+        "deepfake_results_offered",
+        "solicitation",
+        r"\b(?:results?|resultats?|rendus?|outputs?)\b",
+        0.75,
+        ("female", "private", "found:deepfake"),
+        "an undressed or face-swapped picture of a woman offered privately",
+        "une image déshabillée ou truquée d'une femme proposée en privé",
+    ),
+    _rule(
+        "her_pictures_for_the_tool",
+        "solicitation",
+        r"\b(?:drop|send|envoie[sz]?|envoyez|balance[sz]?|balancez|donne[sz]?|file[sz]?)"
+        r"(?: moi| me)? (?:her|sa|ses|son|leurs?|their) (?:pics|photos|tofs|insta|snap|pp|face"
+        r"|visage)\b",
+        0.75,
+        ("found:deepfake",),
+        "a woman's pictures asked for, to undress or face-swap them",
+        "les photos d'une femme demandées pour la déshabiller ou la truquer",
+    ),
+    _rule(
+        "stolen_nude_posted",
+        "solicitation",
+        r"\b(?:nudes?|nue|nues|a poil|naked|sextape|topless|seins nus)\b",
+        0.75,
+        ("found:covert_capture",),
+        "a nude picture taken without her knowing, posted",
+        "une photo nue prise à son insu, publiée",
+    ),
+    _rule(
         "pictures_privately",
         "solicitation",
         r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me) (?:for|pour) (?:her |ses |sa |more |plus"
@@ -148,7 +186,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "sexual_content_request",
         "solicitation",
-        r"\b(?:nudes?|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
+        r"\b(?:(?:deep ?)?nudes?|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
         r"|deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
@@ -296,6 +334,8 @@ RULES: tuple[Rule, ...] = (
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
         r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b"
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
+        r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
+        r"|changes|undresses|showers|gets changed|gets undressed)\b"
         r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b",
         0.9,
         (("female", "capture"),),
@@ -325,7 +365,7 @@ RULES: tuple[Rule, ...] = (
         r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa|le|the)"
         r" (?:ex s |ex )?(?:phone|tel|telephone|icloud|drive|portable|cloud)\b",
         0.85,
-        (("capture", "sexual", "stolen"),),
+        (("capture", "sexual", "stolen", "female"),),
         "a picture taken from her private account or phone",
         "une photo prise dans son compte privé ou son téléphone",
     ),
@@ -378,7 +418,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z]\b|\b(?:middle|junior"
         r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b",
         0.8,
-        ("target",),
+        (("target", "rating"),),
         "a school year that means under 18",
         "une classe qui veut dire moins de 18 ans",
     ),
@@ -455,7 +495,7 @@ RULES: tuple[Rule, ...] = (
         r"\bface ?swap\w*|\bswap (?:sa|her) (?:tete|face)\b|\bmettre (?:sa|la|leur) (?:tete"
         r"|tronche|face|gueule) sur\b|\bput her face on\b"
         r"|\b(?:mett\w*|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck) (?:sa|la|leur|ta|her) (?:tete"
-        r"|tronche|face|gueule)(?: \w+){0,4} (?:sur|on)\b",
+        r"|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
         0.85,
         ("sexual",),
         "her face put on a sexual picture",

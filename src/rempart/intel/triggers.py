@@ -40,11 +40,14 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "soutif", "string", "horny", "excit", "kiffer", "mater", "bandant", "bonne", "hot",
         "smash", "x ", "maillot", "bikini", "brassiere", "fine", "fraiche", "dossier", "hottest",
         "douche", "shower", "lit", "bed", "sous", "plaisir", "faites vous du bien",
-        "fais toi du bien", "se faire du bien",
+        "fais toi du bien", "se faire du bien", "boule", "decollete", "cleavage", "une bombe",
+        "a bomb", "bonnasse", "onlyfans", "only fans", "serviette", "vetement", "sous vet",
+        "tenue", "towel", "underwear", "undies", "panties", "bra ", "pack",
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
-        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", *_SEE_STEMS,
+        "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ",
+        *_SEE_STEMS,
     ),
     "covert": (
         "scred", "cachet", "insu", "sache", "voie", "remarque", "capte", "sait", "savait",
@@ -55,7 +58,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
         "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
         "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
-        "par sa", "prive", "perso",
+        "par sa", "prive", "perso", "quand elle", "pendant qu", "while she", "when she",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
     ),
     "minor": (
@@ -91,6 +94,9 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
     for name, families in {
         "explicit_tribute": ("tribute",),
         "exposed_pictures_offered": ("picture",),
+        "deepfake_results_offered": ("deepfake",),
+        "her_pictures_for_the_tool": ("deepfake",),
+        "stolen_nude_posted": ("sexual",),
         "account_and_whereabouts": ("account",),
         "tribute_request": ("tribute",),
         "tribute_on_her": ("tribute",),

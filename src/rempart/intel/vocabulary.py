@@ -51,7 +51,8 @@ ASK = _facet(
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai"
     r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
     r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
-    r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez)\b"
+    r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez|(?:just )?dropped|enjoy"
+    r"|profitez|regalez vous|servez vous|testez|essayez|try it)\b"
 )
 #: A woman as the target.
 FEMALE = _facet(
@@ -76,7 +77,8 @@ SEXUAL = _facet(
     r"|tenue legere|culotte)|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
     r"|packs? (?:de|d|of) (?:ma|sa|ta|la|cette|her|my|your|ur|une|mon|son)"
     r"|hot (?:af|pics?|photos?|tofs?)|(?:so|trop|is|she s|elle est) hot|smash or pass|bonne comme"
-    r"|(?:video|vid|film|photo)s? x|gros seins)\b"
+    r"|(?:video|vid|film|photo)s? x|gros seins|boule|decollete|cleavage|une bombe|a bomb"
+    r"|bonnasse|onlyfans|only fans)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
     r"|\b(?:so|trop|tres|vraiment) (?:fine|fraiche)\b|\bbonne a souhait\b"
     r"|\b(?:faites vous|fais toi|se faire) (?:plaisir|du bien)\b|\bundress\w*|\bdeshabill\w*"
@@ -88,7 +90,7 @@ CAPTURE = _facet(
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
-    r"|image\w*|clich\w*)\b"
+    r"|image\w*|clich\w*|pp)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Sent privately: where the pictures are to go.
@@ -121,7 +123,8 @@ REPORTING = _facet(
     r"|aidez ?moi|au secours|(?:ont|a) poste mes|posted my|mes photos (?:circulent|tournent)"
     r"|my (?:pics|photos) (?:are|were|got)|supprimer mes|take down|retirer mes|stopncii"
     r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do"
-    r"|what should i do|je fais quoi|que faire"
+    r"|what should i do|je fais quoi|que faire|victims?|podcast|documentaire|documentary"
+    r"|entendu parler|heard about|c est (?:degueulasse|degoutant|honteux|immonde)|disgusting"
     r"|(?:sur|on|of) (?:mes|my) (?:photos|pics|tofs)(?! de| d| of)"
     r"|faire (?:supprimer|retirer|enlever)|get (?:them|it|those) (?:removed|taken down))\b"
 )
@@ -131,7 +134,8 @@ HOMAGE = _facet(
     r"|groupe (?:de )?tribute|hommage|homage|in tribute|pays? tribute|paid tribute"
     r"|rend(?:re|u|ons|ez)? hommage|concert|album|chanson|song|cover|festival|gala|spectacle"
     r"|chant(?:ait|e|er|ent|eur)|singer|sang|zenith|olympia|on stage|sur scene|musique|music)\b"
-    r"|\btribute (?:a|au|to|pour) (?!(?:ma|sa|ta|la|cette|une|her|my|this|ton|son|mes|ses)\b)"
+    r"|\btribute (?:a|au|to|pour) (?!(?:ma|sa|ta|la|cette|une|her|my|this|ton|son|mes|ses|ce"
+    r"|tonight|today|demain|ce soir|the weekend|le week)\b)"
 )
 #: Negated phrases removed before matching ("pas de mineurs", "no tribs", "18+ only").
 NEGATED = re.compile(
