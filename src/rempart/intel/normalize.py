@@ -19,6 +19,7 @@ _EMOJI_WORDS = {
     "\U0001f92b": " scred ",  # shushing face
     "\U0001f975": " hot ",  # hot face
     "\U0001f351": " fesses ",  # peach
+    "\U0001f445": " sexy ",  # tongue
 }
 _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"}

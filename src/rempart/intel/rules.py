@@ -362,10 +362,11 @@ RULES: tuple[Rule, ...] = (
         r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
-        r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa|le|the)"
-        r" (?:ex s |ex )?(?:phone|tel|telephone|icloud|drive|portable|cloud)\b",
+        r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa"
+        r"|(?:le|the) ex s|(?:le|the) ex)(?: ex s| ex)? (?:phone|tel|telephone|icloud|drive"
+        r"|portable|cloud)\b",
         0.85,
-        (("capture", "sexual", "stolen", "female"),),
+        (("capture", "sexual", "stolen"),),
         "a picture taken from her private account or phone",
         "une photo prise dans son compte privé ou son téléphone",
     ),

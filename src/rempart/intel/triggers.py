@@ -42,7 +42,10 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "douche", "shower", "lit", "bed", "sous", "plaisir", "faites vous du bien",
         "fais toi du bien", "se faire du bien", "boule", "decollete", "cleavage", "une bombe",
         "a bomb", "bonnasse", "onlyfans", "only fans", "serviette", "vetement", "sous vet",
-        "tenue", "towel", "underwear", "undies", "panties", "bra ", "pack",
+        "tenue", "towel", "underwear", "undies", "panties", "bra ", "pack", "canon", "bombasse",
+        "bonasse", "poitrine", "fessier", "moulant", "mini", "twerk", "cambree", "coquin",
+        "sensuelle", "provocante", "aguicheuse", "allumeuse", "cochonne", "vicieuse", "curvy",
+        "stacked", "booty", "thick", "lewd", "freaky", "dtf", "milf", "bimbo",
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
@@ -58,7 +61,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
         "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
         "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
-        "par sa", "prive", "perso", "quand elle", "pendant qu", "while she", "when she",
+        "par sa", "prive", "perso", "icloud", "drive", "cloud", "portable", "quand elle",
+        "pendant qu", "while she", "when she",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
     ),
     "minor": (

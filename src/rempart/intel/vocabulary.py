@@ -58,8 +58,8 @@ ASK = _facet(
 FEMALE = _facet(
     r"\b(?:elle|elles|sa|ses|ma|ta|cette|her|she|meufs?|filles?|gow|go|nanas?|girls?|chicks?"
     r"|cousines?|soeurs?|(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?|voisines?"
-    r"|potes?|copines?|amies?|collegues?|tante|coloc"
-    r"|camarades?|classmates?|sisters?|sis|cousins?|teachers?|neighbou?rs?|coworkers?|gf|exs?"
+    r"|copines?|amies?|tante|classmates?|sisters?|sis|teachers?|neighbou?rs?|coworkers?|gf|exs?"
+    r"|(?<!mon )(?<!ton )(?<!son )(?<!un )(?:potes?|collegues?|coloc|camarades?|cousins?)"
     r"|salopes?|putes?|chiennes?|sluts?|whores?|daronne|lyceennes?|collegiennes?|etudiantes?"
     r"|deleguee|caissiere|serveuse|infirmiere|stagiaire|babysitter|nounou|blonde|brune|rousse"
     r"|exes|l ai (?:prise|filmee|shootee|photographiee|matee|chopee))\b"
@@ -72,13 +72,17 @@ SEXUAL = _facet(
     r"|salope|pute|baise\w*|sexe|sexuel\w*|porno?\w*|nsfw|thicc|boobs?|tits?|ass|pussy|slut"
     r"|whore|c[u*]m\w*|bite|branl\w*|jouir|fap\w*|wank\w*|leak\w*|expose[rsz]?|exposee?s?"
     r"|sextape|lingerie|culotte|soutif|string|horny|excitant\w*|kiffer sur|mater|bandant\w*"
-    r"|(?:trop|super|tres|grave|la plus|plus|t es|elle est) bonnes?|bonne (?:grosse|meuf|salope)"
+    r"|(?:trop|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
+    r"|bonne (?:grosse|meuf|salope)"
     r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
     r"|tenue legere|culotte)|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
     r"|packs? (?:de|d|of) (?:ma|sa|ta|la|cette|her|my|your|ur|une|mon|son)"
     r"|hot (?:af|pics?|photos?|tofs?)|(?:so|trop|is|she s|elle est) hot|smash or pass|bonne comme"
     r"|(?:video|vid|film|photo)s? x|gros seins|boule|decollete|cleavage|une bombe|a bomb"
-    r"|bonnasse|onlyfans|only fans)\b"
+    r"|bonnasse|onlyfans|only fans|bombasse|bonasse|poitrine|fessier|moulante?s?|mini ?jupe"
+    r"|twerk\w*|cambree|coquines?|sensuelle|provocante|aguicheuse|allumeuse|cochonne|vicieuse"
+    r"|curvy|stacked|booty|lewd|freaky|dtf|milf|bimbo"
+    r"|(?:elle est|trop|vraiment|grave|t es|she s|so|is) (?:canon|thick))\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
     r"|\b(?:so|trop|tres|vraiment) (?:fine|fraiche)\b|\bbonne a souhait\b"
     r"|\b(?:faites vous|fais toi|se faire) (?:plaisir|du bien)\b|\bundress\w*|\bdeshabill\w*"
@@ -102,7 +106,7 @@ RATING = _facet(
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
 STOLEN = _facet(
     r"\b(?:vole|volee|voles|volees|pique|piquee|piquees|chope\w*|stole|stolen|grabbed|ripped"
-    r"|leak\w*|screen\w*|recuperee?s?|recup\w*)\b"
+    r"|leak\w*|screen\w*|recuperee?s?|recup\w*|got (?:these|them|this|those))\b"
 )
 #: "but", "only", "btw": an age said as if it did not matter.
 CONCESSION = _facet(
