@@ -147,8 +147,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "pictures_privately",
         "solicitation",
-        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me) (?:for|pour) (?:her |ses |sa |more |plus"
-        r" de )?(?:pics|photos|tofs|nudes|more|plus|la suite)\b",
+        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me|dm|mp|pv) (?:for|pour) (?:her |ses |sa"
+        r" |more |plus de |le |the )?(?:pics|photos|tofs|nudes|more|plus|la suite|lien|link"
+        r"|drive)\b",
         0.75,
         ("female",),
         "her pictures offered privately",
@@ -201,7 +202,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "rating_game",
         "solicitation",
-        r"\b(?:smash (?:or|ou) pass|(?:la|les|des) plus (?:bonnes?|chaudes?)|the hottest)\b",
+        r"\b(?:smash (?:or|ou) pass|(?:la|les|des) plus (?:bonnes?|chaudes?)|the hottest"
+        r"|(?:la|les|des|the) (?:plus )?(?:belles?|jolies?|sexy|canons?|hottest|prettiest)"
+        r" (?:salopes?|meufs?|filles?|go|nanas?|girls?|chicks?|sluts?))\b",
         0.8,
         (),
         "a woman's pictures put up to be rated sexually",
@@ -286,6 +289,8 @@ RULES: tuple[Rule, ...] = (
         r"|metro|ligne|village|ville|cite|etage|palier)\b"
         r"|\b(?:goes to|va au|va a la|est au|est a la|is at) [a-z]{3,15}"
         r" (?:high|school|college|lycee|fac|uni)\b"
+        r"|\b(?:de|du|from|at) (?:votre|ton|ta|vos|leur|your|their|ur) (?:lycee|college|fac|ecole"
+        r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
         r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -320,7 +325,9 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
         r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la table|sa jupe|la jupe"
-        r"|son bureau|sa robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b",
+        r"|son bureau|sa robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
+        r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
+        r"|the|her) (?:salle de bain|bathroom|douche|shower|vestiaire|chambre|bedroom)\b",
         0.85,
         ("female",),
         "a hidden camera or phone",
@@ -493,8 +500,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "face_swap",
         "deepfake",
-        r"\bface ?swap\w*|\bswap (?:sa|her) (?:tete|face)\b|\bmettre (?:sa|la|leur) (?:tete"
-        r"|tronche|face|gueule) sur\b|\bput her face on\b"
+        r"\bface ?swap\w*|\bswap\w* (?:sa|her|ta|la) (?:tete|face)\b"
+        r"|\bmettre (?:sa|la|leur) (?:tete|tronche|face|gueule) sur\b|\bput her face on\b"
         r"|\b(?:mett\w*|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck) (?:sa|la|leur|ta|her) (?:tete"
         r"|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
         0.85,

@@ -52,7 +52,7 @@ ASK = _facet(
     r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
     r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
     r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez|(?:just )?dropped|enjoy"
-    r"|profitez|regalez vous|servez vous|testez|essayez|try it)\b"
+    r"|profitez|regalez vous|servez vous|testez|essayez|try it|want (?:it|them|more|some))\b"
 )
 #: A woman as the target.
 FEMALE = _facet(
@@ -68,7 +68,7 @@ FEMALE = _facet(
 )
 #: Sexual or exposing vocabulary.
 SEXUAL = _facet(
-    r"\b(?:nudes?|nue|nues|a poil|seins?|nichons?|cul|fesses|chatte|sexy|chaude|chaudasse"
+    r"\b(?:nudes?|nue|nues|a poil|seins?|nichons?|cul|fesses|chatte|sexy|chaude(?! en)|chaudasse"
     r"|salope|pute|baise\w*|sexe|sexuel\w*|porno?\w*|nsfw|thicc|boobs?|tits?|ass|pussy|slut"
     r"|whore|c[u*]m\w*|bite|branl\w*|jouir|fap\w*|wank\w*|leak\w*|expose[rsz]?|exposee?s?"
     r"|sextape|lingerie|culotte|soutif|string|horny|excitant\w*|kiffer sur|mater|bandant\w*"
@@ -94,7 +94,7 @@ CAPTURE = _facet(
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
-    r"|image\w*|clich\w*|pp)\b"
+    r"|image\w*|clich\w*|pp|zoom\w*)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Sent privately: where the pictures are to go.
@@ -124,7 +124,8 @@ REPORTING = _facet(
     r"|harcelement|cyberharcelement|illegal\w*|delit|penal\w*|condamn\w*|gendarmerie"
     r"|commissariat|avocat\w*|police|lawyer|awareness|report (?:it|this|them|to)|reported"
     r"|investigation|researchers?|study|survivors?|consentement|revenge porn|help me|aide ?moi"
-    r"|aidez ?moi|au secours|(?:ont|a) poste mes|posted my|mes photos (?:circulent|tournent)"
+    r"|aidez ?moi|au secours|(?:ont|a) (?:poste|publie|partage|balance|diffuse|leake?) mes"
+    r"|posted my|mes photos (?:circulent|tournent|intimes)|my intimate|a qui (?:je peux|m adresser)"
     r"|my (?:pics|photos) (?:are|were|got)|supprimer mes|take down|retirer mes|stopncii"
     r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do"
     r"|what should i do|je fais quoi|que faire|victims?|podcast|documentaire|documentary"
