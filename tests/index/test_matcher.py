@@ -1,6 +1,7 @@
 import threading
 from pathlib import Path
 
+import pytest
 from support import still_video
 
 from rempart.index.matcher import Matcher
@@ -228,3 +229,20 @@ def test_a_video_banked_by_md5_as_stopncii_does_is_found_exactly(
     matches = Matcher(store, settings).match(fingerprint, with_labels=True)
     assert [(m.label, m.signal, m.distance) for m in matches] == [("ncii-9", "video_md5", 0)]
     assert Matcher(store, settings).match(fingerprint_file(other, settings)) == []
+
+
+def test_lookup_columns_are_the_matches_and_videos_need_match(
+    store: Store, photo_dir: Path
+) -> None:
+    settings = store.settings
+    _bank_with_originals(store, settings, photo_dir)
+    matcher = Matcher(store, settings)
+    for copy in sorted((photo_dir / "copies").iterdir())[:6]:
+        fingerprint = fingerprint_file(copy, settings)
+        table = matcher.lookup(fingerprint)
+        matches = matcher.match(fingerprint)
+        assert matches and table.matches() == matches
+        assert table.entry_ids.tolist() == [m.entry_id for m in matches]
+    video = Fingerprint("clip", "video", values=(SignalValue("pdq", "0" * 64, 100),))
+    with pytest.raises(ValueError, match="match"):
+        matcher.lookup(video)

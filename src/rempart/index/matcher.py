@@ -347,6 +347,8 @@ class Matcher:
         near-identical codes can return thousands of rows); ``MatchTable.matches()`` makes the
         `Match` objects. Video rules need the objects: use ``match`` for videos.
         """
+        if fingerprint.kind == "video":
+            raise ValueError("a video's frame rule runs in match(), not lookup()")
         state = self._state
         return self._candidates(state, fingerprint).ranked(state.bank_ranks)
 
