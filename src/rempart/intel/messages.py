@@ -5,18 +5,21 @@ first).
 
 Kinds (``KINDS``): ``solicitation`` (asks for, offers or announces sexual "tributes" or content
 about a woman, or availability to make them), ``identifies_person`` (ties a target to a real
-person: relation, social handle, school, town, workplace — only where the message is about
-sexual content or exposure), ``covert_capture`` (a picture taken or obtained without her
-knowledge), ``minor`` (the target is under 18), ``deepfake`` (undressing / face-swap tools or
-results).
+person: relation, social handle, school, town, workplace — only where the message is about sexual
+content or exposure, or gives a woman's account with where to find her), ``covert_capture`` (a
+picture taken or obtained without her knowledge), ``minor`` (the target is under 18), ``deepfake``
+(undressing / face-swap tools or results).
 
-How a rule reads: a pattern on the folded text plus the contexts it needs in the same message
-(a request or offer, a woman as the target, sexual vocabulary, a picture being taken). Text that
-reports on the practice, prevents it or asks for help (news, helplines, a victim) silences every
-kind; "tribute" bands and homages silence the tribute rules; a negated phrase ("pas de
-mineurs", "no tribs") is removed before matching, so a quoted rules page is neither a defence nor
-a hit. The rules are in ``rempart.intel.rules``, the words they are made of in
-``rempart.intel.vocabulary``; ``rempart.intel.triggers`` decides in one automaton pass which of
+How a rule reads: a pattern on the folded text plus the contexts it needs in the same message (a
+request or offer, a woman as the target, sexual vocabulary, a picture being taken) or another kind
+already found there ("found:covert_capture": a picture taken without her knowing, then offered).
+Rules run in three passes: those that need no finding, those that need a target (a message about
+her), those that need another kind; the target rules run again when the last pass found a kind that
+makes the message about her. Text that reports on the practice, prevents it or asks for help (news,
+helplines, a victim) silences every kind; "tribute" bands and homages silence the tribute rules; a
+negated phrase ("pas de mineurs", "no tribs") is removed before matching, so a quoted rules page is
+neither a defence nor a hit. The rules are in ``rempart.intel.rules``, the words they are made of
+in ``rempart.intel.vocabulary``; ``rempart.intel.triggers`` decides in one automaton pass which of
 them a message can reach (most messages: none).
 """
 
