@@ -201,3 +201,14 @@ def test_hostile_text_is_read_only_to_its_first_4000_characters(hostile: str) ->
     beyond = hostile[: messages.MAX_CHARACTERS] + " | qui veut un trib sur ma cousine"
     assert "solicitation" not in kinds_of(beyond)  # past the limit: not read
     assert "solicitation" in kinds_of("qui veut un trib sur ma cousine | " + hostile)
+
+
+def test_a_word_facet_reads_its_words_as_a_set_and_its_phrases_as_a_pattern() -> None:
+    from rempart.intel.vocabulary import FEMALE, SEXUAL
+
+    assert SEXUAL.search("elle est topless")  # a single word: the set
+    assert SEXUAL.search("la meuf en nuisette")  # a phrase: the pattern
+    assert SEXUAL.search("c*mtribute ce soir")  # a stem: the pattern
+    assert SEXUAL.search("insta lila.nue")  # a word after a dot, as the pattern read it
+    assert not SEXUAL.search("elle est trop bonne en dessin")
+    assert FEMALE.search("qui a les notes de clara") and not FEMALE.search("mon pote paul")

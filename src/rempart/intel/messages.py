@@ -25,6 +25,7 @@ them a message can reach (most messages: none).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +38,9 @@ from rempart.intel.vocabulary import (
     CAPTURE,
     CONCESSION,
     FEMALE,
-    FIRST_NAMES,
     HOMAGE,
     NEGATED,
+    OFFER,
     PRIVATE,
     RATING,
     REPORTING,
@@ -48,6 +49,7 @@ from rempart.intel.vocabulary import (
     STOLEN,
     TRIBUTE,
     WHEREABOUTS,
+    WordFacet,
 )
 
 __all__ = [
@@ -71,7 +73,7 @@ REPORT_FROM = 0.5
 MAX_CHARACTERS = 4000
 
 
-_CONTEXTS = {
+_CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "ask": ASK,
     "female": FEMALE,
     "sexual": SEXUAL,
@@ -83,6 +85,7 @@ _CONTEXTS = {
     "tribute": TRIBUTE,
     "concession": CONCESSION,
     "whereabouts": WHEREABOUTS,
+    "offer": OFFER,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
@@ -161,9 +164,7 @@ def message_signals(text: str) -> list[MessageSignal]:
 
     def has(context: str) -> bool:
         if context not in present:
-            present[context] = bool(_CONTEXTS[context].search(folded)) or (
-                context == "female" and not FIRST_NAMES.isdisjoint(folded.split())
-            )
+            present[context] = bool(_CONTEXTS[context].search(folded))
         return present[context]
 
     homage = bool(HOMAGE.search(folded)) and not has("sexual")  # one search of SEXUAL, kept

@@ -57,7 +57,10 @@ RULES: tuple[Rule, ...] = (
         + " "
         + PICTURE
         + r"|\b(?:jouir|gicler|juter|decharger|ejaculer)\b(?: \w+){0,2} (?:sur|on) (?:vos|tes|ta|sa"
-        r"|ses|ma|mes|la|les|des|une|her|your|their|my|this)\b",
+        r"|ses|ma|mes|la|les|des|une|her|your|their|my|this)\b"
+        r"|\b(?:jerk\w*(?: off)?|jack\w* off|beat\w* (?:it|off)|bust\w*(?: a nut)?|nut\w*"
+        r"|goon\w*|stroke\w*)(?: \w+){0,2} (?:to|on|over) (?:her|my|your|ur|his|this|these|their)"
+        r" (?:\w+ s )?(?:pics?|photos?|nudes?|vids?|videos?|insta|feed|story|ass|tits|face|body)\b",
         0.95,
         (),
         "a sexual 'tribute' on a woman's picture, named outright",
@@ -111,7 +114,7 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern,
         0.75,
-        ("female", ("private", "rating"), "found:covert_capture"),
+        ("female", ("private", "rating", "offer"), "found:covert_capture"),
         "pictures of a woman taken without her knowing, offered privately or put up to be rated",
         "des photos d'une femme prises à son insu, proposées en privé ou soumises à un classement",
     ),
@@ -282,7 +285,7 @@ RULES: tuple[Rule, ...] = (
         "identifies_person",
         r"\b(?:au|du|de|a|en|at|from|to) (?:lycee|college|bahut|fac|ecole|universite|iut|prepa"
         r"|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
-        r"|\b(?:elle|she) (?:bosse|travaille|taffe"
+        r"|\b(?:elle|she|qui|who) (?:bosse|travaille|taffe"
         r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
         r" [a-z]{3,20}"
         r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|bat|batiment|quartier|bus|tram"
@@ -355,7 +358,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)|elle (?:dort|dormait"
         r"|pionce|pioncait)|endormie|pendant (?:sa|la) sieste|pendant son sommeil|during her nap"
         r"|while she napped"
-        r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep)\b",
+        r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep|passed out"
+        r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente))\b",
         0.85,
         ("capture",),
         "a picture taken while she slept",

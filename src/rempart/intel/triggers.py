@@ -31,7 +31,7 @@ _SEE_STEMS = tuple(
 TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "tribute": (
         "trib", "tr*b", "cum", "c*m", "gicl", "juter", "decharg", "ejacul", "jouir", "branl",
-        "fap", "wank",
+        "fap", "wank", "jerk", "jack", "beat", "bust", "nut", "goon", "stroke",
     ),
     "sexual": (
         "nud", "nue", "poil", "sein", "nichon", "cul", "fesse", "chatte", "sexy", "chaud",
@@ -51,7 +51,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
-        "lien", "link", "drive",
+        "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
+        "qui veut voir", "lien", "link", "drive",
         *_SEE_STEMS,
     ),
     "covert": (
@@ -61,7 +62,9 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "planque", "hidden", "phone", "tel", "sous", "under", "upskirt", "creep", "vestiaire",
         "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
-        "asleep", "nap", "sommeil", "compte", "story", "stories", "private", "close friend",
+        "asleep", "nap", "sommeil", "passed out", "blacked out", "evanouie", "ivre morte",
+        "bourree", "dechiree", "inconsciente", "compte", "story", "stories", "private",
+        "close friend",
         "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
         "par sa", "prive", "perso", "tel", "phone", "portable", "camera", "icloud", "drive",
         "cloud", "quand elle",

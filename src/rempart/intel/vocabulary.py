@@ -13,6 +13,24 @@ def _facet(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+class WordFacet:
+    """A facet with many single words: the words are looked up in a set (one pass over the
+    message's words), the rest (phrases, word stems, words that need a neighbour) in one
+    pattern. Python's regular expressions try every alternative at every position, so a long
+    list of words costs far more as a pattern than as a set.
+    """
+
+    def __init__(self, words: str | frozenset[str], phrases: str) -> None:
+        self.words = frozenset(words.split()) if isinstance(words, str) else words
+        self.phrases = re.compile(phrases)
+
+    def search(self, folded: str) -> bool:
+        """Whether folded text holds one of the words, or the pattern."""
+        if not self.words.isdisjoint(folded.replace(".", " ").replace("@", " ").split()):
+            return True
+        return self.phrases.search(folded) is not None
+
+
 #: Common women's first names (folded), leaving out those that are also ordinary words (rose,
 #: jade, marine, claire, grace…): a name makes her a real woman, as "ma cousine" does. Looked up
 #: as words in a set (an alternation of 150 names would be searched at every position).
@@ -52,51 +70,76 @@ ASK = _facet(
     r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
     r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
     r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez|(?:just )?dropped|enjoy"
-    r"|profitez|regalez vous|servez vous|testez|essayez|try it|want (?:it|them|more|some))\b"
+    r"|profitez|regalez vous|servez vous|testez|essayez|try it|want (?:it|them|more|some)"
+    r"|vends?|vendu|selling|sell|for sale|a vendre|tarifs?|paypal|lydia|nitro"
+    r"|dms? (?:open|ouverts?)|mp ouverts?|inbox open|hit me up|slide in|ecris moi|contacte moi"
+    r"|je realise|taking orders|commission\w*|je (?:le|la|les|te|vous) (?:fais|fait)|go look"
+    r"|allez (?:voir|mater)|check her)\b"
 )
 #: A woman as the target.
-FEMALE = _facet(
-    r"\b(?:elle|elles|sa|ses|ma|ta|cette|her|she|meufs?|filles?|gow|go|nanas?|girls?|chicks?"
-    r"|cousines?|soeurs?|(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?|voisines?"
-    r"|copines?|amies?|tante|classmates?|sisters?|sis|teachers?|neighbou?rs?|coworkers?|gf|exs?"
-    r"|(?<!mon )(?<!ton )(?<!son )(?<!un )(?:potes?|collegues?|coloc|camarades?|cousins?)"
-    r"|salopes?|putes?|chiennes?|sluts?|whores?|daronne|lyceennes?|collegiennes?|etudiantes?"
-    r"|deleguee|caissiere|serveuse|infirmiere|stagiaire|babysitter|nounou|blonde|brune|rousse"
-    r"|exes|l ai (?:prise|filmee|shootee|photographiee|matee|chopee))\b"
+FEMALE = WordFacet(
+    FIRST_NAMES
+    | frozenset(
+        """
+        elle elles sa ses ma ta cette her she meuf meufs fille filles gow go nana nanas girl girls
+        chick chicks cousine cousines soeur soeurs voisine voisines copine copines amie amies tante
+        classmate classmates sister sisters sis teacher teachers neighbor neighbors neighbour
+        neighbours coworker coworkers gf ex exs exes salope salopes pute putes chienne chiennes
+        slut sluts whore whores daronne lyceenne lyceennes collegienne collegiennes etudiante
+        etudiantes deleguee caissiere serveuse infirmiere stagiaire babysitter nounou blonde brune
+        rousse
+        """.split()
+    ),
+    r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
+    r"|(?<!mon )(?<!ton )(?<!son )(?<!un )\b(?:potes?|collegues?|coloc|camarades?|cousins?)\b"
+    r"|\bl ai (?:prise|filmee|shootee|photographiee|matee|chopee)\b"
     r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
-    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b"
+    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b",
 )
 #: Sexual or exposing vocabulary.
-SEXUAL = _facet(
-    r"\b(?:nudes?|nue|nues|a poil|seins?|nichons?|cul|fesses|chatte|sexy|chaude(?! en)|chaudasse"
-    r"|salope|pute|baise\w*|sexe|sexuel\w*|porno?\w*|nsfw|thicc|boobs?|tits?|ass|pussy|slut"
-    r"|whore|c[u*]m\w*|bite|branl\w*|jouir|fap\w*|wank\w*|leak\w*|expose[rsz]?|exposee?s?"
-    r"|sextape|lingerie|culotte|soutif|string|horny|excitant\w*|kiffer sur|mater|bandant\w*"
+SEXUAL = WordFacet(
+    """
+    nude nudes nue nues sein seins nichon nichons cul fesses chatte sexy chaudasse salope pute
+    sexe nsfw thicc boob boobs tit tits ass pussy slut whore bite jouir expose exposer exposes
+    exposez exposee exposees sextape lingerie culotte soutif string horny mater boule decollete
+    cleavage bonnasse onlyfans bombasse bonasse poitrine fessier moulant moulants moulante
+    moulantes minijupe cambree coquine coquines sensuelle provocante aguicheuse allumeuse
+    cochonne vicieuse curvy stacked booty lewd freaky dtf milf bimbo pulpeuse charnue
+    appetissante lolos nibards miches nympho soumise denudee busty braless topless nipslip thong
+    slutty hoe thot baddie smokeshow spankbank
+    """,
+    r"\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant|bandant|twerk|goon|undress"
+    r"|deshabill|nudif)\w*"
+    r"|\b(?:chaude(?! en)|a poil|kiffer sur|bonne (?:grosse|meuf|salope)|smash or pass|bonne comme"
     r"|(?:trop|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
-    r"|bonne (?:grosse|meuf|salope)"
     r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
-    r"|tenue legere|culotte)|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
+    r"|tenue legere|culotte|nuisette|soutif|string)|sans (?:culotte|soutif|rien dessus)"
+    r"|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
     r"|packs? (?:de|d|of) (?:ma|sa|ta|la|cette|her|my|your|ur|une|mon|son)"
-    r"|hot (?:af|pics?|photos?|tofs?)|(?:so|trop|is|she s|elle est) hot|smash or pass|bonne comme"
-    r"|(?:video|vid|film|photo)s? x|gros seins|boule|decollete|cleavage|une bombe|a bomb"
-    r"|bonnasse|onlyfans|only fans|bombasse|bonasse|poitrine|fessier|moulante?s?|mini ?jupe"
-    r"|twerk\w*|cambree|coquines?|sensuelle|provocante|aguicheuse|allumeuse|cochonne|vicieuse"
-    r"|curvy|stacked|booty|lewd|freaky|dtf|milf|bimbo"
-    r"|(?:elle est|trop|vraiment|grave|t es|she s|so|is) (?:canon|thick))\b"
-    r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)"
-    r"|\b(?:so|trop|tres|vraiment) (?:fine|fraiche)\b|\bbonne a souhait\b"
-    r"|\b(?:faites vous|fais toi|se faire) (?:plaisir|du bien)\b|\bundress\w*|\bdeshabill\w*"
-    r"|\bnudif\w*"
+    r"|hot (?:af|pics?|photos?|tofs?)|(?:so|trop|is|she s|elle est) hot"
+    r"|(?:video|vid|film|photo)s? x|gros seins|une bombe|a bomb|only fans|mini jupe|a croquer"
+    r"|bien (?:foutue|roulee|formee|gaulee)|nip slip|smoke show|spank bank"
+    r"|(?:elle est|trop|vraiment|grave|t es|she s|so|is) (?:canon|thick)"
+    r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait"
+    r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
+    r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini)\b"
+    r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
 CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
+    r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut) (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
     r"|image\w*|clich\w*|pp|zoom\w*)\b"
 )
 TRIBUTE = _facet(TRIB)
+#: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
+OFFER = _facet(
+    r"\b(?:qui (?:veut|en veut) (?:voir|la|les|ses|sa)|(?:vous voulez|tu veux|wanna|want to"
+    r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox)\b"
+)
 #: Sent privately: where the pictures are to go.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
