@@ -140,12 +140,13 @@ OFFER = _facet(
     r"\b(?:qui (?:veut|en veut) (?:voir|la|les|ses|sa)|(?:vous voulez|tu veux|wanna|want to"
     r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox)\b"
 )
-#: Sent privately: where the pictures are to go.
+#: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
     r"|tournoi|tournament|smash (?:or|ou) pass|(?:vous|tu) (?:la|les) not\w*|notez la"
     r"|sur 10|out of 10|rate her)\b"
 )
+#: Sent privately: where the pictures are to go.
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
 STOLEN = _facet(
     r"\b(?:vole|volee|voles|volees|pique|piquee|piquees|chope\w*|stole|stolen|grabbed|ripped"
