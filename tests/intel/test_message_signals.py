@@ -4,7 +4,6 @@ evasions keyword lists miss are folded away; the trigger prefilter never changes
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rempart.bench.intel import labelled_rows
 from rempart.intel import messages
 from rempart.intel.messages import KINDS, RULES, has_trigger, message_signals
 from rempart.intel.normalize import fold
@@ -128,12 +128,7 @@ def test_rule_names_are_unique_and_every_kind_has_rules() -> None:
 
 
 def _corpus_texts() -> list[str]:
-    return [
-        json.loads(line)["text"]
-        for path in sorted(CORPUS.glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line
-    ]
+    return [text for path in sorted(CORPUS.glob("*.jsonl")) for text, _ in labelled_rows(path)]
 
 
 EVERY_FAMILY = frozenset(messages.TRIGGER_STEMS)

@@ -348,7 +348,7 @@ def run_intel_bench(folder: Path, *, seed: int = 1) -> dict[str, Any]:
 
     pin_threads()
     files = sorted(p for p in folder.iterdir() if p.suffix in {".jsonl", ".json", ".csv"})
-    files = [p for p in files if p.name != TRUTH]
+    files = [p for p in files if p.name != TRUTH_FILE]
     messages = {f.name: evaluate_messages(f) for f in files}
     labelled = [text for f in files for text, _ in labelled_rows(f)]
     rng = random.Random(seed)
@@ -364,19 +364,16 @@ def run_intel_bench(folder: Path, *, seed: int = 1) -> dict[str, Any]:
         for families, ordinary in ((20, 200), (40, 2000))
     ]
     archives = {
-        truth.parent.name: evaluate_archive(truth.parent) for truth in sorted(folder.rglob(TRUTH))
+        truth.parent.name: evaluate_archive(truth.parent)
+        for truth in sorted(folder.rglob(TRUTH_FILE))
     }
     return {"messages": messages, "messages_per_s": speed, "reborn": scale, "archives": archives}
 
 
-#: Beside DiscordChatExporter exports (any folder under DIR): what their servers' intelligence
-#: must find, ``{"reborn": {new guild id: old guild id}, "decoys": [guild ids]}``.
-TRUTH = TRUTH_FILE
-
-
 def evaluate_archive(folder: Path) -> dict[str, Any]:
     """Scan the exports under ``folder`` into a fresh temporary store (no bank) and compare the
-    rebirths found with ``folder/intel-truth.json``."""
+    rebirths found with ``folder/intel-truth.json`` (``{"reborn": {new guild id: old guild id},
+    "decoys": [guild ids]}``)."""
     import tempfile
 
     from rempart.investigate.intelligence import server_intelligence
@@ -384,10 +381,10 @@ def evaluate_archive(folder: Path) -> dict[str, Any]:
     from rempart.settings import Settings
     from rempart.store import Store
 
-    truth = json.loads((folder / TRUTH).read_text(encoding="utf-8"))
+    truth = json.loads((folder / TRUTH_FILE).read_text(encoding="utf-8"))
     wanted: dict[str, str] = {str(k): str(v) for k, v in truth.get("reborn", {}).items()}
     decoys = {str(d) for d in truth.get("decoys", [])}
-    inputs = [p for p in folder.iterdir() if p.name != TRUTH]
+    inputs = [p for p in folder.iterdir() if p.name != TRUTH_FILE]
     with tempfile.TemporaryDirectory(prefix="rempart-bench-intel-") as work:
         settings = Settings(data_dir=Path(work))
         store = Store.open(settings)

@@ -96,18 +96,12 @@ _Plan = tuple[Rule, frozenset[str] | None, tuple[tuple[str, ...], ...]]
 
 
 def _plans(rules: list[Rule]) -> list[_Plan]:
-    def alternatives(need: str | tuple[str, ...]) -> tuple[str, ...]:
-        return need if isinstance(need, tuple) else (need,)
-
     return [
         (
             rule,
             RULE_FAMILIES.get(rule.name),
             tuple(
-                sorted(
-                    (alternatives(need) for need in rule.needs),
-                    key=lambda need: not all(c.startswith("found:") for c in need),
-                )
+                sorted(rule.needs, key=lambda need: not all(c.startswith("found:") for c in need))
             ),
         )
         for rule in rules

@@ -27,8 +27,8 @@ class Rule:
     kind: str
     pattern: re.Pattern[str]
     weight: float
-    #: Each entry a context the message must have; a tuple entry is any one of its contexts.
-    needs: tuple[str | tuple[str, ...], ...]
+    #: Each entry the contexts of which the message must have one (most entries hold one).
+    needs: tuple[tuple[str, ...], ...]
     en: str
     fr: str
 
@@ -42,7 +42,8 @@ def _rule(
     en: str,
     fr: str,
 ) -> Rule:
-    return Rule(name, kind, re.compile(pattern), weight, needs, en, fr)
+    alternatives = tuple(need if isinstance(need, tuple) else (need,) for need in needs)
+    return Rule(name, kind, re.compile(pattern), weight, alternatives, en, fr)
 
 
 RULES: tuple[Rule, ...] = (
@@ -518,9 +519,7 @@ RULE_OF = {rule.name: rule for rule in RULES}
 
 
 def _needs(rule: Rule) -> set[str]:
-    return {
-        context for need in rule.needs for context in (need if isinstance(need, tuple) else (need,))
-    }
+    return {context for need in rule.needs for context in need}
 
 
 def _needs_finding(rule: Rule) -> bool:

@@ -66,7 +66,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "bourree", "dechiree", "inconsciente", "compte", "story", "stories", "private",
         "close friend",
         "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
-        "par sa", "prive", "perso", "tel", "phone", "portable", "camera", "icloud", "drive",
+        "par sa", "prive", "perso", "portable", "camera", "icloud", "drive",
         "cloud", "quand elle",
         "pendant qu", "while she", "when she",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
