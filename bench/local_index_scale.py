@@ -1,7 +1,9 @@
 """Local-feature index at scale: crop-query CPU time, recall and false matches by bank size.
 
-Usage: python bench/local_index_scale.py [PHOTOS ...]          (default 1000 10000)
+Usage: python bench/local_index_scale.py [--default-only] [PHOTOS ...]  (default 1000 10000)
        python bench/local_index_scale.py startup [PHOTOS ...]  (a matcher's start: build vs load)
+       python bench/local_index_scale.py fold PHOTOS compact|reload  (peak memory of folding
+       1 % added and 1 % withdrawn photos into the base; run each in its own process)
 
 Registers the bank-side local features of N distinct generated photos (``textured_photo``, one
 seed each: no bit-flipped copies, which would flatter the index), then times crop queries (the
@@ -11,7 +13,8 @@ Index settings on the same features, in the same run:
 
 - ``default``: the index as shipped (now: key width ~log2 of the descriptor count, buckets over
   ``MAX_BUCKET`` rows skipped, votes counted for the voted groups only);
-- ``unbounded-22``: this code with every bucket scanned and keys capped at 22 bits.
+- ``unbounded-22``: this code with every bucket scanned and keys capped at 22 bits (left out
+  with ``--default-only``, e.g. to compare two checkouts' ``default`` rows quickly).
 
 The code before the change is measured by running this script with ``PYTHONPATH`` pointing at
 an older checkout's ``src`` (``git worktree add /tmp/before 5984b52``): same cached features,
@@ -84,7 +87,7 @@ def _queries(photos: int) -> tuple[list[tuple[int, object]], list[object]]:
     return crops, strangers
 
 
-def measure(photos: int) -> dict[str, object]:
+def measure(photos: int, default_only: bool = False) -> dict[str, object]:
     import cv2
     import numba
 
@@ -100,6 +103,7 @@ def measure(photos: int) -> dict[str, object]:
     if (
         "max_bucket" in inspect.signature(LocalFeatureIndex).parameters  # not in older versions
         and photos <= UNBOUNDED_UP_TO
+        and not default_only
     ):
         variants["unbounded-22"] = {"max_bucket": 2**62, "max_key_bits": 22}
     for name, options in variants.items():
@@ -170,10 +174,80 @@ def startup(photos: int) -> dict[str, object]:
         return report
 
 
+def _memory_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return int(status.read().split(f"{field}:")[1].split()[0])
+
+
+def fold(photos: int, how: str) -> dict[str, object]:
+    """One process: a matcher over 99 % of ``photos`` (local features), then 1 % added and 1 %
+    withdrawn, refreshed (a segment and tombstones), then folded into the base by ``how``:
+    ``compact`` (in place, table by table) or ``reload`` (a full build beside the live base).
+    Reports the growth of the process's peak RSS over what it held before folding."""
+    import tempfile
+
+    from rempart.index.matcher import Matcher
+    from rempart.settings import Settings
+    from rempart.signals.fingerprint import SignalValue
+    from rempart.signals.local import LocalFeatures
+    from rempart.store import Store
+
+    features = bank_features(photos)
+    split = photos - max(1, photos // 100)
+    with tempfile.TemporaryDirectory(prefix="rempart-fold-") as folder:
+        settings = Settings(data_dir=Path(folder), index_snapshots=False)
+        store = Store.open(settings)
+        store.create_bank("photos")
+
+        def register(chosen: list[tuple[np.ndarray, np.ndarray]], first: int) -> list[int]:
+            added: list[int] = []
+            for start in range(0, len(chosen), 2000):
+                batch = [
+                    (
+                        str(first + start + n),
+                        SignalValue("orb", LocalFeatures(xy, d).to_bytes().hex()),
+                    )
+                    for n, (xy, d) in enumerate(chosen[start : start + 2000])
+                ]
+                added += store.import_values("photos", batch, provenance="bench").added
+            return added
+
+        ids = register(features[:split], 0)
+        matcher = Matcher(store, settings, ["photos"])
+        register(features[split:], split)
+        for entry in np.random.default_rng(photos).choice(ids, photos - split, replace=False):
+            store.withdraw("photos", int(entry))
+        matcher.refresh()
+        del features
+        gc.collect()
+        held = _memory_kib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as reset:  # the peak restarts from here
+            reset.write("5")
+        begin = time.perf_counter()
+        matcher.compact() if how == "compact" else matcher.reload()
+        seconds = time.perf_counter() - begin
+        peak = _memory_kib("VmHWM")
+        (index,) = matcher._state.base.indexes.values()
+        report: dict[str, object] = {
+            "photos": photos,
+            "how": how,
+            "seconds": round(seconds, 2),
+            "held_before_mib": round(held / 1024),
+            "peak_growth_mib": round((peak - held) / 1024),
+            "index_mib": round(getattr(index, "nbytes", 0) / 2**20),
+        }
+        store.close()
+        print("fold", report, file=sys.stderr, flush=True)
+        return report
+
+
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     if arguments and arguments[0] == "startup":
         print(json.dumps([startup(int(a)) for a in arguments[1:] or ["1000"]], indent=2))
+    elif arguments and arguments[0] == "fold":  # fold N compact|reload: one process each
+        print(json.dumps(fold(int(arguments[1]), arguments[2]), indent=2))
     else:
-        sizes = [int(a) for a in arguments] or [1000, 10000]
-        print(json.dumps([measure(size) for size in sizes], indent=2))
+        default_only = "--default-only" in arguments
+        sizes = [int(a) for a in arguments if a != "--default-only"] or [1000, 10000]
+        print(json.dumps([measure(size, default_only) for size in sizes], indent=2))

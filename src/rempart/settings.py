@@ -121,7 +121,8 @@ class Settings(BaseSettings):
     #: Save the matcher's index after a full build (encrypted, under DATA_DIR/index) and load it at
     #: the next start instead of rebuilding from the store.
     index_snapshots: bool = True
-    #: Values added or withdrawn since the last full index build past which it is rebuilt.
+    #: Values added or withdrawn since the base was built or compacted past which a running
+    #: matcher folds them into the base (`Matcher.compact`).
     matcher_compact_rows: int = Field(default=50_000, ge=1)
     #: Evidence: where preserved media are kept (encrypted; default DATA_DIR/vault).
     vault_dir: Path | None = None

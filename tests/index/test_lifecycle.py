@@ -104,6 +104,8 @@ def test_lookups_during_rebuilds_equal_brute_force(
                     matcher.refresh()
                     if round_ % 2:
                         matcher.reload()
+                    else:
+                        matcher.compact()
             finally:
                 done.set()
 
@@ -114,7 +116,8 @@ def test_lookups_during_rebuilds_equal_brute_force(
         for thread in (writer, *readers):
             thread.join(timeout=300)
         assert not wrong, wrong[:3]
-        assert matcher.full_builds >= 4  # the rebuilds did happen under the readers
+        # the rebuilds and compactions did happen under the readers
+        assert matcher.full_builds >= 4 and matcher.compactions == 3
     finally:
         store.close()
 
@@ -178,6 +181,29 @@ def test_a_write_elsewhere_is_visible_within_a_bounded_delay(backend_settings: S
         live.close()
         here.close()
         elsewhere.close()
+
+
+def test_a_live_matcher_compacts_past_the_pending_limit_and_never_rebuilds(
+    settings: Settings,
+) -> None:
+    settings = settings.model_copy(update={"matcher_poll_seconds": 0.1, "matcher_compact_rows": 5})
+    store = Store.open(settings)
+    live = LiveMatcher(store, settings)
+    try:
+        store.create_bank("b")
+        live.start()
+        matcher = live.matcher()
+        values = _random_hex(np.random.default_rng(5), 12)
+        ids = store.import_values(
+            "b", [(None, SignalValue("pdq", v, 100)) for v in values], provenance="t"
+        ).added
+        store.withdraw("b", ids[0])
+        _wait_for(lambda: matcher.compactions >= 1 and matcher.pending_rows == 0, 10.0)
+        assert matcher.full_builds == 1  # folded into the base from memory, not from the store
+        assert all(_query(matcher, v) for v in values[1:]) and not _query(matcher, values[0])
+    finally:
+        live.close()
+        store.close()
 
 
 class _SlowMatcher(Matcher):

@@ -15,6 +15,8 @@ receive them only, never over every group of the bank.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
@@ -22,62 +24,99 @@ from rempart.index.kernels import _distance
 
 
 @njit(cache=True)
-def descriptor_keys(descriptors, bit_positions):
-    """(tables, N) keys: for each table, the chosen bits of each (N, 32) uint8 descriptor."""
-    tables, key_bits = bit_positions.shape
+def descriptor_keys(descriptors, bit_positions, table_bits):
+    """(tables, N) keys: for each table, its first ``table_bits[t]`` chosen bits of each (N, 32)
+    uint8 descriptor."""
+    tables = bit_positions.shape[0]
     n = descriptors.shape[0]
     keys = np.zeros((tables, n), dtype=np.int64)
     for table in range(tables):
         for row in range(n):
-            key = np.int64(0)
-            for j in range(key_bits):
-                bit = bit_positions[table, j]
-                key |= np.int64((descriptors[row, bit >> 3] >> (bit & 7)) & 1) << j
-            keys[table, row] = key
+            keys[table, row] = _key(descriptors, row, bit_positions[table], table_bits[table])
     return keys
 
 
-def build_key_map(keys: np.ndarray, row_dtype: type) -> tuple[np.ndarray, ...]:
-    """Per table, rows sorted by key and the map from each present key to its slice of rows.
+@njit(cache=True)
+def _key(descriptors, row, positions, bits):
+    key = np.int64(0)
+    for j in range(bits):
+        bit = positions[j]
+        key |= np.int64((descriptors[row, bit >> 3] >> (bit & 7)) & 1) << j
+    return key
 
-    Returns ``rows`` (tables, N); the present keys of every table, concatenated (uint32) with
-    ``key_bounds`` (tables + 1) saying which belong to which table; and ``bucket_starts``, where
-    table t's bucket j (its keys' position ``key_bounds[t] + j``) starts at
-    ``bucket_starts[key_bounds[t] + t + j]`` and ends where the next one starts (each table
-    ends with a sentinel N).
+
+@njit(cache=True)
+def _keys_of_rows(descriptors, rows, positions, bits):
+    """The keys of the given rows in one table."""
+    keys = np.empty(rows.shape[0], dtype=np.int64)
+    for i in range(rows.shape[0]):
+        keys[i] = _key(descriptors, rows[i], positions, bits)
+    return keys
+
+
+@dataclass(frozen=True)
+class LshTable:
+    """One table: its rows sorted by key, the keys present, where each key's rows start, and a
+    directory from a key's top bits to its place among the keys (last column: the shift)."""
+
+    rows: np.ndarray
+    keys: np.ndarray  # uint32
+    starts: np.ndarray  # one more than keys: the last is the row count
+    directory: np.ndarray  # int64, 2^d + 2
+
+    @property
+    def nbytes(self) -> int:
+        return self.rows.nbytes + self.keys.nbytes + self.starts.nbytes + self.directory.nbytes
+
+
+def build_table(
+    descriptors: np.ndarray,
+    rows: np.ndarray,
+    positions: np.ndarray,
+    bits: int,
+    row_dtype: type,
+) -> LshTable:
+    """One table over ``rows`` (ids into the (N, 32) uint8 ``descriptors``), keyed by the first
+    ``bits`` of ``positions``.
+
+    Only this table's keys are computed (8 bytes a row), so building a table beside the live
+    ones costs one table's memory, never the whole index's.
     """
-    tables, n = keys.shape
-    rows: np.ndarray = np.empty((tables, n), dtype=row_dtype)
-    present_keys: list[np.ndarray] = []
-    starts: list[np.ndarray] = []
-    bounds = [0]
-    key_bits = int(keys.max()).bit_length() if keys.size else 0
-    for table in range(tables):
-        if key_bits <= COUNTING_SORT_BITS:  # counting sort: linear, and a bounded scratch array
-            present, first = _counting_sort(keys[table], rows[table], 1 << key_bits)
-        else:
-            order = np.argsort(keys[table], kind="stable")
-            rows[table] = order
-            present, first = np.unique(keys[table][order], return_index=True)
-        present_keys.append(present.astype(np.uint32))
-        starts.append(np.append(first, n).astype(row_dtype))
-        bounds.append(bounds[-1] + len(present))
-    return (
-        rows,
-        np.concatenate(present_keys) if present_keys else np.zeros(0, np.uint32),
-        np.concatenate(starts) if starts else np.zeros(0, row_dtype),
-        np.array(bounds, dtype=np.int64),
+    keys = _keys_of_rows(descriptors, rows, positions, bits)
+    sorted_rows: np.ndarray = np.empty(rows.shape[0], dtype=row_dtype)
+    if bits <= COUNTING_SORT_BITS:  # counting sort: linear, and a bounded scratch array
+        present, first = _counting_sort(keys, rows, sorted_rows, 1 << bits)
+    else:
+        order = np.argsort(keys, kind="stable")
+        sorted_rows[:] = rows[order]
+        present, first = np.unique(keys[order], return_index=True)
+        del order
+    del keys
+    top_bits = min(DIRECTORY_BITS, bits)
+    shift = bits - top_bits
+    directory = np.empty((1 << top_bits) + 2, dtype=np.int64)
+    directory[:-1] = np.searchsorted(
+        np.asarray(present, np.int64) >> shift, np.arange((1 << top_bits) + 1)
+    )
+    directory[-1] = shift
+    return LshTable(
+        sorted_rows,
+        present.astype(np.uint32),
+        np.append(first, rows.shape[0]).astype(row_dtype),
+        directory,
     )
 
 
 #: Up to this key width the tables are built by counting sort (2^bits counters, 128 MB at 24).
 COUNTING_SORT_BITS = 24
+#: Top key bits read from the directory straight away (2^16 entries a table).
+DIRECTORY_BITS = 16
 
 
 @njit(cache=True)
-def _counting_sort(keys, rows_out, size):
-    """Rows sorted by key into ``rows_out`` (stable); returns the keys present and where each
-    starts."""
+def _counting_sort(keys, row_ids, rows_out, size):
+    """``row_ids`` sorted by key into ``rows_out`` (stable); returns the keys present and where
+    each starts."""
     counts = np.zeros(size + 1, dtype=np.int64)
     for key in keys:
         counts[key + 1] += 1
@@ -95,9 +134,9 @@ def _counting_sort(keys, rows_out, size):
             first[j] = counts[slot]
             j += 1
     fill = counts[:size].copy()
-    for row in range(keys.shape[0]):
-        key = keys[row]
-        rows_out[fill[key]] = row
+    for i in range(keys.shape[0]):
+        key = keys[i]
+        rows_out[fill[key]] = row_ids[i]
         fill[key] += 1
     return present, first
 
@@ -121,10 +160,10 @@ def _find(sorted_keys, first, last, key):
 def group_votes(
     queries,
     query_keys,
-    bucket_keys,
-    bucket_starts,
-    key_bounds,
-    rows,
+    table_keys,
+    table_starts,
+    table_directories,
+    table_rows,
     bank,
     group_of_row,
     max_distance,
@@ -133,7 +172,9 @@ def group_votes(
     """The groups that got votes and how many: a query descriptor votes once for each group
     holding a bucket-mate within ``max_distance`` (buckets over ``max_bucket`` rows skipped).
 
-    Returns (groups, votes), groups ascending. Work and memory follow the votes, not the bank.
+    The tables come as tuples (one array per table), so one table can be replaced without
+    copying the others. Returns (groups, votes), groups ascending. Work and memory follow the
+    votes, not the bank.
     """
     tables = query_keys.shape[0]
     voted = np.empty(1024, dtype=np.int64)
@@ -143,20 +184,23 @@ def group_votes(
         query = queries[q]
         own = 0
         for table in range(tables):
-            position = _find(
-                bucket_keys,
-                key_bounds[table],
-                key_bounds[table + 1],
-                np.uint32(query_keys[table, q]),
-            )
+            keys = table_keys[table]
+            directory = table_directories[table]
+            key = query_keys[table, q]
+            high = key >> directory[-1]
+            if high >= directory.shape[0] - 2:  # above every key present
+                continue
+            position = _find(keys, directory[high], directory[high + 1], np.uint32(key))
             if position < 0:
                 continue
-            start = bucket_starts[position + table]
-            end = bucket_starts[position + table + 1]
+            starts = table_starts[table]
+            start = starts[position]
+            end = starts[position + 1]
             if end - start > max_bucket:
                 continue
+            rows = table_rows[table]
             for i in range(start, end):
-                row = rows[table, i]
+                row = rows[i]
                 group = group_of_row[row]
                 seen = False
                 for k in range(own):

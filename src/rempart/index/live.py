@@ -6,8 +6,9 @@ once; until it is there the process is *not ready* (``/status`` answers 503 ``IN
 as HMA does) and a lookup waits for it up to ``wait_seconds``, then gets `IndexNotReady`. Once
 ready, the same thread follows the store: woken by PostgreSQL ``NOTIFY`` (or each
 ``matcher_poll_seconds`` on SQLite) it applies the writes since (``Matcher.refresh``: added
-entries as a segment, withdrawn ones as tombstones) and folds them into a full rebuild past
-``matcher_compact_rows``. Writes made in this process are applied at once by ``changed()``.
+entries as a segment, withdrawn ones as tombstones) and folds them into the base past
+``matcher_compact_rows`` (``Matcher.compact``: from memory, without a second copy of the
+local-feature index). Writes made in this process are applied at once by ``changed()``.
 Readers never take a lock: each lookup reads the current immutable state once. When refreshing
 keeps failing for ``stale_seconds`` the state is *stale* (``INDEX-STALE``).
 """
@@ -106,7 +107,7 @@ class LiveMatcher:
                 return
             try:
                 if self._matcher.pending_rows > self.settings.matcher_compact_rows:
-                    self._matcher.reload()
+                    self._matcher.compact()
                 else:
                     self._matcher.refresh()
                 self._last_success = time.monotonic()

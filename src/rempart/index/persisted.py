@@ -49,7 +49,7 @@ from rempart.store.snapshot_keys import SnapshotKeys
 log = logging.getLogger(__name__)
 
 MAGIC = b"RMPSNAP1"
-FORMAT = 2
+FORMAT = 3
 #: Plaintext bytes per sealed chunk: small enough to spread over cores, large enough that the
 #: 28 bytes of nonce and tag per chunk are nothing.
 CHUNK_BYTES = 32 * 1024 * 1024
@@ -75,10 +75,13 @@ def save(
     key_id, key = keys.issue()
     arrays: dict[str, np.ndarray] = {}
     kinds: dict[str, str] = {}
+    room: dict[str, int] = {}
     for index_name, index in snapshot.indexes.items():
         kinds[index_name] = type(index).__name__
         for name, array in index.arrays().items():
             arrays[f"index/{index_name}/{name}"] = np.ascontiguousarray(array)
+        for name, length in index.room().items():
+            room[f"index/{index_name}/{name}"] = length
         table = snapshot.rows[index_name]
         for column in _TABLE_COLUMNS:
             arrays[f"rows/{index_name}/{column}"] = np.ascontiguousarray(getattr(table, column))
@@ -93,6 +96,7 @@ def save(
         "banks": None if banks is None else sorted(banks),
         "kinds": kinds,
         "chunk": CHUNK_BYTES,
+        "room": room,
         "arrays": [[name, a.dtype.str, list(a.shape)] for name, a in arrays.items()],
     }
     encoded = json.dumps(header, sort_keys=True).encode()
@@ -184,8 +188,15 @@ def _decrypt(
     arrays: dict[str, np.ndarray] = {}
     tasks: list[tuple[int, int, memoryview, int]] = []  # (array, chunk, destination, offset)
     offset = len(MAGIC) + 4 + len(encoded)
+    room = header.get("room", {})
     for number, (name, dtype, shape) in enumerate(header["arrays"]):
-        array = np.empty(shape, dtype=np.dtype(dtype))
+        length = int(room.get(name, 0))
+        if shape and length > 2 * shape[0] + 1024:  # more room than an index ever keeps
+            raise ValueError(f"free room out of range for {name}")
+        if shape and length > shape[0]:  # free room behind the rows: untouched, not memory
+            array = np.zeros([length, *shape[1:]], dtype=np.dtype(dtype))[: shape[0]]
+        else:
+            array = np.empty(shape, dtype=np.dtype(dtype))
         arrays[name] = array
         plain = array.reshape(-1).view(np.uint8).data
         for chunk in range(_chunks(plain.nbytes, chunk_bytes)):

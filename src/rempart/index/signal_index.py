@@ -14,6 +14,7 @@ the build), then frozen. ``search`` answers the rows a query value may match:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +86,28 @@ class SignalIndex(ABC):
     def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> SignalIndex:
         """The index ``arrays()`` described, ready to search."""
 
+    @abstractmethod
+    def rebuilt(
+        self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits
+    ) -> SignalIndex:
+        """A new index of this kind: rows ``keep`` of this one (renumbered in that order), then
+        ``added``. Built beside this one, from its own arrays (nothing is read from the store)."""
+
+    def compacted(self, dead: np.ndarray, added: Sequence[bytes]) -> Iterator[SignalIndex] | None:
+        """Steps that append ``added`` and drop rows ``dead`` while every other row keeps its
+        number, each step holding little more than the index (see
+        `LocalFeatureIndex.compacted`); None when this kind cannot, and ``rebuilt`` is used."""
+        return None
+
+    def holes(self) -> np.ndarray:
+        """Rows a compaction left empty (never found; dropped at the next rebuild)."""
+        return np.zeros(0, np.int64)
+
+    def room(self) -> dict[str, int]:
+        """Arrays of ``arrays()`` kept in longer buffers, and their lengths (a load allocates the
+        same free room)."""
+        return {}
+
     def __len__(self) -> int:
         return self.rows
 
@@ -127,6 +150,17 @@ class ExactIndex(SignalIndex):
         made.rows = len(made._keys)
         return made
 
+    def rebuilt(self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits) -> ExactIndex:
+        by_row = np.empty_like(self._keys)
+        by_row[self._order] = self._keys
+        made = ExactIndex(len(keep) + len(added))
+        made._keys[: len(keep)] = by_row[keep]
+        made.rows = len(keep)
+        for raw in added:
+            made.add(raw)
+        made.freeze(limits)
+        return made
+
     def search(self, value: str, limits: SearchLimits) -> Hits:
         key = np.array([bytes.fromhex(value)], dtype=KEY)[0]
         first = int(np.searchsorted(self._keys, key, side="left"))
@@ -166,6 +200,15 @@ class PDQIndex(SignalIndex):
         made.freeze(limits)
         return made
 
+    def rebuilt(self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits) -> PDQIndex:
+        made = PDQIndex(len(keep) + len(added))
+        made._codes[: len(keep)] = self._codes[keep]
+        made.rows = len(keep)
+        for raw in added:
+            made.add(raw)
+        made.freeze(limits)
+        return made
+
     def search(self, value: str, limits: SearchLimits) -> Hits:
         if self._index is None or not self.rows:
             return Hits.none()
@@ -197,9 +240,38 @@ class LocalIndex(SignalIndex):
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], limits: SearchLimits) -> LocalIndex:
+        return cls._wrapping(LocalFeatureIndex.from_arrays(arrays))
+
+    def rebuilt(self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits) -> LocalIndex:
+        made = LocalIndex(len(keep) + len(added))
+        current = self._index.values(keep) if self._index is not None else []
+        made._values = current + [LocalFeatures.from_bytes(raw) for raw in added]
+        made.rows = len(made._values)
+        made.freeze(limits)
+        return made
+
+    def compacted(self, dead: np.ndarray, added: Sequence[bytes]) -> Iterator[LocalIndex] | None:
+        index = self._index
+        values = [LocalFeatures.from_bytes(raw) for raw in added]
+        if index is None or not index.can_compact(dead, sum(len(v) for v in values)):
+            return None
+        return (LocalIndex._wrapping(step) for step in index.compacted(values, dead))
+
+    def holes(self) -> np.ndarray:
+        return np.zeros(0, np.int64) if self._index is None else np.flatnonzero(self._index.dead)
+
+    def room(self) -> dict[str, int]:
+        return self._index.room() if self._index is not None else {}
+
+    @property
+    def nbytes(self) -> int:
+        return self._index.nbytes if self._index is not None else 0
+
+    @classmethod
+    def _wrapping(cls, index: LocalFeatureIndex) -> LocalIndex:
         made = cls(0)
-        made._index = LocalFeatureIndex.from_arrays(arrays)
-        made.rows = len(made._index)
+        made._index = index
+        made.rows = len(index)
         return made
 
     def search(self, value: str, limits: SearchLimits) -> Hits:
