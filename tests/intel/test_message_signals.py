@@ -63,6 +63,23 @@ def kinds_of(text: str) -> set[str]:
         ),
         # sharing a tool is not asking for her pictures
         ("une app qui déshabille en 3 secondes, testez sur vos potes", {"deepfake"}),
+        # "j'ai" is not "AI": a nude taken while she slept is not a deepfake
+        (
+            "j'ai pris des photos d'elle à poil pendant qu'elle dormait, qui veut",
+            {"solicitation", "covert_capture"},
+        ),
+        ("je te la mets à poil avec l'ai, envoie sa photo", {"deepfake", "solicitation"}),
+        # a class with its letter places her; filming under a desk; into her private account
+        ("t'as des nudes de la meuf du 3e B ?", {"solicitation", "identifies_person", "minor"}),
+        ("la stagiaire, j'ai filmé sous le bureau", {"covert_capture", "identifies_person"}),
+        (
+            "qui peut me faire rentrer sur le compte privé de ma voisine",
+            {"covert_capture", "identifies_person"},
+        ),
+        # UK school years; fakes of any woman; nude montages offered
+        ("she's in year 9, who wants her nudes", {"solicitation", "minor"}),
+        ("je fais des fakes de n'importe quelle meuf", {"deepfake"}),
+        ("envoyez vos ex en mp, je fais des montages nus", {"deepfake", "solicitation"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -88,6 +105,10 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "des mecs ont fait des tribs sur mes photos, comment je fais pour les faire supprimer ?",
         "quelqu'un a vu le tribute de Queen au Zénith ? le mec chantait trop bien",
         "qui a les notes de Paul pour le contrôle ?",
+        # ordinary uses of the new words: a year, an age, a fake account, a shower
+        "in year 9 we did the same project, it was fun",
+        "ce compte c'est un fake, bloquez-le",
+        "j'ai réparé la douche, photos en dessous",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

@@ -11,6 +11,7 @@ stricter as the bank grows, and the search costs about the same for 10 or 10,000
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -53,11 +54,18 @@ def key_bits_for(rows: int) -> int:
 
 
 def table_positions(table: int, bits: int) -> np.ndarray:
-    """The descriptor bits table ``table`` samples for ``bits``-bit keys (a fixed draw per table
-    and width), padded to ``MAX_KEY_BITS``."""
+    """The descriptor bits table ``table`` samples for ``bits``-bit keys, padded to
+    ``MAX_KEY_BITS``: row ``table`` of one fixed draw per width, so every index of a width
+    samples the same bits (and a table widened alone gets the bits a build would give it)."""
     positions = np.zeros(MAX_KEY_BITS, np.int64)
-    positions[:bits] = np.random.default_rng([_LSH_SEED, table, bits]).choice(256, bits, False)
+    positions[:bits] = _draw(bits)[table]
     return positions
+
+
+@functools.lru_cache(maxsize=MAX_KEY_BITS + 1)
+def _draw(bits: int) -> np.ndarray:
+    rng = np.random.default_rng(_LSH_SEED)
+    return np.stack([rng.choice(256, bits, replace=False) for _ in range(LSH_TABLES)])
 
 
 #: Free room kept when the per-row arrays must grow: appends then write in place for a while.

@@ -195,6 +195,7 @@ RULES: tuple[Rule, ...] = (
         r"|deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
+        r"|de la douche|des douches|du vestiaire|des vestiaires"
         r"|in the shower|au lit|in bed))\b"
         r"|\bdossiers?(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
@@ -217,7 +218,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "rating_contest",
         "solicitation",
-        r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)|rate (?:her|this girl|my|the)"
+        r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)"
+        r"|rate (?:her|this girl|my|the|ma|sa|ta|mon|son|ur|your)"
         r"|vote[sz]? pour|(?:vous|tu) (?:la|les) not\w*|notez|sur 10|out of 10)\b",
         0.8,
         ("female", ("sexual", "capture", "found:minor")),
@@ -295,6 +297,8 @@ RULES: tuple[Rule, ...] = (
         r" (?:high|school|college|lycee|fac|uni)\b"
         r"|\b(?:de|du|from|at) (?:votre|ton|ta|vos|leur|your|their|ur) (?:lycee|college|fac|ecole"
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
+        r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
+        r" [a-h]\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
         r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -328,8 +332,8 @@ RULES: tuple[Rule, ...] = (
         "hidden_device",
         "covert_capture",
         r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
-        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la table|sa jupe|la jupe"
-        r"|son bureau|sa robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
+        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un)"
+        r" (?:table|bureau|jupe|robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
         r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
         r"|the|her) (?:salle de bain|bathroom|douche|shower|vestiaire|chambre|bedroom)\b",
         0.85,
@@ -382,6 +386,28 @@ RULES: tuple[Rule, ...] = (
         "a picture taken from her private account or phone",
         "une photo prise dans son compte privé ou son téléphone",
     ),
+    _rule(
+        "while_changing",
+        "covert_capture",
+        r"\b(?:elle|she) (?:se change|se deshabille|se douche|changes|undresses|showers"
+        r"|gets changed|gets undressed)\b",
+        0.8,
+        ("capture",),
+        "a picture taken while she was changing or showering",
+        "une photo prise pendant qu'elle se changeait ou se douchait",
+    ),
+    _rule(
+        "account_break_in",
+        "covert_capture",
+        r"\b(?:rentrer|entrer|acceder|acces|access|get (?:me )?in(?:to)?|infiltr\w*)(?: \w+){0,4}"
+        r" (?:compte|insta|snap|account|story|stories) (?:prive|privee|perso|private)\b"
+        r"|\b(?:hack\w*|pirat\w*) (?:her|son|sa|ses|le|la) (?:insta|snap|compte|account|icloud"
+        r"|phone|tel|telephone|drive|cloud)\b",
+        0.8,
+        ("female",),
+        "a way into her private account asked for or used",
+        "un accès à son compte privé demandé ou utilisé",
+    ),
     # minor
     _rule(
         "age_of_her",
@@ -429,7 +455,8 @@ RULES: tuple[Rule, ...] = (
         r"|\ben (?:sixieme|cinquieme|quatrieme|troisieme|seconde"
         r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
         r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z]\b|\b(?:middle|junior"
-        r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b",
+        r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b"
+        r"|\b(?:in )?(?:year|grade) (?:[5-9]|1[01])\b(?! ?(?:old|ago|olds))",
         0.8,
         (("target", "rating"),),
         "a school year that means under 18",
@@ -475,7 +502,7 @@ RULES: tuple[Rule, ...] = (
         "deepfake",
         r"\b(?:deep ?nudes?|nudif\w*|undress\w*|clothoff|clothes ?off|remove ?clothes|fake ?nudes?"
         r"|ai ?nudes?|nudes? (?:ia|ai|generee?s?|fakes?)|nudes? par (?:l )?ia|porn ?ai|ai ?porn"
-        r"|faux nudes?)\b",
+        r"|faux nudes?|(?:photo ?)?montages? (?:nus?|nues?|porno?|x|hot|sexy|coquins?))\b",
         0.9,
         (),
         "an undressing ('nudify') tool or its result",
@@ -501,6 +528,16 @@ RULES: tuple[Rule, ...] = (
         ("female",),
         "a deepfake asked for, offered or made of a woman",
         "un deepfake demandé, proposé ou fait d'une femme",
+    ),
+    _rule(
+        "fake_of_her",
+        "deepfake",
+        r"\bfakes?(?: (?:realistes?|realistic|porno?|nus?|nues?|x|hot|sexy|hd))? (?:de|d|of)"
+        r" (?:n importe quelle|ta|sa|la|ma|cette|une|her|your|ur|any|ces|tes|vos)\b",
+        0.8,
+        ("female",),
+        "a fake picture of a woman made or offered",
+        "une fausse image d'une femme faite ou proposée",
     ),
     _rule(
         "face_swap",

@@ -51,6 +51,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
+        "clip",
         "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
         "qui veut voir", "lien", "link", "drive",
         *_SEE_STEMS,
@@ -69,7 +70,9 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "par sa", "prive", "perso", "portable", "camera", "icloud", "drive",
         "cloud", "quand elle",
         "pendant qu", "while she", "when she",
-        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen",
+        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen", "elle se change",
+        "elle se deshabille", "elle se douche", "she changes", "she undresses", "she showers",
+        "she gets", "infiltr", "hack", "pirat",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -79,13 +82,13 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
         "niece", "she s a",
         "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
-        "lil",
+        "lil", *(f"year {n}" for n in range(5, 12)),
     ),
     "deepfake": (
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
-        "vetement", "habits", "fringues", "retir", "vir",
+        "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
     ),
     "account": (
         "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ",
@@ -134,6 +137,9 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "undress_with_ai": ("deepfake",),
         "deepfake": ("deepfake",),
         "face_swap": ("deepfake",),
+        "fake_of_her": ("deepfake",),
+        "while_changing": ("covert",),
+        "account_break_in": ("covert",),
     }.items()
 }
 

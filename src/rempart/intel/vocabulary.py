@@ -64,6 +64,8 @@ ASK = _facet(
     r"|trade|echange|troc|swap (?:pics|nudes)|requests?|demandes?|commandes?|who s got|who got"
     r"|recrute\w*|recruit\w*|hiring|(?:vous|tu) (?:voulez|veux|veut) (?:voir|la|les|ses)"
     r"|wanna see|want to see|vous voulez|tu veux|you want|u want|wanna|qui (?:les|la|en) veut"
+    r"|faites ?(?:moi|nous)|je (?:paye|paie|payerai|paierai)|i ?ll pay|paying|en dessous"
+    r"|ci dessous|dans le (?:fil|thread)|in the thread|below"
     r"|regardez|look at|matez|u got|you got|t as des|t en as|interesse\w*|interested|partants?"
     r"|who s in|vous en pensez quoi|what do (?:you|u) think|thoughts"
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai"
@@ -131,7 +133,7 @@ CAPTURE = _facet(
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut) (?:voir|see)"
-    r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*"
+    r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|image\w*|clich\w*|pp|zoom\w*)\b"
 )
 TRIBUTE = _facet(TRIB)
@@ -157,9 +159,9 @@ CONCESSION = _facet(
     r"\b(?:mais|but|tho|though|still|anyway|osef|balek|on s en fout|who cares|btw|quand meme"
     r"|que|only|juste|seulement|tkt|t inquiete)\b"
 )
-AI = _facet(
-    r"\b(?:ia|ai|app|appli|application|bot|site|tool|outil|logiciel|generat\w*|gener\w*"
-    r"|stable diffusion|midjourney|telegram)\b"
+AI = _facet(  # "ai" but not the French verb ("j ai", "je l ai", "n ai")
+    r"\b(?:ia|(?<!\bj )(?<!\bje l )(?<!\bn )(?<!\bm )(?<!\bt )ai|app|appli|application"
+    r"|bot|site|tool|outil|logiciel|generat\w*|gener\w*|stable diffusion|midjourney|telegram)\b"
 )
 #: Reporting on the practice, preventing it, or a victim asking for help.
 REPORTING = _facet(
