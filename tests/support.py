@@ -4,6 +4,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from rempart.bench.pgserver import free_port
@@ -157,3 +159,23 @@ def start_server(
                     else "rempart serve did not start"
                 ) from None
             time.sleep(0.2)
+
+
+def read_while_writing(
+    look: Callable[[], None], churn: Callable[[], None], readers: int, done: threading.Event
+) -> None:
+    """Run ``readers`` threads of ``look`` (each loops until ``done`` is set) while one thread
+    runs ``churn`` (which sets ``done`` when it ends), and wait for all of them."""
+
+    def write() -> None:
+        try:
+            churn()
+        finally:
+            done.set()
+
+    threads = [threading.Thread(target=look) for _ in range(readers)]
+    writer = threading.Thread(target=write)
+    for thread in (*threads, writer):
+        thread.start()
+    for thread in (writer, *threads):
+        thread.join(timeout=300)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from support import read_while_writing
 
 from rempart.index.local import LocalFeatureIndex
 from rempart.index.matcher import Matcher
@@ -200,23 +201,15 @@ def test_lookups_during_compactions_always_answer_whole(
                         wrong.append((number, found))
 
         def churn() -> None:
-            try:
-                for round_ in range(3):
-                    added = _entries(
-                        store, settings, tmp_path, range(720 + 4 * round_, 724 + 4 * round_)
-                    )
-                    store.withdraw("b", added[0])
-                    matcher.refresh()
-                    matcher.compact()
-            finally:
-                done.set()
+            for round_ in range(3):
+                added = _entries(
+                    store, settings, tmp_path, range(720 + 4 * round_, 724 + 4 * round_)
+                )
+                store.withdraw("b", added[0])
+                matcher.refresh()
+                matcher.compact()
 
-        readers = [threading.Thread(target=look) for _ in range(2)]
-        writer = threading.Thread(target=churn)
-        for thread in (*readers, writer):
-            thread.start()
-        for thread in (writer, *readers):
-            thread.join(timeout=300)
+        read_while_writing(look, churn, 2, done)
         assert matcher.compactions == 3 and matcher.full_builds == 1
         assert not wrong, wrong[:3]
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from support import read_while_writing
 
 from rempart.app import create_app
 from rempart.index.hamming import HammingIndex
@@ -91,30 +92,22 @@ def test_lookups_during_rebuilds_equal_brute_force(
                         wrong.append((number, found, expected[number]))
 
         def churn() -> None:
-            try:
-                for round_ in range(6):
-                    added = store.import_values(
-                        "b",
-                        [(None, SignalValue("pdq", v, 100)) for v in _random_hex(rng, 200)],
-                        provenance="churn",
-                    ).added
-                    matcher.refresh()
-                    for entry in added[:50]:
-                        store.withdraw("b", entry)
-                    matcher.refresh()
-                    if round_ % 2:
-                        matcher.reload()
-                    else:
-                        matcher.compact()
-            finally:
-                done.set()
+            for round_ in range(6):
+                added = store.import_values(
+                    "b",
+                    [(None, SignalValue("pdq", v, 100)) for v in _random_hex(rng, 200)],
+                    provenance="churn",
+                ).added
+                matcher.refresh()
+                for entry in added[:50]:
+                    store.withdraw("b", entry)
+                matcher.refresh()
+                if round_ % 2:
+                    matcher.reload()
+                else:
+                    matcher.compact()
 
-        readers = [threading.Thread(target=look) for _ in range(4)]
-        writer = threading.Thread(target=churn)
-        for thread in (*readers, writer):
-            thread.start()
-        for thread in (writer, *readers):
-            thread.join(timeout=300)
+        read_while_writing(look, churn, 4, done)
         assert not wrong, wrong[:3]
         # the rebuilds and compactions did happen under the readers
         assert matcher.full_builds >= 4 and matcher.compactions == 3
