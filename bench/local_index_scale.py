@@ -2,8 +2,9 @@
 
 Usage: python bench/local_index_scale.py [--default-only] [PHOTOS ...]  (default 1000 10000)
        python bench/local_index_scale.py startup [PHOTOS ...]  (a matcher's start: build vs load)
-       python bench/local_index_scale.py fold PHOTOS compact|reload  (peak memory of folding
-       1 % added and 1 % withdrawn photos into the base; run each in its own process)
+       python bench/local_index_scale.py fold PHOTOS compact|reload [pdq]  (peak memory of
+       folding 1 % added and 1 % withdrawn photos, or PDQ hashes, into the base; run each in
+       its own process)
 
 Registers the bank-side local features of N distinct generated photos (``textured_photo``, one
 seed each: no bit-flipped copies, which would flatter the index), then times crop queries (the
@@ -33,6 +34,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -179,11 +181,12 @@ def _memory_kib(field: str) -> int:
         return int(status.read().split(f"{field}:")[1].split()[0])
 
 
-def fold(photos: int, how: str) -> dict[str, object]:
-    """One process: a matcher over 99 % of ``photos`` (local features), then 1 % added and 1 %
-    withdrawn, refreshed (a segment and tombstones), then folded into the base by ``how``:
-    ``compact`` (in place, table by table) or ``reload`` (a full build beside the live base).
-    Reports the growth of the process's peak RSS over what it held before folding."""
+def fold(photos: int, how: str, signal: str = "orb") -> dict[str, object]:
+    """One process: a matcher over 99 % of ``photos`` (local features; or, with ``signal``
+    "pdq", that many distinct random PDQ hashes), then 1 % added and 1 % withdrawn, refreshed
+    (a segment and tombstones), then folded into the base by ``how``: ``compact`` (in place,
+    table by table) or ``reload`` (a full build beside the live base). Reports the growth of
+    the process's peak RSS over what it held before folding."""
     import tempfile
 
     from rempart.index.matcher import Matcher
@@ -192,22 +195,30 @@ def fold(photos: int, how: str) -> dict[str, object]:
     from rempart.signals.local import LocalFeatures
     from rempart.store import Store
 
-    features = bank_features(photos)
+    features: list[Any]
+    if signal == "pdq":  # distinct random codes (about 128 bits apart), not bit-flipped copies
+        codes = np.random.default_rng(photos).integers(0, 256, (photos, 32), dtype=np.uint8)
+        features = [row.tobytes().hex() for row in codes]
+        del codes
+    else:
+        features = list(bank_features(photos))
     split = photos - max(1, photos // 100)
     with tempfile.TemporaryDirectory(prefix="rempart-fold-") as folder:
         settings = Settings(data_dir=Path(folder), index_snapshots=False)
         store = Store.open(settings)
         store.create_bank("photos")
 
-        def register(chosen: list[tuple[np.ndarray, np.ndarray]], first: int) -> list[int]:
+        def value(item: Any) -> SignalValue:
+            if signal == "pdq":
+                return SignalValue("pdq", item, 100)
+            return SignalValue("orb", LocalFeatures(*item).to_bytes().hex())
+
+        def register(chosen: list[Any], first: int) -> list[int]:
             added: list[int] = []
             for start in range(0, len(chosen), 2000):
                 batch = [
-                    (
-                        str(first + start + n),
-                        SignalValue("orb", LocalFeatures(xy, d).to_bytes().hex()),
-                    )
-                    for n, (xy, d) in enumerate(chosen[start : start + 2000])
+                    (str(first + start + n), value(item))
+                    for n, item in enumerate(chosen[start : start + 2000])
                 ]
                 added += store.import_values("photos", batch, provenance="bench").added
             return added
@@ -245,8 +256,8 @@ if __name__ == "__main__":
     arguments = sys.argv[1:]
     if arguments and arguments[0] == "startup":
         print(json.dumps([startup(int(a)) for a in arguments[1:] or ["1000"]], indent=2))
-    elif arguments and arguments[0] == "fold":  # fold N compact|reload: one process each
-        print(json.dumps(fold(int(arguments[1]), arguments[2]), indent=2))
+    elif arguments and arguments[0] == "fold":  # fold N compact|reload [orb|pdq]: one process each
+        print(json.dumps(fold(int(arguments[1]), arguments[2], *arguments[3:4]), indent=2))
     else:
         default_only = "--default-only" in arguments
         sizes = [int(a) for a in arguments if a != "--default-only"] or [1000, 10000]

@@ -45,7 +45,7 @@ def _reference_votes(
 @given(
     seed=st.integers(0, 2**32 - 1),
     rows=st.integers(0, 400),
-    key_bits=st.integers(1, 24),
+    key_bits=st.integers(1, 30),  # past 24 bits: the two-stage sort
     max_bucket=st.sampled_from([1, 2, 8, 64, 1000]),
     tables=st.sampled_from([1, LSH_TABLES]),  # one table: no other table hides a missed bucket
 )
@@ -89,3 +89,28 @@ def test_votes_equal_the_reference(
     assert dict(zip(groups.tolist(), votes.tolist())) == dict(expected)
     if rows and max_bucket >= rows:  # nothing skipped: the near copies did vote
         assert expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rows=st.integers(0, 300),
+    bits=st.integers(1, 32),
+    low_bits=st.integers(0, 8),
+    spread=st.sampled_from([2, 16, 2**32]),
+)
+def test_rows_are_sorted_by_key_as_a_stable_sort_sorts_them(
+    seed: int, rows: int, bits: int, low_bits: int, spread: int
+) -> None:
+    """Counting sort on the top bits, then each bucket by insertion (small) or merge (large):
+    the same order as one stable sort, duplicates (``spread``) and big buckets included."""
+    rng = np.random.default_rng(seed)
+    keys = (rng.integers(0, min(spread, 2**bits), rows) % 2**bits).astype(np.uint32)
+    ids = rng.permutation(rows).astype(np.int64)
+    shift = max(bits - 16, min(low_bits, bits))  # at most 2^16 buckets here
+    sorted_rows = np.empty(rows, np.int64)
+    sorted_keys = np.empty(rows, np.uint32)
+    descriptor_kernels._sort_by_key(keys, ids, sorted_rows, sorted_keys, shift, 1 << (bits - shift))
+    order = np.argsort(keys, kind="stable")
+    assert sorted_rows.tolist() == ids[order].tolist()
+    assert sorted_keys.tolist() == keys[order].tolist()

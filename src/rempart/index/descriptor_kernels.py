@@ -48,7 +48,7 @@ def _key(descriptors, row, positions, bits):
 @njit(cache=True)
 def _keys_of_rows(descriptors, rows, positions, bits):
     """The keys of the given rows in one table."""
-    keys = np.empty(rows.shape[0], dtype=np.int64)
+    keys = np.empty(rows.shape[0], dtype=np.uint32)
     for i in range(rows.shape[0]):
         keys[i] = _key(descriptors, rows[i], positions, bits)
     return keys
@@ -79,66 +79,100 @@ def build_table(
     """One table over ``rows`` (ids into the (N, 32) uint8 ``descriptors``), keyed by the first
     ``bits`` of ``positions``.
 
-    Only this table's keys are computed (8 bytes a row), so building a table beside the live
-    ones costs one table's memory, never the whole index's.
+    Only this table's keys are computed (4 bytes a row), and the rows are sorted in linear time
+    with a bounded scratch array (a counting sort on the keys' top 24 bits, then each bucket on
+    the rest), so building a table beside the live ones costs about one table's memory, never
+    the whole index's.
     """
+    n = rows.shape[0]
     keys = _keys_of_rows(descriptors, rows, positions, bits)
-    sorted_rows: np.ndarray = np.empty(rows.shape[0], dtype=row_dtype)
-    if bits <= COUNTING_SORT_BITS:  # counting sort: linear, and a bounded scratch array
-        present, first = _counting_sort(keys, rows, sorted_rows, 1 << bits)
-    else:
-        order = np.argsort(keys, kind="stable")
-        sorted_rows[:] = rows[order]
-        present, first = np.unique(keys[order], return_index=True)
-        del order
+    sorted_rows: np.ndarray = np.empty(n, dtype=row_dtype)
+    sorted_keys = np.empty(n, dtype=np.uint32)
+    shift = max(0, bits - COUNTING_SORT_BITS)
+    _sort_by_key(keys, rows, sorted_rows, sorted_keys, shift, 1 << (bits - shift))
     del keys
+    distinct = _distinct(sorted_keys)
+    present = np.empty(distinct, dtype=np.uint32)
+    starts: np.ndarray = np.empty(distinct + 1, dtype=row_dtype)
+    _fill_present(sorted_keys, present, starts)
+    del sorted_keys
     top_bits = min(DIRECTORY_BITS, bits)
-    shift = bits - top_bits
+    top_shift = bits - top_bits
     directory = np.empty((1 << top_bits) + 2, dtype=np.int64)
     directory[:-1] = np.searchsorted(
-        np.asarray(present, np.int64) >> shift, np.arange((1 << top_bits) + 1)
+        present >> np.uint32(top_shift), np.arange((1 << top_bits) + 1)
     )
-    directory[-1] = shift
-    return LshTable(
-        sorted_rows,
-        present.astype(np.uint32),
-        np.append(first, rows.shape[0]).astype(row_dtype),
-        directory,
-    )
+    directory[-1] = top_shift
+    return LshTable(sorted_rows, present, starts, directory)
 
 
-#: Up to this key width the tables are built by counting sort (2^bits counters, 128 MB at 24).
+#: The rows are counting-sorted on up to this many top bits of the key (2^bits counters, 128 MB
+#: at 24); wider keys then sort each bucket on the remaining bits.
 COUNTING_SORT_BITS = 24
 #: Top key bits read from the directory straight away (2^16 entries a table).
 DIRECTORY_BITS = 16
+#: Buckets up to this size are sorted by insertion, larger ones by a merge sort.
+_INSERTION = 32
 
 
 @njit(cache=True)
-def _counting_sort(keys, row_ids, rows_out, size):
-    """``row_ids`` sorted by key into ``rows_out`` (stable); returns the keys present and where
-    each starts."""
+def _sort_by_key(keys, row_ids, rows_out, keys_out, shift, size):
+    """``row_ids`` and ``keys`` stably sorted by key into ``rows_out`` and ``keys_out``: a
+    counting sort on ``key >> shift`` (``size`` buckets), then each bucket on the low bits."""
+    n = keys.shape[0]
     counts = np.zeros(size + 1, dtype=np.int64)
-    for key in keys:
-        counts[key + 1] += 1
-    distinct = 0
+    for i in range(n):
+        counts[(keys[i] >> shift) + 1] += 1
     for slot in range(size):
-        if counts[slot + 1]:
-            distinct += 1
         counts[slot + 1] += counts[slot]
-    present = np.empty(distinct, dtype=np.int64)
-    first = np.empty(distinct, dtype=np.int64)
-    j = 0
-    for slot in range(size):
-        if counts[slot + 1] > counts[slot]:
-            present[j] = slot
-            first[j] = counts[slot]
-            j += 1
     fill = counts[:size].copy()
-    for i in range(keys.shape[0]):
-        key = keys[i]
-        rows_out[fill[key]] = row_ids[i]
-        fill[key] += 1
-    return present, first
+    for i in range(n):
+        bucket = keys[i] >> shift
+        place = fill[bucket]
+        rows_out[place] = row_ids[i]
+        keys_out[place] = keys[i]
+        fill[bucket] = place + 1
+    if shift == 0:
+        return
+    for bucket in range(size):
+        first, last = counts[bucket], counts[bucket + 1]
+        if last - first < 2:
+            continue
+        if last - first <= _INSERTION:
+            for i in range(first + 1, last):
+                key, row = keys_out[i], rows_out[i]
+                j = i - 1
+                while j >= first and keys_out[j] > key:  # strictly greater: stable
+                    keys_out[j + 1] = keys_out[j]
+                    rows_out[j + 1] = rows_out[j]
+                    j -= 1
+                keys_out[j + 1] = key
+                rows_out[j + 1] = row
+        else:
+            order = np.argsort(keys_out[first:last], kind="mergesort")
+            keys_out[first:last] = keys_out[first:last][order]
+            rows_out[first:last] = rows_out[first:last][order]
+
+
+@njit(cache=True)
+def _distinct(sorted_keys):
+    count = 0
+    for i in range(sorted_keys.shape[0]):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def _fill_present(sorted_keys, present, starts):
+    """Each distinct key and where its rows start (then the row count)."""
+    j = 0
+    for i in range(sorted_keys.shape[0]):
+        if i == 0 or sorted_keys[i] != sorted_keys[i - 1]:
+            present[j] = sorted_keys[i]
+            starts[j] = i
+            j += 1
+    starts[j] = sorted_keys.shape[0]
 
 
 @njit(cache=True)

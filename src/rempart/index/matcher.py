@@ -98,6 +98,17 @@ def _columns(table: RowTable) -> tuple[np.ndarray, ...]:
     return (table.entry, table.bank, table.variant, table.low_quality)
 
 
+def _kept_and_added(table: RowTable, keep: np.ndarray, added: RowTable) -> RowTable:
+    """Rows ``keep`` of ``table`` then ``added``, each column written once (no temporaries)."""
+    columns = []
+    for old, new in zip(_columns(table), _columns(added)):
+        column = np.empty(len(keep) + len(new), old.dtype)
+        np.take(old, keep, out=column[: len(keep)])
+        column[len(keep) :] = new
+        columns.append(column)
+    return RowTable(*columns)
+
+
 def _concatenated(first: RowTable, second: RowTable) -> RowTable:
     if not len(second.entry):
         return first
@@ -229,7 +240,8 @@ class Matcher:
         #: changed), and how many times the segments and tombstones were folded into the base.
         self.full_builds = 0
         self.compactions = 0
-        #: The saved snapshot this matcher reads at start and writes after each full build.
+        #: The saved snapshot this matcher reads at start and writes after each full build or
+        #: compaction.
         self.snapshot_file = (
             persisted.snapshot_path(settings.data_dir, self.banks)
             if settings.index_snapshots
@@ -390,11 +402,13 @@ class Matcher:
                     for step in steps:
                         publish(name, step, grown)
                 else:
-                    keep = np.setdiff1d(np.arange(len(table.entry)), dead)
-                    kept = RowTable(*(column[keep] for column in _columns(table)))
-                    publish(
-                        name, index.rebuilt(keep, raws, limits), _concatenated(kept, extra.table())
-                    )
+                    alive = np.ones(len(table.entry), bool)
+                    alive[dead] = False
+                    keep = np.flatnonzero(alive)
+                    del alive
+                    rebuilt = index.rebuilt(keep, raws, limits)
+                    publish(name, rebuilt, _kept_and_added(table, keep, extra.table()))
+                    del keep, rebuilt
             self._state = State(
                 Snapshot(dict(indexes), dict(tables), *labels),
                 (),

@@ -202,7 +202,7 @@ class PDQIndex(SignalIndex):
 
     def rebuilt(self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits) -> PDQIndex:
         made = PDQIndex(len(keep) + len(added))
-        made._codes[: len(keep)] = self._codes[keep]
+        np.take(self._codes, keep, axis=0, out=made._codes[: len(keep)])  # no temporary copy
         made.rows = len(keep)
         for raw in added:
             made.add(raw)
