@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rempart.index import persisted
 from rempart.index.matcher import Matcher
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
@@ -103,6 +104,29 @@ def test_a_withdrawal_shreds_every_saved_snapshot(
         assert all(m.entry_id != ids[0] for q in queries for m in after.match(q))
         # the file on disk was replaced by the new build; the old one could not be read anyway
         assert snapshot_key_count(store) == 1
+    finally:
+        store.close()
+
+
+def test_a_state_read_before_a_withdrawal_is_never_saved_readable(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A compaction (or build) that read the store before a withdrawal and saves after it: the
+    withdrawal could not shred a key issued later, so the save must not leave one."""
+    store = Store.open(settings)
+    try:
+        ids, _ = _bank(store, settings, tmp_path)
+        matcher = Matcher(store, settings)
+        state = matcher._state
+        store.withdraw("b", ids[0])  # shreds the existing key; the state still holds her values
+        assert matcher.snapshot_file is not None
+        persisted.save(matcher.snapshot_file, state.base, state.seen, None, store)
+        assert snapshot_key_count(store) == 0
+        limits = matcher._limits(state.thresholds)
+        assert persisted.load(matcher.snapshot_file, None, store, limits) is None
+        # with nothing withdrawn since, the same save is readable
+        fresh = Matcher(store, settings)
+        assert fresh.full_builds == 1 and snapshot_key_count(store) == 1
     finally:
         store.close()
 

@@ -73,6 +73,13 @@ def save(
     """Write ``snapshot`` (a `Snapshot`) encrypted under a new key; the replaced file's key goes."""
     keys = SnapshotKeys(store)
     key_id, key = keys.issue()
+    # A withdrawal shreds every key that exists when it commits. One committed after this state
+    # was read but before this key was issued would not: such a state still holds values she
+    # withdrew, and is not saved (a withdrawal after this point shreds the new key).
+    if store.withdrawn_between(generation, store.generation()):
+        keys.forget(key_id)
+        log.info("not saving the index snapshot: entries were withdrawn since it was built")
+        return
     arrays: dict[str, np.ndarray] = {}
     kinds: dict[str, str] = {}
     room: dict[str, int] = {}
