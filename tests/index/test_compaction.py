@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +117,17 @@ def test_compaction_holds_a_fraction_of_what_a_rebuild_holds() -> None:
     assert rebuild_extra > size, (rebuild_extra, size)
 
 
+@contextmanager
+def _bank_store(settings: Settings) -> Iterator[Store]:
+    """A store with one empty bank "b", closed after."""
+    store = Store.open(settings)
+    try:
+        store.create_bank("b")
+        yield store
+    finally:
+        store.close()
+
+
 def _entries(store: Store, settings: Settings, tmp_path: Path, seeds: range) -> list[int]:
     photos = [save_jpeg(textured_photo(s, SIDE), tmp_path / f"p{s}.jpg") for s in seeds]
     prints = [fingerprint_file(p, settings, register=True) for p in photos]
@@ -145,9 +158,7 @@ def test_a_compacted_matcher_answers_as_a_fresh_build_and_reads_nothing(
     backend_settings: Settings, tmp_path: Path, snapshots: bool
 ) -> None:
     settings = backend_settings.model_copy(update={"index_snapshots": snapshots})
-    store = Store.open(settings)
-    try:
-        store.create_bank("b")
+    with _bank_store(settings) as store:
         ids = _entries(store, settings, tmp_path, range(600, 612))
         matcher = Matcher(store, settings)
         later = _entries(store, settings, tmp_path, range(612, 616))
@@ -176,17 +187,13 @@ def test_a_compacted_matcher_answers_as_a_fresh_build_and_reads_nothing(
             loaded.compact()
             crop = _crop_queries(settings, tmp_path, range(616, 617))
             assert {m.entry_id for m in loaded.match(crop[0])} == set(late)
-    finally:
-        store.close()
 
 
 def test_lookups_during_compactions_always_answer_whole(
     backend_settings: Settings, tmp_path: Path
 ) -> None:
     settings = backend_settings.model_copy(update={"index_snapshots": False})
-    store = Store.open(settings)
-    try:
-        store.create_bank("b")
+    with _bank_store(settings) as store:
         stable = _entries(store, settings, tmp_path, range(700, 710))
         queries = _crop_queries(settings, tmp_path, range(700, 710))
         matcher = Matcher(store, settings)
@@ -212,5 +219,3 @@ def test_lookups_during_compactions_always_answer_whole(
         read_while_writing(look, churn, 2, done)
         assert matcher.compactions == 3 and matcher.full_builds == 1
         assert not wrong, wrong[:3]
-    finally:
-        store.close()
