@@ -80,6 +80,28 @@ def kinds_of(text: str) -> set[str]:
         ("she's in year 9, who wants her nudes", {"solicitation", "minor"}),
         ("je fais des fakes de n'importe quelle meuf", {"deepfake"}),
         ("envoyez vos ex en mp, je fais des montages nus", {"deepfake", "solicitation"}),
+        # members' relatives asked for in underwear, any word order; covert pictures for sale
+        ("vos sœurs en string, postez ici 😈", {"solicitation"}),
+        (
+            "upskirt de la prof d'histoire, qui en veut ?",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "filmed my stepmom in the bathroom, full vid in dms",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "vends vidéos de ma copine sans qu'elle sache",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "bientôt 18 ans ma cousine, on prépare le trib",
+            {"solicitation", "identifies_person", "minor"},
+        ),
+        (
+            "who's got pics of the barista at starbucks? she's fine af",
+            {"solicitation", "identifies_person"},
+        ),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -109,6 +131,10 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "in year 9 we did the same project, it was fun",
         "ce compte c'est un fake, bloquez-le",
         "j'ai réparé la douche, photos en dessous",
+        # pictures "below" of a woman's dress are not an offer of her; a rating of a desk
+        "ma coloc m'a prêté sa robe pour le mariage, photos en dessous !",
+        "rate my setup /10, new monitor arm",
+        "les horaires des douches de la piscine ont changé",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

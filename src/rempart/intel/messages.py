@@ -45,6 +45,7 @@ from rempart.intel.vocabulary import (
     RATING,
     REPORTING,
     SEXUAL,
+    SHOWN,
     STAFF,
     STOLEN,
     TRIBUTE,
@@ -86,6 +87,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "concession": CONCESSION,
     "whereabouts": WHEREABOUTS,
     "offer": OFFER,
+    "shown": SHOWN,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
@@ -232,5 +234,6 @@ def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) ->
             or has("tribute")
             or any(kind in found for kind in _TARGETING)
             or (has("ask") and has("capture") and has("female"))
+            or (has("shown") and has("capture") and has("whereabouts"))
         )
     return bool(has(need))

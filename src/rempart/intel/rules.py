@@ -102,11 +102,23 @@ RULES: tuple[Rule, ...] = (
         "des femmes proches des membres demandées",
     ),
     _rule(
+        "relatives_asked_for",
+        "solicitation",
+        r"\b(?:vos|tes|your|ur) "
+        + RELATION
+        + r"s? (?:\w+ ){0,2}(?:en|in) (?:string|maillot|bikini|lingerie|sous vetements?|culotte"
+        r"|legging|nuisette|petite tenue|serviette|thong|underwear|panties|bra|swimsuit)\b",
+        0.8,
+        ("ask",),
+        "women close to the members asked for in sexual terms",
+        "des femmes proches des membres demandées en termes sexuels",
+    ),
+    _rule(
         "her_pictures_offered",
         "solicitation",
         CAPTURE.pattern,
         0.75,
-        ("female", "ask", "sexual"),
+        ("female", ("ask", "shown"), "sexual"),
         "a woman's pictures offered or asked for in sexual terms",
         "des photos d'une femme proposées ou demandées en termes sexuels",
     ),
@@ -237,6 +249,8 @@ RULES: tuple[Rule, ...] = (
         + CLOSE
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
+        r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
+        r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
         r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
@@ -244,7 +258,7 @@ RULES: tuple[Rule, ...] = (
         r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
         r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
         r"|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
-        r"|\b(?:la|the) "
+        r"|\b(?:la|the) (?:nouvelle |new |petite )?"
         + CLOSE
         + r"\b|\b(?:my|ma|her|his|your) "
         + RELATION
@@ -298,7 +312,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:de|du|from|at) (?:votre|ton|ta|vos|leur|your|their|ur) (?:lycee|college|fac|ecole"
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
-        r" [a-h]\b"
+        r" [a-h][0-9]?\b"
+        r"|\b(?:from|in) (?:my|her|his|your) (?:[a-z]{2,12} )?(?:class|lesson|course)\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
         r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -345,7 +360,9 @@ RULES: tuple[Rule, ...] = (
         "private_place",
         "covert_capture",
         r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
-        r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?)\b"
+        r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?|bathroom)\b"
+        r"|\b(?:des|du) (?:vestiaires?|douches?|cabines? d essayage) (?:des|de la|du) (?:filles"
+        r"|femmes|meufs)\b"
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
         r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b"
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
@@ -454,7 +471,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:en|de) (?:6|5|4|3)(?:e|eme|em)\b"
         r"|\ben (?:sixieme|cinquieme|quatrieme|troisieme|seconde"
         r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
-        r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z]\b|\b(?:middle|junior"
+        r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z][0-9]?\b|\b(?:middle|junior"
         r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b"
         r"|\b(?:in )?(?:year|grade) (?:[5-9]|1[01])\b(?! ?(?:old|ago|olds))",
         0.8,
@@ -481,7 +498,7 @@ RULES: tuple[Rule, ...] = (
         r"\bmineures?\b|\bunderage\b|\bjailbait\b|\bloli\b|\bpas (?:encore )?majeure?\b"
         r"|\bpas (?:encore )?18\b|\bnot (?:yet )?18\b|\bbarely 1[0-7]\b|\blegal soon\b"
         r"|\balmost legal\b"
-        r"|\b(?:bientot|presque|pas encore) majeure?\b",
+        r"|\b(?:bientot|presque|pas encore) majeure?\b|\b(?:bientot|presque|almost|nearly) 18\b",
         0.85,
         (),
         "said to be a minor",

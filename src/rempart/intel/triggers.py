@@ -51,7 +51,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
-        "clip",
+        "clip", "upskirt", "creep",
         "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
         "qui veut voir", "lien", "link", "drive",
         *_SEE_STEMS,
@@ -72,7 +72,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "pendant qu", "while she", "when she",
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen", "elle se change",
         "elle se deshabille", "elle se douche", "she changes", "she undresses", "she showers",
-        "she gets", "infiltr", "hack", "pirat",
+        "she gets", "infiltr", "hack", "pirat", "in the bathroom", "from the bathroom", "des vest",
+        "du vest", "des douch", "du douch", "des cabine", "du cabine",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -82,7 +83,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
         "niece", "she s a",
         "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
-        "lil", *(f"year {n}" for n in range(5, 12)),
+        "lil", *(f"year {n}" for n in range(5, 12)), "bientot 18", "presque 18", "almost 18",
+        "nearly 18",
     ),
     "deepfake": (
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
@@ -90,6 +92,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
     ),
+    "relatives": ("vos ", "tes ", "your ", "ur "),
     "account": (
         "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ",
     ),
@@ -115,6 +118,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "tribute_on_her": ("tribute",),
         "tribute_of_a_woman": ("tribute",),
         "send_her": ("send",),
+        "relatives_asked_for": ("relatives",),
         "private_offer": ("send",),
         "pictures_privately": ("picture", "send", "sexual"),
         "trade_her_pictures": ("send",),

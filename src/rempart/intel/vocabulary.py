@@ -64,8 +64,9 @@ ASK = _facet(
     r"|trade|echange|troc|swap (?:pics|nudes)|requests?|demandes?|commandes?|who s got|who got"
     r"|recrute\w*|recruit\w*|hiring|(?:vous|tu) (?:voulez|veux|veut) (?:voir|la|les|ses)"
     r"|wanna see|want to see|vous voulez|tu veux|you want|u want|wanna|qui (?:les|la|en) veut"
-    r"|faites ?(?:moi|nous)|je (?:paye|paie|payerai|paierai)|i ?ll pay|paying|en dessous"
-    r"|ci dessous|dans le (?:fil|thread)|in the thread|below"
+    r"|faites ?(?:moi|nous)|je (?:paye|paie|payerai|paierai)|i ?ll pay|paying"
+    r"|t ?as (?:pas )?(?:des|les|ses)|tu as (?:pas )?(?:des|les|ses)|vous avez (?:des|les)"
+    r"|moyen d ?avoir|you got|u got|got any"
     r"|regardez|look at|matez|u got|you got|t as des|t en as|interesse\w*|interested|partants?"
     r"|who s in|vous en pensez quoi|what do (?:you|u) think|thoughts"
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai"
@@ -89,7 +90,7 @@ FEMALE = WordFacet(
         neighbours coworker coworkers gf ex exs exes salope salopes pute putes chienne chiennes
         slut sluts whore whores daronne lyceenne lyceennes collegienne collegiennes etudiante
         etudiantes deleguee caissiere serveuse infirmiere stagiaire babysitter nounou blonde brune
-        rousse
+        rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -122,7 +123,7 @@ SEXUAL = WordFacet(
     r"|(?:video|vid|film|photo)s? x|gros seins|une bombe|a bomb|only fans|mini jupe|a croquer"
     r"|bien (?:foutue|roulee|formee|gaulee)|nip slip|smoke show|spank bank"
     r"|(?:elle est|trop|vraiment|grave|t es|she s|so|is) (?:canon|thick)"
-    r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait"
+    r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait|fine (?:af|as hell|asf)"
     r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
@@ -134,14 +135,19 @@ CAPTURE = _facet(
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut) (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
+    r"|filmed|filming|upskirt\w*|creep ?shots?"
     r"|image\w*|clich\w*|pp|zoom\w*)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
 OFFER = _facet(
     r"\b(?:qui (?:veut|en veut) (?:voir|la|les|ses|sa)|(?:vous voulez|tu veux|wanna|want to"
-    r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox)\b"
+    r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox|qui (?:les|en) veut"
+    r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre)\b"
 )
+#: Pictures shown in the thread ("photos en dessous", "pics below"): an offer only in sexual
+#: terms (a request word with a picture and a woman would make any family photo "about her").
+SHOWN = _facet(r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread|below)\b")
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
@@ -216,8 +222,8 @@ RELATION = (
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
-    r"(?:petite |grande |demi |belle )?(?:cousine|soeur|prof|voisine|pote|copine|amie|collegue"
-    r"|coloc|tante|belle mere|patronne|cheffe|stagiaire|camarade|daronne|nounou|babysitter"
+    r"(?:petite |grande |demi |belle )?(?:cousine|soeur|prof|maitresse|voisine|pote|copine|amie"
+    r"|collegue|coloc|tante|belle mere|patronne|cheffe|stagiaire|camarade|daronne|nounou|babysitter"
     r"|sister|cousin|teacher|neighbou?r|classmate|coworker|colleague|friend|aunt|roommate)"
 )
 AGE = r"(?:1[0-7]|[6-9]) ?(?:ans|an|yo|y o|years? old|yrs? old|years?)\b"
@@ -239,4 +245,5 @@ WHEREABOUTS = _facet(
     r"\b(?:lycee|college|bahut|fac|ecole|universite|iut|prepa|high school|middle school|campus)"
     r"\b|\b[a-z]{3,15} high\b|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
     r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|quartier|village|ville|cite)\b"
+    r"|\b(?:elle|she) (?:bosse|travaille|taffe|works?) (?:a|au|en|chez|at|in)\b"
 )
