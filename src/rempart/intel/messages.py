@@ -224,7 +224,8 @@ def _needs_met(
 
 def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) -> bool:
     """Whether the message has context ``need``; ``target``: it is about sexual content or
-    exposure (sexual words, a targeting kind already found, or her picture offered);
+    exposure (sexual words, a targeting kind already found, her picture offered, or pictures
+    shown with where to find her);
     ``found:KIND``: that kind was found already."""
     if need.startswith("found:"):
         return need[6:] in found
