@@ -248,12 +248,15 @@ class LocalFeatureIndex:
             for g in groups.tolist()
         ]
 
-    def can_compact(self, dead_groups: np.ndarray, added_rows: int) -> bool:
-        """Whether ``compacted`` may leave these groups as holes (else: rebuild the index)."""
+    def _holes_after(self, dead_groups: np.ndarray) -> tuple[np.ndarray, int]:
+        """The groups of ``dead_groups`` not yet holes, and the hole rows once they are."""
         newly_dead = np.unique(dead_groups[~self.dead[dead_groups]])
         sizes = self.starts[1:] - self.starts[:-1]
-        holes = self.holes + int(sizes[newly_dead].sum())
-        return holes <= MAX_HOLES * (self.rows + added_rows)
+        return newly_dead, self.holes + int(sizes[newly_dead].sum())
+
+    def can_compact(self, dead_groups: np.ndarray, added_rows: int) -> bool:
+        """Whether ``compacted`` may leave these groups as holes (else: rebuild the index)."""
+        return self._holes_after(dead_groups)[1] <= MAX_HOLES * (self.rows + added_rows)
 
     def compacted(
         self, added: Sequence[LocalFeatures], dead_groups: np.ndarray
@@ -284,11 +287,10 @@ class LocalFeatureIndex:
                 grown[name][: len(current)] = current
             buffers = grown
         _fill(buffers, added, self.rows, self.groups)
+        newly_dead, holes = self._holes_after(dead_groups)
         dead = np.concatenate([self.dead, np.zeros(len(added), bool)])
-        newly_dead = np.unique(dead_groups[~dead[dead_groups]])
         dead[newly_dead] = True
         starts = buffers["starts"][: groups + 1]
-        holes = self.holes + int((starts[1:][newly_dead] - starts[:-1][newly_dead]).sum())
         step = self._successor(buffers, rows, groups, dead, holes)
         step._bit_positions, step._table_bits = self._bit_positions, self._table_bits
         step._set_tables(self._tables)

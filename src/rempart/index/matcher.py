@@ -84,6 +84,14 @@ class _TableBuilder:
         )
         self.rows += 1
 
+    def add_value(
+        self, value: StoredFingerprint, bank: int, variant: int, settings: Settings
+    ) -> None:
+        """One stored value's row: its entry, bank and variant codes, and whether its quality is
+        under the PDQ floor."""
+        low_quality = value.quality is not None and value.quality < settings.pdq_min_quality
+        self.add(value.entry_id, bank, variant, low_quality)
+
     def table(self) -> RowTable:
         """The filled rows; the arrays themselves when they were sized exactly (no second copy of
         170 MB at 10M rows), else copies of the filled part."""
@@ -98,21 +106,22 @@ def _columns(table: RowTable) -> tuple[np.ndarray, ...]:
     return (table.entry, table.bank, table.variant, table.low_quality)
 
 
-def _kept_and_added(table: RowTable, keep: np.ndarray, added: RowTable) -> RowTable:
-    """Rows ``keep`` of ``table`` then ``added``, each column written once (no temporaries)."""
+def _kept_and_added(table: RowTable, keep: np.ndarray | None, added: RowTable) -> RowTable:
+    """Rows ``keep`` of ``table`` (None: all of them) then ``added``, each column written once
+    (no temporaries); ``table`` itself when nothing changes."""
+    if keep is None and not len(added.entry):
+        return table
     columns = []
     for old, new in zip(_columns(table), _columns(added)):
-        column = np.empty(len(keep) + len(new), old.dtype)
-        np.take(old, keep, out=column[: len(keep)])
-        column[len(keep) :] = new
+        kept = len(old) if keep is None else len(keep)
+        column = np.empty(kept + len(new), old.dtype)
+        if keep is None:
+            column[:kept] = old
+        else:
+            np.take(old, keep, out=column[:kept])
+        column[kept:] = new
         columns.append(column)
     return RowTable(*columns)
-
-
-def _concatenated(first: RowTable, second: RowTable) -> RowTable:
-    if not len(second.entry):
-        return first
-    return RowTable(*(np.concatenate(pair) for pair in zip(_columns(first), _columns(second))))
 
 
 def build_snapshot(
@@ -141,11 +150,11 @@ def build_snapshot(
             index = indexes[name] = signal.index_class()(expected.get(name, 0))
             tables[name] = _TableBuilder(expected.get(name, 0))
         index.add(value.raw)
-        tables[name].add(
-            value.entry_id,
+        tables[name].add_value(
+            value,
             banks.setdefault(value.bank, len(banks)),
             variants.setdefault(value.variant, len(variants)),
-            value.quality is not None and value.quality < settings.pdq_min_quality,
+            settings,
         )
     for index in indexes.values():
         index.freeze(limits)
@@ -367,22 +376,19 @@ class Matcher:
                     grouped[signal.index_name].append(value)
                     bank_codes.setdefault(value.bank, len(bank_codes))
                     variant_codes.setdefault(value.variant, len(variant_codes))
-            labels = (tuple(bank_codes), tuple(variant_codes))
+            names = (tuple(bank_codes), tuple(variant_codes))
             limits = self._limits(pending.thresholds)
 
             def publish(name: str, index: SignalIndex, table: RowTable) -> None:
                 indexes[name], tables[name] = index, table
-                self._state = replace(pending, base=Snapshot(dict(indexes), dict(tables), *labels))
+                self._state = replace(pending, base=Snapshot(dict(indexes), dict(tables), *names))
 
             for name in sorted(set(indexes) | set(grouped)):
                 added = grouped.get(name, [])
                 extra = _TableBuilder(len(added))
                 for value in added:
-                    extra.add(
-                        value.entry_id,
-                        bank_codes[value.bank],
-                        variant_codes[value.variant],
-                        value.quality is not None and value.quality < self.settings.pdq_min_quality,
+                    extra.add_value(
+                        value, bank_codes[value.bank], variant_codes[value.variant], self.settings
                     )
                 raws = [value.raw for value in added]
                 index, table = indexes.get(name), tables.get(name)
@@ -398,7 +404,7 @@ class Matcher:
                 steps = index.compacted(dead, raws)
                 if steps is not None:  # rows keep their numbers; holes stay in the table
                     del index
-                    grown = _concatenated(table, extra.table())
+                    grown = _kept_and_added(table, None, extra.table())
                     for step in steps:
                         publish(name, step, grown)
                 else:
@@ -409,13 +415,12 @@ class Matcher:
                     rebuilt = index.rebuilt(keep, raws, limits)
                     publish(name, rebuilt, _kept_and_added(table, keep, extra.table()))
                     del keep, rebuilt
-            self._state = State(
-                Snapshot(dict(indexes), dict(tables), *labels),
-                (),
-                (),
-                frozenset(),
-                pending.thresholds,
-                pending.seen,
+            self._state = replace(  # folded in: no segment, no tombstone left
+                pending,
+                base=Snapshot(dict(indexes), dict(tables), *names),
+                segments=(),
+                added=(),
+                withdrawn=frozenset(),
             )
             self.compactions += 1
             self._save(self._state)

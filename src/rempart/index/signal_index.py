@@ -103,6 +103,14 @@ class SignalIndex(ABC):
         """Rows a compaction left empty (never found; dropped at the next rebuild)."""
         return np.zeros(0, np.int64)
 
+    def _finished(self, kept: int, added: Sequence[bytes], limits: SearchLimits) -> SignalIndex:
+        """This new index, its first ``kept`` rows already filled: ``added`` appended, frozen."""
+        self.rows = kept
+        for raw in added:
+            self.add(raw)
+        self.freeze(limits)
+        return self
+
     def room(self) -> dict[str, int]:
         """Arrays of ``arrays()`` kept in longer buffers, and their lengths (a load allocates the
         same free room)."""
@@ -155,10 +163,7 @@ class ExactIndex(SignalIndex):
         by_row[self._order] = self._keys
         made = ExactIndex(len(keep) + len(added))
         made._keys[: len(keep)] = by_row[keep]
-        made.rows = len(keep)
-        for raw in added:
-            made.add(raw)
-        made.freeze(limits)
+        made._finished(len(keep), added, limits)
         return made
 
     def search(self, value: str, limits: SearchLimits) -> Hits:
@@ -203,10 +208,7 @@ class PDQIndex(SignalIndex):
     def rebuilt(self, keep: np.ndarray, added: Sequence[bytes], limits: SearchLimits) -> PDQIndex:
         made = PDQIndex(len(keep) + len(added))
         np.take(self._codes, keep, axis=0, out=made._codes[: len(keep)])  # no temporary copy
-        made.rows = len(keep)
-        for raw in added:
-            made.add(raw)
-        made.freeze(limits)
+        made._finished(len(keep), added, limits)
         return made
 
     def search(self, value: str, limits: SearchLimits) -> Hits:

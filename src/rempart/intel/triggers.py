@@ -70,10 +70,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "par sa", "prive", "perso", "portable", "camera", "icloud", "drive",
         "cloud", "quand elle",
         "pendant qu", "while she", "when she",
-        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen", "elle se change",
-        "elle se deshabille", "elle se douche", "she changes", "she undresses", "she showers",
-        "she gets", "infiltr", "hack", "pirat", "in the bathroom", "from the bathroom", "des vest",
-        "du vest", "des douch", "du douch", "des cabine", "du cabine",
+        "pique", "recuper", "chope", "grab", "ripp", "leak", "screen", "undress", "hack", "pirat",
+        "in the bathroom", "from the bathroom",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -83,8 +81,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "cinquieme", "quatrieme", "troisieme", "seconde", "premiere", "mineur", "underage",
         "niece", "she s a",
         "jailbait", "loli", "majeur", "legal", "barely", "18", "petite", "ptite", "little",
-        "lil", *(f"year {n}" for n in range(5, 12)), "bientot 18", "presque 18", "almost 18",
-        "nearly 18",
+        "lil", *(f"year {n}" for n in range(5, 12)),
     ),
     "deepfake": (
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
