@@ -102,6 +102,34 @@ def kinds_of(text: str) -> set[str]:
             "who's got pics of the barista at starbucks? she's fine af",
             {"solicitation", "identifies_person"},
         ),
+        # relations through a man the poster knows, a cohort, a department, a neighbour's floor
+        ("qui a des nudes de la fille du voisin ?", {"solicitation", "identifies_person"}),
+        ("j'ai des photos en string d'une meuf de ma promo", {"solicitation", "identifies_person"}),
+        (
+            "rate the new girl in marketing, pics below, so hot",
+            {"solicitation", "identifies_person"},
+        ),
+        (
+            "vids of the woman who lives next door, she has no clue",
+            {"covert_capture", "identifies_person"},
+        ),
+        # a class at a named school and her number asked for
+        (
+            "elle s'appelle Inès, elle est en 4e à Jean Jaurès, qui a son snap",
+            {"identifies_person", "minor"},
+        ),
+        # SMS spellings of "someone" and "trop"
+        ("qq1 a ses tofs ? elle est tro bonne ta cousine", {"solicitation", "identifies_person"}),
+        # held covert pictures announced to the group; stolen pictures of women
+        (
+            "we've got pics of my stepsister in the shower lol",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "caught her sister changing, pic in dm",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        ("le drive des photos volées des filles du club de hand", {"covert_capture"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -135,6 +163,17 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "ma coloc m'a prêté sa robe pour le mariage, photos en dessous !",
         "rate my setup /10, new monitor arm",
         "les horaires des douches de la piscine ont changé",
+        # ordinary uses of the newer words: a class at school, a cohort, a neighbour, stolen
+        # things, pictures held, a department, a number
+        "elle est en seconde au lycée, elle cherche des cours de maths",
+        "la fille du prof de maths a gagné le concours de piano",
+        "soirée de ma promo samedi, j'ai des photos du gâteau",
+        "la soirée de ma promo, j'ai des photos du DJ",
+        "the new girl in accounting is really nice, she brought cookies",
+        "la voisine qui habite au dessus a perdu son chat, qui a son num ?",
+        "on m'a volé mon vélo, photos volées de la caméra du parking en dessous",
+        "Règles : interdiction des deepfakes et des photos volées",
+        "i've got pics of the concert, sending them tomorrow",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

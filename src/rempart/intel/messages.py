@@ -38,6 +38,7 @@ from rempart.intel.vocabulary import (
     CAPTURE,
     CONCESSION,
     FEMALE,
+    HELD,
     HOMAGE,
     NEGATED,
     OFFER,
@@ -88,6 +89,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "whereabouts": WHEREABOUTS,
     "offer": OFFER,
     "shown": SHOWN,
+    "held": HELD,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rempart.intel.vocabulary import (
     AGE,
     CAPTURE,
+    CLASS_AT_SCHOOL,
     CLOSE,
     HER,
     PICTURE,
@@ -127,9 +128,11 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern,
         0.75,
-        ("female", ("private", "rating", "offer"), "found:covert_capture"),
-        "pictures of a woman taken without her knowing, offered privately or put up to be rated",
-        "des photos d'une femme prises à son insu, proposées en privé ou soumises à un classement",
+        ("female", ("private", "rating", "offer", "held"), "found:covert_capture"),
+        "pictures of a woman taken without her knowing, offered, held for the group or put up to"
+        " be rated",
+        "des photos d'une femme prises à son insu, proposées, détenues pour le groupe ou soumises"
+        " à un classement",
     ),
     _rule(
         "deepfake_results_offered",
@@ -254,7 +257,12 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
         r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
-        r" [a-z]{3,15}\b|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
+        r" [a-z]{3,15}\b|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|cousine|mere|daughter|wife"
+        r"|sister|girlfriend|gf) (?:du|of the|of my|of our) (?:prof|voisin|patron|chef|boss|coach"
+        r"|boulanger|pharmacien|gardien|concierge|directeur|proviseur|principal|maire|dentiste"
+        r"|medecin|docteur|pote|cousin|coloc|collegue|pasteur|teacher|neighbou?r|landlord|proprio"
+        r"|manager|pastor)\b"
+        r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
         r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
         r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
         r"|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
@@ -298,10 +306,20 @@ RULES: tuple[Rule, ...] = (
         "le compte d'une femme donné avec où la trouver (école, ville, rue)",
     ),
     _rule(
+        "contact_and_whereabouts",
+        "identifies_person",
+        r"\b(?:son|sa|her) (?:num|numero|number|tel|phone|adresse|address|insta|snap|snapchat"
+        r"|tiktok)\b",
+        0.8,
+        ("female", "ask", "whereabouts"),
+        "a woman's number or account asked for, with where to find her",
+        "le numéro ou le compte d'une femme demandé, avec où la trouver",
+    ),
+    _rule(
         "place",
         "identifies_person",
-        r"\b(?:au|du|de|a|en|at|from|to) (?:lycee|college|bahut|fac|ecole|universite|iut|prepa"
-        r"|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
+        r"\b(?:au|du|de|a|en|at|from|to) (?:l |la )?(?:lycee|college|bahut|fac|ecole|universite|iut"
+        r"|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
         r"|\b(?:elle|she|qui|who) (?:bosse|travaille|taffe"
         r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
         r" [a-z]{3,20}"
@@ -316,9 +334,19 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:from|in) (?:my|her|his|your) (?:[a-z]{2,12} )?(?:class|lesson|course)\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
-        r"|from (?:my|her) (?:work|office|school|class))\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
+        r"|from (?:my|her) (?:work|office|school|class))\b"
+        r"|\b(?:meuf|fille|nana|go|gow|blonde|brune|rousse|nouvelle|stagiaire|etudiante|deleguee"
+        r"|girl|woman|lady|chick|intern) (?:de (?:ma|notre) (?:promo|fac|boite|equipe|residence"
+        r"|section|filiere|prepa|asso|paroisse)|de mon (?:club|equipe|immeuble|cours|stage)"
+        r"|(?:from|in|on) (?:my|our) (?:team|dorm|floor|gym|church|course|building|year))\b"
+        r"|\b(?:girl|woman|lady|intern|meuf|fille|nana|stagiaire)"
+        r" (?:in|from|de la|du|de l|a l|a la) (?:accounting|marketing|hr|payroll|reception"
+        r"|front desk|compta|comptabilite|rh|accueil|standard)\b"
+        r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
+        r" (?:street|hall)|upstairs|downstairs|au dessus|en dessous|en face|a cote|on my floor"
+        r"|sur mon palier)\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
         r"|hotesse|coiffeuse|secretaire|waitress|cashier|barista|receptionist) (?:du|de la|de|chez"
-        r"|au|a la|a|at|from|of) [a-z]{3,20}\b",
+        r"|au|a la|a|at|from|of) [a-z]{3,20}\b|\b" + CLASS_AT_SCHOOL,
         0.8,
         ("target",),
         "the target's school, town or workplace",
@@ -366,6 +394,8 @@ RULES: tuple[Rule, ...] = (
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
         r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b"
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
+        r"|\bcaught (?:my|her|the|a|this) (?:\w+ ){0,2}(?:bending over|changing|undressing|naked"
+        r"|topless|getting changed|in (?:her|the) (?:underwear|shower))\b|\bsous la douche\b"
         r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
         r"|changes|undresses|showers|gets changed|gets undressed)\b"
         r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b",
@@ -402,6 +432,16 @@ RULES: tuple[Rule, ...] = (
         (("capture", "sexual", "stolen"),),
         "a picture taken from her private account or phone",
         "une photo prise dans son compte privé ou son téléphone",
+    ),
+    _rule(
+        "stolen_pictures",
+        "covert_capture",
+        r"\b(?:photos?|tofs?|pics?|videos?|vids?|nudes?) (?:volees?|piquees?|leakees?)\b"
+        r"|\bstolen (?:pics?|photos?|nudes?|vids?|videos?)\b",
+        0.8,
+        ("female",),
+        "a woman's pictures said to be stolen",
+        "des photos d'une femme dites volées",
     ),
     _rule(
         "while_changing",

@@ -91,7 +91,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     ),
     "relatives": ("vos ", "tes ", "your ", "ur "),
     "account": (
-        "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ",
+        "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ", "num",
+        "tel ", "phone", "adresse", "address",
     ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
@@ -111,6 +112,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "her_pictures_for_the_tool": ("deepfake",),
         "stolen_nude_posted": ("sexual",),
         "account_and_whereabouts": ("account",),
+        "contact_and_whereabouts": ("account",),
         "tribute_request": ("tribute",),
         "tribute_on_her": ("tribute",),
         "tribute_of_a_woman": ("tribute",),
@@ -127,6 +129,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "private_place": ("covert",),
         "asleep": ("covert",),
         "private_source": ("covert",),
+        "stolen_pictures": ("covert",),
         "age_of_her": ("minor",),
         "age_tag_yo": ("minor",),
         "age_tag": ("minor",),

@@ -53,7 +53,8 @@ TRIB = r"\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
 #: Asking, offering, announcing, being available, sending privately.
 ASK = _facet(
     r"\b(?:qui (?:veut|ve|en veut|a|peut|est chaud|est dispo|fait|se chauffe)|quelqu ?un|qqn|qlq"
-    r"|quelqun|kelkun|dispo|disponible|je (?:prends|prend|fais|fait|peux|veux|cherche|propose"
+    r"|quelqun|kelkun|kelki|kelkin|qqi|qlqi|qlqun|dispo|disponible"
+    r"|je (?:prends|prend|fais|fait|peux|veux|cherche|propose"
     r"|balance|poste|mets|envoie|vends)|j ?en (?:fais|ai|veux)|j ?ai (?:des|ses|les)|envoie[sz]?"
     r"|envoyez|balance[sz]?|balancez|postez|dm|dms|mp|pv|en prive|inbox|hmu|who (?:wants|has"
     r"|got|can|is down)|anyone|any1|taking requests|requests? (?:open|ouvertes?)|send (?:me|her"
@@ -114,7 +115,7 @@ SEXUAL = WordFacet(
     r"\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
     r"|\b(?:chaude(?! en)|a poil|kiffer sur|bonne (?:grosse|meuf|salope)|smash or pass|bonne comme"
-    r"|(?:trop|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
+    r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
     r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
     r"|tenue legere|culotte|nuisette|soutif|string)|sans (?:culotte|soutif|rien dessus)"
     r"|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
@@ -144,6 +145,13 @@ OFFER = _facet(
     r"\b(?:qui (?:veut|en veut) (?:voir|la|les|ses|sa)|(?:vous voulez|tu veux|wanna|want to"
     r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox|qui (?:les|en) veut"
     r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre)\b"
+)
+#: Pictures the poster says he holds ("i've got vids", "j'ai des photos d'elle"):
+#: an offer once they were taken without her knowing.
+HELD = _facet(
+    r"\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)"
+    r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
+    r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b"
 )
 #: Pictures shown in the thread ("photos en dessous", "pics below"): an offer only in sexual
 #: terms (a request word with a picture and a woman would make any family photo "about her").
@@ -240,10 +248,17 @@ TOWN = (
     r"|bristol|new york|los angeles|chicago|houston|phoenix|dallas|miami|boston|seattle|atlanta"
     r"|toronto|sydney|melbourne|dublin)"
 )
+#: A school class at a named school ("en 3e a Pasteur", "in year 9 at Ridgeway").
+CLASS_AT_SCHOOL = (
+    r"(?:en|in) (?:[3-6]e|[3-6]eme|2nde|seconde|premiere|1ere|terminale|term|year (?:[7-9]|1[0-3])"
+    r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)"
+    r"[a-z]{3,20}\b"
+)
 #: Where she can be found: her school, her town, her street.
 WHEREABOUTS = _facet(
     r"\b(?:lycee|college|bahut|fac|ecole|universite|iut|prepa|high school|middle school|campus)"
     r"\b|\b[a-z]{3,15} high\b|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
     r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|quartier|village|ville|cite)\b"
     r"|\b(?:elle|she) (?:bosse|travaille|taffe|works?) (?:a|au|en|chez|at|in)\b"
+    r"|\b" + CLASS_AT_SCHOOL
 )
