@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"signals"},
     {"sources"},
     {"store"},
-    {"index", "evidence", "intel"},
+    {"index", "evidence", "intel", "exchanges"},
     {"investigate"},
     {"api", "bot"},
     {"web"},

@@ -58,6 +58,10 @@ class FetchError(MediaError):
         self.retryable = retryable
 
 
+class FetchTooLargeError(FetchError):
+    """The file at a URL is over the size limit (``REMPART_MAX_FILE_BYTES``)."""
+
+
 class SignalError(RempartError):
     """A fingerprint value is not valid for its signal type."""
 

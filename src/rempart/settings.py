@@ -6,11 +6,12 @@ SQLite is the store, and the encryption key is generated there on first use.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -83,6 +84,19 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=12.0, gt=0)
     #: The bank that receives victims' self-registrations from the /protect page.
     protect_bank: str = "protect"
+    #: Networks (CIDRs) whose callers reach HMA's routes (/h, /m, /c, /site-map) without a key,
+    #: as HMA is run on a private network; empty by default: a key is always needed.
+    hma_open_networks: list[str] = Field(default_factory=list)
+    #: The role those keyless callers get ("platform": hash, match, list banks).
+    hma_open_role: Literal["admin", "moderator", "caseworker", "platform"] = "platform"
+
+    @field_validator("hma_open_networks")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        """Each entry a network (``10.0.0.0/8``) or address; a typo fails at start-up."""
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)
+        return value
 
     # Archive scans (rempart scan).
     max_export_bytes: int = 2 * 1024**3
@@ -94,6 +108,16 @@ class Settings(BaseSettings):
         default_factory=lambda: ["cdn.discordapp.com", "media.discordapp.net"]
     )
     fetch_allow_private: bool = False
+    #: Also fetch plain ``http://`` URLs from those hosts (a private network's media server, as
+    #: HMA deployments use); off by default.
+    fetch_allow_http: bool = False
+    #: Hosts of signal exchange APIs a fetch may reach (StopNCII, NCMEC, ThreatExchange, other
+    #: Rempart instances): the same rules as media fetches otherwise.
+    exchange_hosts: list[str] = Field(
+        default_factory=lambda: ["api.stopncii.org", "report.cybertip.org", "graph.facebook.com"]
+    )
+    #: A running service fetches every enabled exchange this often (0: only on demand).
+    exchange_fetch_minutes: float = Field(default=60.0, ge=0)
     #: CA bundle for fetches (default: the system's), e.g. a private deployment's own CA.
     fetch_ca_file: Path | None = None
     download_timeout_seconds: float = 30.0

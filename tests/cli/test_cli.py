@@ -79,7 +79,9 @@ def test_import_and_withdraw(settings: Settings, photo_dir: Path, tmp_path: Path
     )
     _rempart(settings, "bank", "create", "imported")
     imported = _rempart(settings, "bank", "import", "imported", str(bank_file))
-    assert imported.returncode == 0 and "2 hashes (PDQ, video MD5) imported" in imported.stdout
+    assert (
+        imported.returncode == 0 and "2 hashes (PDQ, video MD5, vPDQ) imported" in imported.stdout
+    )
     assert "tmk=1" in imported.stderr
     found = _rempart(settings, "match", str(photo_dir / "copies" / "photo-3-resized.jpg"), "--json")
     [row] = [json.loads(line) for line in found.stdout.splitlines()]

@@ -37,8 +37,9 @@ def test_schema_is_migrated_to_head(store: Store) -> None:
     } <= tables
     assert {"scan_runs", "scan_messages", "scanned_files", "scan_media", "scan_matches"} <= tables
     assert {"bot_items", "bot_reports", "message_signals"} <= tables
+    assert {"hma_content", "hma_signal_types", "exchanges", "exchange_items"} <= tables
     with store.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0009"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0010"
 
 
 def test_migrations_build_exactly_the_models(store: Store) -> None:

@@ -93,12 +93,17 @@ class Caller:
 
     key: ApiKey | None
     address: str
-    #: "header" (Authorization / X-API-Key), "cookie" (a /login session) or "" (anonymous).
+    #: "header" (Authorization / X-API-Key), "cookie" (a /login session), "network" (no key, from
+    #: ``hma_open_networks`` on an HMA route) or "" (anonymous).
     via: str = ""
 
     @property
     def actor(self) -> str:
-        return f"api:{self.key.name}" if self.key else f"api:anonymous@{self.address}"
+        if self.key is None:
+            return f"api:anonymous@{self.address}"
+        if self.via == "network":  # a keyless HMA caller from an open network: by address
+            return f"api:{self.key.name}@{self.address}"
+        return f"api:{self.key.name}"
 
     @property
     def role(self) -> str:

@@ -7,6 +7,8 @@ A pure ASGI middleware, outermost in the app, so that nothing reads a body first
   counted per /64 (one subscriber's whole prefix);
 - the key (header) or session (cookie) is checked; a route that needs one answers 401 before its
   body is read, and the denial is audited (and rate-limited, so denials cannot flood the log);
+  a keyless call to HMA's routes from ``hma_open_networks`` gets ``hma_open_role`` instead (HMA
+  is run on a private network, without keys);
 - ``Content-Length`` over the route's cap is refused with 413 at once, and a body that streams
   past the cap is cut off and answered 413;
 - a request authenticated by the session cookie that changes something, and a sign-in, must come
@@ -20,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime, timezone
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +32,7 @@ import anyio
 from rempart.api.auth import Caller, credentials
 from rempart.i18n import localized, preferred_language
 from rempart.settings import Settings
-from rempart.store.keys import ApiKey, ApiKeys
+from rempart.store.keys import ApiKey, ApiKeys, Role
 from rempart.store.sessions import WebSessions
 
 Scope = MutableMapping[str, Any]
@@ -39,8 +42,19 @@ Send = Callable[[Message], Awaitable[None]]
 
 #: Pages and routes anyone may call (every other route needs a key or a session).
 PUBLIC_GET = frozenset(
-    {"/", "/protect", "/login", "/status", "/status/live", "/openapi.json", "/favicon.ico"}
+    {
+        "/",
+        "/protect",
+        "/login",
+        "/status",
+        "/status/live",
+        "/openapi.json",
+        "/openapi/openapi.json",
+        "/favicon.ico",
+    }
 )
+#: HMA's routes, which keyless callers from ``hma_open_networks`` may call.
+HMA_ROUTES = ("/h/", "/m/", "/c/", "/site-map")
 PUBLIC_POST = frozenset(
     {"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"}
 )
@@ -123,6 +137,14 @@ class Guard:
         self.service = service
         self.settings: Settings = service.settings
         self.proxies = TrustedProxies(self.settings.trusted_proxies)
+        self.hma_open = TrustedProxies(self.settings.hma_open_networks)
+        self.hma_open_key = ApiKey(
+            0,
+            "hma-open-network",
+            Role(self.settings.hma_open_role),
+            datetime.now(timezone.utc),
+            None,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -145,6 +167,8 @@ class Guard:
         public = self._is_public(method, path)
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
+        if not secret and path.startswith(HMA_ROUTES) and address in self.hma_open:
+            key, via = self.hma_open_key, "network"  # HMA's private-network deployment
         if key is None and not public:  # on a public route, stale credentials just mean anonymous
             page = (
                 method == "GET"

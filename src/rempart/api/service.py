@@ -10,11 +10,12 @@ allocator keeps freed memory per thread, so decoding on few threads is what boun
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request, UploadFile, status
 
@@ -22,12 +23,15 @@ from rempart.api.auth import Caller
 from rempart.api.ratelimit import RateLimiter
 from rempart.errors import FetchError, MediaError
 from rempart.evidence.custody import Checkpointer
+from rempart.exchanges.fetch import ExchangeScheduler
 from rempart.index.live import LiveMatcher
 from rempart.index.matcher import Matcher
 from rempart.settings import Settings
 from rempart.signals.fingerprint import Fingerprint, fingerprint_file
 from rempart.sources.fetch import fetch_media
 from rempart.store import Store
+
+T = TypeVar("T")
 
 #: Seconds a request waits for a decoding slot before it is told to come back (503).
 DECODE_WAIT_SECONDS = 60.0
@@ -44,11 +48,14 @@ class Service:
         self.live = LiveMatcher(self.store, settings)
         self.checkpoints = Checkpointer(self.store, settings)
         self.checkpoints.start()
+        self.exchanges = ExchangeScheduler(self.store, settings, self.banks_changed)
+        self.exchanges.start()
         self._decoders = ThreadPoolExecutor(
             settings.max_concurrent_decodes, thread_name_prefix="rempart-decode"
         )
 
     def close(self) -> None:
+        self.exchanges.close()
         self.checkpoints.close()
         self.live.close()
         self._decoders.shutdown(wait=False, cancel_futures=True)
@@ -73,7 +80,10 @@ class Service:
 
     def limit_key(self, caller: Caller) -> None:
         """Refuse (429) a key over its quota of hashing, matching and lookups."""
-        if caller.key is not None and not self.key_limit.allow(f"key:{caller.key.id}"):
+        if caller.key is None:
+            return
+        unit = f"net:{caller.address}" if caller.via == "network" else f"key:{caller.key.id}"
+        if not self.key_limit.allow(unit):
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 "this key is over its request quota; slow down",
@@ -83,12 +93,12 @@ class Service:
     def fingerprint_upload(self, upload: UploadFile, *, register: bool = False) -> Fingerprint:
         """Fingerprint an uploaded file (size-limited, kept only in a temporary file while
         hashing)."""
-        with self._spooled(upload) as path:
+        with self.spooled(upload) as path:
             return self._fingerprint(path, register)
 
     def fingerprint_upload_kept(self, upload: UploadFile) -> tuple[Fingerprint, bytes]:
         """Fingerprint an upload and give its bytes back too (to preserve it when it matches)."""
-        with self._spooled(upload) as path:
+        with self.spooled(upload) as path:
             return self._fingerprint(path, False), path.read_bytes()
 
     def fingerprint_url(self, url: str, *, register: bool = False) -> Fingerprint:
@@ -102,7 +112,12 @@ class Service:
             return self._fingerprint(path, register)
 
     def _fingerprint(self, path: Path, register: bool) -> Fingerprint:
-        job = self._decoders.submit(fingerprint_file, path, self.settings, register=register)
+        return self.decode(path, fingerprint_file, path, self.settings, register=register)
+
+    def decode(self, path: Path, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``work`` (decoding ``path``) in the decoder pool: 503 when every decoder stays busy,
+        422 with the media error (this server's paths left out) when the file is refused."""
+        job = self._decoders.submit(work, *args, **kwargs)
         try:
             try:
                 return job.result(timeout=DECODE_WAIT_SECONDS)
@@ -120,7 +135,7 @@ class Service:
             raise HTTPException(422, _without_paths(str(exc), path)) from exc
 
     @contextmanager
-    def _spooled(self, upload: UploadFile) -> Iterator[Path]:
+    def spooled(self, upload: UploadFile) -> Iterator[Path]:
         with tempfile.NamedTemporaryFile(prefix="rempart-upload-") as handle:
             written = 0
             while chunk := upload.file.read(1024 * 1024):

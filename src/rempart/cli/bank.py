@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Optional
@@ -10,6 +11,7 @@ import typer
 
 from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
 from rempart.i18n import t, terminal_safe
+from rempart.signals import vpdq
 from rempart.signals.fingerprint import check_submitted, read_fingerprints
 from rempart.store import Consent
 from rempart.store.bankfile import read_bank_file
@@ -159,13 +161,30 @@ def add(
 
 @app.command("import")
 def import_bank(name: str, file: Path) -> None:
-    """Import PDQ and video MD5 hashes from a StopNCII/HMA/threatexchange CSV or JSON file /
-    Importer des empreintes PDQ et MD5 vidéo."""
+    """Import PDQ, video MD5 and vPDQ hashes from a StopNCII/HMA/threatexchange CSV or JSON file /
+    Importer des empreintes PDQ, MD5 vidéo et vPDQ."""
     parsed = read_bank_file(file)
     with open_store() as store:
         result = store.import_values(name, parsed.values, provenance=f"import:{file.name}")
+        videos = store.import_videos(
+            name,
+            [
+                (
+                    external_id,
+                    vpdq.as_frame_values(vpdq.parse(value)),
+                    hashlib.sha256(value.encode()).hexdigest(),
+                )
+                for external_id, value in parsed.videos
+            ],
+            provenance=f"import:{file.name}",
+        )
     console.print(
-        t("imported", count=len(result.added), bank=name, present=len(result.already_present))
+        t(
+            "imported",
+            count=len(result.added) + len(videos.added),
+            bank=name,
+            present=len(result.already_present) + len(videos.already_present),
+        )
     )
     if parsed.skipped:
         err_console.print(

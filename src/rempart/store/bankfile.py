@@ -4,8 +4,9 @@ Accepted: CSV with a header naming the hash column (``pdq``, ``hash``, ``signal`
 ``value``…) and optionally a type column (``signal_type``) and an id column; headerless CSV/TXT of
 ``hex`` or ``hex,id`` or ``pdq hex`` lines; JSON (a list of hex strings or of objects, or an object
 mapping signal type to a list); JSON lines of objects. PDQ and video MD5 values load (StopNCII
-banks videos by MD5); other signal types (tmk, vpdq…) are counted and skipped; a malformed value
-rejects the whole file with its line number.
+banks videos by MD5), and vPDQ values (python-threatexchange's ``VPDQSignal`` form, a JSON list of
+frame strings) load as videos; other signal types (tmk, url…) are counted and skipped; a
+malformed value rejects the whole file with its line number.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rempart.errors import ImportFormatError, SignalError
+from rempart.signals import vpdq
 from rempart.signals.fingerprint import SignalValue, parse_quality
 from rempart.signals.registry import signal_for_bank_file
 
@@ -34,15 +36,17 @@ _VALUE_KEYS = (
 _TYPE_KEYS = ("signal_type", "hash_type", "type")
 _ID_KEYS = ("id", "content_id", "external_id", "label", "hash_id", "case_id")
 #: Type names of signals Rempart does not hold (yet), counted as skipped when a row starts with one.
-_OTHER_TYPE_NAMES = frozenset({"tmk", "vpdq", "url"})
+_OTHER_TYPE_NAMES = frozenset({"tmk", "url"})
 MAX_BANK_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
 class BankFile:
-    """The PDQ and video MD5 values of a bank file, with what was skipped."""
+    """The PDQ and video MD5 values of a bank file, its vPDQ videos, with what was skipped."""
 
     values: list[tuple[str | None, SignalValue]] = field(default_factory=list)
+    #: (external id, vPDQ value) of each video.
+    videos: list[tuple[str | None, str]] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
 
 
@@ -63,6 +67,15 @@ def _add(
     quality: Any = None,
 ) -> None:
     kind = str(signal_type or "pdq").strip().lower()
+    external = None if external_id in (None, "") else str(external_id)
+    if kind == "vpdq":
+        text = value if isinstance(value, str) else json.dumps(value)
+        try:
+            vpdq.parse(text)
+        except SignalError as exc:
+            raise ImportFormatError(f"{where}: {exc}") from exc
+        result.videos.append((external, text))
+        return
     signal = signal_for_bank_file(kind)
     if signal is None:
         result.skipped[kind] = result.skipped.get(kind, 0) + 1
@@ -72,12 +85,7 @@ def _add(
     except SignalError as exc:
         raise ImportFormatError(f"{where}: {exc}") from exc
     q = parse_quality(quality) if quality not in (None, "") and not signal.exact else None
-    result.values.append(
-        (
-            None if external_id in (None, "") else str(external_id),
-            SignalValue(signal.name, canonical, q),
-        )
-    )
+    result.values.append((external, SignalValue(signal.name, canonical, q)))
 
 
 def _from_record(result: BankFile, where: str, record: Any) -> None:
@@ -215,6 +223,6 @@ def read_bank_file(path: Path) -> BankFile:
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read ({exc.strerror})") from exc
     parsed = parse_bank_text(text, path.name)
-    if not parsed.values and not parsed.skipped:
+    if not parsed.values and not parsed.videos and not parsed.skipped:
         raise ImportFormatError(f"{path}: no hashes found")
     return parsed

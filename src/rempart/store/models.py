@@ -58,6 +58,8 @@ class BankRow(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     pdq_threshold: Mapped[int] = mapped_column(Integer, default=31)
+    #: HMA's share of lookups that see this bank (1.0: all; 0.0: none unless a caller bypasses).
+    matching_enabled_ratio: Mapped[float] = mapped_column(Float, default=1.0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     entries: Mapped[list[EntryRow]] = relationship(
         back_populates="bank", cascade="all, delete-orphan"
@@ -434,3 +436,70 @@ class MessageSignalRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class HmaContentRow(Base):
+    """What HMA's curation routes keep about an entry beside its fingerprints: when it matches
+    again (``disable_until_ts``: 0 never, 1 always, else a Unix time), the signals as HMA gave
+    them back, and the caller's note and metadata (sealed: they may describe the content).
+    Deleted with the entry's withdrawal."""
+
+    __tablename__ = "hma_content"
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    disable_until_ts: Mapped[int] = mapped_column(Integer, default=1)
+    signals: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_metadata: Mapped[str] = mapped_column(Text, default="")
+
+
+class HmaSignalTypeRow(Base):
+    """An operator's override of one HMA signal type's enabled ratio (``PUT /c/signal_type``)."""
+
+    __tablename__ = "hma_signal_types"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled_ratio: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class ExchangeRow(Base):
+    """A configured signal exchange (HMA's "collaboration"): which API, its settings, the bank it
+    fills (same name), and its fetch state (checkpoint and progress)."""
+
+    __tablename__ = "exchanges"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    api: Mapped[str] = mapped_column(String(60))
+    #: The exchange's configuration as python-threatexchange serialises it (JSON).
+    config: Mapped[str] = mapped_column(Text, default="{}")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The API's checkpoint after the last committed page (JSON; "" before the first fetch).
+    checkpoint: Mapped[str] = mapped_column(Text, default="")
+    checkpoint_ts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    running_fetch_start_ts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_fetch_complete_ts: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_fetch_succeeded: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    up_to_date: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_items: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ExchangeItemRow(Base):
+    """Which entry holds one item an exchange delivered (its key in the exchange), so an update
+    or a removal from the exchange reaches the same entry."""
+
+    __tablename__ = "exchange_items"
+    __table_args__ = (UniqueConstraint("exchange", "item_key", name="uq_exchange_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    exchange: Mapped[str] = mapped_column(
+        ForeignKey("exchanges.name", ondelete="CASCADE"), index=True
+    )
+    item_key: Mapped[str] = mapped_column(String(200))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+
+
+class ExchangeCredentialRow(Base):
+    """Credentials of one exchange API (sealed JSON), as ``/c/exchanges/api/<name>`` sets them."""
+
+    __tablename__ = "exchange_credentials"
+    api: Mapped[str] = mapped_column(String(60), primary_key=True)
+    credentials: Mapped[str] = mapped_column(Text, default="")

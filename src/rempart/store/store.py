@@ -53,6 +53,9 @@ from rempart.store.values import AddResult, BankInfo, Consent, EntryInfo, Stored
 
 T = TypeVar("T")
 
+#: A deleted bank's name while its withdrawn entries remain (no bank a caller names has a ':').
+DELETED_BANK_PREFIX = "rempart:deleted:"
+
 #: Purposes sealed text columns are bound to (a value sealed for one cannot be opened as another).
 LABEL = "entry-label"
 PROVENANCE = "entry-provenance"
@@ -69,6 +72,17 @@ def id_chunks(ids: Iterable[T], size: int = ID_CHUNK) -> Iterator[list[T]]:
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), size):
         yield unique[start : start + size]
+
+
+def _imported(external_id: str | None, actor: str) -> dict[str, object]:
+    """The fields of an entry imported from a bank file."""
+    return {
+        "label": external_id or "",
+        "kind": "hash",
+        "external_id": external_id,
+        "consent_basis": "imported",
+        "consent_recorded_by": actor,
+    }
 
 
 def _raw_value(value: SignalValue) -> bytes:
@@ -283,6 +297,7 @@ class Store:
                     prints.get(b.id, 0),
                 )
                 for b in banks
+                if not b.name.startswith(DELETED_BANK_PREFIX)
             ]
 
     def bank_thresholds(self) -> dict[str, int]:
@@ -318,9 +333,11 @@ class Store:
         provenance: str = "",
         actor: str = "cli",
         dedupe: bool = True,
+        on_added: Callable[[Session, list[int]], None] | None = None,
     ) -> AddResult:
         """Register each fingerprint as one entry, all or nothing; a file already in the bank is
-        skipped.
+        skipped. ``on_added(session, ids)`` runs in the same transaction with the new entries' ids
+        (a caller's own rows about them commit with them or not at all).
 
         "Already in the bank" means an active entry with the same SHA-256, so re-running an
         interrupted or repeated add never duplicates entries. With ``dedupe`` False only repeats
@@ -341,7 +358,13 @@ class Store:
             for fp in fingerprints
         )
         return self._register(
-            bank_name, batch, action="entry.add", provenance=provenance, actor=actor, dedupe=dedupe
+            bank_name,
+            batch,
+            action="entry.add",
+            provenance=provenance,
+            actor=actor,
+            dedupe=dedupe,
+            on_added=on_added,
         )
 
     def import_values(
@@ -356,19 +379,25 @@ class Store:
 
         A value the bank already holds in an active entry is skipped, so re-importing is safe.
         """
+        batch = ((_imported(external_id, actor), [value], [value]) for external_id, value in rows)
+        return self._register(
+            bank_name, batch, action="entry.import", provenance=provenance, actor=actor
+        )
+
+    def import_videos(
+        self,
+        bank_name: str,
+        rows: Sequence[tuple[str | None, Sequence[SignalValue], str]],
+        *,
+        provenance: str,
+        actor: str = "cli",
+    ) -> AddResult:
+        """Register videos given by their frame PDQ values (a vPDQ bank file): one entry per
+        (external id, frame values, identity); the identity (a digest of the whole vPDQ value)
+        makes re-importing safe. All or nothing."""
         batch = (
-            (
-                {
-                    "label": external_id or "",
-                    "kind": "hash",
-                    "external_id": external_id,
-                    "consent_basis": "imported",
-                    "consent_recorded_by": actor,
-                },
-                [value],
-                [value],
-            )
-            for external_id, value in rows
+            (_imported(external_id, actor), list(values), [SignalValue("vpdq", identity)])
+            for external_id, values, identity in rows
         )
         return self._register(
             bank_name, batch, action="entry.import", provenance=provenance, actor=actor
@@ -383,6 +412,7 @@ class Store:
         provenance: str,
         actor: str,
         dedupe: bool = True,
+        on_added: Callable[[Session, list[int]], None] | None = None,
     ) -> AddResult:
         """Create one entry per (entry fields, values, identity values) in one transaction.
 
@@ -399,6 +429,7 @@ class Store:
                     provenance=provenance,
                     actor=actor,
                     dedupe=dedupe,
+                    on_added=on_added,
                 )
             except IntegrityError:
                 if attempt == 2:  # a concurrent add of the same file won each time: it is there now
@@ -418,6 +449,7 @@ class Store:
         provenance: str,
         actor: str,
         dedupe: bool,
+        on_added: Callable[[Session, list[int]], None] | None,
     ) -> AddResult:
         added: list[int] = []
         present: list[int] = []
@@ -503,6 +535,8 @@ class Store:
                     in_batch.update((t, entry_id) for t in tags[p])
                 present.extend(id_at[p] for p in repeats)
                 added.extend(ids)
+            if on_added is not None and added:
+                on_added(session, added)
             kind = provenance.split(":", 1)[0]  # the kind only: a file name may name her
             self.audit(
                 session,
@@ -775,15 +809,23 @@ class Store:
     def entry_values(self, entry_id: int, signal: str, *, actor: str) -> list[bytes]:
         """One active entry's decrypted values of one signal (to explain a match to a reviewer);
         the read is audited."""
+        return [raw for raw, _, _ in self.entry_signal_rows(entry_id, signal, actor=actor)]
+
+    def entry_signal_rows(
+        self, entry_id: int, signal: str, *, actor: str
+    ) -> list[tuple[bytes, int | None, str]]:
+        """``entry_values`` with each value's quality and variant, in the order they were added;
+        the read is audited."""
         with self.transaction() as session:
             rows = session.execute(
-                select(FingerprintRow.ciphertext)
+                select(FingerprintRow.ciphertext, FingerprintRow.quality, FingerprintRow.variant)
                 .join(EntryRow, FingerprintRow.entry_id == EntryRow.id)
                 .where(
                     FingerprintRow.entry_id == entry_id,
                     FingerprintRow.signal == signal,
                     EntryRow.withdrawn_at.is_(None),
                 )
+                .order_by(FingerprintRow.id)
             ).all()
             self.audit(
                 session,
@@ -792,7 +834,9 @@ class Store:
                 f"{len(rows)} {signal} values",
                 entry_id=entry_id,
             )
-        return [self.cipher.decrypt(signal, blob) for (blob,) in rows]
+        return [
+            (self.cipher.decrypt(signal, blob), quality, variant) for blob, quality, variant in rows
+        ]
 
     def entry_labels(self, entry_ids: Iterable[int]) -> dict[int, str]:
         """Labels (unsealed) of these entries."""
