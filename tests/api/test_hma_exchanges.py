@@ -339,3 +339,21 @@ def test_a_bank_is_shared_with_another_rempart_instance(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_running_service_fetches_its_exchanges_on_schedule(backend_settings: Settings) -> None:
+    import time
+
+    scheduled = open_network_settings(backend_settings).model_copy(
+        update={"exchange_fetch_minutes": 0.01}  # every 0.6 s
+    )
+    with hma_client(scheduled) as client:
+        client.post("/c/exchanges", json={"api": "sample", "bank": "SAMPLE", "api_json": {}})
+        deadline = time.monotonic() + 60
+        status = client.get("/c/exchange/SAMPLE/status").json()
+        while not status["up_to_date"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            status = client.get("/c/exchange/SAMPLE/status").json()
+        assert status["up_to_date"] and status["fetched_items"] > 0
+        query = {"signal_type": "pdq", "signal": PdqSignal.get_examples()[0]}
+        assert list(client.get("/m/lookup", params=query).json()) == ["SAMPLE"]

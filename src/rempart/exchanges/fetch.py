@@ -207,16 +207,23 @@ class FetchReport:
 
 
 def fetch(
-    store: Store, settings: Settings, name: str, *, actor: str, max_seconds: float | None = None
+    store: Store,
+    settings: Settings,
+    name: str,
+    *,
+    actor: str,
+    max_seconds: float | None = None,
+    wait_seconds: float = 300.0,
 ) -> FetchReport:
-    """Fetch one exchange into its bank from its checkpoint (see the module docstring)."""
+    """Fetch one exchange into its bank from its checkpoint (see the module docstring), after
+    any fetch already running here (at most ``wait_seconds``)."""
     exchanges = Exchanges(store)
     info = exchanges.get(name)
     report = FetchReport(name)
     if not info.enabled:
         report.error = "disabled"
         return report
-    if not _FETCHING.acquire(timeout=1):
+    if not _FETCHING.acquire(timeout=wait_seconds):
         report.error = "another fetch is running"
         return report
     try:
@@ -308,12 +315,14 @@ def _commit(
     )
 
 
-def fetch_all(store: Store, settings: Settings, *, actor: str) -> list[FetchReport]:
+def fetch_all(
+    store: Store, settings: Settings, *, actor: str, wait_seconds: float = 300.0
+) -> list[FetchReport]:
     """Fetch every enabled exchange, one after the other."""
     reports = []
     for name in Exchanges(store).names():
         try:
-            reports.append(fetch(store, settings, name, actor=actor))
+            reports.append(fetch(store, settings, name, actor=actor, wait_seconds=wait_seconds))
         except FetchError as exc:
             reports.append(FetchReport(name, error=str(exc)))
     return reports
@@ -341,7 +350,8 @@ class ExchangeScheduler:
         while not self._stop.wait(wait):
             wait = interval
             try:
-                reports = fetch_all(self.store, self.settings, actor="serve")
+                # a caller's fetch already running: this turn skips that exchange
+                reports = fetch_all(self.store, self.settings, actor="serve", wait_seconds=0)
                 if self.on_change is not None and any(r.added or r.removed for r in reports):
                     self.on_change()
             except Exception:  # noqa: BLE001 (a failed turn must not end the thread)
