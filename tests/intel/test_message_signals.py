@@ -130,6 +130,33 @@ def kinds_of(text: str) -> set[str]:
             {"solicitation", "covert_capture", "identifies_person"},
         ),
         ("le drive des photos volées des filles du club de hand", {"covert_capture"}),
+        # pictures held or offered after they were taken without her knowing
+        (
+            "got vids of my cousin in the shower, she has no idea",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "je vous envoie les photos de ma coloc endormie ?",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "who wants the pics i took of my neighbour through her window",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        ("j'ai filmé la baby-sitter en cachette", {"covert_capture", "identifies_person"}),
+        # a deepfake shown below; her pictures put up for opinions; schools and places
+        (
+            "deepfake de ma prof, rendu ci-dessous",
+            {"solicitation", "deepfake", "identifies_person"},
+        ),
+        ("elle est en 3e, envoyez vos avis sur ses photos", {"solicitation", "minor"}),
+        ("anyone got nudes of the blonde from my chem lab", {"solicitation", "identifies_person"}),
+        (
+            "pics of the girl at the gym, wanna see? she's so hot",
+            {"solicitation", "identifies_person"},
+        ),
+        ("she's in year 9 at st john's, who has her snap", {"identifies_person", "minor"}),
+        ("anyone got nudes of the girl at oakwood academy?", {"solicitation", "identifies_person"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -174,6 +201,13 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "on m'a volé mon vélo, photos volées de la caméra du parking en dessous",
         "Règles : interdiction des deepfakes et des photos volées",
         "i've got pics of the concert, sending them tomorrow",
+        # a year with a subject, a helpful girl at a desk, "j'ai tout", a holiday album
+        "someone leaked the year 11 maths paper",
+        "the girl at the library desk was really helpful",
+        "j'ai tout compris au cours de maths",
+        "got pics from the concert, want them?",
+        "avis sur mes photos de vacances ?",
+        "we've got tickets for the gym, who wants them",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

@@ -139,9 +139,9 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         r"\b(?:results?|resultats?|rendus?|outputs?)\b",
         0.75,
-        ("female", "private", "found:deepfake"),
-        "an undressed or face-swapped picture of a woman offered privately",
-        "une image déshabillée ou truquée d'une femme proposée en privé",
+        ("female", ("private", "shown"), "found:deepfake"),
+        "an undressed or face-swapped picture of a woman offered privately or shown",
+        "une image déshabillée ou truquée d'une femme proposée en privé ou montrée",
     ),
     _rule(
         "her_pictures_for_the_tool",
@@ -234,6 +234,7 @@ RULES: tuple[Rule, ...] = (
         "rating_contest",
         "solicitation",
         r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)"
+        r"|avis sur (?:ses|sa|cette|la|les) (?:photos?|tofs?|pics?|corps)"
         r"|rate (?:her|this girl|my|the|ma|sa|ta|mon|son|ur|your)"
         r"|vote[sz]? pour|(?:vous|tu) (?:la|les) not\w*|notez|sur 10|out of 10)\b",
         0.8,
@@ -331,7 +332,12 @@ RULES: tuple[Rule, ...] = (
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
         r" [a-h][0-9]?\b"
-        r"|\b(?:from|in) (?:my|her|his|your) (?:[a-z]{2,12} )?(?:class|lesson|course)\b"
+        r"|\b(?:from|in|at) (?:my|her|his|your|our) (?:[a-z]{2,12} )?(?:class|lesson|course|lab"
+        r"|sixth form|school|uni|college|dorm)\b"
+        r"|\b(?:at|from) (?:st |saint )?[a-z]{3,15} (?:high|academy|college|grammar)\b"
+        r"|\b(?:girl|woman|lady|meuf|fille|nana) (?:at|from|in|de la|du|de l|a la|au)"
+        r" (?:the |my |our |ma |mon |notre )?(?:gym|salle de sport|office|bureau|library|biblio"
+        r"|pool|piscine)\b"
         r"|\b(?:de (?:la|ma) classe|in my class|dans ma classe"
         r"|de mon (?:taf|boulot|lycee|bahut|bureau)"
         r"|from (?:my|her) (?:work|office|school|class))\b"
@@ -513,7 +519,9 @@ RULES: tuple[Rule, ...] = (
         r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
         r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z][0-9]?\b|\b(?:middle|junior"
         r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b"
-        r"|\b(?:in )?(?:year|grade) (?:[5-9]|1[01])\b(?! ?(?:old|ago|olds))",
+        r"|\b(?:in )?(?:year|grade) (?:[5-9]|1[01])\b(?! ?(?:old|ago|olds))"
+        r"(?! (?:chem\w*|math\w*|bio\w*|physics|english|history|exams?|tests?|mocks?|results"
+        r"|options|trip|students|pupils|kids|teachers?)\b)",
         0.8,
         (("target", "rating"),),
         "a school year that means under 18",

@@ -98,7 +98,7 @@ FEMALE = WordFacet(
     r"|(?<!mon )(?<!ton )(?<!son )(?<!un )\b(?:potes?|collegues?|coloc|camarades?|cousins?)\b"
     r"|\bl ai (?:prise|filmee|shootee|photographiee|matee|chopee)\b"
     r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
-    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b",
+    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b|\bbaby sitters?\b",
 )
 #: Sexual or exposing vocabulary.
 SEXUAL = WordFacet(
@@ -144,14 +144,17 @@ TRIBUTE = _facet(TRIB)
 OFFER = _facet(
     r"\b(?:qui (?:veut|en veut) (?:voir|la|les|ses|sa)|(?:vous voulez|tu veux|wanna|want to"
     r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox|qui (?:les|en) veut"
-    r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre)\b"
+    r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre"
+    r"|je (?:vous|te) (?:les |la |le )?(?:envoie|mets|montre|file|balance|drop)"
+    r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes))\b"
 )
-#: Pictures the poster says he holds ("i've got vids", "j'ai des photos d'elle"):
+#: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
+#: "j'ai tout"):
 #: an offer once they were taken without her knowing.
 HELD = _facet(
-    r"\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)"
+    r"(?:\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)|(?:^|\| )got)"
     r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
-    r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b"
+    r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b|\bj ai tout\b"
 )
 #: Pictures shown in the thread ("photos en dessous", "pics below"): an offer only in sexual
 #: terms (a request word with a picture and a woman would make any family photo "about her").
@@ -232,6 +235,7 @@ RELATION = (
 CLOSE = (
     r"(?:petite |grande |demi |belle )?(?:cousine|soeur|prof|maitresse|voisine|pote|copine|amie"
     r"|collegue|coloc|tante|belle mere|patronne|cheffe|stagiaire|camarade|daronne|nounou|babysitter"
+    r"|baby sitter"
     r"|sister|cousin|teacher|neighbou?r|classmate|coworker|colleague|friend|aunt|roommate)"
 )
 AGE = r"(?:1[0-7]|[6-9]) ?(?:ans|an|yo|y o|years? old|yrs? old|years?)\b"
@@ -251,8 +255,8 @@ TOWN = (
 #: A school class at a named school ("en 3e a Pasteur", "in year 9 at Ridgeway").
 CLASS_AT_SCHOOL = (
     r"(?:en|in) (?:[3-6]e|[3-6]eme|2nde|seconde|premiere|1ere|terminale|term|year (?:[7-9]|1[0-3])"
-    r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)"
-    r"[a-z]{3,20}\b"
+    r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?:st |ste |saint |sainte )?"
+    r"(?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)[a-z]{3,20}\b"
 )
 #: Where she can be found: her school, her town, her street.
 WHEREABOUTS = _facet(
