@@ -190,3 +190,25 @@ def test_hostile_photos_get_a_clear_client_error(settings: Settings, data: bytes
         assert client.get("/c/banks", headers=keys["admin"]).json() == [
             {"name": "B", "matching_enabled_ratio": 1.0}
         ]
+
+
+def test_hostile_ids_and_bodies_get_a_clear_client_error(backend_settings: Settings) -> None:
+    with hma_client(open_network_settings(backend_settings)) as client:
+        client.post("/c/banks", json={"name": "B"})
+        for content_id in ("99999999999999999999999", "-1", "abc", "0"):
+            for method in ("GET", "PUT", "DELETE"):
+                answer = client.request(method, f"/c/bank/B/content/{content_id}", json={})
+                assert 400 <= answer.status_code < 500, (method, content_id, answer.status_code)
+        for body in (b"{", b"[1, 2", b"\xff\xfe", b"null"):
+            for path in ("/c/banks", "/m/compare", "/c/bank/B/signal", "/c/exchanges"):
+                answer = client.post(
+                    path, content=body, headers={"Content-Type": "application/json"}
+                )
+                assert answer.status_code == 400, (path, body, answer.status_code)
+        deep = "[" * 100_000 + "]" * 100_000
+        answer = client.post(
+            "/m/compare", content=deep, headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400
+        assert client.get("/c/bank/B/changes?after_id=-5").status_code == 422
+        assert client.get("/c/banks").json() == [{"name": "B", "matching_enabled_ratio": 1.0}]

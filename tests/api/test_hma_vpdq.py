@@ -85,7 +85,7 @@ def test_values_are_written_and_read_as_threatexchange_does() -> None:
             vpdq.parse(bad)
         with pytest.raises(ValueError):
             signal_type.validate_signal_str(bad)
-    for not_a_list in ("{}", "[1]", "not json", '"text"'):
+    for not_a_list in ("{}", "[1]", "not json", '"text"', "[" * 100_000 + "]" * 100_000):
         with pytest.raises(SignalError):
             vpdq.parse(not_a_list)
 

@@ -75,7 +75,7 @@ def parse(value: str) -> list[VpdqFeature]:
         raise SignalError("a vPDQ value is a JSON list of frame strings")
     try:
         items = json.loads(value or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise SignalError("a vPDQ value is a JSON list of frame strings") from None
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         raise SignalError("a vPDQ value is a JSON list of frame strings")

@@ -71,7 +71,7 @@ async def json_body(request: Request) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # malformed, not UTF-8, or absurdly nested
         abort(400, "the request body is not valid JSON")
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
+from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, RowId, require
 from rempart.api.hma.common import (
     abort,
     check_bank_name,
@@ -237,7 +237,7 @@ async def add_content(
         raw = fields.get("metadata")
         try:
             metadata = _metadata(json.loads(raw)) if raw is not None else None
-        except ValueError:
+        except (ValueError, RecursionError):
             abort(400, "metadata form field must be valid JSON")
     else:
         metadata = None
@@ -351,7 +351,7 @@ def _collab(request: Request, entry_id: int) -> dict[str, list[str]]:
 def get_content(
     request: Request,
     bank_name: str,
-    content_id: int,
+    content_id: RowId,
     caller: Annotated[Caller, Depends(require(Permission.BANKS_READ))],
     include_signals: str | None = None,
     include_metadata: str | None = None,
@@ -370,7 +370,7 @@ def get_content(
 async def update_content(
     request: Request,
     bank_name: str,
-    content_id: int,
+    content_id: RowId,
     caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
 ) -> dict[str, Any]:
     """Set ``disable_until_ts`` (0: disabled, 1: enabled, else a Unix time under five years
@@ -411,7 +411,7 @@ async def update_content(
 def delete_content(
     request: Request,
     bank_name: str,
-    content_id: int,
+    content_id: RowId,
     caller: Annotated[Caller, Depends(require(Permission.ENTRIES_WRITE))],
 ) -> dict[str, int]:
     """``{"deleted": n}`` (its fingerprints are shredded, as every withdrawal)."""

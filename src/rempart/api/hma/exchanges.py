@@ -10,7 +10,7 @@ import dataclasses
 import typing
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from rempart.api.auth import ERROR_RESPONSES, Caller, Permission, require
@@ -254,9 +254,9 @@ def bank_changes(
     request: Request,
     bank_name: str,
     caller: Annotated[Caller, ADMIN],
-    after_id: int = 0,
-    removed_after: int = 0,
-    limit: int = 500,
+    after_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    removed_after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Rempart's: a bank's entries after ``after_id`` with their HMA signals, and those withdrawn
     after ``removed_after`` — what another instance's ``rempart`` exchange fetches. Never the
@@ -267,7 +267,6 @@ def bank_changes(
     curation = HmaCuration(service.store)
     if curation.bank(bank_name) is None:
         abort(404, f"bank '{bank_name[:100]}' not found")
-    limit = max(1, min(limit, 5000))
     try:
         added, removed, more = curation.changes(bank_name, after_id, removed_after, limit)
     except StoreError as exc:
