@@ -14,6 +14,7 @@ public address (unless ``REMPART_FETCH_ALLOW_PRIVATE``); HTTPS only unless
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from rempart.errors import FetchError, SignalError, StoreError
@@ -39,7 +41,10 @@ _FETCHING = threading.Lock()
 KEPT_TYPES = ("pdq", "video_md5", "vpdq")
 
 
-def _threatexchange() -> Any:
+@functools.cache
+def _threatexchange() -> SimpleNamespace:
+    """The python-threatexchange modules used here, imported once (and quietly: its PDQ module
+    warns about hash order on import)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from threatexchange.exchanges import auth
@@ -52,17 +57,14 @@ def _threatexchange() -> Any:
         from threatexchange.signal_type.md5 import VideoMD5Signal
         from threatexchange.signal_type.pdq.signal import PdqSignal
         from threatexchange.utils import dataclass_json
-    return (
-        auth,
-        fb_threatexchange_api,
-        ncmec_api,
-        static_sample,
-        stop_ncii_api,
-        (
-            PdqSignal,
-            VideoMD5Signal,
-        ),
-        dataclass_json,
+    return SimpleNamespace(
+        auth=auth,
+        tx=fb_threatexchange_api,
+        ncmec=ncmec_api,
+        sample=static_sample,
+        stop_ncii=stop_ncii_api,
+        signal_types=[PdqSignal, VideoMD5Signal],
+        json=dataclass_json,
     )
 
 
@@ -70,38 +72,34 @@ def installed_apis() -> dict[str, Any]:
     """The exchange APIs this server can configure, by their threatexchange name."""
     from rempart.exchanges.peer import RempartSignalExchangeAPI
 
-    _, tx, ncmec, sample, stop_ncii, _, _ = _threatexchange()
+    tx = _threatexchange()
     classes = (
-        sample.StaticSampleSignalExchangeAPI,
-        stop_ncii.StopNCIISignalExchangeAPI,
-        ncmec.NCMECSignalExchangeAPI,
-        tx.FBThreatExchangeSignalExchangeAPI,
+        tx.sample.StaticSampleSignalExchangeAPI,
+        tx.stop_ncii.StopNCIISignalExchangeAPI,
+        tx.ncmec.NCMECSignalExchangeAPI,
+        tx.tx.FBThreatExchangeSignalExchangeAPI,
         RempartSignalExchangeAPI,
     )
     return {cls.get_name(): cls for cls in classes}
 
 
 def supports_credentials(api_cls: Any) -> bool:
-    auth = _threatexchange()[0]
-    return issubclass(api_cls, auth.SignalExchangeWithAuth)
+    return issubclass(api_cls, _threatexchange().auth.SignalExchangeWithAuth)
 
 
 def load_config(api_cls: Any, name: str, api_json: dict[str, Any]) -> Any:
     """The exchange's configuration object (threatexchange's dataclass for the API)."""
-    dataclass_json = _threatexchange()[6]
     data = {**api_json, "name": name, "api": api_cls.get_name()}
     data.setdefault("enabled", True)
-    return dataclass_json.dataclass_load_dict(data, api_cls.get_config_cls())
+    return _threatexchange().json.dataclass_load_dict(data, api_cls.get_config_cls())
 
 
 def dump(obj: Any) -> dict[str, Any]:
-    dataclass_json = _threatexchange()[6]
-    return dict(dataclass_json.dataclass_dump_dict(obj))
+    return dict(_threatexchange().json.dataclass_dump_dict(obj))
 
 
 def load_credentials(api_cls: Any, stored: dict[str, Any]) -> Any:
-    dataclass_json = _threatexchange()[6]
-    return dataclass_json.dataclass_load_dict(stored, api_cls.get_credential_cls())
+    return _threatexchange().json.dataclass_load_dict(stored, api_cls.get_credential_cls())
 
 
 def _checked_base(url: str | None, settings: Settings) -> None:
@@ -126,7 +124,7 @@ def client_for(info: ExchangeInfo, exchanges: Exchanges, settings: Settings) -> 
     if not stored:
         raise StoreError(f"no credentials set for {info.api} (POST /c/exchanges/api/{info.api})")
     credentials = load_credentials(api_cls, stored)
-    stop_ncii = _threatexchange()[4]
+    stop_ncii = _threatexchange().stop_ncii
     if api_cls is stop_ncii.StopNCIISignalExchangeAPI:
         _checked_base(credentials.base_url_override or stop_ncii.api.StopNCIIAPI.BASE_URL, settings)
         return api_cls(
@@ -252,8 +250,7 @@ def _fetch(
     collab = load_config(api_cls, info.name, info.config)
     checkpoint = None
     if info.checkpoint is not None:
-        dataclass_json = _threatexchange()[6]
-        checkpoint = dataclass_json.dataclass_load_dict(
+        checkpoint = _threatexchange().json.dataclass_load_dict(
             info.checkpoint, api_cls.get_checkpoint_cls()
         )
         if checkpoint.is_stale():
@@ -261,8 +258,7 @@ def _fetch(
                 report.up_to_date = True  # a static list, fetched once already
                 return
             checkpoint = None
-    pdq_signal, md5_signal = _threatexchange()[5]
-    types = [pdq_signal, md5_signal]
+    types = _threatexchange().signal_types
     started = time.monotonic()
     for delta in client.fetch_iter(types, checkpoint):
         _commit(exchanges, api_cls, collab, info.name, delta, types, report, actor)

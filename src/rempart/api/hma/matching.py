@@ -36,7 +36,7 @@ from rempart.api.hma.hashing import Media, fetched, hash_media, uploaded
 from rempart.api.service import service_of
 from rempart.errors import SignalError
 from rempart.signals import vpdq
-from rempart.signals.fingerprint import Fingerprint, SignalValue
+from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
 from rempart.signals.hma import CONTENT_OF, STORED_AS
 from rempart.store.hma import HmaCuration
 
@@ -137,18 +137,24 @@ def raw_lookup(
     return {"matches": [h.entry_id for h in hits]}
 
 
-def _lookup_one(
-    request: Request, caller: Caller, signal_type: str, signal: str
-) -> dict[str, list[dict[str, Any]]]:
+def _per_bank(request: Request, caller: Caller, hits: list[Hit]) -> dict[str, list[Any]]:
+    """HMA's per-bank answer for these hits, with the request's ``banks``, ``seed`` and
+    ``bypass_coinflip``."""
     query = request.query_params
     return by_bank(
         request,
         caller,
-        signal_hits(request, caller, signal_type, signal),
+        hits,
         banks=requested_banks(query.get("banks")),
         seed=query.get("seed"),
         bypass_coinflip=flag(query.get("bypass_coinflip"), "bypass_coinflip"),
     )
+
+
+def _lookup_one(
+    request: Request, caller: Caller, signal_type: str, signal: str
+) -> dict[str, list[dict[str, Any]]]:
+    return _per_bank(request, caller, signal_hits(request, caller, signal_type, signal))
 
 
 def _lookup_media(request: Request, caller: Caller, media: Media) -> dict[str, Any]:
@@ -167,8 +173,7 @@ def _add_rempart_matches(
 ) -> None:
     """Rempart's whole-fingerprint matches of the file, each under its own signal's key."""
     service = service_of(request)
-    query = request.query_params
-    fingerprint = service.decode(media.path, _query_fingerprint, request, media)
+    fingerprint = service.decode(media.path, fingerprint_file, media.path, service.settings)
     found = service.matcher().match(fingerprint)
     log_lookup(request, caller, "content", found)
     already = {
@@ -192,23 +197,10 @@ def _add_rempart_matches(
             fields["query_variant"] = m.query_variant
         hits_by_signal.setdefault(m.signal, []).append(Hit(m.entry_id, fields))
     for signal, hits in hits_by_signal.items():
-        extra = by_bank(
-            request,
-            caller,
-            hits,
-            banks=requested_banks(query.get("banks")),
-            seed=query.get("seed"),
-            bypass_coinflip=flag(query.get("bypass_coinflip"), "bypass_coinflip"),
-        )
+        extra = _per_bank(request, caller, hits)
         merged = answer.setdefault(signal, {})
         for bank, items in extra.items():
             merged.setdefault(bank, []).extend(items)
-
-
-def _query_fingerprint(request: Request, media: Media) -> Fingerprint:
-    from rempart.signals.fingerprint import fingerprint_file
-
-    return fingerprint_file(media.path, service_of(request).settings)
 
 
 @router.get("/lookup")
