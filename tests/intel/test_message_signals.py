@@ -157,6 +157,34 @@ def kinds_of(text: str) -> set[str]:
         ),
         ("she's in year 9 at st john's, who has her snap", {"identifies_person", "minor"}),
         ("anyone got nudes of the girl at oakwood academy?", {"solicitation", "identifies_person"}),
+        # asked to film her; opinions asked in sexual terms; held pictures; workplaces named
+        (
+            "ta voisine se change, filme-la",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        ("who has the leaks of the waitress at joe's diner", {"solicitation", "identifies_person"}),
+        (
+            "she's a junior at roosevelt high, wdyt 🍑",
+            {"solicitation", "identifies_person", "minor"},
+        ),
+        (
+            "je vous fais des tofs de ma coloc pendant qu'elle dort",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        ("rate the girls from my sorority, smash or pass", {"solicitation", "identifies_person"}),
+        (
+            "the receptionist at my uncle's office is so thicc, got pics",
+            {"solicitation", "identifies_person"},
+        ),
+        # her picture asked for, to be given back undressed; a face put on porn
+        (
+            "send me a pic of your cousin and i'll make her naked",
+            {"solicitation", "deepfake", "identifies_person"},
+        ),
+        ("mets sa tête sur une vidéo porno, c'est ma voisine", {"deepfake", "identifies_person"}),
+        # a minor's age with her account; zoomed in on her
+        ("elle vient d'avoir 14 ans, son insta c'est @chloe.gym", {"minor", "identifies_person"}),
+        ("jai zoomé sur sa poitrine depuis ma fenêtre 📸", {"covert_capture"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -208,6 +236,15 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "got pics from the concert, want them?",
         "avis sur mes photos de vacances ?",
         "we've got tickets for the gym, who wants them",
+        # smash or pass of food, filming an event, opinions, a barista's art, zooming a map
+        "smash or pass: pineapple on pizza",
+        "je filme la cérémonie demain",
+        "what do you think of my new haircut?",
+        "the barista at the corner cafe makes great latte art",
+        "je te la rends demain, ta perceuse",
+        "she just turned 15, happy birthday to my niece!",
+        "zoomed in on the map, we're lost lol",
+        "la voisine se change les idées au jardin",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

@@ -33,9 +33,11 @@ from rempart.intel.normalize import fold
 from rempart.intel.rules import FIRST, ON_FINDINGS, ON_TARGET, RULE_OF, RULES, Rule
 from rempart.intel.triggers import RULE_FAMILIES, TRIGGER_STEMS, has_trigger, trigger_families
 from rempart.intel.vocabulary import (
+    ACCOUNT,
     AI,
     ASK,
     CAPTURE,
+    COMMISSIONED,
     CONCESSION,
     FEMALE,
     HELD,
@@ -90,6 +92,8 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "offer": OFFER,
     "shown": SHOWN,
     "held": HELD,
+    "commissioned": COMMISSIONED,
+    "account": ACCOUNT,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")

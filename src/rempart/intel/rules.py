@@ -119,7 +119,7 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern,
         0.75,
-        ("female", ("ask", "shown"), "sexual"),
+        ("female", ("ask", "shown", "held"), "sexual"),
         "a woman's pictures offered or asked for in sexual terms",
         "des photos d'une femme proposées ou demandées en termes sexuels",
     ),
@@ -128,11 +128,11 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern,
         0.75,
-        ("female", ("private", "rating", "offer", "held"), "found:covert_capture"),
-        "pictures of a woman taken without her knowing, offered, held for the group or put up to"
-        " be rated",
-        "des photos d'une femme prises à son insu, proposées, détenues pour le groupe ou soumises"
-        " à un classement",
+        ("female", ("private", "rating", "offer", "held", "commissioned"), "found:covert_capture"),
+        "pictures of a woman taken without her knowing, offered, held for the group, asked for or"
+        " put up to be rated",
+        "des photos d'une femme prises à son insu, proposées, détenues pour le groupe, demandées"
+        " ou soumises à un classement",
     ),
     _rule(
         "deepfake_results_offered",
@@ -147,8 +147,9 @@ RULES: tuple[Rule, ...] = (
         "her_pictures_for_the_tool",
         "solicitation",
         r"\b(?:drop|send|envoie[sz]?|envoyez|balance[sz]?|balancez|donne[sz]?|file[sz]?)"
-        r"(?: moi| me)? (?:her|sa|ses|son|leurs?|their) (?:pics|photos|tofs|insta|snap|pp|face"
-        r"|visage)\b",
+        r"(?: moi| me)? (?:(?:her|sa|ses|son|leurs?|their) (?:pics|photos|tofs|insta|snap|pp|face"
+        r"|visage)|(?:une |des |les |a )?(?:photos?|pics?|tofs?) (?:de|d|of) (?:ta|ton|tes|your|ur"
+        r"|sa|ses|her) [a-z]{2,15})\b",
         0.75,
         ("found:deepfake",),
         "a woman's pictures asked for, to undress or face-swap them",
@@ -207,7 +208,8 @@ RULES: tuple[Rule, ...] = (
         "sexual_content_request",
         "solicitation",
         r"\b(?:(?:deep ?)?nudes?|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
-        r"|deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
+        r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
+        r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
         r"|de la douche|des douches|du vestiaire|des vestiaires"
@@ -222,13 +224,22 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "rating_game",
         "solicitation",
-        r"\b(?:smash (?:or|ou) pass|(?:la|les|des) plus (?:bonnes?|chaudes?)|the hottest"
+        r"\b(?:(?:la|les|des) plus (?:bonnes?|chaudes?)|the hottest"
         r"|(?:la|les|des|the) (?:plus )?(?:belles?|jolies?|sexy|canons?|hottest|prettiest)"
         r" (?:salopes?|meufs?|filles?|go|nanas?|girls?|chicks?|sluts?))\b",
         0.8,
         (),
         "a woman's pictures put up to be rated sexually",
         "des photos d'une femme soumises à un classement sexuel",
+    ),
+    _rule(
+        "smash_or_pass",
+        "solicitation",
+        r"\bsmash (?:or|ou) pass\b",
+        0.8,
+        (("female", "capture"),),
+        "women's pictures put up to smash or pass",
+        "des photos de femmes soumises à « smash or pass »",
     ),
     _rule(
         "rating_contest",
@@ -241,6 +252,16 @@ RULES: tuple[Rule, ...] = (
         ("female", ("sexual", "capture", "found:minor")),
         "a woman's pictures put up to be rated sexually",
         "des photos d'une femme soumises à un classement sexuel",
+    ),
+    _rule(
+        "opinion_on_her",
+        "solicitation",
+        r"\b(?:thoughts|wdyt|what do (?:you|u) think|vous en pensez quoi|ton avis|vos avis"
+        r"|t en penses quoi)\b",
+        0.75,
+        ("female", "sexual"),
+        "the group's opinion asked on a woman in sexual terms",
+        "l'avis du groupe demandé sur une femme en termes sexuels",
     ),
     # identifies_person
     _rule(
@@ -289,9 +310,10 @@ RULES: tuple[Rule, ...] = (
         r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
         r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
         r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
-        r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b",
+        r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b"
+        r"|\b(?:the|her|son|sa|le|ton|your|ur) @(?= |$)",
         0.85,
-        ("target",),
+        (("target", "found:minor"),),
         "the target's social account or contact",
         "le compte ou le contact de la cible",
     ),
@@ -310,7 +332,7 @@ RULES: tuple[Rule, ...] = (
         "contact_and_whereabouts",
         "identifies_person",
         r"\b(?:son|sa|her) (?:num|numero|number|tel|phone|adresse|address|insta|snap|snapchat"
-        r"|tiktok)\b",
+        r"|tiktok)\b|\b(?:the|her|son|sa|le) @(?= |$)",
         0.8,
         ("female", "ask", "whereabouts"),
         "a woman's number or account asked for, with where to find her",
@@ -332,8 +354,10 @@ RULES: tuple[Rule, ...] = (
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
         r" [a-h][0-9]?\b"
-        r"|\b(?:from|in|at) (?:my|her|his|your|our) (?:[a-z]{2,12} )?(?:class|lesson|course|lab"
-        r"|sixth form|school|uni|college|dorm)\b"
+        r"|\b(?:from|in|at) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} )?(?:class|lesson|course|lab"
+        r"|sixth form|school|uni|college|dorm|sorority|frat|fraternity|team|club|squad)\b"
+        r"|\b(?:at|from) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} s )?(?:office|work|job|company"
+        r"|firm|shop|store)\b"
         r"|\b(?:at|from) (?:st |saint )?[a-z]{3,15} (?:high|academy|college|grammar)\b"
         r"|\b(?:girl|woman|lady|meuf|fille|nana) (?:at|from|in|de la|du|de l|a la|au)"
         r" (?:the |my |our |ma |mon |notre )?(?:gym|salle de sport|office|bureau|library|biblio"
@@ -371,6 +395,7 @@ RULES: tuple[Rule, ...] = (
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
+        r"|\bj ?ai zoome\b|\bzoomed in on her\b"
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
         0.85,
         (("capture", "stolen"), ("female", "sexual")),
@@ -453,7 +478,8 @@ RULES: tuple[Rule, ...] = (
         "while_changing",
         "covert_capture",
         r"\b(?:elle|she) (?:se change|se deshabille|se douche|changes|undresses|showers"
-        r"|gets changed|gets undressed)\b",
+        r"|gets changed|gets undressed)\b"
+        r"|\b(?:la|ta|ma|sa|cette) [a-z]+ (?:se change|se deshabille|se douche)\b",
         0.8,
         ("capture",),
         "a picture taken while she was changing or showering",
@@ -489,7 +515,7 @@ RULES: tuple[Rule, ...] = (
         r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
         r"|km|points?|pts|ans de|years? of|%))",
         0.9,
-        (("target", "concession", "ask", "rating"),),
+        (("target", "concession", "ask", "rating", "account"),),
         "the target's age, under 18",
         "l'âge de la cible, moins de 18 ans",
     ),
@@ -514,7 +540,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "school_class",
         "minor",
-        r"\b(?:en|de) (?:6|5|4|3)(?:e|eme|em)\b"
+        r"\b(?:en|de) (?:6|5|4|3)(?:e|eme|em)\b|\bde (?:2nde|seconde)\b(?! main)"
         r"|\ben (?:sixieme|cinquieme|quatrieme|troisieme|seconde"
         r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
         r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z][0-9]?\b|\b(?:middle|junior"
@@ -530,7 +556,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "her_class",
         "minor",
-        r"\b(?:she s a (?:freshman|sophomore)|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
+        r"\b(?:she s a (?:freshman|sophomore)|she s a junior (?:at|in) (?:[a-z]+ ){0,2}high"
+        r"|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
         r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
         r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b"
         r"|\b(?:elle|she) (?:est|is) (?:encore|still|toujours) (?:en|au|in) (?:[3-6]e|[3-6]eme"
@@ -586,6 +613,16 @@ RULES: tuple[Rule, ...] = (
         "déshabiller la photo d'une femme avec une IA",
     ),
     _rule(
+        "undress_her_picture",
+        "deepfake",
+        r"\b(?:la |les )?(?:rends?|rendre|rendrai|rendrais) (?:toute |tout |toutes )?(?:nue?s?"
+        r"|a poil)\b|\bmake her (?:naked|nude)\b",
+        0.85,
+        ("capture", "female"),
+        "her picture to be returned undressed",
+        "sa photo rendue déshabillée",
+    ),
+    _rule(
         "deepfake",
         "deepfake",
         r"\bdeep ?fakes?\b|\bdfakes?\b",
@@ -609,8 +646,8 @@ RULES: tuple[Rule, ...] = (
         "deepfake",
         r"\bface ?swap\w*|\bswap\w* (?:sa|her|ta|la) (?:tete|face)\b"
         r"|\bmettre (?:sa|la|leur) (?:tete|tronche|face|gueule) sur\b|\bput her face on\b"
-        r"|\b(?:mett\w*|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck) (?:sa|la|leur|ta|her) (?:tete"
-        r"|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
+        r"|\b(?:mett\w*|mets|met|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck)"
+        r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
         0.85,
         ("sexual",),
         "her face put on a sexual picture",

@@ -87,7 +87,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
-        "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
+        "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage", "rend",
+        "mets", "make her",
     ),
     "relatives": ("vos ", "tes ", "your ", "ur "),
     "account": (
@@ -98,7 +99,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
         "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu", "vous la",
-        "vous les", "tu la", "tu les", "sur 10", "out of 10",
+        "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
+        "what do you think", "what do u think", "vous en pensez",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their
@@ -123,7 +125,9 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "trade_her_pictures": ("send",),
         "sexual_content_request": ("sexual", "picture", "deepfake"),
         "rating_game": ("sexual",),
+        "smash_or_pass": ("sexual",),
         "rating_contest": ("send",),
+        "opinion_on_her": ("send",),
         "without_her_knowing": ("covert", "picture"),
         "hidden_device": ("covert",),
         "private_place": ("covert",),
@@ -141,6 +145,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "undress_with_ai": ("deepfake",),
         "deepfake": ("deepfake",),
         "face_swap": ("deepfake",),
+        "undress_her_picture": ("deepfake",),
         "fake_of_her": ("deepfake",),
         "while_changing": ("covert",),
         "account_break_in": ("covert",),

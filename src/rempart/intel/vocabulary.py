@@ -58,7 +58,7 @@ ASK = _facet(
     r"|balance|poste|mets|envoie|vends)|j ?en (?:fais|ai|veux)|j ?ai (?:des|ses|les)|envoie[sz]?"
     r"|envoyez|balance[sz]?|balancez|postez|dm|dms|mp|pv|en prive|inbox|hmu|who (?:wants|has"
     r"|got|can|is down)|anyone|any1|taking requests|requests? (?:open|ouvertes?)|send (?:me|her"
-    r"|pics|nudes|it)|drop (?:her|ur|your|pics|the)|looking for|cherche|besoin d ?un|fais ?moi"
+    r"|pics|nudes|it|more)|drop (?:her|ur|your|pics|the)|looking for|cherche|besoin d ?un|fais ?moi"
     r"|tu peux (?:me )?faire|i (?:do|make|can do|take|got|have)|i ?ll do|who s down|partage[sz]?"
     r"|dispo pour|on (?:fait|se fait)|go (?:mp|dm)"
     r"|je (?:vous |te )?(?:la |le |les )?(?:mets|envoie|balance|poste|montre|file|donne)"
@@ -91,14 +91,16 @@ FEMALE = WordFacet(
         neighbours coworker coworkers gf ex exs exes salope salopes pute putes chienne chiennes
         slut sluts whore whores daronne lyceenne lyceennes collegienne collegiennes etudiante
         etudiantes deleguee caissiere serveuse infirmiere stagiaire babysitter nounou blonde brune
-        rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter
+        rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter barista
+        waitress cashier secretary receptionist nurse nanny hostess cheerleader
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
     r"|(?<!mon )(?<!ton )(?<!son )(?<!un )\b(?:potes?|collegues?|coloc|camarades?|cousins?)\b"
     r"|\bl ai (?:prise|filmee|shootee|photographiee|matee|chopee)\b"
     r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
-    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b|\bbaby sitters?\b",
+    r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b|\bbaby sitters?\b"
+    r"|\b(?:la|une) nouvelle (?:de|du|d|en|au)\b",
 )
 #: Sexual or exposing vocabulary.
 SEXUAL = WordFacet(
@@ -146,6 +148,7 @@ OFFER = _facet(
     r"|who wants to) (?:voir|see)|dm|dms|mp|pv|en prive|inbox|qui (?:les|en) veut"
     r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre"
     r"|je (?:vous|te) (?:les |la |le )?(?:envoie|mets|montre|file|balance|drop)"
+    r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -155,6 +158,13 @@ HELD = _facet(
     r"(?:\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)|(?:^|\| )got)"
     r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
     r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b|\bj ai tout\b"
+)
+#: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
+#: it would be covert.
+COMMISSIONED = _facet(
+    r"(?<!ai )(?<!je )\b(?:filme[sz]?|photographie[sz]?|shoote[sz]?) (?:la|les)\b"
+    r"|(?<!je )\bprends? (?:la|les) en photo\b"
+    r"|\b(?:film|record|snap|shoot) her\b|\btake (?:a )?(?:pics?|photos?|vids?) of her\b"
 )
 #: Pictures shown in the thread ("photos en dessous", "pics below"): an offer only in sexual
 #: terms (a request word with a picture and a woman would make any family photo "about her").
@@ -258,11 +268,17 @@ CLASS_AT_SCHOOL = (
     r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?:st |ste |saint |sainte )?"
     r"(?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)[a-z]{3,20}\b"
 )
+#: Her account named or given ("@lily.dance09", "son insta").
+ACCOUNT = _facet(
+    r"(?<![\w@])@[a-z0-9_.]{3,30}\b|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
+    r"|twitter|facebook|fb)\b"
+)
 #: Where she can be found: her school, her town, her street.
 WHEREABOUTS = _facet(
     r"\b(?:lycee|college|bahut|fac|ecole|universite|iut|prepa|high school|middle school|campus)"
     r"\b|\b[a-z]{3,15} high\b|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
     r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|quartier|village|ville|cite)\b"
     r"|\b(?:elle|she) (?:bosse|travaille|taffe|works?) (?:a|au|en|chez|at|in)\b"
+    r"|\b(?:from|in) (?:my|ur|your|her|our) (?:[a-z]{2,12} )?class\b"
     r"|\b" + CLASS_AT_SCHOOL
 )
