@@ -185,6 +185,33 @@ def kinds_of(text: str) -> set[str]:
         # a minor's age with her account; zoomed in on her
         ("elle vient d'avoir 14 ans, son insta c'est @chloe.gym", {"minor", "identifies_person"}),
         ("jai zoomé sur sa poitrine depuis ma fenêtre 📸", {"covert_capture"}),
+        # "someone" asked; sharing covert pictures; a camera in a relative's room
+        ("can someone trib my gf?", {"solicitation", "identifies_person"}),
+        (
+            "je partage les clichés de ma voisine prise à son insu",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        # a rating asked in sexual terms; a price; porn of her offered; kik; an age in brackets
+        (
+            "elle est au collège mais elle a un corps de rêve, vos notes ?",
+            {"solicitation", "minor"},
+        ),
+        (
+            "dossier sur la fille de la boulangerie de Nantes, 15€",
+            {"solicitation", "identifies_person"},
+        ),
+        ("ai porn of my coworker, link in bio", {"solicitation", "deepfake", "identifies_person"}),
+        ("kik me for pics of my cousin, she's 16", {"solicitation", "identifies_person", "minor"}),
+        (
+            "my daughter's friend (14) sleeps over tonight, i'll take pics while she sleeps",
+            {"solicitation", "covert_capture", "minor", "identifies_person"},
+        ),
+        # women rated on a scale; "legal next year"; a named person's mother; a nude to be made
+        ("on note les meufs de la promo de 1 à 10", {"solicitation", "identifies_person"}),
+        ("she's a freshman, legal next year lol", {"minor"}),
+        ("qui veut voir la mère de Kevin en petite tenue", {"solicitation", "identifies_person"}),
+        ("someone make a nude of my neighbour", {"deepfake", "identifies_person"}),
+        ("yall seen what leaked from jess's phone?", {"covert_capture"}),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -245,6 +272,16 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "she just turned 15, happy birthday to my niece!",
         "zoomed in on the map, we're lost lol",
         "la voisine se change les idées au jardin",
+        # a tournament, a school fair, a price, a scale, sharing, a shop camera
+        "ma nièce a 12 ans et elle a gagné le tournoi d'échecs !",
+        "photos de la kermesse de l'école dispo chez la directrice",
+        "someone left their umbrella at the gym",
+        "text me for the address of the party",
+        "je partage la recette de ma grand-mère",
+        "le tournoi de foot des filles du lycée commence samedi",
+        "my friend put a camera in his shop after a theft",
+        "rate the movie 1 to 10, my sister loved it",
+        "le gâteau coûte 15€, ma soeur l'a fait",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

@@ -47,6 +47,7 @@ from rempart.intel.vocabulary import (
     PRIVATE,
     RATING,
     REPORTING,
+    SCALE,
     SEXUAL,
     SHOWN,
     STAFF,
@@ -94,6 +95,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "held": HELD,
     "commissioned": COMMISSIONED,
     "account": ACCOUNT,
+    "scale": SCALE,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")

@@ -20,6 +20,7 @@ _EMOJI_WORDS = {
     "\U0001f975": " hot ",  # hot face
     "\U0001f351": " fesses ",  # peach
     "\U0001f445": " sexy ",  # tongue
+    "\u20ac": " euros ",  # the euro sign, as a price is written
 }
 _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"}

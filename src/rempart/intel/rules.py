@@ -13,6 +13,7 @@ from rempart.intel.vocabulary import (
     CLASS_AT_SCHOOL,
     CLOSE,
     HER,
+    NOT_A_PERSON,
     PICTURE,
     RELATION,
     TOWN,
@@ -137,9 +138,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "deepfake_results_offered",
         "solicitation",
-        r"\b(?:results?|resultats?|rendus?|outputs?)\b",
+        r"\b(?:results?|resultats?|rendus?|outputs?|porno? (?:of|de|d))\b",
         0.75,
-        ("female", ("private", "shown"), "found:deepfake"),
+        ("female", ("private", "shown", "offer"), "found:deepfake"),
         "an undressed or face-swapped picture of a woman offered privately or shown",
         "une image déshabillée ou truquée d'une femme proposée en privé ou montrée",
     ),
@@ -167,7 +168,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "pictures_privately",
         "solicitation",
-        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me|dm|mp|pv) (?:for|pour) (?:her |ses |sa"
+        r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me|dm|mp|pv|kik me|snap me|text me"
+        r"|message me|add me) (?:for|pour) (?:her |ses |sa"
         r" |more |plus de |le |the )?(?:pics|photos|tofs|nudes|more|plus|la suite|lien|link"
         r"|drive)\b",
         0.75,
@@ -207,7 +209,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "sexual_content_request",
         "solicitation",
-        r"\b(?:(?:deep ?)?nudes?|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
+        r"\b(?:(?<!make a )(?<!make an )(?<!me faire un )(?<!me faire des )(?:deep ?)?nudes?"
+        r"|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
         r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
@@ -244,7 +247,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "rating_contest",
         "solicitation",
-        r"\b(?:tournoi|tournament|note[sz]? (?:la|sa|cette|ma|les)"
+        r"\b(?:note[sz]? (?:la|sa|cette|ma|les)|vos notes"
         r"|avis sur (?:ses|sa|cette|la|les) (?:photos?|tofs?|pics?|corps)"
         r"|rate (?:her|this girl|my|the|ma|sa|ta|mon|son|ur|your)"
         r"|vote[sz]? pour|(?:vous|tu) (?:la|les) not\w*|notez|sur 10|out of 10)\b",
@@ -252,6 +255,25 @@ RULES: tuple[Rule, ...] = (
         ("female", ("sexual", "capture", "found:minor")),
         "a woman's pictures put up to be rated sexually",
         "des photos d'une femme soumises à un classement sexuel",
+    ),
+    _rule(
+        "women_rated",
+        "solicitation",
+        r"\b(?:note[sz]?|notez|on note|rate|rating|classement|classe[sz]?) (?:les |des |the |these"
+        r" |those )?(?:meufs|filles|nanas|girls|chicks|go|gow|femmes|women)\b",
+        0.8,
+        (("scale", "capture", "sexual"),),
+        "women of a group rated on a scale",
+        "les femmes d'un groupe notées sur une échelle",
+    ),
+    _rule(
+        "tournament",
+        "solicitation",
+        r"\b(?:tournoi|tournament)\b",
+        0.8,
+        ("female", ("sexual", "capture")),
+        "women's pictures put in a contest",
+        "des photos de femmes mises en concours",
     ),
     _rule(
         "opinion_on_her",
@@ -274,10 +296,11 @@ RULES: tuple[Rule, ...] = (
         + CLOSE
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
+        r"|\b(?:la|the) (?:mere|mother|maman|daronne) (?:de|d|of) [a-z]{3,15}\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
-        r"|girlfriend|gf|[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
+        r"|girlfriend|gf|" + NOT_A_PERSON + r"[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
         r" [a-z]{3,15}\b|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|cousine|mere|daughter|wife"
         r"|sister|girlfriend|gf) (?:du|of the|of my|of our) (?:prof|voisin|patron|chef|boss|coach"
@@ -342,7 +365,9 @@ RULES: tuple[Rule, ...] = (
         "place",
         "identifies_person",
         r"\b(?:au|du|de|a|en|at|from|to) (?:l |la )?(?:lycee|college|bahut|fac|ecole|universite|iut"
-        r"|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))? [a-z]{3,20}\b"
+        r"|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))?"
+        r" (?!(?:mais|et|ou|donc|car|elle|il|qui|que|quand|pour|avec|sans|dispo|demain|hier"
+        r"|aujourd|ce|cette|and|but|with|who|she|this|that|today|tomorrow)\b)[a-z]{3,20}\b"
         r"|\b(?:elle|she|qui|who) (?:bosse|travaille|taffe"
         r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
         r" [a-z]{3,20}"
@@ -355,7 +380,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
         r" [a-h][0-9]?\b"
         r"|\b(?:from|in|at) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} )?(?:class|lesson|course|lab"
-        r"|sixth form|school|uni|college|dorm|sorority|frat|fraternity|team|club|squad)\b"
+        r"|sixth form|school|uni|college|dorm|sorority|frat|fraternity|team|club|squad|church"
+        r"|mosque|synagogue|temple|gym)\b"
         r"|\b(?:at|from) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} s )?(?:office|work|job|company"
         r"|firm|shop|store)\b"
         r"|\b(?:at|from) (?:st |saint )?[a-z]{3,15} (?:high|academy|college|grammar)\b"
@@ -409,7 +435,8 @@ RULES: tuple[Rule, ...] = (
         r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un)"
         r" (?:table|bureau|jupe|robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
         r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
-        r"|the|her) (?:salle de bain|bathroom|douche|shower|vestiaire|chambre|bedroom)\b",
+        r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
+        r"|chambre|bedroom|room)\b",
         0.85,
         ("female",),
         "a hidden camera or phone",
@@ -453,6 +480,7 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\b(?:compte|story|stories|snap|insta|album|galerie|tel|telephone)"
         r" (?:prive|privee|perso)\b"
+        r"|\bfrom [a-z]{2,15} s (?:phone|icloud|drive|cloud|camera roll|gallery)\b"
         r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
@@ -531,7 +559,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "age_tag",
         "minor",
-        r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b",
+        r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b"
+        r"|\b(?:friend|pote|copine|amie|girl|meuf|fille|niece|cousine?|soeur|sister|daughter"
+        r"|stepdaughter) 1[1-7]\b(?! ?(?:h\b|min|euros?|kg|cm|km|points?|pts|%|e\b))",
         0.8,
         ("target",),
         "an age under 18 next to sexual talk",
@@ -559,7 +589,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:she s a (?:freshman|sophomore)|she s a junior (?:at|in) (?:[a-z]+ ){0,2}high"
         r"|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
         r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
-        r"|quatrieme|troisieme|seconde|2nde|college|middle school|high school|[6-9]th grade))\b"
+        r"|quatrieme|troisieme|seconde|2nde|1ere|premiere(?! (?:ligne|position|place|classe))"
+        r"|college|middle school|high school|[6-9]th grade))\b"
         r"|\b(?:elle|she) (?:est|is) (?:encore|still|toujours) (?:en|au|in) (?:[3-6]e|[3-6]eme"
         r"|college|middle school)\b",
         0.8,
@@ -571,6 +602,7 @@ RULES: tuple[Rule, ...] = (
         "minor_word",
         "minor",
         r"\bmineures?\b|\bunderage\b|\bjailbait\b|\bloli\b|\bpas (?:encore )?majeure?\b"
+        r"|\b(?:barely )?legal next year\b|\bmajeure l an prochain\b"
         r"|\bpas (?:encore )?18\b|\bnot (?:yet )?18\b|\bbarely 1[0-7]\b|\blegal soon\b"
         r"|\balmost legal\b"
         r"|\b(?:bientot|presque|pas encore) majeure?\b|\b(?:bientot|presque|almost|nearly) 18\b",
@@ -613,6 +645,16 @@ RULES: tuple[Rule, ...] = (
         "déshabiller la photo d'une femme avec une IA",
     ),
     _rule(
+        "nude_made_of_her",
+        "deepfake",
+        r"\b(?:make|makes|making|fais|faire|faites|fait) (?:a |an |une |un |des )?(?:fake )?"
+        r"nudes? (?:of|de|d)\b",
+        0.85,
+        ("female",),
+        "a nude of a woman asked to be made",
+        "un nu d'une femme demandé à fabriquer",
+    ),
+    _rule(
         "undress_her_picture",
         "deepfake",
         r"\b(?:la |les )?(?:rends?|rendre|rendrai|rendrais) (?:toute |tout |toutes )?(?:nue?s?"
@@ -645,6 +687,7 @@ RULES: tuple[Rule, ...] = (
         "face_swap",
         "deepfake",
         r"\bface ?swap\w*|\bswap\w* (?:sa|her|ta|la) (?:tete|face)\b"
+        r"|\bswap\w* (?:\w+ ){0,3}(?:faces?|tetes?|visages?) (?:onto|on|sur)\b"
         r"|\bmettre (?:sa|la|leur) (?:tete|tronche|face|gueule) sur\b|\bput her face on\b"
         r"|\b(?:mett\w*|mets|met|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck)"
         r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",

@@ -88,7 +88,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage", "rend",
-        "mets", "make her",
+        "mets", "make her", "make", "fais", "faites",
     ),
     "relatives": ("vos ", "tes ", "your ", "ur "),
     "account": (
@@ -100,6 +100,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
         "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu", "vous la",
         "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
+        "vos notes", "rating", "classe", "kik me", "snap me", "text me", "message me", "add me",
         "what do you think", "what do u think", "vous en pensez",
     ),
 }  # fmt: skip
@@ -128,6 +129,8 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "smash_or_pass": ("sexual",),
         "rating_contest": ("send",),
         "opinion_on_her": ("send",),
+        "tournament": ("send",),
+        "women_rated": ("send",),
         "without_her_knowing": ("covert", "picture"),
         "hidden_device": ("covert",),
         "private_place": ("covert",),
@@ -146,6 +149,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "deepfake": ("deepfake",),
         "face_swap": ("deepfake",),
         "undress_her_picture": ("deepfake",),
+        "nude_made_of_her": ("deepfake",),
         "fake_of_her": ("deepfake",),
         "while_changing": ("covert",),
         "account_break_in": ("covert",),

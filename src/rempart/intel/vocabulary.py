@@ -53,6 +53,9 @@ TRIB = r"\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
 #: Asking, offering, announcing, being available, sending privately.
 ASK = _facet(
     r"\b(?:qui (?:veut|ve|en veut|a|peut|est chaud|est dispo|fait|se chauffe)|quelqu ?un|qqn|qlq"
+    r"|(?:can|could|would|will) (?:someone|somebody)|need (?:someone|somebody)"
+    r"|(?:someone|somebody) (?:pls|plz|please|got|have|has|make|do)"
+    r"|[0-9]+ (?:euros?|balles|dollars?|bucks)"
     r"|quelqun|kelkun|kelki|kelkin|qqi|qlqi|qlqun|dispo|disponible"
     r"|je (?:prends|prend|fais|fait|peux|veux|cherche|propose"
     r"|balance|poste|mets|envoie|vends)|j ?en (?:fais|ai|veux)|j ?ai (?:des|ses|les)|envoie[sz]?"
@@ -80,6 +83,16 @@ ASK = _facet(
     r"|je realise|taking orders|commission\w*|je (?:le|la|les|te|vous) (?:fais|fait)|go look"
     r"|allez (?:voir|mater)|check her)\b"
 )
+#: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
+NOT_A_PERSON = (
+    r"(?!(?:kermesse|messe|adresse|vitesse|jeunesse|promesse|caresse|richesse|sagesse|tristesse"
+    r"|paresse|finesse|ivresse|forteresse|noblesse|assiette|baguette|fourchette|toilette"
+    r"|cigarette|raquette|recette|chaussette|lunette|trottinette|omelette|tablette|etiquette"
+    r"|banquette|bicyclette|cuisine|machine|piscine|usine|vitrine|routine|semaine|medecine"
+    r"|discipline|origine|marine|colline|farine|tartine|cantine|vitamine|magazine|doctrine"
+    r"|cabine|matrice|cicatrice|lumiere|riviere|maniere|carriere|matiere|priere|frontiere|biere"
+    r"|cafetiere|premiere|derniere|poitrine)s?\b)"
+)
 #: A woman as the target.
 FEMALE = WordFacet(
     FIRST_NAMES
@@ -98,7 +111,9 @@ FEMALE = WordFacet(
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
     r"|(?<!mon )(?<!ton )(?<!son )(?<!un )\b(?:potes?|collegues?|coloc|camarades?|cousins?)\b"
     r"|\bl ai (?:prise|filmee|shootee|photographiee|matee|chopee)\b"
-    r"|\b(?:la|une|cette|ta|ma|sa) [a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
+    r"|\b(?:la|une|cette|ta|ma|sa) "
+    + NOT_A_PERSON
+    + r"[a-z]+(?:euse|rice|ienne|iere|esse|ette|ine)\b"
     r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b|\bbaby sitters?\b"
     r"|\b(?:la|une) nouvelle (?:de|du|d|en|au)\b",
 )
@@ -128,7 +143,9 @@ SEXUAL = WordFacet(
     r"|(?:elle est|trop|vraiment|grave|t es|she s|so|is) (?:canon|thick)"
     r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait|fine (?:af|as hell|asf)"
     r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
-    r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini)\b"
+    r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
+    r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
+    r"|coquins?))\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
@@ -149,6 +166,7 @@ OFFER = _facet(
     r"|who wants (?:them|it|these|those|more)|vends|je vends|selling|for sale|a vendre"
     r"|je (?:vous|te) (?:les |la |le )?(?:envoie|mets|montre|file|balance|drop)"
     r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
+    r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -158,6 +176,8 @@ HELD = _facet(
     r"(?:\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)|(?:^|\| )got)"
     r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
     r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b|\bj ai tout\b"
+    r"|\bi ?ll (?:get|take|grab) (?:some |her )?(?:pics|photos|vids)\b"
+    r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
 #: it would be covert.
@@ -172,9 +192,11 @@ SHOWN = _facet(r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
-    r"|tournoi|tournament|smash (?:or|ou) pass|(?:vous|tu) (?:la|les) not\w*|notez la"
+    r"|smash (?:or|ou) pass|(?:vous|tu) (?:la|les) not\w*|notez la"
     r"|sur 10|out of 10|rate her)\b"
 )
+#: A scale to rate on ("1 à 10", "/10", "out of 10").
+SCALE = _facet(r"\b(?:1 ?(?:a|to|-) ?10|sur 10|out of 10|on 10)\b")
 #: Sent privately: where the pictures are to go.
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
 STOLEN = _facet(
@@ -239,7 +261,7 @@ RELATION = (
     r"|ex|meuf|femme|tante|belle mere|patronne|cheffe|boss|stagiaire|camarade|cousin|sister"
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
-    r"|belle fille|filleule|sister in law|stepdaughter)"
+    r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
