@@ -212,6 +212,33 @@ def kinds_of(text: str) -> set[str]:
         ("qui veut voir la mère de Kevin en petite tenue", {"solicitation", "identifies_person"}),
         ("someone make a nude of my neighbour", {"deepfake", "identifies_person"}),
         ("yall seen what leaked from jess's phone?", {"covert_capture"}),
+        # typos and "pls"; "l'ex de"; a caption of her picture; the girl next door
+        ("nudess de la serveuse du bar de la gare ?? pls", {"solicitation", "identifies_person"}),
+        ("sextape de l'ex de Julien, who wants it", {"solicitation", "identifies_person"}),
+        (
+            "pic of my teacher's cleavage, took it from the back row",
+            {"solicitation", "covert_capture", "identifies_person"},
+        ),
+        (
+            "who wants the girl next door's number? she's 16 and so hot",
+            {"identifies_person", "minor"},
+        ),
+        # a montage made naked; a best friend's sister; a keyhole; a deepfake offered in bio
+        ("fais-moi un montage de ma voisine à poil", {"deepfake", "identifies_person"}),
+        ("tribute on my best friend's sister, vid in dm", {"solicitation", "identifies_person"}),
+        ("j'ai filmé ma coloc par le trou de la serrure", {"covert_capture", "identifies_person"}),
+        ("deepfake de la bouchère, lien en bio", {"solicitation", "deepfake"}),
+        # relatives rated with pictures; a minor "looks 18"; a way into her private account
+        ("on fait un classement des mamans du groupe, envoyez les tofs", {"solicitation"}),
+        ("she's in 9th grade but she looks 18, thoughts?", {"solicitation", "minor"}),
+        (
+            "la serveuse du café a un snap privé, qqn peut m'y faire entrer ?",
+            {"covert_capture", "identifies_person"},
+        ),
+        (
+            "faceswap de ma tante sur une scène X, qui veut ?",
+            {"solicitation", "deepfake", "identifies_person"},
+        ),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -282,6 +309,13 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "my friend put a camera in his shop after a theft",
         "rate the movie 1 to 10, my sister loved it",
         "le gâteau coûte 15€, ma soeur l'a fait",
+        # getting into a concert, a baker on TV, a holiday montage, an old photo, a keyhole show
+        "peux-tu me faire entrer au concert ? ma soeur a un insta privé aussi",
+        "la boulangère passe à la télé ce soir !",
+        "fais-moi un montage vidéo de nos vacances",
+        "my grandma looks 18 in this old photo lol",
+        "classement des meilleures mamans du monde 😂",
+        "through the keyhole is a tv show",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

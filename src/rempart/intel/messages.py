@@ -45,6 +45,7 @@ from rempart.intel.vocabulary import (
     NEGATED,
     OFFER,
     PRIVATE,
+    PRIVATE_ACCOUNT,
     RATING,
     REPORTING,
     SCALE,
@@ -96,6 +97,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "commissioned": COMMISSIONED,
     "account": ACCOUNT,
     "scale": SCALE,
+    "private_account": PRIVATE_ACCOUNT,
 }
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")

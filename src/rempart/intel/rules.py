@@ -209,7 +209,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "sexual_content_request",
         "solicitation",
-        r"\b(?:(?<!make a )(?<!make an )(?<!me faire un )(?<!me faire des )(?:deep ?)?nudes?"
+        r"\b(?:(?<!make a )(?<!make an )(?<!me faire un )(?<!me faire des )(?:deep ?)?nudes*"
+        r"|(?<!me faire un )face ?swap\w*(?! (?:app|appli|site|tool|bot|outil))"
         r"|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
         r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
@@ -220,7 +221,7 @@ RULES: tuple[Rule, ...] = (
         r"|\bdossiers?(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
         0.85,
-        ("ask", "female"),
+        (("ask", "offer"), "female"),
         "sexual pictures of a woman asked for or offered",
         "des photos sexuelles d'une femme demandées ou proposées",
     ),
@@ -259,8 +260,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "women_rated",
         "solicitation",
-        r"\b(?:note[sz]?|notez|on note|rate|rating|classement|classe[sz]?) (?:les |des |the |these"
-        r" |those )?(?:meufs|filles|nanas|girls|chicks|go|gow|femmes|women)\b",
+        r"\b(?:note[sz]?|notez|on note|rate|rating|classement) (?:les |des |the |these"
+        r" |those )?(?:meufs|filles|nanas|girls|chicks|go|gow|femmes|women|daronnes|meres|mamans"
+        r"|moms|soeurs|sisters|copines|cousines|voisines|profs)\b",
         0.8,
         (("scale", "capture", "sexual"),),
         "women of a group rated on a scale",
@@ -297,6 +299,7 @@ RULES: tuple[Rule, ...] = (
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:mere|mother|maman|daronne) (?:de|d|of) [a-z]{3,15}\b"
+        r"|\bl ex (?:de|d) [a-z]{3,15}\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
@@ -398,6 +401,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:girl|woman|lady|intern|meuf|fille|nana|stagiaire)"
         r" (?:in|from|de la|du|de l|a l|a la) (?:accounting|marketing|hr|payroll|reception"
         r"|front desk|compta|comptabilite|rh|accueil|standard)\b"
+        r"|\bthe girl next door\b|\bla (?:fille|meuf|voisine) d a cote\b"
         r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
         r" (?:street|hall)|upstairs|downstairs|au dessus|en dessous|en face|a cote|on my floor"
         r"|sur mon palier)\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -421,7 +425,8 @@ RULES: tuple[Rule, ...] = (
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
-        r"|\bj ?ai zoome\b|\bzoomed in on her\b"
+        r"|\bj ?ai zoome\b|\bzoomed in on her\b|\bfrom the back (?:row|of the class)\b"
+        r"|\bdu fond de la (?:classe|salle)\b"
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
         0.85,
         (("capture", "stolen"), ("female", "sexual")),
@@ -456,7 +461,8 @@ RULES: tuple[Rule, ...] = (
         r"|topless|getting changed|in (?:her|the) (?:underwear|shower))\b|\bsous la douche\b"
         r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
         r"|changes|undresses|showers|gets changed|gets undressed)\b"
-        r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b",
+        r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b"
+        r"|\bpar le (?:judas|trou de la serrure)\b|\bthrough the (?:peephole|keyhole)\b",
         0.9,
         (("female", "capture"),),
         "a picture from where she could not know (changing room, shower, under a skirt)",
@@ -525,6 +531,16 @@ RULES: tuple[Rule, ...] = (
         "a way into her private account asked for or used",
         "un accès à son compte privé demandé ou utilisé",
     ),
+    _rule(
+        "let_into_her_account",
+        "covert_capture",
+        r"\b(?:m y|nous y) (?:faire )?(?:entrer|rentrer)\b"
+        r"|\bget (?:me|us) in(?:to)? (?:it|there|her (?:insta|snap|account))\b",
+        0.8,
+        ("female", "private_account"),
+        "a way into her private account asked for or used",
+        "un accès à son compte privé demandé ou utilisé",
+    ),
     # minor
     _rule(
         "age_of_her",
@@ -587,7 +603,7 @@ RULES: tuple[Rule, ...] = (
         "her_class",
         "minor",
         r"\b(?:she s a (?:freshman|sophomore)|she s a junior (?:at|in) (?:[a-z]+ ){0,2}high"
-        r"|(?:elle|she) (?:est|etait|is|was) (?:en|au|in)"
+        r"|(?:elle|she) (?:est|etait|is|was|s) (?:en|au|in)"
         r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
         r"|quatrieme|troisieme|seconde|2nde|1ere|premiere(?! (?:ligne|position|place|classe))"
         r"|college|middle school|high school|[6-9]th grade))\b"
@@ -643,6 +659,15 @@ RULES: tuple[Rule, ...] = (
         ("ai",),
         "undressing a woman's picture with AI",
         "déshabiller la photo d'une femme avec une IA",
+    ),
+    _rule(
+        "montage_of_her",
+        "deepfake",
+        r"\b(?:photo ?)?montages?(?: \w+){0,5} (?:a poil|nue?s?|naked|porno?|x)\b",
+        0.85,
+        ("female",),
+        "a montage of a woman made naked or pornographic",
+        "un montage d'une femme mise nue ou dans du porno",
     ),
     _rule(
         "nude_made_of_her",

@@ -55,7 +55,8 @@ ASK = _facet(
     r"\b(?:qui (?:veut|ve|en veut|a|peut|est chaud|est dispo|fait|se chauffe)|quelqu ?un|qqn|qlq"
     r"|(?:can|could|would|will) (?:someone|somebody)|need (?:someone|somebody)"
     r"|(?:someone|somebody) (?:pls|plz|please|got|have|has|make|do)"
-    r"|[0-9]+ (?:euros?|balles|dollars?|bucks)"
+    r"|[0-9]+ (?:euros?|balles|dollars?|bucks)|pls|plz|please|stp|svp"
+    r"|want (?:her|my|the|some) (?:pics|photos|nudes|vids)"
     r"|quelqun|kelkun|kelki|kelkin|qqi|qlqi|qlqun|dispo|disponible"
     r"|je (?:prends|prend|fais|fait|peux|veux|cherche|propose"
     r"|balance|poste|mets|envoie|vends)|j ?en (?:fais|ai|veux)|j ?ai (?:des|ses|les)|envoie[sz]?"
@@ -105,7 +106,8 @@ FEMALE = WordFacet(
         slut sluts whore whores daronne lyceenne lyceennes collegienne collegiennes etudiante
         etudiantes deleguee caissiere serveuse infirmiere stagiaire babysitter nounou blonde brune
         rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter barista
-        waitress cashier secretary receptionist nurse nanny hostess cheerleader
+        waitress cashier secretary receptionist nurse nanny hostess cheerleader boulangere
+        bouchere patissiere charcutiere fermiere bergere passagere
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -145,7 +147,8 @@ SEXUAL = WordFacet(
     r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
     r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
-    r"|coquins?))\b"
+    r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
+    r"|fait plus (?:vieille|agee)|fait (?:18|majeure))\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
@@ -188,7 +191,10 @@ COMMISSIONED = _facet(
 )
 #: Pictures shown in the thread ("photos en dessous", "pics below"): an offer only in sexual
 #: terms (a request word with a picture and a woman would make any family photo "about her").
-SHOWN = _facet(r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread|below)\b")
+SHOWN = _facet(
+    r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread|below)\b"
+    r"|^(?:pics?|photos?|tofs?|vids?|videos?) (?:of|de|d)\b"
+)
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
@@ -256,8 +262,9 @@ STAFF = re.compile(
 PICTURE = r"(?:photos?|tofs?|pics?|pp|face|visage|gueule|tronche|story|insta|feed|snap|image)"
 HER = r"(?:sa|ses|ta|tes|ma|mes|her|this|cette|la|les|my|your)"
 RELATION = (
-    r"(?:petite |grande |demi |belle |step ?|big |little |lil )?(?:cousine|soeur|soeurs|sis|prof"
-    r"|professeure|maitresse|voisine|pote|copine|meilleure amie|amie|collegue|coloc|colocataire"
+    r"(?:petite |grande |demi |belle |step ?|big |little |lil |best )?"
+    r"(?:cousine|soeur|soeurs|sis|prof|professeure|maitresse|voisine|pote|copine|meilleure amie"
+    r"|amie|collegue|coloc|colocataire"
     r"|ex|meuf|femme|tante|belle mere|patronne|cheffe|boss|stagiaire|camarade|cousin|sister"
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
@@ -294,6 +301,11 @@ CLASS_AT_SCHOOL = (
 ACCOUNT = _facet(
     r"(?<![\w@])@[a-z0-9_.]{3,30}\b|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
     r"|twitter|facebook|fb)\b"
+)
+#: A private account or story ("insta privé", "private snap").
+PRIVATE_ACCOUNT = _facet(
+    r"\b(?:insta|snap|compte|account|story|stories) (?:prive|privee|perso|private)\b"
+    r"|\bprivate (?:insta|snap|account|story|stories)\b"
 )
 #: Where she can be found: her school, her town, her street.
 WHEREABOUTS = _facet(
