@@ -239,6 +239,31 @@ def kinds_of(text: str) -> set[str]:
             "faceswap de ma tante sur une scène X, qui veut ?",
             {"solicitation", "deepfake", "identifies_person"},
         ),
+        # slang and "drop more"; a tribute on a handle; "la suite en mp"; held private pictures
+        ("gyatt your sister is fire, drop more pics", {"solicitation", "identifies_person"}),
+        ("!trib @lea.dance ce soir", {"solicitation", "identifies_person"}),
+        (
+            "NSFW: la meuf de la 4e A en string, la suite en mp",
+            {"solicitation", "identifies_person", "minor"},
+        ),
+        ("she doesn't know i have her icloud, tons of pics", {"solicitation", "covert_capture"}),
+        ("anyone wanna trade pics of our sisters?", {"solicitation"}),
+        # a law firm is a workplace, not a lawyer's help; her rated; a view; passing nudes around
+        (
+            "la stagiaire du cabinet d'avocats est trop bonne, qq1 a son snap privé ?",
+            {"identifies_person", "covert_capture"},
+        ),
+        ("rate her 1-10, she sits next to me in bio", {"solicitation", "identifies_person"}),
+        (
+            "j'ai une vue parfaite sur la voisine depuis ma fenêtre 📸",
+            {"covert_capture", "identifies_person"},
+        ),
+        ("je vais faire tourner ses nudes, elle m'a largué", {"solicitation"}),
+        ("la meuf du métro, 30 vidéos sous les jupes, 10€", {"solicitation", "covert_capture"}),
+        (
+            "on partage les photos de la soirée où Léa était inconsciente ?",
+            {"solicitation", "covert_capture"},
+        ),
     ],
 )
 def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> None:
@@ -316,6 +341,13 @@ def test_each_kind_fires_on_what_it_describes(text: str, expected: set[str]) -> 
         "my grandma looks 18 in this old photo lol",
         "classement des meilleures mamans du monde 😂",
         "through the keyhole is a tv show",
+        # slang, playlists, a cooking rating, a sea view, a law firm, a price
+        "gyatt the homework is hard",
+        "on partage la playlist de la soirée ?",
+        "rate her cooking 1-10, my mom made lasagna",
+        "j'ai une vue sur la mer depuis ma chambre",
+        "un cabinet d'avocats m'a appelé pour un stage",
+        "the concert ticket was $20, my sister paid",
     ],
 )
 def test_hard_negatives_stay_quiet(text: str) -> None:

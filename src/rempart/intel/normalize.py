@@ -39,6 +39,7 @@ _CLAUSE_END = re.compile(r"(?:(?<![a-z0-9])\.|\.(?![a-z0-9])|[!?;,:\n])+")
 #: Anything else, and runs of spaces: one space.
 _NOT_WORD = re.compile(r"[^a-z0-9*@_|.]+")
 _LEET_CHARS = re.compile(r"[013457@$!]")
+_DOLLARS = re.compile(r"\$ ?([0-9]+)")
 
 
 def fold(text: str) -> str:
@@ -48,6 +49,8 @@ def fold(text: str) -> str:
         lowered = lowered.translate(_LIGATURES)
         lowered = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group()], lowered)
         lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    if "$" in lowered:  # "$20": a price, before "$" is read as an "s"
+        lowered = _DOLLARS.sub(r" \1 dollars ", lowered)
     if _LEET_CHARS.search(lowered):
         lowered = _LEET_AFTER_LETTER.sub(lambda m: "".join(_LEET[c] for c in m.group()), lowered)
     lowered = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group()), lowered)

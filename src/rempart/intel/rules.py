@@ -82,7 +82,7 @@ RULES: tuple[Rule, ...] = (
         "tribute_on_her",
         "solicitation",
         TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
-        r"|mon|son|des|les|ces)\b",
+        r"|mon|son|des|les|ces)\b|" + TRIB + r"(?: \w+){0,2} @[a-z0-9_.]{3,30}",
         0.9,
         (),
         "a 'trib' on a woman",
@@ -171,7 +171,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me|dm|mp|pv|kik me|snap me|text me"
         r"|message me|add me) (?:for|pour) (?:her |ses |sa"
         r" |more |plus de |le |the )?(?:pics|photos|tofs|nudes|more|plus|la suite|lien|link"
-        r"|drive)\b",
+        r"|drive)\b|\bla suite en (?:mp|dm|pv|prive)\b|\bmore in (?:dm|dms)\b",
         0.75,
         ("female",),
         "her pictures offered privately",
@@ -181,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         "trade_her_pictures",
         "solicitation",
         r"\b(?:trade|echange\w*|troc\w*|swap)(?: \w+){0,2} (?:photos?|pics?|tofs?|nudes?)"
-        r" (?:de|d|of) (?:ma|ta|sa|my|your|his|ur) " + RELATION + r"\b",
+        r" (?:de|d|of) (?:ma|ta|sa|my|your|his|ur|our|nos|vos|their) " + RELATION + r"s?\b",
         0.8,
         (),
         "pictures of a woman close to them traded",
@@ -269,6 +269,15 @@ RULES: tuple[Rule, ...] = (
         "les femmes d'un groupe notées sur une échelle",
     ),
     _rule(
+        "her_rated",
+        "solicitation",
+        r"\b(?:rate|note[sz]?) (?:her|la)(?= \||$| [0-9]| sur| out| on)",
+        0.75,
+        ("scale",),
+        "a woman rated on a scale",
+        "une femme notée sur une échelle",
+    ),
+    _rule(
         "tournament",
         "solicitation",
         r"\b(?:tournoi|tournament)\b",
@@ -299,7 +308,7 @@ RULES: tuple[Rule, ...] = (
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:mere|mother|maman|daronne) (?:de|d|of) [a-z]{3,15}\b"
-        r"|\bl ex (?:de|d) [a-z]{3,15}\b"
+        r"|\bl ex (?:de|d) [a-z]{3,15}\b|\b(?:my|ma|mon) crush\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
@@ -402,6 +411,8 @@ RULES: tuple[Rule, ...] = (
         r" (?:in|from|de la|du|de l|a l|a la) (?:accounting|marketing|hr|payroll|reception"
         r"|front desk|compta|comptabilite|rh|accueil|standard)\b"
         r"|\bthe girl next door\b|\bla (?:fille|meuf|voisine) d a cote\b"
+        r"|\b(?:who|qui|she|elle) (?:sits?|est assise?) (?:next to|near|behind|in front of"
+        r"|a cote de|derriere|devant) (?:me|moi)\b"
         r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
         r" (?:street|hall)|upstairs|downstairs|au dessus|en dessous|en face|a cote|on my floor"
         r"|sur mon palier)\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
@@ -426,7 +437,8 @@ RULES: tuple[Rule, ...] = (
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
         r"|\bj ?ai zoome\b|\bzoomed in on her\b|\bfrom the back (?:row|of the class)\b"
-        r"|\bdu fond de la (?:classe|salle)\b"
+        r"|\bdu fond de la (?:classe|salle)\b|\b(?:j ?ai|i have|i got) (?:une|a) (?:\w+ )?(?:vue"
+        r"|view)\b|\ba la sortie(?: du (?:college|lycee)| de l ecole| des cours)?\b"
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
         0.85,
         (("capture", "stolen"), ("female", "sexual")),
@@ -437,8 +449,8 @@ RULES: tuple[Rule, ...] = (
         "hidden_device",
         "covert_capture",
         r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
-        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un)"
-        r" (?:table|bureau|jupe|robe)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
+        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un|les|leurs)"
+        r" (?:table|bureau|jupes?|robes?)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
         r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
         r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
         r"|chambre|bedroom|room)\b",
@@ -475,7 +487,8 @@ RULES: tuple[Rule, ...] = (
         r"|pionce|pioncait)|endormie|pendant (?:sa|la) sieste|pendant son sommeil|during her nap"
         r"|while she napped"
         r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep|passed out"
-        r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente))\b",
+        r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
+        r"|(?:etait|was) (?:inconsciente|unconscious|ivre morte))\b",
         0.85,
         ("capture",),
         "a picture taken while she slept",
@@ -487,6 +500,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:compte|story|stories|snap|insta|album|galerie|tel|telephone)"
         r" (?:prive|privee|perso)\b"
         r"|\bfrom [a-z]{2,15} s (?:phone|icloud|drive|cloud|camera roll|gallery)\b"
+        r"|\b(?:her|sa|son) (?:google photos|icloud|galerie|gallery|camera roll|pellicule)\b"
         r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
@@ -603,7 +617,8 @@ RULES: tuple[Rule, ...] = (
         "her_class",
         "minor",
         r"\b(?:she s a (?:freshman|sophomore)|she s a junior (?:at|in) (?:[a-z]+ ){0,2}high"
-        r"|(?:elle|she) (?:est|etait|is|was|s) (?:en|au|in)"
+        r"|(?:elle|she|soeur|cousine|niece|fille|sister|daughter|cousin) (?:est|etait|is|was|s)"
+        r" (?:en|au|in)"
         r" (?:[3-6]e|[3-6]eme|sixieme|cinquieme"
         r"|quatrieme|troisieme|seconde|2nde|1ere|premiere(?! (?:ligne|position|place|classe))"
         r"|college|middle school|high school|[6-9]th grade))\b"

@@ -53,7 +53,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
         "clip", "upskirt", "creep",
         "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
-        "qui veut voir", "lien", "link", "drive",
+        "qui veut voir", "lien", "link", "drive", "vous voulez quand meme voir",
+        "tu veux quand meme voir", "send more", "drop more",
         *_SEE_STEMS,
     ),
     "covert": (
@@ -73,7 +74,9 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "pique", "recuper", "chope", "grab", "ripp", "leak", "screen", "undress", "hack", "pirat",
         "in the bathroom", "from the bathroom", "judas", "trou de la serrure", "peephole",
         "keyhole", "m y faire", "m y rentrer", "m y entrer", "nous y", "get me in", "get us in",
-        "from the back", "du fond",
+        "from the back", "du fond", "a la sortie", "j ai une vue", "jai une vue", "i have a view",
+        "i got a view", "etait inconsciente", "etait ivre", "was unconscious", "google photos",
+        "galerie", "gallery", "camera roll", "pellicule",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -130,6 +133,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "rating_game": ("sexual",),
         "smash_or_pass": ("sexual",),
         "rating_contest": ("send",),
+        "her_rated": ("send",),
         "opinion_on_her": ("send",),
         "tournament": ("send",),
         "women_rated": ("send",),

@@ -56,7 +56,7 @@ ASK = _facet(
     r"|(?:can|could|would|will) (?:someone|somebody)|need (?:someone|somebody)"
     r"|(?:someone|somebody) (?:pls|plz|please|got|have|has|make|do)"
     r"|[0-9]+ (?:euros?|balles|dollars?|bucks)|pls|plz|please|stp|svp"
-    r"|want (?:her|my|the|some) (?:pics|photos|nudes|vids)"
+    r"|want (?:her|my|the|some) (?:pics|photos|nudes|vids)|drop more|send more"
     r"|quelqun|kelkun|kelki|kelkin|qqi|qlqi|qlqun|dispo|disponible"
     r"|je (?:prends|prend|fais|fait|peux|veux|cherche|propose"
     r"|balance|poste|mets|envoie|vends)|j ?en (?:fais|ai|veux)|j ?ai (?:des|ses|les)|envoie[sz]?"
@@ -107,7 +107,8 @@ FEMALE = WordFacet(
         etudiantes deleguee caissiere serveuse infirmiere stagiaire babysitter nounou blonde brune
         rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter barista
         waitress cashier secretary receptionist nurse nanny hostess cheerleader boulangere
-        bouchere patissiere charcutiere fermiere bergere passagere
+        bouchere patissiere charcutiere fermiere bergere passagere moms mothers meres mamans
+        daronnes aunts tantes
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -148,7 +149,7 @@ SEXUAL = WordFacet(
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
     r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
-    r"|fait plus (?:vieille|agee)|fait (?:18|majeure))\b"
+    r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
@@ -156,10 +157,11 @@ CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
-    r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut) (?:voir|see)"
+    r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut)(?: quand meme| still| vraiment"
+    r"| really)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
-    r"|image\w*|clich\w*|pp|zoom\w*)\b"
+    r"|image\w*|clich\w*|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
@@ -170,6 +172,8 @@ OFFER = _facet(
     r"|je (?:vous|te) (?:les |la |le )?(?:envoie|mets|montre|file|balance|drop)"
     r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
     r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
+    r"|on partage|(?:faire|fais|font|on fait) tourner|i ?ll (?:post|share|leak) (?:them|it|her)"
+    r"|posting (?:them|it|her)|[0-9]+ (?:euros?|balles|dollars?|bucks)|abonnement|subscription"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -180,6 +184,7 @@ HELD = _facet(
     r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
     r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b|\bj ai tout\b"
     r"|\bi ?ll (?:get|take|grab) (?:some |her )?(?:pics|photos|vids)\b"
+    r"|\b(?:tons|loads|lots|plein|des tas) (?:of |de )?(?:pics|photos|vids|videos|tofs)\b"
     r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
@@ -193,7 +198,7 @@ COMMISSIONED = _facet(
 #: terms (a request word with a picture and a woman would make any family photo "about her").
 SHOWN = _facet(
     r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread|below)\b"
-    r"|^(?:pics?|photos?|tofs?|vids?|videos?) (?:of|de|d)\b"
+    r"|(?:^|\| )(?:pics?|photos?|tofs?|vids?|videos?) (?:of|de|d)\b"
 )
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
@@ -202,7 +207,7 @@ RATING = _facet(
     r"|sur 10|out of 10|rate her)\b"
 )
 #: A scale to rate on ("1 à 10", "/10", "out of 10").
-SCALE = _facet(r"\b(?:1 ?(?:a|to|-) ?10|sur 10|out of 10|on 10)\b")
+SCALE = _facet(r"\b(?:1 (?:a |to )?10|sur 10|out of 10|on 10)\b")
 #: Sent privately: where the pictures are to go.
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
 STOLEN = _facet(
@@ -223,7 +228,8 @@ REPORTING = _facet(
     r"\b(?:article|enquete|reportage|journalist\w*|temoign\w*|phenomene|alerte|prevention"
     r"|sensibilis\w*|signal(?:er|ez|e|ement|ements)|plaintes?|pharos|3018|e ?enfance|victimes?"
     r"|harcelement|cyberharcelement|illegal\w*|delit|penal\w*|condamn\w*|gendarmerie"
-    r"|commissariat|avocat\w*|police|lawyer|awareness|report (?:it|this|them|to)|reported"
+    r"|commissariat|(?<!cabinet d )avocat\w*|police|lawyer|awareness"
+    r"|report (?:it|this|them|to)|reported"
     r"|investigation|researchers?|study|survivors?|consentement|revenge porn|help me|aide ?moi"
     r"|aidez ?moi|au secours|(?:ont|a) (?:poste|publie|partage|balance|diffuse|leake?) mes"
     r"|posted my|mes photos (?:circulent|tournent|intimes)|my intimate|a qui (?:je peux|m adresser)"
@@ -268,7 +274,7 @@ RELATION = (
     r"|ex|meuf|femme|tante|belle mere|patronne|cheffe|boss|stagiaire|camarade|cousin|sister"
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
-    r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner)"
+    r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
