@@ -355,5 +355,10 @@ def test_a_running_service_fetches_its_exchanges_on_schedule(backend_settings: S
             time.sleep(0.2)
             status = client.get("/c/exchange/SAMPLE/status").json()
         assert status["up_to_date"] and status["fetched_items"] > 0
+        # its items match (the matcher is told before the fetch is recorded as finished)
         query = {"signal_type": "pdq", "signal": PdqSignal.get_examples()[0]}
-        assert list(client.get("/m/lookup", params=query).json()) == ["SAMPLE"]
+        looked = client.get("/m/lookup", params=query).json()
+        while not looked and time.monotonic() < deadline:
+            time.sleep(0.2)
+            looked = client.get("/m/lookup", params=query).json()
+        assert list(looked) == ["SAMPLE"]

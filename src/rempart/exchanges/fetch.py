@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -212,9 +213,12 @@ def fetch(
     actor: str,
     max_seconds: float | None = None,
     wait_seconds: float = 300.0,
+    on_change: Callable[[], None] | None = None,
 ) -> FetchReport:
     """Fetch one exchange into its bank from its checkpoint (see the module docstring), after
-    any fetch already running here (at most ``wait_seconds``)."""
+    any fetch already running here (at most ``wait_seconds``). ``on_change`` runs when entries
+    were added or withdrawn, before the fetch is recorded as finished (so a status that says
+    "up to date" is one whose items already match)."""
     exchanges = Exchanges(store)
     info = exchanges.get(name)
     report = FetchReport(name)
@@ -231,6 +235,8 @@ def fetch(
         except Exception as exc:  # any API or network failure: recorded, the next run retries
             log.warning("exchange %s: fetch failed: %s", name, exc)
             report.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if on_change is not None and (report.added or report.removed):
+            on_change()
         exchanges.finish_fetch(name, up_to_date=report.up_to_date, error=report.error)
     finally:
         _FETCHING.release()
@@ -312,13 +318,27 @@ def _commit(
 
 
 def fetch_all(
-    store: Store, settings: Settings, *, actor: str, wait_seconds: float = 300.0
+    store: Store,
+    settings: Settings,
+    *,
+    actor: str,
+    wait_seconds: float = 300.0,
+    on_change: Callable[[], None] | None = None,
 ) -> list[FetchReport]:
     """Fetch every enabled exchange, one after the other."""
     reports = []
     for name in Exchanges(store).names():
         try:
-            reports.append(fetch(store, settings, name, actor=actor, wait_seconds=wait_seconds))
+            reports.append(
+                fetch(
+                    store,
+                    settings,
+                    name,
+                    actor=actor,
+                    wait_seconds=wait_seconds,
+                    on_change=on_change,
+                )
+            )
         except FetchError as exc:
             reports.append(FetchReport(name, error=str(exc)))
     return reports
@@ -329,7 +349,9 @@ class ExchangeScheduler:
     running service), the first time half a minute after start; a failure is recorded on the
     exchange and tried again at the next turn."""
 
-    def __init__(self, store: Store, settings: Settings, on_change: Any = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.store = store
         self.settings = settings
         self.on_change = on_change
@@ -347,9 +369,13 @@ class ExchangeScheduler:
             wait = interval
             try:
                 # a caller's fetch already running: this turn skips that exchange
-                reports = fetch_all(self.store, self.settings, actor="serve", wait_seconds=0)
-                if self.on_change is not None and any(r.added or r.removed for r in reports):
-                    self.on_change()
+                fetch_all(
+                    self.store,
+                    self.settings,
+                    actor="serve",
+                    wait_seconds=0,
+                    on_change=self.on_change,
+                )
             except Exception:  # noqa: BLE001 (a failed turn must not end the thread)
                 log.exception("scheduled exchange fetch failed")
 

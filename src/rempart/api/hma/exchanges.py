@@ -236,9 +236,13 @@ async def fetch_exchange(
     if _exchanges(request).find(exchange_name) is None:
         abort(404, f"Exchange '{exchange_name[:100]}' not found")
     report = await run_in_threadpool(
-        fetching.fetch, service.store, service.settings, exchange_name, actor=caller.actor
+        fetching.fetch,
+        service.store,
+        service.settings,
+        exchange_name,
+        actor=caller.actor,
+        on_change=service.banks_changed,
     )
-    service.banks_changed()
     return {
         "pages": report.pages,
         "added": report.added,
