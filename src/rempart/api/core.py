@@ -100,15 +100,20 @@ class LookupOut(BaseModel):
     entries: list[dict[str, Any]]
 
 
+def disclosed_bank(settings: Settings, caller: Caller, bank: str) -> str:
+    """The name this caller may see for a bank: the victims' bank never by its own name unless
+    the caller may read cases (see the module docstring)."""
+    if bank == settings.protect_bank and not caller.may(Permission.CASES_READ):
+        return SELF_REGISTERED
+    return bank
+
+
 def disclosed(request: Request, caller: Caller, found: list[Match]) -> list[Match]:
     """The matches as this caller may see them (see the module docstring)."""
     if caller.may(Permission.CASES_READ):
         return found
-    protect_bank = service_of(request).settings.protect_bank
-    return [
-        m._replace(label="", bank=SELF_REGISTERED if m.bank == protect_bank else m.bank)
-        for m in found
-    ]
+    settings = service_of(request).settings
+    return [m._replace(label="", bank=disclosed_bank(settings, caller, m.bank)) for m in found]
 
 
 def log_lookup(request: Request, caller: Caller, what: str, found: Sized) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 from rempart.errors import FetchError, SignalError, StoreError
 from rempart.settings import Settings
 from rempart.signals import vpdq
-from rempart.signals.hma import signal_fingerprint
+from rempart.signals.hma import signal_fingerprint, threatexchange
 from rempart.sources.fetch import check_url, resolve
 from rempart.store.exchanges import ExchangeInfo, Exchanges
 from rempart.store.store import Store
@@ -44,27 +44,26 @@ KEPT_TYPES = ("pdq", "video_md5", "vpdq")
 
 @functools.cache
 def _threatexchange() -> SimpleNamespace:
-    """The python-threatexchange modules used here, imported once (and quietly: its PDQ module
-    warns about hash order on import)."""
+    """python-threatexchange's exchange modules, imported once (quietly, as its PDQ module
+    warns on import)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from threatexchange.exchanges import auth
+        from threatexchange.exchanges.fetch_state import NoCheckpointing
         from threatexchange.exchanges.impl import (
             fb_threatexchange_api,
             ncmec_api,
             static_sample,
             stop_ncii_api,
         )
-        from threatexchange.signal_type.md5 import VideoMD5Signal
-        from threatexchange.signal_type.pdq.signal import PdqSignal
         from threatexchange.utils import dataclass_json
     return SimpleNamespace(
         auth=auth,
         tx=fb_threatexchange_api,
         ncmec=ncmec_api,
         sample=static_sample,
+        no_checkpointing=NoCheckpointing,
         stop_ncii=stop_ncii_api,
-        signal_types=[PdqSignal, VideoMD5Signal],
         json=dataclass_json,
     )
 
@@ -112,15 +111,16 @@ def _checked_base(url: str | None, settings: Settings) -> None:
     resolve(parts.hostname or "", parts.port or 443, allowed)
 
 
-def client_for(info: ExchangeInfo, exchanges: Exchanges, settings: Settings) -> Any:
-    """An authenticated client of the exchange's API (threatexchange's own classes)."""
+def client_for(info: ExchangeInfo, exchanges: Exchanges, settings: Settings) -> tuple[Any, Any]:
+    """An authenticated client of the exchange's API (threatexchange's own classes), and the
+    exchange's configuration it was made for."""
     apis = installed_apis()
     api_cls = apis.get(info.api)
     if api_cls is None:
         raise StoreError(f"No such exchange type '{info.api}'")
     collab = load_config(api_cls, info.name, info.config)
     if not supports_credentials(api_cls):
-        return api_cls.for_collab(collab)
+        return api_cls.for_collab(collab), collab
     stored = exchanges.credentials(info.api)
     if not stored:
         raise StoreError(f"no credentials set for {info.api} (POST /c/exchanges/api/{info.api})")
@@ -128,7 +128,7 @@ def client_for(info: ExchangeInfo, exchanges: Exchanges, settings: Settings) -> 
     stop_ncii = _threatexchange().stop_ncii
     if api_cls is stop_ncii.StopNCIISignalExchangeAPI:
         _checked_base(credentials.base_url_override or stop_ncii.api.StopNCIIAPI.BASE_URL, settings)
-        return api_cls(
+        client = api_cls(
             collab,
             _no_redirect_stopncii(stop_ncii.api.StopNCIIAPI)(
                 credentials.subscription_key,
@@ -136,9 +136,10 @@ def client_for(info: ExchangeInfo, exchanges: Exchanges, settings: Settings) -> 
                 base_url_override=credentials.base_url_override,
             ),
         )
+        return client, collab
     base = getattr(credentials, "base_url", None) or getattr(collab, "base_url", None)
     _checked_base(base, settings)
-    return api_cls.for_collab(collab, credentials)
+    return api_cls.for_collab(collab, credentials), collab
 
 
 def _no_redirect_stopncii(base: Any) -> Any:
@@ -251,20 +252,19 @@ def _fetch(
     actor: str,
     max_seconds: float | None,
 ) -> None:
-    client = client_for(info, exchanges, settings)
+    client, collab = client_for(info, exchanges, settings)
     api_cls = type(client)
-    collab = load_config(api_cls, info.name, info.config)
     checkpoint = None
     if info.checkpoint is not None:
         checkpoint = _threatexchange().json.dataclass_load_dict(
             info.checkpoint, api_cls.get_checkpoint_cls()
         )
         if checkpoint.is_stale():
-            if type(checkpoint).__name__ == "NoCheckpointing":
+            if isinstance(checkpoint, _threatexchange().no_checkpointing):
                 report.up_to_date = True  # a static list, fetched once already
                 return
             checkpoint = None
-    types = _threatexchange().signal_types
+    types = [threatexchange().pdq, threatexchange().video_md5]
     started = time.monotonic()
     for delta in client.fetch_iter(types, checkpoint):
         _commit(exchanges, api_cls, collab, info.name, delta, types, report, actor)

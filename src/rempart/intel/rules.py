@@ -12,12 +12,19 @@ from rempart.intel.vocabulary import (
     CAPTURE,
     CLASS_AT_SCHOOL,
     CLOSE,
+    HANDLE,
     HER,
     NOT_A_PERSON,
     PICTURE,
     RELATION,
     TOWN,
     TRIB,
+)
+
+#: Her account given: a handle, or a platform and a user name ("snap: lea_07").
+NAMED_ACCOUNT = (
+    HANDLE + r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
+    r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
 )
 
 
@@ -340,10 +347,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "social_handle",
         "identifies_person",
-        r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
-        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
-        r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b"
-        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
+        NAMED_ACCOUNT
+        + r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
         r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
         r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b"
         r"|\b(?:the|her|son|sa|le|ton|your|ur) @(?= |$)",
@@ -355,9 +360,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "account_and_whereabouts",
         "identifies_person",
-        r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
-        r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb)(?: \|)?"
-        r" (?:c ?est |est |is |-> )?@?(?=[a-z0-9_.]*[0-9_.])[a-z0-9_.]{3,30}\b",
+        NAMED_ACCOUNT,
         0.8,
         ("female", "whereabouts"),
         "a woman's account given with where to find her (school, town, street)",

@@ -303,9 +303,11 @@ CLASS_AT_SCHOOL = (
     r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?:st |ste |saint |sainte )?"
     r"(?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)[a-z]{3,20}\b"
 )
+#: A social account written as a handle ("@lily.dance09").
+HANDLE = r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
 #: Her account named or given ("@lily.dance09", "son insta").
 ACCOUNT = _facet(
-    r"(?<![\w@])@[a-z0-9_.]{3,30}\b|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
+    HANDLE + r"|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
     r"|twitter|facebook|fb)\b"
 )
 #: A private account or story ("insta privé", "private snap").

@@ -10,9 +10,11 @@ local features, frame PDQ), computed from the same file.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import warnings
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from PIL import Image
 
@@ -21,6 +23,7 @@ from rempart.media.kinds import MediaKind, sniff_kind
 from rempart.settings import Settings
 from rempart.signals import vpdq
 from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
+from rempart.signals.sha256 import file_digests
 
 #: HMA's signal types, by the content type that produces them: those hashed by default (its
 #: reference configuration), and those a caller may ask for with ``types`` (vPDQ too).
@@ -30,6 +33,18 @@ CONTENT_OF: dict[str, str] = {s: c for c, signals in AVAILABLE_OF.items() for s 
 #: The Rempart signal each HMA signal type's values are stored and indexed as.
 STORED_AS: dict[str, str] = {"pdq": "pdq", "video_md5": "video_md5", "vpdq": "video_pdq"}
 PDQ_QUALITY_THRESHOLD = 50
+
+
+@functools.cache
+def threatexchange() -> SimpleNamespace:
+    """python-threatexchange's PDQ and video MD5 signal types and its PDQ hasher, imported once
+    (quietly: its PDQ module warns about hash order on import)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from threatexchange.signal_type.md5 import VideoMD5Signal
+        from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_bytes
+        from threatexchange.signal_type.pdq.signal import PdqSignal
+    return SimpleNamespace(pdq=PdqSignal, video_md5=VideoMD5Signal, pdq_from_bytes=pdq_from_bytes)
 
 
 def exact_pdq(path: Path, settings: Settings) -> str:
@@ -49,24 +64,13 @@ def exact_pdq(path: Path, settings: Settings) -> str:
         raise
     except Exception as exc:  # Pillow raises many types on hostile input
         raise CorruptMediaError(f"cannot read the photo: {type(exc).__name__}") from exc
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_bytes
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            pdq_hash, quality = pdq_from_bytes(path.read_bytes())
+            pdq_hash, quality = threatexchange().pdq_from_bytes(path.read_bytes())
     except Exception as exc:
         raise CorruptMediaError(f"cannot hash the photo: {type(exc).__name__}") from exc
     return pdq_hash if quality >= PDQ_QUALITY_THRESHOLD else ""
-
-
-def file_md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def hma_hashes(
@@ -94,8 +98,9 @@ def hma_hashes(
                 fingerprint = _with_exact_pdq(fingerprint, hashes["pdq"])
         return hashes, fingerprint
     sniff_kind(path, settings.max_file_bytes)
+    md5 = file_digests(path, "md5")[0]
     if "video_md5" in types:
-        hashes["video_md5"] = file_md5(path)
+        hashes["video_md5"] = md5
     if "vpdq" in types or with_fingerprint:
         try:
             fingerprint = fingerprint_file(path, settings, register=True)
@@ -111,7 +116,7 @@ def hma_hashes(
         fingerprint = Fingerprint(
             source=path.name,
             kind="hash",
-            values=(SignalValue("video_md5", hashes.get("video_md5") or file_md5(path)),),
+            values=(SignalValue("video_md5", md5),),
         )
     return hashes, fingerprint
 
@@ -120,12 +125,8 @@ def _with_exact_pdq(fingerprint: Fingerprint, exact: str) -> Fingerprint:
     """The fingerprint with HMA's exact PDQ beside Rempart's own (which scales first)."""
     if any(v.value == exact for v in fingerprint.of_signal("pdq")):
         return fingerprint
-    return Fingerprint(
-        source=fingerprint.source,
-        kind=fingerprint.kind,
-        width=fingerprint.width,
-        height=fingerprint.height,
-        values=(*fingerprint.values, SignalValue("pdq", exact, None, "hma")),
+    return replace(
+        fingerprint, values=(*fingerprint.values, SignalValue("pdq", exact, None, "hma"))
     )
 
 

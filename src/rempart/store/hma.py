@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from rempart.errors import BankNotFoundError, EntryNotFoundError, StoreError
+from rempart.errors import BankExistsError, BankNotFoundError, EntryNotFoundError, StoreError
 from rempart.signals.fingerprint import Fingerprint
 from rempart.store.models import (
     BankRow,
@@ -92,11 +92,12 @@ class HmaCuration:
         return [HmaBank(n, float(r)) for n, r in rows if not n.startswith(DELETED_PREFIX)]
 
     def bank(self, name: str) -> HmaBank | None:
-        if name.startswith(DELETED_PREFIX):
-            return None
         with self.store.session() as session:
-            row = session.scalar(select(BankRow).where(BankRow.name == name))
-            return None if row is None else HmaBank(row.name, float(row.matching_enabled_ratio))
+            try:
+                row = self._row(session, name)
+            except BankNotFoundError:
+                return None
+            return HmaBank(row.name, float(row.matching_enabled_ratio))
 
     def create_bank(self, name: str, ratio: float, *, actor: str) -> HmaBank:
         self.store.create_bank(name, actor=actor)
@@ -107,13 +108,13 @@ class HmaCuration:
     def update_bank(
         self, name: str, *, new_name: str | None = None, ratio: float | None = None, actor: str
     ) -> HmaBank:
-        """Rename a bank and/or set its enabled ratio; BankNotFoundError, or StoreError when the
-        new name is taken."""
+        """Rename a bank and/or set its enabled ratio; BankNotFoundError, or BankExistsError when
+        the new name is taken."""
         with self.store.transaction() as session:
             row = self._row(session, name)
             if new_name is not None and new_name != row.name:
                 if session.scalar(select(BankRow.id).where(BankRow.name == new_name)) is not None:
-                    raise StoreError("Bank name already exists")
+                    raise BankExistsError("Bank name already exists")
                 row.name = new_name
             if ratio is not None:
                 row.matching_enabled_ratio = ratio
@@ -129,10 +130,10 @@ class HmaCuration:
     def delete_bank(self, name: str, *, actor: str) -> bool:
         """Withdraw every entry of the bank and put it out of sight; False if there was none."""
         with self.store.session() as session:
-            row = session.scalar(select(BankRow).where(BankRow.name == name))
-            if row is None or name.startswith(DELETED_PREFIX):
+            try:
+                bank_id = self._row(session, name).id
+            except BankNotFoundError:
                 return False
-            bank_id = row.id
             active = list(
                 session.scalars(
                     select(EntryRow.id).where(

@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 
-from rempart.api.auth import Caller, Permission
-from rempart.api.core import SELF_REGISTERED
+from rempart.api.auth import Caller
+from rempart.api.core import disclosed_bank
 from rempart.api.service import Service, service_of
 from rempart.signals.hma import AVAILABLE_OF, SIGNALS_OF
 from rempart.store.hma import HmaContent, HmaCuration
@@ -105,8 +104,8 @@ async def one_upload(request: Request) -> tuple[str, UploadFile, dict[str, str]]
     return name, upload, fields
 
 
-def content_type_of(name: str, enabled: Iterable[str] = SIGNALS_OF) -> str:
-    if name not in set(enabled):
+def content_type_of(name: str) -> str:
+    if name not in SIGNALS_OF:
         abort(400, f"no such content_type: '{name[:40]}'")
     return name
 
@@ -129,17 +128,9 @@ def signal_types_for(content_type: str, types: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def visible_bank(service: Service, caller: Caller, bank: str) -> str:
-    """The name this caller sees for a bank: victims' self-registrations never by their bank's
-    name unless the caller may read cases."""
-    if bank == service.settings.protect_bank and not caller.may(Permission.CASES_READ):
-        return SELF_REGISTERED
-    return bank
-
-
 def hides_bank(service: Service, caller: Caller, bank: str) -> bool:
     """Whether this caller may not see the bank itself (the victims' bank, for most roles)."""
-    return visible_bank(service, caller, bank) != bank
+    return disclosed_bank(service.settings, caller, bank) != bank
 
 
 @dataclass(frozen=True)
@@ -171,7 +162,7 @@ def by_bank(
             continue
         if content.bank.matching_enabled_ratio < coinflip:
             continue
-        name = visible_bank(service, caller, content.bank.name)
+        name = disclosed_bank(service.settings, caller, content.bank.name)
         if banks is not None and name not in banks:
             continue
         found.setdefault(name, []).append({"bank_content_id": hit.entry_id, **hit.fields})
@@ -190,5 +181,5 @@ def in_banks(
         h
         for h in hits
         if h.entry_id in contents
-        and visible_bank(service, caller, contents[h.entry_id].bank.name) in banks
+        and disclosed_bank(service.settings, caller, contents[h.entry_id].bank.name) in banks
     ]

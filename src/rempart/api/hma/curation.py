@@ -140,7 +140,7 @@ async def update_bank(
             )
         except BankExistsError:
             abort(403, "Bank name already exists")
-        except StoreError as exc:
+        except StoreError as exc:  # the bank went away meanwhile
             abort(403, str(exc))
         service_of(request).banks_changed()
         return updated.as_dict()

@@ -13,7 +13,6 @@ variants (mirror, collage cell) under ``pdq`` with their ``query_variant``.
 
 from __future__ import annotations
 
-import warnings
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -37,7 +36,7 @@ from rempart.api.service import service_of
 from rempart.errors import SignalError
 from rempart.signals import vpdq
 from rempart.signals.fingerprint import Fingerprint, SignalValue, fingerprint_file
-from rempart.signals.hma import CONTENT_OF, STORED_AS
+from rempart.signals.hma import CONTENT_OF, STORED_AS, threatexchange
 from rempart.store.hma import HmaCuration
 
 router = APIRouter(prefix="/m", tags=["hma: matching"], responses=ERROR_RESPONSES)
@@ -60,11 +59,7 @@ def checked_value(request: Request, signal_type: str, signal: str) -> str:
         if signal_type == "vpdq":
             vpdq.parse(signal)
             return signal
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from threatexchange.signal_type.md5 import VideoMD5Signal
-            from threatexchange.signal_type.pdq.signal import PdqSignal
-        kind = PdqSignal if signal_type == "pdq" else VideoMD5Signal
+        kind = threatexchange().pdq if signal_type == "pdq" else threatexchange().video_md5
         return str(kind.validate_signal_str(signal))
     except Exception as exc:
         abort(400, f"invalid signal: {str(exc)[:120]}")
@@ -299,9 +294,9 @@ async def compare(
 
 
 def _compare(signal_type: str, left: str, right: str) -> list[Any]:
-    if signal_type == "pdq":
-        distance = (int(left, 16) ^ int(right, 16)).bit_count()
-        return [distance <= 31, {"distance": distance}]
+    if signal_type == "pdq":  # threatexchange's own comparison and threshold
+        match, similarity = threatexchange().pdq.compare_hash(left, right)
+        return [match, {"distance": similarity.distance}]
     if signal_type == "vpdq":
         comparison = vpdq.compare(vpdq.parse(left), vpdq.parse(right))
         return [
