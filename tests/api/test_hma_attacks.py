@@ -212,3 +212,27 @@ def test_hostile_ids_and_bodies_get_a_clear_client_error(backend_settings: Setti
         assert answer.status_code == 400
         assert client.get("/c/bank/B/changes?after_id=-5").status_code == 422
         assert client.get("/c/banks").json() == [{"name": "B", "matching_enabled_ratio": 1.0}]
+
+
+def test_a_platform_key_cannot_read_a_banks_hashes(
+    backend_settings: Settings, tmp_path: Path
+) -> None:
+    """A helpline's bank is not the /protect bank, so it is visible: a platform may match
+    against it, never read her fingerprint out of it."""
+    photo = save_jpeg(textured_photo(312, (700, 900)), tmp_path / "hers.jpg")
+    with _keyed(backend_settings) as (client, keys):
+        client.post("/c/banks", json={"name": "HELPLINE"}, headers=keys["admin"])
+        with photo.open("rb") as handle:
+            added = client.post(
+                "/c/bank/HELPLINE/content",
+                files={"photo": ("p.jpg", handle, "image/jpeg")},
+                headers=keys["caseworker"],
+            ).json()
+        path = f"/c/bank/HELPLINE/content/{added['id']}"
+        refused = client.get(f"{path}?include_signals=true", headers=keys["platform"])
+        assert refused.status_code == 403
+        assert added["signals"]["pdq"] not in refused.text
+        plain = client.get(path, headers=keys["platform"]).json()
+        assert "signals" not in plain and plain["id"] == added["id"]
+        allowed = client.get(f"{path}?include_signals=true", headers=keys["caseworker"]).json()
+        assert allowed["signals"] == added["signals"]

@@ -362,3 +362,27 @@ def test_a_running_service_fetches_its_exchanges_on_schedule(backend_settings: S
             time.sleep(0.2)
             looked = client.get("/m/lookup", params=query).json()
         assert list(looked) == ["SAMPLE"]
+
+
+def test_a_fetch_tells_the_matcher_before_it_is_recorded_finished(settings: Settings) -> None:
+    """A status that says "up to date" is one whose items already match."""
+    from rempart.exchanges.fetch import fetch
+    from rempart.store.exchanges import Exchanges
+
+    store = Store.open(settings)
+    try:
+        Exchanges(store).create("SAMPLE", "sample", {"enabled": True}, actor="test")
+        seen: list[dict[str, Any]] = []
+        report = fetch(
+            store,
+            settings,
+            "SAMPLE",
+            actor="test",
+            on_change=lambda: seen.append(Exchanges(store).get("SAMPLE").status()),
+        )
+        assert report.added > 0 and len(seen) == 1
+        assert seen[0]["running_fetch_start_ts"] is not None  # still running when told
+        assert seen[0]["last_fetch_complete_ts"] is None
+        assert Exchanges(store).get("SAMPLE").status()["up_to_date"] is True
+    finally:
+        store.close()

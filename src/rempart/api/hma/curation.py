@@ -356,11 +356,17 @@ def get_content(
     include_signals: str | None = None,
     include_metadata: str | None = None,
 ) -> dict[str, Any]:
+    """The content's state; with ``include_signals`` its hashes too, for roles that may read
+    cases only (a bank's hashes are its people's fingerprints: a platform key that matches
+    against a bank does not read them)."""
     content = _content_or_404(request, caller, bank_name, content_id)
+    wants_signals = flag(include_signals, "include_signals")
+    if wants_signals and not caller.may(Permission.CASES_READ):
+        abort(403, "reading a bank's hashes needs a role that may read cases")
     return _content_out(
         request,
         content,
-        signals=flag(include_signals, "include_signals"),
+        signals=wants_signals,
         metadata=flag(include_metadata, "include_metadata", default=True),
         actor=caller.actor,
     )
