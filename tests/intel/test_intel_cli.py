@@ -89,3 +89,33 @@ def test_bench_intel_prints_the_figures(settings: Settings, tmp_path: Path) -> N
     archive = report["archives"]["archive"]
     assert (archive["rebirths"], archive["decoys"]) == (1, 1)
     assert archive["top1_found"] == 1 and archive["decoys_called_reborn"] == 0
+    # the model was trained on messages.jsonl: its figures again, by a model that never saw it
+    assert report["messages"]["messages.jsonl"]["model_trained_on"] == 1.0
+    assert report["messages"]["other.csv"]["model_trained_on"] < 1.0
+    held_out = report["messages_held_out"]
+    assert "messages.jsonl" in held_out and "other.csv" not in held_out
+    # (list.json repeats one of its messages: the only one that model saw)
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    others = {"qui veut un trib sur ma cousine", "gg les gars", "elle a 15 ans mais bon"}
+    repeated = sum(1 for text in texts if text in others)
+    assert repeated == 1
+    assert held_out["messages.jsonl"]["model_trained_on"] == round(repeated / len(texts), 3)
+
+
+def test_intel_train_writes_a_model_that_reads_back(settings: Settings, tmp_path: Path) -> None:
+    from rempart.intel.model import MessageModel, text_digest
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    corpus = Path(__file__).parents[2] / "bench" / "intel" / "holdout.jsonl"
+    (folder / "holdout.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "model.npz"
+    done = run_rempart(settings, "intel", "train", str(folder), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    model = MessageModel.load(out)
+    first = json.loads(corpus.read_text(encoding="utf-8").splitlines()[0])["text"]
+    assert model.has_seen(text_digest(first))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = run_rempart(settings, "intel", "train", str(empty), "--out", str(out))
+    assert refused.returncode != 0 and "no labelled messages" in refused.stderr

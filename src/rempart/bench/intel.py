@@ -1,10 +1,12 @@
 """`rempart bench intel [DIR]`: how well the message signals and the rebirth search do.
 
 Messages: every ``*.jsonl`` file in DIR (default ``bench/intel``; lines ``{"text", "kinds"}``) is
-read on its own; precision and recall per kind, and every confusion. Speed: messages per second
-on one core, for the labelled messages alone (every one reaches the rules) and for a stream where
-one message in twenty is from them and the rest is ordinary chat (the hard negatives and a pool
-of everyday lines).
+read on its own; precision and recall per kind, and every confusion. The message model
+(``rempart.intel.model``) is trained on ``bench/intel``: each file says how much of it the model
+has seen, and for each such file the figures are given again with a model trained without it.
+Speed: messages per second on one core, for the labelled messages alone (every one reaches the
+rules) and for a stream where one message in twenty is from them and the rest is ordinary chat
+(the hard negatives and a pool of everyday lines).
 
 Servers: a world made in code from a seed (``synthetic_world``): families of abusive servers,
 each banned and reborn days later under a changed name with most of its active members, its
@@ -25,10 +27,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rempart.intel.corpus import corpus_files, labelled_rows
 from rempart.intel.messages import KINDS, message_signals
+from rempart.intel.model import active_model, shipped_model, text_digest, use_model
 from rempart.intel.reborn import DISCORD_EPOCH_MS, find_rebirths
 from rempart.intel.servers import ServerView
 from rempart.sources.synthetic_intel import TRUTH_FILE
+
+__all__ = [
+    "corpus_files",
+    "evaluate_held_out",
+    "evaluate_messages",
+    "labelled_rows",
+    "run_intel_bench",
+]
 
 EVERYDAY = (
     "gg wp",
@@ -58,33 +70,12 @@ EVERYDAY = (
 )
 
 
-def labelled_rows(path: Path) -> list[tuple[str, set[str]]]:
-    """(text, kinds) of a labelled file: JSON lines or a JSON list of objects (``text``,
-    ``message`` or ``content``; ``kinds``, ``labels`` or ``kind``, a list or one string), or CSV
-    with ``text`` and ``kinds`` columns (kinds separated by ``;``, ``|`` or ``,``)."""
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix == ".csv":
-        import csv
-        import io
-
-        records: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(raw)))
-    elif path.suffix == ".json":
-        records = list(json.loads(raw))
-    else:
-        records = [json.loads(line) for line in raw.splitlines() if line.strip()]
-    rows = []
-    for record in records:
-        text = next(str(record[k]) for k in ("text", "message", "content") if k in record)
-        labels: Any = next((record[k] for k in ("kinds", "labels", "kind") if k in record), [])
-        if isinstance(labels, str):
-            labels = [p.strip() for p in labels.replace("|", ";").replace(",", ";").split(";")]
-        rows.append((text, {str(label) for label in labels if label}))
-    return rows
-
-
 def evaluate_messages(path: Path) -> dict[str, Any]:
-    """Precision, recall and confusions of one labelled file."""
+    """Precision, recall and confusions of one labelled file, and how much of it the message
+    model was trained on (``model_trained_on``: the share of its messages the model has seen)."""
     rows = labelled_rows(path)
+    model = active_model()
+    seen = sum(1 for text, _ in rows if model is not None and model.has_seen(text_digest(text)))
     tally: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     confusions = []
     for text, wanted in rows:
@@ -111,7 +102,30 @@ def evaluate_messages(path: Path) -> dict[str, Any]:
             "positives": expected,
             "false_positives": counts["fp"],
         }
-    return {"messages": len(rows), "kinds": kinds, "confusions": confusions}
+    return {
+        "messages": len(rows),
+        "model_trained_on": round(seen / len(rows), 3) if rows else 0.0,
+        "kinds": kinds,
+        "confusions": confusions,
+    }
+
+
+def evaluate_held_out(files: list[Path]) -> dict[str, Any]:
+    """For each file the shipped model was trained on, the figures with a model trained on the
+    other files only (the rules stay those written after reading every file, so this still
+    flatters them; ``bench/intel_first_look.py`` gives the first-look estimate)."""
+    from rempart.intel.training import train
+
+    model = shipped_model()
+    rows = {path: labelled_rows(path) for path in files}
+    held_out = {}
+    for path, own in rows.items():
+        if model is None or not any(model.has_seen(text_digest(text)) for text, _ in own):
+            continue
+        others = [row for other, kept in rows.items() if other != path for row in kept]
+        with use_model(train(others, KINDS)):
+            held_out[path.name] = evaluate_messages(path)
+    return held_out
 
 
 def messages_per_second(texts: list[str], seconds: float = 2.0) -> float:
@@ -342,13 +356,13 @@ def evaluate_rebirths(seed: int = 1, families: int = 20, ordinary: int = 200) ->
     }
 
 
-def run_intel_bench(folder: Path, *, seed: int = 1) -> dict[str, Any]:
-    """The whole benchmark (see the module docstring)."""
+def run_intel_bench(folder: Path, *, seed: int = 1, held_out: bool = True) -> dict[str, Any]:
+    """The whole benchmark (see the module docstring); ``held_out``: also each file the model
+    was trained on with a model trained without it (a training per file)."""
     from rempart.bench.speed import pin_threads
 
     pin_threads()
-    files = sorted(p for p in folder.iterdir() if p.suffix in {".jsonl", ".json", ".csv"})
-    files = [p for p in files if p.name != TRUTH_FILE]
+    files = corpus_files(folder)
     messages = {f.name: evaluate_messages(f) for f in files}
     labelled = [text for f in files for text, _ in labelled_rows(f)]
     rng = random.Random(seed)
@@ -367,7 +381,10 @@ def run_intel_bench(folder: Path, *, seed: int = 1) -> dict[str, Any]:
         truth.parent.name: evaluate_archive(truth.parent)
         for truth in sorted(folder.rglob(TRUTH_FILE))
     }
-    return {"messages": messages, "messages_per_s": speed, "reborn": scale, "archives": archives}
+    report = {"messages": messages, "messages_per_s": speed, "reborn": scale, "archives": archives}
+    if held_out:
+        report["messages_held_out"] = evaluate_held_out(files)
+    return report
 
 
 def evaluate_archive(folder: Path) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -252,6 +252,25 @@ def bot(
         console.print(f"{key}\t{report[key]}\t{anchor[key]}", highlight=False)
 
 
+def _print_messages(name: str, result: dict[str, Any], how: str) -> None:
+    console.print(
+        f"{name}{how}: {result['messages']} messages, model trained on "
+        f"{result['model_trained_on']:.0%} of them",
+        highlight=False,
+    )
+    console.print("kind\tprecision\trecall\tpositives\tfalse positives", highlight=False)
+    for kind, figures in result["kinds"].items():
+        console.print(
+            f"{kind}\t{figures['precision']}\t{figures['recall']}\t{figures['positives']}"
+            f"\t{figures['false_positives']}",
+            highlight=False,
+        )
+    for confusion in result["confusions"]:
+        console.print(
+            f"  {confusion['error']} {confusion['kind']}: {confusion['text']}", highlight=False
+        )
+
+
 @app.command("intel")
 def intel(
     folder: Annotated[
@@ -260,6 +279,14 @@ def intel(
     ] = Path("bench/intel"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic servers.")] = 1,
+    held_out: Annotated[
+        bool,
+        typer.Option(
+            "--held-out/--no-held-out",
+            help="Also score each file the message model was trained on with a model trained "
+            "without it / Aussi chaque fichier appris, par un modèle entraîné sans lui.",
+        ),
+    ] = True,
 ) -> None:
     """Message signals (precision, recall per kind, messages/s) and reborn servers (top-1, false
     rebirths) / Signaux des messages et serveurs recréés."""
@@ -267,23 +294,14 @@ def intel(
 
     if not folder.is_dir():
         raise typer.BadParameter(f"not a folder: {folder}")
-    report = run_intel_bench(folder, seed=seed)
+    report = run_intel_bench(folder, seed=seed, held_out=held_out)
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
     for name, result in report["messages"].items():
-        console.print(f"{name}: {result['messages']} messages", highlight=False)
-        console.print("kind\tprecision\trecall\tpositives\tfalse positives", highlight=False)
-        for kind, figures in result["kinds"].items():
-            console.print(
-                f"{kind}\t{figures['precision']}\t{figures['recall']}\t{figures['positives']}"
-                f"\t{figures['false_positives']}",
-                highlight=False,
-            )
-        for confusion in result["confusions"]:
-            console.print(
-                f"  {confusion['error']} {confusion['kind']}: {confusion['text']}", highlight=False
-            )
+        _print_messages(name, result, "")
+    for name, result in report.get("messages_held_out", {}).items():
+        _print_messages(name, result, " (model trained without it)")
     speed = report["messages_per_s"]
     console.print(
         f"messages/s on one core: {speed['labelled_only']} (labelled only), "

@@ -16,6 +16,7 @@ from rempart.cli import bench as bench_cli
 from rempart.cli import bot as bot_cli
 from rempart.cli import evidence as evidence_cli
 from rempart.cli import exchange as exchange_cli
+from rempart.cli import intel as intel_cli
 from rempart.cli import scan as scan_cli
 from rempart.cli import serve as serve_cli
 from rempart.cli.common import HashingRun, console, err_console, fail, open_store, settings
@@ -61,6 +62,7 @@ cli.add_typer(bank_cli.app, name="bank")
 cli.add_typer(bench_cli.app, name="bench")
 cli.add_typer(evidence_cli.app, name="evidence")
 cli.add_typer(exchange_cli.app, name="exchange")
+cli.add_typer(intel_cli.app, name="intel")
 cli.command("scan")(scan_cli.scan)
 cli.command("rescan")(scan_cli.rescan)
 cli.command("sample-export")(scan_cli.sample_export)

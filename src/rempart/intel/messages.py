@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rempart.intel.model import MODEL_ALONE_FROM, MODEL_RULE, MessageModel, active_model
 from rempart.intel.normalize import fold
 from rempart.intel.rules import FIRST, ON_FINDINGS, ON_TARGET, RULE_OF, RULES, Rule
 from rempart.intel.triggers import RULE_FAMILIES, TRIGGER_STEMS, has_trigger, trigger_families
@@ -68,6 +69,7 @@ __all__ = [
     "MessageSignal",
     "has_trigger",
     "message_signals",
+    "reading_view",
     "trigger_families",
 ]
 
@@ -99,6 +101,9 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "scale": SCALE,
     "private_account": PRIVATE_ACCOUNT,
 }
+#: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
+#: with none of them and nothing from the rules, the model is not asked.
+_CONTENT_FAMILIES = frozenset({"tribute", "sexual", "picture", "send"})
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 
@@ -107,8 +112,8 @@ _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 _Plan = tuple[Rule, frozenset[str] | None, tuple[tuple[str, ...], ...]]
 
 
-def _plans(rules: list[Rule]) -> list[_Plan]:
-    return [
+def _plans(rules: list[Rule]) -> tuple[_Plan, ...]:
+    return tuple(
         (
             rule,
             RULE_FAMILIES.get(rule.name),
@@ -117,7 +122,7 @@ def _plans(rules: list[Rule]) -> list[_Plan]:
             ),
         )
         for rule in rules
-    ]
+    )
 
 
 _FIRST, _ON_TARGET, _ON_FINDINGS = _plans(FIRST), _plans(ON_TARGET), _plans(ON_FINDINGS)
@@ -131,7 +136,7 @@ class Evidence:
     phrase: str
 
     def as_dict(self, lang: str = "en") -> dict[str, str]:
-        rule = RULE_OF[self.rule]
+        rule = MODEL_RULE if self.rule == MODEL_RULE.name else RULE_OF[self.rule]
         return {
             "rule": self.rule,
             "phrase": self.phrase,
@@ -179,7 +184,7 @@ def message_signals(text: str) -> list[MessageSignal]:
 
     found: dict[str, list[tuple[Rule, str]]] = {}
 
-    def fire(plans: list[_Plan]) -> None:
+    def fire(plans: tuple[_Plan, ...]) -> None:
         for rule, needed, needs in plans:
             if homage and rule.kind == "solicitation":
                 continue
@@ -202,8 +207,8 @@ def message_signals(text: str) -> list[MessageSignal]:
     fire(_ON_FINDINGS)
     if any(kind in _TARGETING for kind in found.keys() - before):
         # a kind found last can make the message about a target
-        fire([plan for plan in _ON_TARGET if plan[0].kind not in found])
-    signals = []
+        fire(tuple(plan for plan in _ON_TARGET if plan[0].kind not in found))
+    signals: dict[str, MessageSignal] = {}
     for kind in KINDS:
         hits = found.get(kind)
         if not hits:
@@ -213,10 +218,39 @@ def message_signals(text: str) -> list[MessageSignal]:
             missing *= 1 - rule.weight
         score = round(min(0.99, 1 - missing), 2)
         if score >= REPORT_FROM:
-            signals.append(
-                MessageSignal(kind, score, tuple(Evidence(r.name, phrase) for r, phrase in hits))
+            signals[kind] = MessageSignal(
+                kind, score, tuple(Evidence(r.name, phrase) for r, phrase in hits)
             )
-    return signals
+    model = active_model()
+    if model is not None and (signals or not _CONTENT_FAMILIES.isdisjoint(families)):
+        _second_reading(model, folded, homage, signals)
+    return [signals[kind] for kind in KINDS if kind in signals]
+
+
+def reading_view(text: str) -> str:
+    """The message as the rules and the model read it: folded, negated phrases out."""
+    return NEGATED.sub(" ", fold(text[:MAX_CHARACTERS]))
+
+
+def _second_reading(
+    model: MessageModel, folded: str, homage: bool, signals: dict[str, MessageSignal]
+) -> None:
+    """Adds the kinds the model reads that the rules missed — only where the rules found some
+    kind, or the model on its own reads a solicitation (which a tribute in its ordinary sense is
+    not) at ``MODEL_ALONE_FROM``."""
+    readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
+    if homage:
+        readings.pop("solicitation", None)
+    if not signals and readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
+        return
+    for kind, probability in readings.items():
+        if kind in signals:
+            continue
+        words = model.heaviest(folded, kind)
+        if words:
+            signals[kind] = MessageSignal(
+                kind, probability, (Evidence(MODEL_RULE.name, " ".join(words)),)
+            )
 
 
 def _needs_met(

@@ -89,7 +89,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "lil", *(f"year {n}" for n in range(5, 12)),
     ),
     "deepfake": (
-        "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai",
+        "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai ",
+        "ainud", "aiporn",
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
         "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
@@ -165,6 +166,13 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
 }
 
 
+#: The word "ai" (artificial intelligence) is a stem; the French verb ("j ai", "je l ai", "n ai")
+#: is not. Each verb form found cancels one "ai" (the automaton cannot look behind a word).
+_AI_WORD = "ai "
+_FRENCH_AI = ("j ai ", "n ai ", "m ai ", "t ai ", "l ai ")
+_NO_FAMILY: frozenset[str] = frozenset()
+
+
 def _automaton() -> Any:
     import ahocorasick
 
@@ -174,19 +182,28 @@ def _automaton() -> Any:
             families_of[stem].add(family)
     automaton = ahocorasick.Automaton()
     for stem, families in families_of.items():
-        automaton.add_word(" " + stem, frozenset(families))  # at the start of a word
+        # at the start of a word; the value: (families, +1 for the word "ai", -1 for the verb)
+        automaton.add_word(" " + stem, (frozenset(families), int(stem == _AI_WORD)))
+    for verb in _FRENCH_AI:
+        automaton.add_word(" " + verb, (_NO_FAMILY, -1))
     automaton.make_automaton()
-    return automaton
+    return automaton, frozenset(families_of[_AI_WORD])
 
 
-_STEMS = _automaton()
+_STEMS, _AI_FAMILIES = _automaton()
 
 
 def trigger_families(folded: str) -> frozenset[str]:
     """The families of trigger stems that folded text holds (empty: no rule can fire)."""
     found: set[str] = set()
-    for _, families in _STEMS.iter(f" {folded} "):
-        found |= families
+    ai_words = 0
+    for _, (families, ai) in _STEMS.iter(f" {folded} "):
+        if ai:
+            ai_words += ai
+        else:
+            found |= families
+    if ai_words > 0:
+        found |= _AI_FAMILIES
     return frozenset(found)
 
 
