@@ -51,14 +51,22 @@ FIRST_LOOK = {
     "holdout17": "5a70e7d",
     "holdout18": "936b115",
     "holdout19": "e8e02fe",
+    "holdout20": "c31ec02",  # the first set scored with the model (trained on the 20 before it)
 }
 
 _RULES_AT_COMMIT = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
+import contextlib
 from rempart.intel.messages import message_signals
+try:  # a commit with the model: its rules alone
+    from rempart.intel.model import use_model
+    rules_only = use_model(None)
+except ImportError:
+    rules_only = contextlib.nullcontext()
 rows = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8") if line.strip()]
-print(json.dumps([sorted({s.kind for s in message_signals(r["text"])}) for r in rows]))
+with rules_only:
+    print(json.dumps([sorted({s.kind for s in message_signals(r["text"])}) for r in rows]))
 """
 
 
@@ -79,6 +87,8 @@ def rules_at(commit: str, path: Path) -> list[set[str]]:
 
 
 def gated(rules: set[str], readings: dict[str, float]) -> set[str]:
+    """The model's thresholds as ``message_signals`` applies them (its other conditions — a
+    trigger word of content, no homage, words to quote — are left out here)."""
     if not rules and readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
         return set(rules)
     return rules | {kind for kind, p in readings.items() if p >= REPORT_FROM}
