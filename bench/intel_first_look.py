@@ -5,8 +5,9 @@ same gate as ``rempart.intel.messages`` (the model's kinds where the rules found
 ``REPORT_FROM``; a solicitation on its own at ``MODEL_ALONE_FROM``).
 
 This is the honest estimate for text written elsewhere: neither the rules nor the model had
-seen the set. (The labels are today's: seven were aligned with earlier sets after scoring, see
-docs/benchmarks.md; the model reads the messages through today's folding.)
+seen the set. (The labels are today's: eight were aligned with earlier sets after scoring, see
+docs/benchmarks.md; the model reads the messages through today's folding, and the gate's "about
+a woman" test uses today's vocabulary.)
 
     .venv/bin/python bench/intel_first_look.py [--json]
 
@@ -25,6 +26,7 @@ from rempart.bench.intel import labelled_rows
 from rempart.intel.messages import KINDS, reading_view
 from rempart.intel.model import MODEL_ALONE_FROM, REPORT_FROM
 from rempart.intel.training import train
+from rempart.intel.vocabulary import FEMALE, SEXUAL, TRIBUTE
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "intel"
@@ -86,11 +88,15 @@ def rules_at(commit: str, path: Path) -> list[set[str]]:
     return [set(kinds) for kinds in json.loads(found)]
 
 
-def gated(rules: set[str], readings: dict[str, float]) -> set[str]:
-    """The model's thresholds as ``message_signals`` applies them (its other conditions — a
-    trigger word of content, no homage, words to quote — are left out here)."""
-    if not rules and readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
-        return set(rules)
+def gated(rules: set[str], readings: dict[str, float], view: str) -> set[str]:
+    """The model's kinds as ``message_signals`` takes them: where the rules found one, or a
+    solicitation on its own in a message about a woman, in sexual words or a tribute (its other
+    conditions — a trigger word of content, no homage, words to quote — are left out here)."""
+    if not rules:
+        if readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
+            return set(rules)
+        if not (FEMALE.search(view) or SEXUAL.search(view) or TRIBUTE.search(view)):
+            return set(rules)
     return rules | {kind for kind, p in readings.items() if p >= REPORT_FROM}
 
 
@@ -124,9 +130,10 @@ def main() -> None:
         model = train(earlier, KINDS)
         rows = sets[name]
         rules = rules_at(commit, CORPUS / f"{name}.jsonl")
+        views = [reading_view(text) for text, _ in rows]
         both = [
-            gated(found, model.read(reading_view(text), REPORT_FROM))
-            for found, (text, _) in zip(rules, rows, strict=True)
+            gated(found, model.read(view, REPORT_FROM), view)
+            for found, view in zip(rules, views, strict=True)
         ]
         report[name] = {}
         for way, found in (("rules", rules), ("rules+model", both)):

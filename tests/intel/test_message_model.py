@@ -104,7 +104,7 @@ def test_the_model_adds_kinds_where_the_rules_found_one_and_says_why() -> None:
 
 def test_on_its_own_the_model_needs_a_solicitation_at_the_higher_threshold() -> None:
     assert REPORT_FROM < MODEL_ALONE_FROM
-    text = "zorglub photo"  # a picture word lets the message through the trigger automaton
+    text = "zorglub, photo d'elle"  # a picture word lets it through the trigger automaton
     with use_model(None):
         assert message_signals(text) == []
     below = (REPORT_FROM + MODEL_ALONE_FROM) / 2
@@ -112,6 +112,8 @@ def test_on_its_own_the_model_needs_a_solicitation_at_the_higher_threshold() -> 
         assert message_signals(text) == []
     with use_model(_one_word_model("zorglub", {"solicitation": 0.8, "minor": 0.9})):
         assert {s.kind for s in message_signals(text)} == {"solicitation", "minor"}
+        # on its own, only about a woman, in sexual words or a tribute: not about cats
+        assert message_signals("zorglub, photo de ton chat") == []
 
 
 def test_the_model_is_not_asked_without_a_trigger_or_a_content_word() -> None:
@@ -125,20 +127,20 @@ def test_the_model_is_not_asked_without_a_trigger_or_a_content_word() -> None:
 def test_reports_and_homages_silence_the_model_too() -> None:
     model = _one_word_model("zorglub", dict.fromkeys(KINDS, 0.99))
     with use_model(model):
-        assert message_signals("le zorglub des photos volées") != []  # the control
-        report = "article : le phénomène zorglub des photos volées, témoignages"
+        assert message_signals("le zorglub des photos volées d'elle") != []  # the control
+        report = "article : le phénomène zorglub des photos volées d'elle, témoignages"
         assert message_signals(report) == []
-        assert "solicitation" in {s.kind for s in message_signals("zorglub au groupe, photo")}
+        assert "solicitation" in {s.kind for s in message_signals("zorglub, photo d'elle")}
         assert "solicitation" not in {
-            s.kind for s in message_signals("hommage zorglub au groupe, tribute band photo")
+            s.kind for s in message_signals("hommage zorglub au groupe, photo d'elle")
         }
 
 
 def test_the_model_reads_the_message_without_its_negated_phrases() -> None:
     model = _one_word_model("mineurs", {"solicitation": 0.99})
     with use_model(model):
-        assert message_signals("des mineurs photo") != []  # the control
-        assert message_signals("pas de mineurs photo") == []
+        assert message_signals("des mineurs, photo d'elle") != []  # the control
+        assert message_signals("pas de mineurs, photo d'elle") == []
 
 
 def test_a_model_file_holding_objects_or_broken_is_refused(tmp_path: Path) -> None:

@@ -478,3 +478,66 @@ def test_a_word_facet_reads_its_words_as_a_set_and_its_phrases_as_a_pattern() ->
     assert SEXUAL.search("insta lila.nue")  # a word after a dot, as the pattern read it
     assert not SEXUAL.search("elle est trop bonne en dessin")
     assert FEMALE.search("qui a les notes de clara") and not FEMALE.search("mon pote paul")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout20's round: a spouse in Australian English, verlan, "la mère à X", a university
+        ("your missus in that bikini pic, rate her out of 10", {"identifies_person"}),
+        ("t'as toujours le drive avec les tofs de ta reum en serviette", {"solicitation"}),
+        ("la mère à Kylian elle est trop bonne, qui a sa photo", {"identifies_person"}),
+        ("she goes to my cousin's uni, need the lewds", {"identifies_person"}),
+        # a contest of women in swimsuits; "hommage" in a tribute's grammar
+        ("concours de la plus belle maman du serveur, photos en maillot", {"solicitation"}),
+        ("dispo pour hommages sur vos copines, envoyez prénom + photos", {"solicitation"}),
+        # captures: changing rooms, a phone left there, asleep, from behind, private stories, doors
+        ("anyone got the vids from the girls' changing room", {"covert_capture"}),
+        (
+            "my mate put his phone on the bench in the changing room before she came",
+            {"covert_capture"},
+        ),
+        ("ma demi-soeur dort, je prends quoi comme photo les gars", {"covert_capture"}),
+        ("j'ai réussi à la prendre de dos pendant qu'elle écrivait au tableau", {"covert_capture"}),
+        ("j'ai ses stories privées si vous voulez mater", {"covert_capture"}),
+        ("je filme ma coloc à travers la porte de la sdb", {"covert_capture"}),
+        # offers: "should i drop", "ça vous dit", a slipped top, sexualising a child's looks
+        ("bruh my ex's nudes are still on my phone, should i drop em here", {"solicitation"}),
+        ("ça vous dit une photo de ma nièce ? elle a 13 ans mais elle fait plus", {"solicitation"}),
+        ("la streameuse, quelqu'un a clip quand son haut a glissé ? en mp", {"solicitation"}),
+        # an undressing app that "puts any girl in underwear"
+        ("j'ai une appli qui met n'importe quelle meuf en sous-vêtements", {"deepfake"}),
+    ],
+)
+def test_holdout20_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rouge à lèvres nude pour le mariage de ma sœur ?",  # "nude" as a colour
+        "nude heels or black ones for my sister's wedding?",
+        "ma coloc a laissé ses clés, quelqu'un peut lui envoyer un snap ?",  # a snap sent to her
+        "concours de dessin ce week-end, envoyez vos photos",
+        "ma soeur dort encore, on part à 10h",
+        "on la voit de dos sur la photo de groupe",
+        "hommage à ma grand-mère, photos de famille",
+        "hommages sur scène ce soir pour le groupe",
+        "built like a tank, this truck",
+        "should i drop the new patch notes here?",
+        "ça vous dit un foot samedi ?",
+        "sauce on that wallpaper?",
+        "need the notes from today's lecture",
+        "link below for the tournament bracket",
+        "the redhead in the new marvel movie is a great actress",
+        "j'ai pris des photos du coucher de soleil depuis la fenêtre de ma chambre",
+    ],
+)
+def test_holdout20_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()
+
+
+def test_discord_mentions_are_not_her_account() -> None:
+    assert "identifies_person" not in kinds_of("@everyone ramenez vos ex, meilleur trib gagne")
+    assert "identifies_person" in kinds_of("trib sur @lea.mrs ce soir")

@@ -26,6 +26,7 @@ them a message can reach (most messages: none).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,7 +224,13 @@ def message_signals(text: str) -> list[MessageSignal]:
             )
     model = active_model()
     if model is not None and (signals or not _CONTENT_FAMILIES.isdisjoint(families)):
-        _second_reading(model, folded, homage, signals)
+        _second_reading(
+            model,
+            folded,
+            homage,
+            signals,
+            lambda: has("female") or has("sexual") or has("tribute"),
+        )
     return [signals[kind] for kind in KINDS if kind in signals]
 
 
@@ -233,15 +240,20 @@ def reading_view(text: str) -> str:
 
 
 def _second_reading(
-    model: MessageModel, folded: str, homage: bool, signals: dict[str, MessageSignal]
+    model: MessageModel,
+    folded: str,
+    homage: bool,
+    signals: dict[str, MessageSignal],
+    about_her: Callable[[], bool],
 ) -> None:
     """Adds the kinds the model reads that the rules missed — only where the rules found some
     kind, or the model on its own reads a solicitation (which a tribute in its ordinary sense is
-    not) at ``MODEL_ALONE_FROM``."""
+    not) at ``MODEL_ALONE_FROM`` in a message ``about_her`` (a woman, sexual words or a
+    tribute: "send pics of your cats" is none)."""
     readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
     if homage:
         readings.pop("solicitation", None)
-    if not signals and readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
+    if not signals and (readings.get("solicitation", 0.0) < MODEL_ALONE_FROM or not about_her()):
         return
     for kind, probability in readings.items():
         if kind in signals:

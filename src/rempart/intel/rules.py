@@ -287,7 +287,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "tournament",
         "solicitation",
-        r"\b(?:tournoi|tournament)\b",
+        r"\b(?:tournoi|tournament|concours|contest)\b",
         0.8,
         ("female", ("sexual", "capture")),
         "women's pictures put in a contest",
@@ -314,7 +314,7 @@ RULES: tuple[Rule, ...] = (
         + CLOSE
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
-        r"|\b(?:la|the) (?:mere|mother|maman|daronne) (?:de|d|of) [a-z]{3,15}\b"
+        r"|\b(?:la|the) (?:mere|mother|maman|daronne|reum) (?:de|d|a|of) [a-z]{3,15}\b"
         r"|\bl ex (?:de|d) [a-z]{3,15}\b|\b(?:my|ma|mon) crush\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
@@ -390,6 +390,8 @@ RULES: tuple[Rule, ...] = (
         r"|metro|ligne|village|ville|cite|etage|palier)\b"
         r"|\b(?:goes to|va au|va a la|est au|est a la|is at) [a-z]{3,15}"
         r" (?:high|school|college|lycee|fac|uni)\b"
+        r"|\b(?:goes to|studies at|va a|va dans) (?:my|her|his|your|ur|the|ma|mon|la|le)"
+        r" (?:[a-z]{2,12} s )?(?:uni|school|college|fac|lycee|gym|salle)\b"
         r"|\b(?:de|du|from|at) (?:votre|ton|ta|vos|leur|your|their|ur) (?:lycee|college|fac|ecole"
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
@@ -442,7 +444,9 @@ RULES: tuple[Rule, ...] = (
         r"|\bj ?ai zoome\b|\bzoomed in on her\b|\bfrom the back (?:row|of the class)\b"
         r"|\bdu fond de la (?:classe|salle)\b|\b(?:j ?ai|i have|i got) (?:une|a) (?:\w+ )?(?:vue"
         r"|view)\b|\ba la sortie(?: du (?:college|lycee)| de l ecole| des cours)?\b"
-        r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*",
+        r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*"
+        r"|\b(?:la|l) (?:prendre|pris|prise|filmer|filmee|shooter|photographier) de dos\b"
+        r"|\b(?:dos tourne|her back (?:was )?turned)\b",
         0.85,
         (("capture", "stolen"), ("female", "sexual")),
         "a picture taken without her knowing",
@@ -453,6 +457,10 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
         r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un|les|leurs)"
+        r"|\b(?:put|left|hid|placed|mis|pose|laisse|cache|planque)\w* (?:his|my|a|her|son|mon|un"
+        r"|le|the|their) (?:phone|tel|telephone|portable|camera|cam)\b(?=.*\b(?:vestiaires?"
+        r"|douches?|salle de bain|sdb|bathroom|shower|changing rooms?|locker rooms?|toilettes?"
+        r"|toilets?|cabines?)\b)"
         r" (?:table|bureau|jupes?|robes?)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
         r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
         r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
@@ -468,7 +476,7 @@ RULES: tuple[Rule, ...] = (
         r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
         r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?|bathroom)\b"
         r"|\b(?:des|du) (?:vestiaires?|douches?|cabines? d essayage) (?:des|de la|du) (?:filles"
-        r"|femmes|meufs)\b"
+        r"|femmes|meufs)\b|\b(?:girls?|womens?|ladies) (?:changing|locker) rooms?\b"
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
         r"|\b(?:getting|while she was) (?:changed|undressed|changing)\b"
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
@@ -476,7 +484,8 @@ RULES: tuple[Rule, ...] = (
         r"|topless|getting changed|in (?:her|the) (?:underwear|shower))\b|\bsous la douche\b"
         r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
         r"|changes|undresses|showers|gets changed|gets undressed)\b"
-        r"|\b(?:through|thru) (?:the|her) window\b|\bpar (?:la|sa) fenetre\b"
+        r"|\b(?:through|thru) (?:the|her) (?:window|door|wall)\b|\bpar (?:la|sa) fenetre\b"
+        r"|\ba travers (?:la|sa|le) (?:porte|fenetre|serrure|cloison|mur|rideau)\b"
         r"|\bpar le (?:judas|trou de la serrure)\b|\bthrough the (?:peephole|keyhole)\b",
         0.9,
         (("female", "capture"),),
@@ -486,8 +495,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "asleep",
         "covert_capture",
-        r"\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)|elle (?:dort|dormait"
-        r"|pionce|pioncait)|endormie|pendant (?:sa|la) sieste|pendant son sommeil|during her nap"
+        r"\b(?:" + RELATION + r") (?:dort|dormait|pionce|is asleep|was asleep|is sleeping"
+        r"|was sleeping|sleeps)\b"
+        r"|\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)"
+        r"|elle (?:dort|dormait|pionce|pioncait)|endormie|pendant (?:sa|la) sieste"
+        r"|pendant son sommeil|during her nap"
         r"|while she napped"
         r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep|passed out"
         r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
@@ -500,8 +512,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "private_source",
         "covert_capture",
-        r"\b(?:compte|story|stories|snap|insta|album|galerie|tel|telephone)"
-        r" (?:prive|privee|perso)\b"
+        r"\b(?:compte|comptes|story|stories|snap|insta|album|galerie|tel|telephone)"
+        r" (?:prive|privee|prives|privees|perso|persos)\b"
         r"|\bfrom [a-z]{2,15} s (?:phone|icloud|drive|cloud|camera roll|gallery)\b"
         r"|\b(?:her|sa|son) (?:google photos|icloud|galerie|gallery|camera roll|pellicule)\b"
         r"|\bprivate (?:account|story|acc"
@@ -672,7 +684,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:deshabill\w*|(?:enlev|retir|vir|remov)\w* (?:les |ses |her |the )?(?:vetements"
         r"|habits|fringues|clothes)|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
         r"|create\w*|cree\w*) (?:des |de |des faux |fake )?nudes?|mettre a poil"
-        r"|mise a poil|a poil)\b",
+        r"|mise a poil|a poil"
+        r"|(?:met|mets|mettre|mise?|puts?|putting) (?:\w+ ){0,4}(?:en (?:sous vetements?|sous vet"
+        r"|lingerie|string|petite tenue)|in (?:her )?(?:underwear|lingerie|a bikini)))\b",
         0.85,
         ("ai",),
         "undressing a woman's picture with AI",

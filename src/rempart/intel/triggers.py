@@ -31,7 +31,7 @@ _SEE_STEMS = tuple(
 TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "tribute": (
         "trib", "tr*b", "cum", "c*m", "gicl", "juter", "decharg", "ejacul", "jouir", "branl",
-        "fap", "wank", "jerk", "jack", "beat", "bust", "nut", "goon", "stroke",
+        "fap", "wank", "jerk", "jack", "beat", "bust", "nut", "goon", "stroke", "hommage",
     ),
     "sexual": (
         "nud", "nue", "poil", "sein", "nichon", "cul", "fesse", "chatte", "sexy", "chaud",
@@ -51,7 +51,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
-        "clip", "upskirt", "creep",
+        "clip", "upskirt", "creep", "la prendre", "l prendre",
         "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
         "qui veut voir", "lien", "link", "drive", "vous voulez quand meme voir",
         "tu veux quand meme voir", "send more", "drop more",
@@ -66,7 +66,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
         "asleep", "nap", "sommeil", "passed out", "blacked out", "evanouie", "ivre morte",
         "bourree", "dechiree", "inconsciente", "compte", "story", "stories", "private",
-        "close friend",
+        "close friend", "sdb", "bathroom", "salle de bain", "chambre", "bedroom", "portable",
+        "camera", "de dos", "dos tourne", "back turned", "back was turned",
         "vole", "stole", "caught", "saw", "filmed", "recorded", "through", "thru", "par la",
         "par sa", "prive", "perso", "portable", "camera", "icloud", "drive",
         "cloud", "quand elle",
@@ -92,7 +93,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "deep", "dfake", "nud", "nudif", "undress", "cloth", "remove", "fake", "faux", "ai ",
         "ainud", "aiporn",
         "porn", "deshabill", "enlev", "mettre", "mise", "poil", "face", "swap", "tete",
-        "tronche", "gueule", "mett", "mis", "coll", "pos", "plac", "put", "pasted", "stuck",
+        "tronche", "gueule", "mett", "mis", "met ", "mets ", "coll", "pos", "plac", "put",
+        "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
         "nue", "naked",
     ),
@@ -104,7 +106,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
-        "tournament", "note", "rate", "vote", "recrut", "recruit", "hiring", "hmu", "vous la",
+        "tournament", "concours", "contest", "note", "rate", "vote", "recrut", "recruit",
+        "hiring", "hmu", "vous la",
         "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
         "vos notes", "rating", "classement", "kik me", "snap me", "text me", "message me", "add me",
         "what do you think", "what do u think", "vous en pensez",

@@ -49,7 +49,12 @@ FIRST_NAMES = frozenset(
     mia lila louise
     """.split()
 )
-TRIB = r"\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
+#: "trib" in its spellings, and "hommage" in the tributes' own grammar: on a woman ("un hommage
+#: sur ma voisine"; a homage is paid "à" someone).
+TRIB = (
+    r"(?:\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
+    r"|\bhommages?(?= sur (?:ma|ta|sa|vos|tes|ses|mes|la|les|cette|une|votre|ton|son)\b))"
+)
 #: Asking, offering, announcing, being available, sending privately.
 ASK = _facet(
     r"\b(?:qui (?:veut|ve|en veut|a|peut|est chaud|est dispo|fait|se chauffe)|quelqu ?un|qqn|qlq"
@@ -82,7 +87,9 @@ ASK = _facet(
     r"|vends?|vendu|selling|sell|for sale|a vendre|tarifs?|paypal|lydia|nitro"
     r"|dms? (?:open|ouverts?)|mp ouverts?|inbox open|hit me up|slide in|ecris moi|contacte moi"
     r"|je realise|taking orders|commission\w*|je (?:le|la|les|te|vous) (?:fais|fait)|go look"
-    r"|allez (?:voir|mater)|check her)\b"
+    r"|allez (?:voir|mater)|check her|need (?:the|her|some|more|moar)|sauce(?= on| pls| \||$)"
+    r"|t ?as (?:toujours|encore) (?:le|les|des|ses|sa|ton)|should i (?:drop|post|share|leak)"
+    r"|ca (?:vous|te) dit)\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -108,7 +115,8 @@ FEMALE = WordFacet(
         rousse stepmom stepsister stepsis mom mother mere niece aunt wife daughter barista
         waitress cashier secretary receptionist nurse nanny hostess cheerleader boulangere
         bouchere patissiere charcutiere fermiere bergere passagere moms mothers meres mamans
-        daronnes aunts tantes
+        daronnes aunts tantes missus wifey reum reuss streameuse sheila maman redhead
+        brunette blondie
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -130,7 +138,7 @@ SEXUAL = WordFacet(
     moulantes minijupe cambree coquine coquines sensuelle provocante aguicheuse allumeuse
     cochonne vicieuse curvy stacked booty lewd freaky dtf milf bimbo pulpeuse charnue
     appetissante lolos nibards miches nympho soumise denudee busty braless topless nipslip thong
-    slutty hoe thot baddie smokeshow spankbank
+    slutty hoe thot baddie smokeshow spankbank lewds nudez
     """,
     r"\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
@@ -149,13 +157,18 @@ SEXUAL = WordFacet(
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
     r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
-    r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt)\b"
+    r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt"
+    r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction"
+    r"|(?:son|her) (?:haut|top|bretelle|strap|serviette|towel) (?:a glisse|glisse|slipped|fell)"
+    r"|(?:her|son|the|ses|leur) of (?:leak\w*|link|lien|content|contenu)|leaked (?:the |her )?of)\b"
+    r"|\belle fait plus(?= \||$)"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
 CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
-    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )snap\w*|cam|camera|screens?|montre"
+    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )(?<!lui envoyer un )(?<!send her a )snap\w*"
+    r"|cam|camera|screens?|montre|(?:la|l) prendre (?:de dos|en photo)"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut)(?: quand meme| still| vraiment"
     r"| really)? (?:voir|see)"
@@ -174,7 +187,10 @@ OFFER = _facet(
     r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
     r"|on partage|(?:faire|fais|font|on fait) tourner|i ?ll (?:post|share|leak) (?:them|it|her)"
     r"|posting (?:them|it|her)|[0-9]+ (?:euros?|balles|dollars?|bucks)|abonnement|subscription"
-    r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes))\b"
+    r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
+    r"|je (?:les |la |le )?postes?|(?:should|shall) i (?:drop|post|share|leak)"
+    r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
+    r"|ca (?:vous|te) dit)\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
 #: "j'ai tout"):
@@ -243,7 +259,7 @@ REPORTING = _facet(
 #: Tribute bands and homages: "tribute" in its ordinary sense.
 HOMAGE = _facet(
     r"\b(?:tribute (?:band|act|concert|album|show|night|to the|to a|to our|to his|to her|to my)"
-    r"|groupe (?:de )?tribute|hommage|homage|in tribute|pays? tribute|paid tribute"
+    r"|groupe (?:de )?tribute|hommages?(?! sur)|homage|in tribute|pays? tribute|paid tribute"
     r"|rend(?:re|u|ons|ez)? hommage|concert|album|chanson|song|cover|festival|gala|spectacle"
     r"|chant(?:ait|e|er|ent|eur)|singer|sang|zenith|olympia|on stage|sur scene|musique|music)\b"
     r"|\btribute (?:a|au|to|pour) (?!(?:ma|sa|ta|la|cette|une|her|my|this|ton|son|mes|ses|ce"
@@ -257,6 +273,10 @@ NEGATED = re.compile(
     r"|\b(?:pas de|pas d|no|aucun\w*|jamais de|interdit\w*|stop|arret\w* (?:les|de)|fini les)"
     r" (?:les |des |de )?(?:c[u*]m ?)?(?:tr[i*]b\w*|deep ?fakes?|leaks?)\b"
     r"|\b(?:majeur\w*|18 ?\+?|adultes?) (?:uniquement|only|seulement)\b"
+    # "nude" as a colour (make-up, tights, shoes) says nothing sexual
+    r"|\b(?:rouge a levres|vernis|lipstick|lip gloss|collants?|teinte|couleur|ton|fond de teint"
+    r"|eyeshadow|nail polish|escarpins|heels|palette) nude\b"
+    r"|\bnude (?:lipstick|lip|heels|colou?r|tones?|palette|makeup|maquillage|shade)\b"
 )
 #: School staff ("la prof du collège"): a school that says nothing of her age.
 STAFF = re.compile(
@@ -274,7 +294,8 @@ RELATION = (
     r"|ex|meuf|femme|tante|belle mere|patronne|cheffe|boss|stagiaire|camarade|cousin|sister"
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
-    r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta)"
+    r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta"
+    r"|missus|missis|wifey|reum|reuss|reus)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
@@ -303,8 +324,9 @@ CLASS_AT_SCHOOL = (
     r"|grade (?:[6-9]|1[0-2])) (?:a|au|at) (?:st |ste |saint |sainte )?"
     r"(?!(?:lycee|college|ecole|school|fac|bahut|uni)\b)[a-z]{3,20}\b"
 )
-#: A social account written as a handle ("@lily.dance09").
-HANDLE = r"(?<![\w@])@[a-z0-9_.]{3,30}\b"
+#: A social account written as a handle ("@lily.dance09"); Discord's own mentions ("@everyone",
+#: "@here") and its staff roles are not accounts.
+HANDLE = r"(?<![\w@])@(?!(?:everyone|here|admin|admins|modos?|mods?)\b)[a-z0-9_.]{3,30}\b"
 #: Her account named or given ("@lily.dance09", "son insta").
 ACCOUNT = _facet(
     HANDLE + r"|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
