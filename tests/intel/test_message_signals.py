@@ -541,3 +541,39 @@ def test_holdout20_round_stays_quiet(text: str) -> None:
 def test_discord_mentions_are_not_her_account() -> None:
     assert "identifies_person" not in kinds_of("@everyone ramenez vos ex, meilleur trib gagne")
     assert "identifies_person" in kinds_of("trib sur @lea.mrs ce soir")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout21 round: "kindly share", "zieutez", free for members, workplaces
+        ("kindly share the hot pics of the girl from accounts dept", {"solicitation"}),
+        ("zieutez-moi ce boule, la nana de l'accueil, prise en douce", {"solicitation"}),
+        (
+            "undress bot results: the new barista at the café, 4 pics, free for members",
+            {"solicitation"},
+        ),
+        ("the lifeguard at the leisure centre, caught her changing", {"identifies_person"}),
+        ("need a faceswap of my coworker onto OF content", {"deepfake", "identifies_person"}),
+        # an event's pictures in sexual words are still about her
+        ("photos du mariage de ma cousine en robe moulante, qui veut", {"identifies_person"}),
+    ],
+)
+def test_holdout21_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma prof de dessin a exposé ses toiles à la mairie, allez voir",
+        "j'ai filmé le spectacle de danse de ma nièce, je vous mets le lien pour la famille",
+        "qui veut les photos du mariage de ma tante ? je les mets sur le drive",
+        "t'as des photos de ta cousine à son anniversaire ? on veut les voir",
+        "kindly share the slides from the accounts meeting",
+        "peng ting of a sunset from my sixth form roof",  # "peng" is said of anything
+        "free for members: the new emotes pack",
+    ],
+)
+def test_holdout21_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -41,6 +41,7 @@ from rempart.intel.vocabulary import (
     CAPTURE,
     COMMISSIONED,
     CONCESSION,
+    EVENT,
     FEMALE,
     HELD,
     HOMAGE,
@@ -101,6 +102,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "account": ACCOUNT,
     "scale": SCALE,
     "private_account": PRIVATE_ACCOUNT,
+    "event": EVENT,
 }
 #: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
 #: with none of them and nothing from the rules, the model is not asked.
@@ -290,7 +292,7 @@ def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) ->
             has("sexual")
             or has("tribute")
             or any(kind in found for kind in _TARGETING)
-            or (has("ask") and has("capture") and has("female"))
+            or (has("ask") and has("capture") and has("female") and not has("event"))
             or (has("shown") and has("capture") and has("whereabouts"))
         )
     return bool(has(need))

@@ -413,7 +413,8 @@ RULES: tuple[Rule, ...] = (
         r"|section|filiere|prepa|asso|paroisse)|de mon (?:club|equipe|immeuble|cours|stage)"
         r"|(?:from|in|on) (?:my|our) (?:team|dorm|floor|gym|church|course|building|year))\b"
         r"|\b(?:girl|woman|lady|intern|meuf|fille|nana|stagiaire)"
-        r" (?:in|from|de la|du|de l|a l|a la) (?:accounting|marketing|hr|payroll|reception"
+        r" (?:in|from|de la|du|de l|a l|a la) (?:accounting|accounts|sales|marketing|hr|payroll"
+        r"|reception"
         r"|front desk|compta|comptabilite|rh|accueil|standard)\b"
         r"|\bthe girl next door\b|\bla (?:fille|meuf|voisine) d a cote\b"
         r"|\b(?:who|qui|she|elle) (?:sits?|est assise?) (?:next to|near|behind|in front of"
@@ -421,7 +422,9 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
         r" (?:street|hall)|upstairs|downstairs|au dessus|en dessous|en face|a cote|on my floor"
         r"|sur mon palier)\b|\b(?:serveuse|caissiere|vendeuse|barmaid"
-        r"|hotesse|coiffeuse|secretaire|waitress|cashier|barista|receptionist) (?:du|de la|de|chez"
+        r"|hotesse|coiffeuse|secretaire|waitress|cashier|barista|receptionist|lifeguard"
+        r"|maitre nageuse|instructor|instructrice|monitrice|librarian|bibliothecaire|hairdresser"
+        r"|pharmacienne|animatrice) (?:du|de la|de|chez"
         r"|au|a la|a|at|from|of) [a-z]{3,20}\b|\b" + CLASS_AT_SCHOOL,
         0.8,
         ("target",),

@@ -89,7 +89,8 @@ ASK = _facet(
     r"|je realise|taking orders|commission\w*|je (?:le|la|les|te|vous) (?:fais|fait)|go look"
     r"|allez (?:voir|mater)|check her|need (?:the|her|some|more|moar)|sauce(?= on| pls| \||$)"
     r"|t ?as (?:toujours|encore) (?:le|les|des|ses|sa|ton)|should i (?:drop|post|share|leak)"
-    r"|ca (?:vous|te) dit)\b"
+    r"|ca (?:vous|te) dit|(?:kindly |pls |please )?share (?:the|her|your|ur|some|more|them)"
+    r"|zieute[sz]?|zyeute[sz]?)\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -161,7 +162,7 @@ SEXUAL = WordFacet(
     r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction"
     r"|(?:son|her) (?:haut|top|bretelle|strap|serviette|towel) (?:a glisse|glisse|slipped|fell)"
     r"|(?:her|son|the|ses|leur) of (?:leak\w*|link|lien|content|contenu)|leaked (?:the |her )?of)\b"
-    r"|\belle fait plus(?= \||$)"
+    r"|\belle fait plus(?= \||$)|\bonto (?:her |an |the )?(?:of|onlyfans)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
 )
 #: A picture being taken, kept or passed on.
@@ -190,6 +191,8 @@ OFFER = _facet(
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
     r"|je (?:les |la |le )?postes?|(?:should|shall) i (?:drop|post|share|leak)"
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
+    r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
+    r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
     r"|ca (?:vous|te) dit)\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -202,6 +205,8 @@ HELD = _facet(
     r"|\bi ?ll (?:get|take|grab) (?:some |her )?(?:pics|photos|vids)\b"
     r"|\b(?:tons|loads|lots|plein|des tas) (?:of |de )?(?:pics|photos|vids|videos|tofs)\b"
     r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
+    r"|\b(?:man s|mans|man has) got (?:bare |loads of |some )?(?:pics|photos|vids|videos)\b"
+    r"|\bbare (?:pics|photos|vids|videos)\b"
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
 #: it would be covert.
@@ -215,6 +220,13 @@ COMMISSIONED = _facet(
 SHOWN = _facet(
     r"\b(?:en dessous|ci dessous|dans le (?:fil|thread)|in the thread|below)\b"
     r"|(?:^|\| )(?:pics?|photos?|tofs?|vids?|videos?) (?:of|de|d)\b"
+)
+#: A family or school event ("le spectacle de danse de ma nièce", "photos du mariage"): pictures
+#: of it asked for or offered are not, by themselves, a message about her.
+EVENT = _facet(
+    r"\b(?:spectacle|mariage|anniversaire|bapteme|kermesse|remise des diplomes|fete de l ecole"
+    r"|communion|recital|gala|wedding|birthday|graduation|christening|baptism|fete de famille"
+    r"|reunion de famille|family reunion|school play)\b"
 )
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
@@ -277,6 +289,10 @@ NEGATED = re.compile(
     r"|\b(?:rouge a levres|vernis|lipstick|lip gloss|collants?|teinte|couleur|ton|fond de teint"
     r"|eyeshadow|nail polish|escarpins|heels|palette) nude\b"
     r"|\bnude (?:lipstick|lip|heels|colou?r|tones?|palette|makeup|maquillage|shade)\b"
+    # works exhibited ("elle expose ses toiles") are not her exposed
+    r"|\bexpos\w* (?:ses|des|les|leurs|mes|nos|son|sa|ces) (?:toiles|tableaux|oeuvres|peintures"
+    r"|sculptures|dessins|travaux|creations|photos (?:a|au|en|dans)|projets|idees|arguments"
+    r"|resultats|paintings|artworks?|works|drawings)\b"
 )
 #: School staff ("la prof du collège"): a school that says nothing of her age.
 STAFF = re.compile(
