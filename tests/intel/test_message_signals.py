@@ -577,3 +577,40 @@ def test_holdout21_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout21_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout22's round: an AI's result of her offered, a photo undressed, a bare age
+        ("l'IA a trop bien marché sur ma sœur, je vous mets le résultat ?", {"deepfake"}),
+        ("qqn pour me déshabiller cette photo de ma collègue ?", {"deepfake"}),
+        ("tribute vids on my neighbour's daughter, 17, dm me", {"minor"}),
+        # sellers: "ça vous intéresse", "paiement en crypto"; a tenant
+        (
+            "il a mis une cam dans la salle de bain de sa locataire, ça vous intéresse ?",
+            {"solicitation", "identifies_person", "covert_capture"},
+        ),
+        ("40 tofs d'une lycéenne prises à son insu, paiement en crypto", {"solicitation"}),
+        # a phone hidden in a changing room still is one
+        ("mon tel était caché dans le vestiaire des filles", {"covert_capture"}),
+        ("des photos prises dans les vestiaires, ma voisine", {"covert_capture"}),
+    ],
+)
+def test_holdout22_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai fait tomber le tel de ma coloc dans la douche, il marche plus",
+        "ma soeur est dans la douche, elle arrive",
+        "l'IA a trop bien marché pour traduire la lettre de ma sœur",
+        "nouvelle marchandise dispo : 40 t-shirts du club, paiement en crypto accepté",
+        "je vais déshabiller le sapin de noël demain",
+        "my daughter, 12 years of piano and still loves it",
+    ],
+)
+def test_holdout22_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

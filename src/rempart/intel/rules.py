@@ -465,7 +465,9 @@ RULES: tuple[Rule, ...] = (
         r"|douches?|salle de bain|sdb|bathroom|shower|changing rooms?|locker rooms?|toilettes?"
         r"|toilets?|cabines?)\b)"
         r" (?:table|bureau|jupes?|robes?)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
-        r"|\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4} (?:dans|in|into) (?:la|sa"
+        r"|(?<!tomber le )(?<!tomber mon )(?<!tomber son )(?<!dropped my )(?<!dropped her )"
+        r"(?<!dropped the )\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4}"
+        r" (?:dans|in|into) (?:la|sa|le|les"
         r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
         r"|chambre|bedroom|room)\b",
         0.85,
@@ -476,8 +478,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "private_place",
         "covert_capture",
-        r"\bupskirt\w*|\bcreep ?shots?\b|\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?"
-        r"|toilettes)\b|\b(?:in|from) the (?:locker room|shower|changing room|toilets?|bathroom)\b"
+        r"\bupskirt\w*|\bcreep ?shots?\b"
+        r"|\b(?:in|from) the (?:locker room|shower|changing room|toilets?|bathroom)\b"
         r"|\b(?:des|du) (?:vestiaires?|douches?|cabines? d essayage) (?:des|de la|du) (?:filles"
         r"|femmes|meufs)\b|\b(?:girls?|womens?|ladies) (?:changing|locker) rooms?\b"
         r"|\ben train de se (?:changer|deshabiller|doucher)\b"
@@ -494,6 +496,15 @@ RULES: tuple[Rule, ...] = (
         (("female", "capture"),),
         "a picture from where she could not know (changing room, shower, under a skirt)",
         "une photo prise là où elle ne pouvait pas savoir (vestiaire, douche, sous une jupe)",
+    ),
+    _rule(
+        "in_a_private_place",
+        "covert_capture",
+        r"\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?|toilettes)\b",
+        0.85,
+        ("capture",),
+        "a picture taken in a changing room, a shower or a toilet",
+        "une photo prise dans un vestiaire, une douche ou des toilettes",
     ),
     _rule(
         "asleep",
@@ -609,7 +620,7 @@ RULES: tuple[Rule, ...] = (
         "minor",
         r"\b(?:1[0-7]) ?(?:yo|y o|ans)\b"
         r"|\b(?:friend|pote|copine|amie|girl|meuf|fille|niece|cousine?|soeur|sister|daughter"
-        r"|stepdaughter) 1[1-7]\b(?! ?(?:h\b|min|euros?|kg|cm|km|points?|pts|%|e\b))",
+        r"|stepdaughter)(?: \|)? 1[1-7]\b(?! ?(?:h\b|min|euros?|kg|cm|km|points?|pts|%|e\b))",
         0.8,
         ("target",),
         "an age under 18 next to sexual talk",
@@ -675,7 +686,9 @@ RULES: tuple[Rule, ...] = (
         "deepfake",
         r"\b(?:deep ?nudes?|nudif\w*|undress\w*|clothoff|clothes ?off|remove ?clothes|fake ?nudes?"
         r"|ai ?nudes?|nudes? (?:ia|ai|generee?s?|fakes?)|nudes? par (?:l )?ia|porn ?ai|ai ?porn"
-        r"|faux nudes?|(?:photo ?)?montages? (?:nus?|nues?|porno?|x|hot|sexy|coquins?))\b",
+        r"|faux nudes?|(?:photo ?)?montages? (?:nus?|nues?|porno?|x|hot|sexy|coquins?)"
+        r"|deshabill\w* (?:cette|la|sa|une|ta|ma|ses|les|des) (?:photos?|images?|tofs?|pics?)"
+        r"|undress\w* (?:this|her|the|a|these|my|your) (?:pics?|photos?|images?))\b",
         0.9,
         (),
         "an undressing ('nudify') tool or its result",
@@ -694,6 +707,15 @@ RULES: tuple[Rule, ...] = (
         ("ai",),
         "undressing a woman's picture with AI",
         "déshabiller la photo d'une femme avec une IA",
+    ),
+    _rule(
+        "ai_result_of_her",
+        "deepfake",
+        r"\b(?:resultats?|results?|rendu)\b",
+        0.8,
+        ("ai", "female", "offer"),
+        "what an AI tool made of a woman, offered",
+        "ce qu'un outil d'IA a fait d'une femme, proposé",
     ),
     _rule(
         "montage_of_her",

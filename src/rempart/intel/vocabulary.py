@@ -139,7 +139,7 @@ SEXUAL = WordFacet(
     moulantes minijupe cambree coquine coquines sensuelle provocante aguicheuse allumeuse
     cochonne vicieuse curvy stacked booty lewd freaky dtf milf bimbo pulpeuse charnue
     appetissante lolos nibards miches nympho soumise denudee busty braless topless nipslip thong
-    slutty hoe thot baddie smokeshow spankbank lewds nudez
+    slutty hoe thot baddie smokeshow spankbank lewds nudez thirsttrap thirsttraps
     """,
     r"\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
@@ -159,7 +159,7 @@ SEXUAL = WordFacet(
     r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
     r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt"
-    r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction"
+    r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction|thirst traps?"
     r"|(?:son|her) (?:haut|top|bretelle|strap|serviette|towel) (?:a glisse|glisse|slipped|fell)"
     r"|(?:her|son|the|ses|leur) of (?:leak\w*|link|lien|content|contenu)|leaked (?:the |her )?of)\b"
     r"|\belle fait plus(?= \||$)|\bonto (?:her |an |the )?(?:of|onlyfans)\b"
@@ -193,6 +193,8 @@ OFFER = _facet(
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
     r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
+    r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want"
+    r"|(?:paiement|payment) (?:en|in|par|via)"
     r"|ca (?:vous|te) dit)\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -311,7 +313,7 @@ RELATION = (
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
     r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta"
-    r"|missus|missis|wifey|reum|reuss|reus)"
+    r"|missus|missis|wifey|reum|reuss|reus|locataire|tenant)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
