@@ -186,3 +186,23 @@ def test_the_held_out_figures_come_from_a_model_that_never_saw_the_file(tmp_path
 def test_character_ngrams_are_the_padded_word_cut_two_to_five() -> None:
     assert char_grams("ab") == [" a", "ab", "b ", " ab", "ab ", " ab "]
     assert len(char_grams("cousine")) == 8 + 7 + 6 + 5
+
+
+def test_a_swapped_model_stays_in_its_own_thread() -> None:
+    import threading
+
+    from rempart.intel.model import active_model
+
+    seen: list[MessageModel | None] = []
+    with use_model(None):
+        assert active_model() is None
+        worker = threading.Thread(target=lambda: seen.append(active_model()))
+        worker.start()
+        worker.join()
+    assert seen == [shipped_model()] and seen[0] is not None
+    assert active_model() is shipped_model()
+
+
+def test_training_on_nothing_is_refused() -> None:
+    with pytest.raises(ValueError):
+        train([], KINDS)

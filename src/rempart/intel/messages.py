@@ -21,6 +21,11 @@ negated phrase ("pas de mineurs", "no tribs") is removed before matching, so a q
 neither a defence nor a hit. The rules are in ``rempart.intel.rules``, the words they are made of
 in ``rempart.intel.vocabulary``; ``rempart.intel.triggers`` decides in one automaton pass which of
 them a message can reach (most messages: none).
+
+Then a second reader, the statistical model of ``rempart.intel.model``, adds the kinds the rules
+missed: where the rules found a kind in the message, or where the model reads a solicitation on
+its own in a message about a woman, in sexual words or a tribute. Its hits name the rule
+``model`` and the words that weighed most.
 """
 
 from __future__ import annotations

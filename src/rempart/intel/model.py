@@ -15,8 +15,10 @@ that weighed most towards that kind. The file holds arrays only (loaded without 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
+from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
 
@@ -268,8 +270,6 @@ def _probabilities(
 
 def text_digest(text: str) -> int:
     """A 63-bit digest of a message's text, to tell which messages a model was trained on."""
-    import hashlib
-
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big") >> 1
 
 
@@ -279,12 +279,14 @@ def shipped_model() -> MessageModel | None:
     return MessageModel.load(MODEL_FILE) if MODEL_FILE.is_file() else None
 
 
-#: The model ``message_signals`` reads; ``use_model`` swaps it (the held-out benchmark does).
-_ACTIVE: list[MessageModel | None] = []
+#: The model ``message_signals`` reads, when ``use_model`` swaps it (the held-out benchmark
+#: does): per thread and task, so a swap never reaches a request served meanwhile.
+_SWAPPED: ContextVar[tuple[MessageModel | None, ...]] = ContextVar("rempart_model", default=())
 
 
 def active_model() -> MessageModel | None:
-    return _ACTIVE[-1] if _ACTIVE else shipped_model()
+    swapped = _SWAPPED.get()
+    return swapped[-1] if swapped else shipped_model()
 
 
 class use_model:  # noqa: N801 - used as ``with use_model(m):``
@@ -292,10 +294,11 @@ class use_model:  # noqa: N801 - used as ``with use_model(m):``
 
     def __init__(self, model: MessageModel | None) -> None:
         self.model = model
+        self._tokens: list[Token[tuple[MessageModel | None, ...]]] = []
 
     def __enter__(self) -> MessageModel | None:
-        _ACTIVE.append(self.model)
+        self._tokens.append(_SWAPPED.set((*_SWAPPED.get(), self.model)))
         return self.model
 
     def __exit__(self, *exc: object) -> None:
-        _ACTIVE.pop()
+        _SWAPPED.reset(self._tokens.pop())

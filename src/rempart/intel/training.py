@@ -34,30 +34,30 @@ _NEWTON_STEPS = 60
 _FEATURE_CHUNK = 4096
 
 
-def _vocabulary(grams_per_message: Iterable[set[str]]) -> list[str]:
-    document_frequency: Counter[str] = Counter()
+def _document_frequency(grams_per_message: Iterable[set[str]]) -> Counter[str]:
+    """In how many messages each n-gram is."""
+    counts: Counter[str] = Counter()
     for grams in grams_per_message:
-        document_frequency.update(grams)
-    return sorted(g for g, n in document_frequency.items() if n >= MIN_MESSAGES)
+        counts.update(grams)
+    return counts
 
 
 def train(rows: Sequence[tuple[str, set[str]]], kinds: Sequence[str]) -> MessageModel:
     """A model of ``kinds`` from ``rows`` of (text, kinds it shows)."""
+    if not rows:
+        raise ValueError("no labelled messages to train on")
     views = [reading_view(text) for text, _ in rows]
-    chars = [{g for token in words_of(view) for g in char_grams(token)} for view in views]
-    words = [set(word_grams(words_of(view))) for view in views]
-    char_vocabulary, word_vocabulary = _vocabulary(chars), _vocabulary(words)
+    char_counts = _document_frequency(
+        {g for token in words_of(view) for g in char_grams(token)} for view in views
+    )
+    word_counts = _document_frequency(set(word_grams(words_of(view))) for view in views)
+    char_vocabulary = sorted(g for g, n in char_counts.items() if n >= MIN_MESSAGES)
+    word_vocabulary = sorted(g for g, n in word_counts.items() if n >= MIN_MESSAGES)
     columns = len(char_vocabulary) + len(word_vocabulary)
-    frequency = np.zeros(columns)
-    char_index = {g: i for i, g in enumerate(char_vocabulary)}
-    word_index = {g: len(char_vocabulary) + i for i, g in enumerate(word_vocabulary)}
-    for message_chars, message_words in zip(chars, words, strict=True):
-        for gram in message_chars:
-            if gram in char_index:
-                frequency[char_index[gram]] += 1
-        for gram in message_words:
-            if gram in word_index:
-                frequency[word_index[gram]] += 1
+    frequency = np.array(
+        [char_counts[g] for g in char_vocabulary] + [word_counts[g] for g in word_vocabulary],
+        dtype=np.float64,
+    )
     idf = np.log((1 + len(views)) / (1 + frequency)) + 1
     blank = MessageModel(
         tuple(kinds),
