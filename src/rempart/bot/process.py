@@ -315,9 +315,11 @@ class Processor:
         self, path: Path, item: MediaItem, seen: Seen, policy: Policy, report_id: int
     ) -> CheckResult:
         """The check on the worker thread; an unmatched item is finished there too (one thread
-        hop less per post)."""
+        hop less per post), its download removed first (nothing of it is kept once it is
+        recorded finished)."""
         result = self.checker.check(path, item, seen, policy, report_id=report_id)
         if not result.matched and not report_id:
+            shutil.rmtree(path.parent, ignore_errors=True)
             self.ledger.finish(seen.message_id, item.key, "no-match")
         return result
 
