@@ -4,8 +4,6 @@ banks, filters and content ids, deleting or exporting the victims' bank, URL fet
 allow-list or through a redirect, and hostile media sent to HMA's hasher."""
 
 import json
-import struct
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +18,7 @@ from rempart.api.core import SELF_REGISTERED
 from rempart.samples import save_jpeg, textured_photo
 from rempart.settings import Settings
 from rempart.signals.fingerprint import fingerprint_file
+from rempart.sources.synthetic import png_bomb
 from rempart.store import Store
 from rempart.store.keys import ApiKeys, Role
 
@@ -143,28 +142,10 @@ def test_url_fetches_stay_on_the_allow_list_and_follow_no_redirect(
         server.server_close()
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that declares ``width`` x ``height`` pixels (a decompression bomb's header)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    body = zlib.compress(b"\0" * 1024)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     "data",
     [
-        _png_header_only(60_000, 60_000),
+        png_bomb(60_000, 60_000),
         b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
         b"GIF89a" + b"\x00" * 10,
         b"not an image at all",

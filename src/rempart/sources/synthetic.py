@@ -449,7 +449,7 @@ def _hostile(kind: str, folder: Path, relative_folder: Path) -> dict[str, Any]:
     elif kind == "not_an_image":
         target.write_text("ceci n'est pas une image\n")
     else:
-        target.write_bytes(_png_bomb(60_000, 60_000))
+        target.write_bytes(png_bomb(60_000, 60_000))
     return {
         "id": "2",
         "url": f"{relative_folder.as_posix()}/{name}",
@@ -458,7 +458,7 @@ def _hostile(kind: str, folder: Path, relative_folder: Path) -> dict[str, Any]:
     }
 
 
-def _png_bomb(width: int, height: int) -> bytes:
+def png_bomb(width: int, height: int) -> bytes:
     """A small PNG whose header claims width × height pixels."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:

@@ -151,14 +151,11 @@ class HmaCuration:
             )
         return True
 
-    @staticmethod
-    def _row(session: Session, name: str) -> BankRow:
-        row = None
-        if not name.startswith(DELETED_PREFIX):
-            row = session.scalar(select(BankRow).where(BankRow.name == name))
-        if row is None:
-            raise BankNotFoundError(f"bank '{name}' not found")
-        return row
+    def _row(self, session: Session, name: str) -> BankRow:
+        """The store's bank row, a deleted bank's included as not found."""
+        if name.startswith(DELETED_PREFIX):
+            raise BankNotFoundError(f"no bank named {name!r}")
+        return self.store._bank_row(session, name)
 
     # -- content -----------------------------------------------------------------------------
 
