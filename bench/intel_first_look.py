@@ -1,8 +1,9 @@
 """What the message signals would have scored on each held-out set at first look, had the
 message model existed: the rules as they were when the set was first scored (rebuilt from git
 history) together with a model trained only on the sets written before it, read through the
-same gate as ``rempart.intel.messages`` (the model's kinds where the rules found something at
-``REPORT_FROM``; a solicitation on its own at ``MODEL_ALONE_FROM``).
+same gate as ``rempart.intel.messages`` (``taken_from_model``: the model's kinds where the rules
+found something; a solicitation on its own in a message about her; the trigger-word and homage
+conditions are left out here).
 
 This is the honest estimate for text written elsewhere: neither the rules nor the model had
 seen the set. (The labels are today's: eight were aligned with earlier sets after scoring, see
@@ -20,13 +21,12 @@ import json
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from rempart.bench.intel import labelled_rows
-from rempart.intel.messages import KINDS, reading_view
-from rempart.intel.model import MODEL_ALONE_FROM, REPORT_FROM
+from rempart.intel.messages import KINDS, about_her, reading_view, taken_from_model
 from rempart.intel.training import train
-from rempart.intel.vocabulary import FEMALE, SEXUAL, TRIBUTE
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "intel"
@@ -90,18 +90,6 @@ def rules_at(commit: str, path: Path) -> list[set[str]]:
     return [set(kinds) for kinds in json.loads(found)]
 
 
-def gated(rules: set[str], readings: dict[str, float], view: str) -> set[str]:
-    """The model's kinds as ``message_signals`` takes them: where the rules found one, or a
-    solicitation on its own in a message about a woman, in sexual words or a tribute (its other
-    conditions — a trigger word of content, no homage, words to quote — are left out here)."""
-    if not rules:
-        if readings.get("solicitation", 0.0) < MODEL_ALONE_FROM:
-            return set(rules)
-        if not (FEMALE.search(view) or SEXUAL.search(view) or TRIBUTE.search(view)):
-            return set(rules)
-    return rules | {kind for kind, p in readings.items() if p >= REPORT_FROM}
-
-
 def _tally(totals: dict[str, list[int]], rows: list[tuple[str, set[str]]], found: list[set[str]]):
     for kind in KINDS:
         for (_, wanted), got in zip(rows, found, strict=True):
@@ -134,7 +122,7 @@ def main() -> None:
         rules = rules_at(commit, CORPUS / f"{name}.jsonl")
         views = [reading_view(text) for text, _ in rows]
         both = [
-            gated(found, model.read(view, REPORT_FROM), view)
+            found | set(taken_from_model(model.read(view), bool(found), partial(about_her, view)))
             for found, view in zip(rules, views, strict=True)
         ]
         report[name] = {}

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rempart.intel.model import MODEL_ALONE_FROM, MODEL_RULE, MessageModel, active_model
+from rempart.intel.model import MODEL_ALONE_FROM, MODEL_RULE, active_model
 from rempart.intel.normalize import fold
 from rempart.intel.rules import FIRST, ON_FINDINGS, ON_TARGET, RULE_OF, RULES, Rule
 from rempart.intel.triggers import RULE_FAMILIES, TRIGGER_STEMS, has_trigger, trigger_families
@@ -76,7 +76,9 @@ __all__ = [
     "MessageSignal",
     "has_trigger",
     "message_signals",
+    "about_her",
     "reading_view",
+    "taken_from_model",
     "trigger_families",
 ]
 
@@ -112,6 +114,8 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
 #: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
 #: with none of them and nothing from the rules, the model is not asked.
 _CONTENT_FAMILIES = frozenset({"tribute", "sexual", "picture", "send"})
+#: Contexts of a message about her, for the model's solicitation on its own.
+ABOUT_HER_CONTEXTS = ("female", "sexual", "tribute")
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 
@@ -231,13 +235,20 @@ def message_signals(text: str) -> list[MessageSignal]:
             )
     model = active_model()
     if model is not None and (signals or not _CONTENT_FAMILIES.isdisjoint(families)):
-        _second_reading(
-            model,
-            folded,
-            homage,
-            signals,
-            lambda: has("female") or has("sexual") or has("tribute"),
+        readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
+        if homage:
+            readings.pop("solicitation", None)
+        taken = taken_from_model(
+            readings, bool(signals), lambda: any(has(c) for c in ABOUT_HER_CONTEXTS)
         )
+        for kind, probability in taken.items():
+            if kind in signals:
+                continue
+            words = model.heaviest(folded, kind)
+            if words:
+                signals[kind] = MessageSignal(
+                    kind, probability, (Evidence(MODEL_RULE.name, " ".join(words)),)
+                )
     return [signals[kind] for kind in KINDS if kind in signals]
 
 
@@ -246,30 +257,23 @@ def reading_view(text: str) -> str:
     return NEGATED.sub(" ", fold(text[:MAX_CHARACTERS]))
 
 
-def _second_reading(
-    model: MessageModel,
-    folded: str,
-    homage: bool,
-    signals: dict[str, MessageSignal],
-    about_her: Callable[[], bool],
-) -> None:
-    """Adds the kinds the model reads that the rules missed — only where the rules found some
-    kind, or the model on its own reads a solicitation (which a tribute in its ordinary sense is
-    not) at ``MODEL_ALONE_FROM`` in a message ``about_her`` (a woman, sexual words or a
-    tribute: "send pics of your cats" is none)."""
-    readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
-    if homage:
-        readings.pop("solicitation", None)
-    if not signals and (readings.get("solicitation", 0.0) < MODEL_ALONE_FROM or not about_her()):
-        return
-    for kind, probability in readings.items():
-        if kind in signals:
-            continue
-        words = model.heaviest(folded, kind)
-        if words:
-            signals[kind] = MessageSignal(
-                kind, probability, (Evidence(MODEL_RULE.name, " ".join(words)),)
-            )
+def about_her(view: str) -> bool:
+    """Whether a message (its ``reading_view``) has one of ``ABOUT_HER_CONTEXTS``."""
+    return any(_CONTEXTS[context].search(view) for context in ABOUT_HER_CONTEXTS)
+
+
+def taken_from_model(
+    readings: dict[str, float], rules_found: bool, about_her: Callable[[], bool]
+) -> dict[str, float]:
+    """The model's ``readings`` (kinds from ``REPORT_FROM``) that a message's signals take: all
+    of them where the rules found a kind, none otherwise unless the model reads a solicitation at
+    ``MODEL_ALONE_FROM`` in a message ``about_her`` (a woman, sexual words or a tribute: "send
+    pics of your cats" is none). ``bench/intel_first_look.py`` applies the same."""
+    if not rules_found and (
+        readings.get("solicitation", 0.0) < MODEL_ALONE_FROM or not about_her()
+    ):
+        return {}
+    return readings
 
 
 def _needs_met(

@@ -139,11 +139,6 @@ class MessageModel:
         length."""
         return _tf_idf(np.sort(self._indices(view)), self.idf, self._words_from)
 
-    def features(self, view: str) -> dict[int, float]:
-        """The message's feature vector (index → value)."""
-        index, value = self.vector(view)
-        return dict(zip(index.tolist(), value.tolist(), strict=True))
-
     def probabilities(self, view: str) -> np.ndarray:
         """P(kind) for each of ``kinds``."""
         return _probabilities(
