@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rempart.bench.intel import corpus_files, evaluate_held_out, labelled_rows
+from rempart.bench.intel import corpus_files, evaluate_held_out, evaluate_messages, labelled_rows
 from rempart.errors import ConfigError
 from rempart.intel.messages import KINDS, message_signals, reading_view
 from rempart.intel.model import (
@@ -181,6 +181,14 @@ def test_the_held_out_figures_come_from_a_model_that_never_saw_the_file(tmp_path
     for name, result in results.items():
         assert result["model_trained_on"] == 0.0, name
         assert result["messages"] == len(labelled_rows(tmp_path / name))
+
+
+def test_a_folder_of_one_seen_file_is_held_out_with_the_rules_alone(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "holdout.jsonl", tmp_path / "holdout.jsonl")
+    (result,) = evaluate_held_out(corpus_files(tmp_path)).values()
+    with use_model(None):
+        rules_alone = evaluate_messages(tmp_path / "holdout.jsonl")
+    assert result["kinds"] == rules_alone["kinds"]
 
 
 def test_character_ngrams_are_the_padded_word_cut_two_to_five() -> None:

@@ -112,8 +112,9 @@ def evaluate_messages(path: Path) -> dict[str, Any]:
 
 def evaluate_held_out(files: list[Path]) -> dict[str, Any]:
     """For each file the shipped model was trained on, the figures with a model trained on the
-    other files only (the rules stay those written after reading every file, so this still
-    flatters them; ``bench/intel_first_look.py`` gives the first-look estimate)."""
+    other files only — the rules alone when there is no other file (the rules stay those
+    written after reading every file, so this still flatters them; ``bench/intel_first_look.py``
+    gives the first-look estimate)."""
     from rempart.intel.training import train
 
     model = shipped_model()
@@ -123,7 +124,7 @@ def evaluate_held_out(files: list[Path]) -> dict[str, Any]:
         if model is None or not any(model.has_seen(text_digest(text)) for text, _ in own):
             continue
         others = [row for other, kept in rows.items() if other != path for row in kept]
-        with use_model(train(others, KINDS)):
+        with use_model(train(others, KINDS) if others else None):
             held_out[path.name] = evaluate_messages(path)
     return held_out
 
