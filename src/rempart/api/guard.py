@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from rempart.api.auth import Caller, credentials
+from rempart.api.hma.core import HMA_KEYED_PREFIXES
 from rempart.i18n import localized, preferred_language
 from rempart.settings import Settings
 from rempart.store.keys import ApiKey, ApiKeys, Role
@@ -53,8 +54,6 @@ PUBLIC_GET = frozenset(
         "/favicon.ico",
     }
 )
-#: HMA's routes, which keyless callers from ``hma_open_networks`` may call.
-HMA_ROUTES = ("/h/", "/m/", "/c/", "/site-map")
 PUBLIC_POST = frozenset(
     {"/protect/cases", "/protect/status", "/protect/withdraw", "/login", "/logout"}
 )
@@ -167,7 +166,7 @@ class Guard:
         public = self._is_public(method, path)
         secret, via = credentials(headers, _cookies(headers.get("cookie", "")))
         key = await anyio.to_thread.run_sync(self._authenticate, secret, via) if secret else None
-        if not secret and path.startswith(HMA_ROUTES) and address in self.hma_open:
+        if not secret and path.startswith(HMA_KEYED_PREFIXES) and address in self.hma_open:
             key, via = self.hma_open_key, "network"  # HMA's private-network deployment
         if key is None and not public:  # on a public route, stale credentials just mean anonymous
             page = (

@@ -18,8 +18,11 @@ from rempart.api.service import service_of
 
 router = APIRouter(tags=["hma: core"])
 
-#: Where HMA's routes live (the rest is Rempart's own API and pages).
-HMA_PREFIXES = ("/h/", "/m/", "/c/", "/status", "/site-map", "/openapi/")
+#: HMA's routes behind a key (keyless callers from ``hma_open_networks`` may call them too).
+HMA_KEYED_PREFIXES = ("/h/", "/m/", "/c/", "/site-map")
+#: Where HMA's routes live (the rest is Rempart's own API and pages): the keyed ones and the
+#: public status and OpenAPI document.
+HMA_PREFIXES = (*HMA_KEYED_PREFIXES, "/status", "/openapi/")
 
 
 def is_hma_path(path: str) -> bool:
