@@ -36,7 +36,7 @@ ORDER = (
     "holdout",
     *(f"holdout{n}" for n in range(2, 9)),
     "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 23)),
+    *(f"holdout{n}" for n in range(10, 24)),
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two
@@ -56,6 +56,7 @@ FIRST_LOOK = {
     "holdout20": "c31ec02",  # the first set scored with the model (trained on the 20 before it)
     "holdout21": "072c3be",
     "holdout22": "882739a",
+    "holdout23": "bf81192",
 }
 
 _RULES_AT_COMMIT = """
