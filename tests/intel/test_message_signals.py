@@ -614,3 +614,53 @@ def test_holdout22_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout22_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout23's round: a private account's stories passed on, a girl "de la 2nde 4"
+        (
+            "je balance les stories privées de Léa, 4e du collège Pasteur",
+            {"solicitation", "covert_capture", "minor"},
+        ),
+        ("qui a le compte privé de sa voisine ? ses photos", {"covert_capture"}),
+        ("des tofs de Lina de la 1ere 3, trop bonne", {"identifies_person", "minor"}),
+        # a nude is a picture: passed on without her knowing
+        ("mon pote m'a envoyé les nudes de sa meuf sans qu'elle sache", {"covert_capture"}),
+        # "g des vidéos" (SMS "j'ai"), a bare "qui veut ?" after covert pictures
+        ("g des vidéos de ma coloc sous la douche, qui veut ?", {"solicitation"}),
+        ("should i get vids of my stepsister when she showers", {"solicitation"}),
+        # a woman posted while she sleeps; her gallery passed on
+        ("posting my cousin while she sleeps lol", {"covert_capture", "solicitation"}),
+        ("j'ai chopé le tel de ma voisine, je partage sa galerie", {"solicitation"}),
+        # "what do i do with the pics" is no victim's question
+        ("got my classmate, she's in year 9, what do i do with the pics", {"minor"}),
+        ("une photo de votre sœur en maillot svp", {"solicitation", "identifies_person"}),
+        ("je l'ai prise de dos la caissière, trop bonne", {"covert_capture"}),
+        ("on ouvre un salon dédié à la voisine de Hugo, trop sexy", {"solicitation"}),
+        # montages made to order
+        ("je fais des montages nus sur commande, envoyez en mp", {"solicitation", "deepfake"}),
+    ],
+)
+def test_holdout23_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She tributed her award to her mom in the speech",
+        "il a dédié sa victoire à sa mère, trop beau",
+        "what do i do if my photos are posted without my consent?",
+        "posting my cat while she naps, no pics yet",
+        "je poste les stories de mon voyage ce soir",
+        "ma soeur a un compte privé, elle accepte que sa famille",
+        "on ouvre un salon dédié à la physique, qui veut ?",
+        "je fais des montages vidéo pour vos chaînes youtube, dm",
+        "reupload de la vidéo du match, qui l'a ?",
+        "j'ai fini 4e 3 fois de suite au tournoi",
+    ],
+)
+def test_holdout23_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -134,7 +134,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "exposed_pictures_offered",
         "solicitation",
-        CAPTURE.pattern,
+        CAPTURE.pattern
+        + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive)\b"
+        r"|\b(?:posting|je poste|je (?:vous )?(?:mets|balance)) (?:my|her|ma|sa|la) "
+        + RELATION
+        + r"\b",
         0.75,
         ("female", ("private", "rating", "offer", "held", "commissioned"), "found:covert_capture"),
         "pictures of a woman taken without her knowing, offered, held for the group, asked for or"
@@ -150,6 +154,17 @@ RULES: tuple[Rule, ...] = (
         ("female", ("private", "shown", "offer"), "found:deepfake"),
         "an undressed or face-swapped picture of a woman offered privately or shown",
         "une image déshabillée ou truquée d'une femme proposée en privé ou montrée",
+    ),
+    _rule(
+        "deepfakes_made_to_order",
+        "solicitation",
+        r"\b(?:je (?:fais|fait|realise|prends|cree|genere|vous fais|te fais)|i (?:do|make|create"
+        r"|generate)|i ?ll (?:do|make)|taking (?:orders|requests|commissions)|(?:commandes?|orders"
+        r"|requests|commissions?) (?:open|ouvertes?))\b",
+        0.75,
+        ("found:deepfake", ("offer", "private")),
+        "undressed or face-swapped pictures made to order for the members",
+        "des images déshabillées ou truquées faites sur commande pour les membres",
     ),
     _rule(
         "her_pictures_for_the_tool",
@@ -203,6 +218,17 @@ RULES: tuple[Rule, ...] = (
         ("sexual", "female"),
         "a woman offered in sexual terms, privately",
         "une femme proposée en termes sexuels, en privé",
+    ),
+    _rule(
+        "channel_for_her",
+        "solicitation",
+        r"\b(?:salon|salons|channel|chan|thread|fil|topic|sujet)(?: \w+)?"
+        r" (?:dedie|dediee|dedicated|special|rien que|reserve|just|only)"
+        r" (?:a|au|pour|to|for|sur|on) (?:la|ma|ta|sa|cette|notre|her|my|this|the|our)\b",
+        0.75,
+        ("female", "sexual"),
+        "a channel given over to a woman, in sexual terms",
+        "un salon consacré à une femme, en termes sexuels",
     ),
     _rule(
         "tribute_of_a_woman",
@@ -307,7 +333,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "relation",
         "identifies_person",
-        r"\b(?:ma|mon|sa|son|ta|ton|notre|my|her|our|your|ur|his)"
+        r"\b(?:ma|mon|sa|son|ta|ton|notre|votre|my|her|our|your|ur|his)"
         r" "
         + RELATION
         + r"\b(?: [a-z]{2,12})?|\b(?:la|the) "
@@ -395,9 +421,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:de|du|from|at) (?:votre|ton|ta|vos|leur|your|their|ur) (?:lycee|college|fac|ecole"
         r"|school|classe|class|promo|taf|boulot|bureau|work|office)\b"
         r"|\b(?:du|de la|de|en|in) (?:[3-6]e|[3-6]eme|2nde|1ere|seconde|premiere|terminale|term)"
-        r" [a-h][0-9]?\b"
+        r" (?:[a-h][0-9]?|[0-9]{1,2})\b"
         r"|\b(?:from|in|at) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} )?(?:class|lesson|course|lab"
-        r"|sixth form|school|uni|college|dorm|sorority|frat|fraternity|team|club|squad|church"
+        r"|sixth form|school|uni|college|dorm|halls|flat|sorority|frat|fraternity|team|club|squad"
+        r"|church"
         r"|mosque|synagogue|temple|gym)\b"
         r"|\b(?:at|from) (?:my|her|his|your|ur|our) (?:[a-z]{2,12} s )?(?:office|work|job|company"
         r"|firm|shop|store)\b"
@@ -448,7 +475,8 @@ RULES: tuple[Rule, ...] = (
         r"|\bdu fond de la (?:classe|salle)\b|\b(?:j ?ai|i have|i got) (?:une|a) (?:\w+ )?(?:vue"
         r"|view)\b|\ba la sortie(?: du (?:college|lycee)| de l ecole| des cours)?\b"
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*"
-        r"|\b(?:la|l) (?:prendre|pris|prise|filmer|filmee|shooter|photographier) de dos\b"
+        r"|\b(?:la|l)(?: ai| a)? (?:prendre|pris|prise|filmer|filmee|shooter|photographier)"
+        r" de dos\b"
         r"|\b(?:dos tourne|her back (?:was )?turned)\b",
         0.85,
         (("capture", "stolen"), ("female", "sexual")),
@@ -519,7 +547,7 @@ RULES: tuple[Rule, ...] = (
         r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
         r"|(?:etait|was) (?:inconsciente|unconscious|ivre morte))\b",
         0.85,
-        ("capture",),
+        (("capture", "offer"),),
         "a picture taken while she slept",
         "une photo prise pendant son sommeil",
     ),
@@ -540,6 +568,18 @@ RULES: tuple[Rule, ...] = (
         (("capture", "sexual", "stolen"),),
         "a picture taken from her private account or phone",
         "une photo prise dans son compte privé ou son téléphone",
+    ),
+    _rule(
+        "private_account_passed_on",
+        "covert_capture",
+        r"\b(?:compte|comptes|story|stories|snap|insta|album|galerie) (?:prive|privee|prives"
+        r"|privees|perso|persos) (?:de|d|of) [a-z]{3,15}\b"
+        r"|\b(?:son|sa|ses|her) (?:(?:compte|comptes|story|stories|snap|insta|album|galerie)"
+        r" (?:prive|privee|prives|privees|perso)|private (?:account|story|stories|insta|snap))\b",
+        0.8,
+        ("female", ("ask", "offer", "held")),
+        "her private account's content passed on or asked for",
+        "le contenu de son compte privé diffusé ou demandé",
     ),
     _rule(
         "stolen_pictures",
@@ -632,7 +672,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:en|de) (?:6|5|4|3)(?:e|eme|em)\b|\bde (?:2nde|seconde)\b(?! main)"
         r"|\ben (?:sixieme|cinquieme|quatrieme|troisieme|seconde"
         r"|2nde|4eme|3eme)\b|\b(?:au|du) colle?ge\b|\bcollegiennes?\b|\blyceennes?\b"
-        r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z][0-9]?\b|\b(?:middle|junior"
+        r"|\b(?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [a-z][0-9]?\b"
+        r"|\b(?:de la|en|la) (?:2nde|1ere|seconde|premiere|[3-6]e|[3-6]eme) [0-9]{1,2}\b"
+        r"|\b(?:middle|junior"
         r" high|high) school\b|\b(?:freshman|sophomore|[6-9]th grade|1[01]th grade)\b"
         r"|\b(?:in )?(?:year|grade) (?:[5-9]|1[01])\b(?! ?(?:old|ago|olds))"
         r"(?! (?:chem\w*|math\w*|bio\w*|physics|english|history|exams?|tests?|mocks?|results"

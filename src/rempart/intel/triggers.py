@@ -110,7 +110,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "hiring", "hmu", "vous la",
         "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
         "vos notes", "rating", "classement", "kik me", "snap me", "text me", "message me", "add me",
-        "what do you think", "what do u think", "vous en pensez",
+        "what do you think", "what do u think", "vous en pensez", "salon", "channel", "chan ",
+        "thread", "fil ", "topic", "sujet",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their
@@ -119,9 +120,10 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
     name: frozenset(families)
     for name, families in {
         "explicit_tribute": ("tribute",),
-        "exposed_pictures_offered": ("picture",),
+        "exposed_pictures_offered": ("picture", "covert"),
         "deepfake_results_offered": ("deepfake",),
         "her_pictures_for_the_tool": ("deepfake",),
+        "deepfakes_made_to_order": ("deepfake",),
         "stolen_nude_posted": ("sexual",),
         "account_and_whereabouts": ("account",),
         "contact_and_whereabouts": ("account",),
@@ -149,6 +151,8 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "in_a_private_place": ("covert",),
         "private_source": ("covert",),
         "stolen_pictures": ("covert",),
+        "private_account_passed_on": ("covert",),
+        "channel_for_her": ("send",),
         "age_of_her": ("minor",),
         "age_tag_yo": ("minor",),
         "age_tag": ("minor",),

@@ -90,7 +90,7 @@ ASK = _facet(
     r"|allez (?:voir|mater)|check her|need (?:the|her|some|more|moar)|sauce(?= on| pls| \||$)"
     r"|t ?as (?:toujours|encore) (?:le|les|des|ses|sa|ton)|should i (?:drop|post|share|leak)"
     r"|ca (?:vous|te) dit|(?:kindly |pls |please )?share (?:the|her|your|ur|some|more|them)"
-    r"|zieute[sz]?|zyeute[sz]?)\b"
+    r"|zieute[sz]?|zyeute[sz]?|re ?upload\w*|repost\w*|qui (?:les|la) a|ramene[sz]?)\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -175,7 +175,7 @@ CAPTURE = _facet(
     r"| really)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
-    r"|image\w*|clich\w*|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus)\b"
+    r"|image\w*|clich\w*|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes|nudez)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
@@ -187,24 +187,25 @@ OFFER = _facet(
     r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
     r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
     r"|on partage|(?:faire|fais|font|on fait) tourner|i ?ll (?:post|share|leak) (?:them|it|her)"
-    r"|posting (?:them|it|her)|[0-9]+ (?:euros?|balles|dollars?|bucks)|abonnement|subscription"
+    r"|posting (?:them|it|her|my|ma|mon|sa|son)|[0-9]+ (?:euros?|balles|dollars?|bucks)"
+    r"|abonnement|subscription"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
-    r"|je (?:les |la |le )?postes?|(?:should|shall) i (?:drop|post|share|leak)"
+    r"|je (?:les |la |le )?(?:postes?|balance)|(?:should|shall) i (?:drop|post|share|leak)"
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
     r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
     r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want"
     r"|(?:paiement|payment) (?:en|in|par|via)"
-    r"|ca (?:vous|te) dit)\b"
+    r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants)(?= \||$))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
 #: "j'ai tout"):
 #: an offer once they were taken without her knowing.
 HELD = _facet(
-    r"(?:\b(?:i ve got|ive got|i got|i have|j ai|on a|we ve got|we have|we got)|(?:^|\| )got)"
+    r"(?:\b(?:i ve got|ive got|i got|i have|j ai|g|on a|we ve got|we have|we got)|(?:^|\| )got)"
     r" (?:(?:des|plein de|les|ses|some|her|the|a few|loads of|[0-9]{1,4}) )?"
     r"(?:photos?|pics?|tofs?|vids?|videos?|clips?|films?)\b|\bj ai tout\b"
-    r"|\bi ?ll (?:get|take|grab) (?:some |her )?(?:pics|photos|vids)\b"
+    r"|\b(?:i ?ll|should i|shall i) (?:get|take|grab) (?:some |her )?(?:pics|photos|vids)\b"
     r"|\b(?:tons|loads|lots|plein|des tas) (?:of |de )?(?:pics|photos|vids|videos|tofs)\b"
     r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
     r"|\b(?:man s|mans|man has) got (?:bare |loads of |some )?(?:pics|photos|vids|videos)\b"
@@ -264,7 +265,7 @@ REPORTING = _facet(
     r"|aidez ?moi|au secours|(?:ont|a) (?:poste|publie|partage|balance|diffuse|leake?) mes"
     r"|posted my|mes photos (?:circulent|tournent|intimes)|my intimate|a qui (?:je peux|m adresser)"
     r"|my (?:pics|photos) (?:are|were|got)|supprimer mes|take down|retirer mes|stopncii"
-    r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do"
+    r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do(?! with)"
     r"|what should i do|je fais quoi|que faire|victims?|podcast|documentaire|documentary"
     r"|entendu parler|heard about|c est (?:degueulasse|degoutant|honteux|immonde)|disgusting"
     r"|(?:sur|on|of) (?:mes|my) (?:photos|pics|tofs)(?! de| d| of)"
@@ -275,7 +276,9 @@ HOMAGE = _facet(
     r"\b(?:tribute (?:band|act|concert|album|show|night|to the|to a|to our|to his|to her|to my)"
     r"|groupe (?:de )?tribute|hommages?(?! sur)|homage|in tribute|pays? tribute|paid tribute"
     r"|rend(?:re|u|ons|ez)? hommage|concert|album|chanson|song|cover|festival|gala|spectacle"
-    r"|chant(?:ait|e|er|ent|eur)|singer|sang|zenith|olympia|on stage|sur scene|musique|music)\b"
+    r"|chant(?:ait|e|er|ent|eur)|singer|sang|zenith|olympia|on stage|sur scene|musique|music"
+    r"|(?:tribut\w*|dedi\w*) (?:\w+ ){0,2}(?:award|prize|trophy|medal|win|victory|goal|title"
+    r"|speech|prix|trophee|medaille|victoire|titre|discours|recompense)s?)\b"
     r"|\btribute (?:a|au|to|pour) (?!(?:ma|sa|ta|la|cette|une|her|my|this|ton|son|mes|ses|ce"
     r"|tonight|today|demain|ce soir|the weekend|le week)\b)"
 )
