@@ -36,7 +36,7 @@ ORDER = (
     "holdout",
     *(f"holdout{n}" for n in range(2, 9)),
     "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 24)),
+    *(f"holdout{n}" for n in range(10, 25)),
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two
@@ -57,6 +57,7 @@ FIRST_LOOK = {
     "holdout21": "072c3be",
     "holdout22": "882739a",
     "holdout23": "bf81192",
+    "holdout24": "4246e98",
 }
 
 _RULES_AT_COMMIT = """
