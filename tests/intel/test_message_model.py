@@ -116,6 +116,18 @@ def test_on_its_own_the_model_needs_a_solicitation_at_the_higher_threshold() -> 
         assert message_signals("zorglub, photo de ton chat") == []
 
 
+def test_the_models_solicitation_on_its_own_lets_the_target_rules_read_who_she_is() -> None:
+    text = "zorglub: girls from Westfield High, all 10th grade, link in bio"
+    with use_model(None):  # nothing sexual, no picture taken: the rules alone find nothing
+        assert message_signals(text) == []
+    with use_model(_one_word_model("zorglub", {"solicitation": 0.8})):
+        found = {s.kind: s for s in message_signals(text)}
+    assert set(found) == {"solicitation", "identifies_person", "minor"}
+    assert [e.rule for e in found["solicitation"].evidence] == ["model"]
+    assert [e.rule for e in found["minor"].evidence] == ["school_class"]
+    assert all(e.rule != "model" for e in found["identifies_person"].evidence)
+
+
 def test_the_model_is_not_asked_without_a_trigger_or_a_content_word() -> None:
     model = _one_word_model("zorglub", dict.fromkeys(KINDS, 0.99))
     with use_model(model):

@@ -664,3 +664,48 @@ def test_holdout23_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout23_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout24's round: a cloud broken into, an account left logged in
+        ("j'ai eu accès au drive de sa coloc, je vous file tout", {"covert_capture"}),
+        ("she forgot to log out of her snap on my laptop, got screenshots", {"covert_capture"}),
+        # porn fakes of anyone, made to order by someone available
+        ("dispo pour faire des fakes porno de vos ex, 10€", {"deepfake", "solicitation"}),
+        ("swap the face of my neighbour in this pic onto a porn clip", {"deepfake"}),
+        # pictures from her window; a picture snuck; a closing "want it?"
+        ("photos prises depuis ma fenêtre de la voisine en string", {"covert_capture"}),
+        ("snuck a pic of my aunt in the shower, want it?", {"covert_capture", "solicitation"}),
+        ("voilà les tofs de ma cousine prises en cachette", {"solicitation"}),
+        # trades written with a colon, girls sold, her name and work
+        ("on échange : tes nudes de ta sœur contre les miens", {"solicitation"}),
+        ("vends photos de collégiennes, 5€ le pack", {"solicitation"}),
+        ("her name's Ellie, works at the Tesco by the station, trib her", {"identifies_person"}),
+    ],
+)
+def test_holdout24_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le trib de commerce a fermé la boîte de mon oncle",
+        "j'ai pris une photo de ma sœur endormie avec le chien, trop mignon, je l'envoie à maman",
+        "send the pics from the school trip pls, my mom wants them",
+        "j'ai accès au drive de la classe pour les cours de maths",
+        "dispo pour faire des montages vidéo de vos matchs de foot",
+        "vends photos de paysages, tirages A3, 20€",
+        "voilà les photos de la rando, ma cousine a tout pris",
+        "she forgot to log out of netflix at my place lol",
+    ],
+)
+def test_holdout24_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()
+
+
+def test_a_fond_picture_of_a_friend_asleep_is_not_covert_but_one_posted_is() -> None:
+    assert "covert_capture" not in kinds_of("photo de ma pote endormie dans le train, trop drôle")
+    assert "covert_capture" in kinds_of("photos de ma pote endormie dans le train, qui veut ?")

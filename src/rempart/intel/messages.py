@@ -24,7 +24,8 @@ them a message can reach (most messages: none).
 
 Then a second reader, the statistical model of ``rempart.intel.model``, adds the kinds the rules
 missed: where the rules found a kind in the message, or where the model reads a solicitation on
-its own in a message about a woman, in sexual words or a tribute. Its hits name the rule
+its own in a message about a woman, in sexual words or a tribute (the message is then about her,
+and the rules that need a target run again: who she is, how old). Its hits name the rule
 ``model`` and the words that weighed most.
 """
 
@@ -48,6 +49,7 @@ from rempart.intel.vocabulary import (
     CONCESSION,
     EVENT,
     FEMALE,
+    FOND,
     HELD,
     HOMAGE,
     NEGATED,
@@ -110,6 +112,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "scale": SCALE,
     "private_account": PRIVATE_ACCOUNT,
     "event": EVENT,
+    "fond": FOND,
 }
 #: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
 #: with none of them and nothing from the rules, the model is not asked.
@@ -220,6 +223,34 @@ def message_signals(text: str) -> list[MessageSignal]:
     if any(kind in _TARGETING for kind in found.keys() - before):
         # a kind found last can make the message about a target
         fire(tuple(plan for plan in _ON_TARGET if plan[0].kind not in found))
+    signals = _scored(found)
+    model = active_model()
+    if model is not None and (signals or not _CONTENT_FAMILIES.isdisjoint(families)):
+        readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
+        if homage:
+            readings.pop("solicitation", None)
+        taken = taken_from_model(
+            readings, bool(signals), lambda: any(has(c) for c in ABOUT_HER_CONTEXTS)
+        )
+        if taken and not signals:
+            # the model's solicitation makes the message about her: who she is, how old
+            found["solicitation"] = []
+            fire(_ON_TARGET)
+            del found["solicitation"]
+            signals = _scored(found)
+        for kind, probability in taken.items():
+            if kind in signals:
+                continue
+            words = model.heaviest(folded, kind)
+            if words:
+                signals[kind] = MessageSignal(
+                    kind, probability, (Evidence(MODEL_RULE.name, " ".join(words)),)
+                )
+    return [signals[kind] for kind in KINDS if kind in signals]
+
+
+def _scored(found: dict[str, list[tuple[Rule, str]]]) -> dict[str, MessageSignal]:
+    """The rules' hits as signals: each kind's score combines its rules' weights."""
     signals: dict[str, MessageSignal] = {}
     for kind in KINDS:
         hits = found.get(kind)
@@ -233,23 +264,7 @@ def message_signals(text: str) -> list[MessageSignal]:
             signals[kind] = MessageSignal(
                 kind, score, tuple(Evidence(r.name, phrase) for r, phrase in hits)
             )
-    model = active_model()
-    if model is not None and (signals or not _CONTENT_FAMILIES.isdisjoint(families)):
-        readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
-        if homage:
-            readings.pop("solicitation", None)
-        taken = taken_from_model(
-            readings, bool(signals), lambda: any(has(c) for c in ABOUT_HER_CONTEXTS)
-        )
-        for kind, probability in taken.items():
-            if kind in signals:
-                continue
-            words = model.heaviest(folded, kind)
-            if words:
-                signals[kind] = MessageSignal(
-                    kind, probability, (Evidence(MODEL_RULE.name, " ".join(words)),)
-                )
-    return [signals[kind] for kind in KINDS if kind in signals]
+    return signals
 
 
 def reading_view(text: str) -> str:
@@ -293,15 +308,23 @@ def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) ->
     """Whether the message has context ``need``; ``target``: it is about sexual content or
     exposure (sexual words, a targeting kind already found, her picture offered, or pictures
     shown with where to find her);
-    ``found:KIND``: that kind was found already."""
+    ``found:KIND``: that kind was found already; ``no:CONTEXT``: the message lacks it."""
     if need.startswith("found:"):
         return need[6:] in found
+    if need.startswith("no:"):
+        return not has(need[3:])
     if need == "target":
         return (
             has("sexual")
             or has("tribute")
             or any(kind in found for kind in _TARGETING)
-            or (has("ask") and has("capture") and has("female") and not has("event"))
+            or (
+                has("ask")
+                and has("capture")
+                and has("female")
+                and not has("event")
+                and not has("fond")
+            )
             or (has("shown") and has("capture") and has("whereabouts"))
         )
     return bool(has(need))

@@ -135,7 +135,7 @@ RULES: tuple[Rule, ...] = (
         "exposed_pictures_offered",
         "solicitation",
         CAPTURE.pattern
-        + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive)\b"
+        + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive|i?cloud)\b"
         r"|\b(?:posting|je poste|je (?:vous )?(?:mets|balance)) (?:my|her|ma|sa|la) "
         + RELATION
         + r"\b",
@@ -158,7 +158,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "deepfakes_made_to_order",
         "solicitation",
-        r"\b(?:je (?:fais|fait|realise|prends|cree|genere|vous fais|te fais)|i (?:do|make|create"
+        r"\b(?:je (?:fais|fait|realise|prends|cree|genere|vous fais|te fais)"
+        r"|dispo pour (?:faire|vos)"
+        r"|available (?:to make|for)|i (?:do|make|create"
         r"|generate)|i ?ll (?:do|make)|taking (?:orders|requests|commissions)|(?:commandes?|orders"
         r"|requests|commissions?) (?:open|ouvertes?))\b",
         0.75,
@@ -202,7 +204,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "trade_her_pictures",
         "solicitation",
-        r"\b(?:trade|echange\w*|troc\w*|swap)(?: \w+){0,2} (?:photos?|pics?|tofs?|nudes?)"
+        r"\b(?:trade|echange\w*|troc\w*|swap)(?: \|)?(?: \w+){0,2} (?:photos?|pics?|tofs?|nudes?)"
         r" (?:de|d|of) (?:ma|ta|sa|my|your|his|ur|our|nos|vos|their) " + RELATION + r"s?\b",
         0.8,
         (),
@@ -229,6 +231,17 @@ RULES: tuple[Rule, ...] = (
         ("female", "sexual"),
         "a channel given over to a woman, in sexual terms",
         "un salon consacré à une femme, en termes sexuels",
+    ),
+    _rule(
+        "women_sold",
+        "solicitation",
+        r"\b(?:vends?|je vends|selling|sell|for sale|a vendre)(?: \w+){0,2} (?:photos?|pics?|tofs?"
+        r"|vids?|videos?|nudes?|packs?) (?:de|d|of) (?:lyceennes|collegiennes|etudiantes|filles"
+        r"|meufs|nanas|girls|women|femmes|teens|chicks|schoolgirls)\b",
+        0.8,
+        (),
+        "pictures of girls or women sold",
+        "des photos de filles ou de femmes vendues",
     ),
     _rule(
         "tribute_of_a_woman",
@@ -339,6 +352,7 @@ RULES: tuple[Rule, ...] = (
         + r"\b(?: [a-z]{2,12})?|\b(?:la|the) "
         + CLOSE
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
+        r"|her name s"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:mere|mother|maman|daronne|reum) (?:de|d|a|of) [a-z]{3,15}\b"
         r"|\bl ex (?:de|d) [a-z]{3,15}\b|\b(?:my|ma|mon) crush\b"
@@ -411,7 +425,8 @@ RULES: tuple[Rule, ...] = (
         r"|aujourd|ce|cette|and|but|with|who|she|this|that|today|tomorrow)\b)[a-z]{3,20}\b"
         r"|\b(?:elle|she|qui|who) (?:bosse|travaille|taffe"
         r"|works?|bossait|habite|vit|lives?) (?:a|au|en|chez|at|in|sur|pres de|near)(?: la| le| l)?"
-        r" [a-z]{3,20}"
+        r" [a-z]{3,20}|(?:^|\| )(?:works?|bosse|travaille|taffe) (?:at|a|au|chez) (?:the |la |le )?"
+        r"[a-z]{3,20}"
         r"|\b(?:de|du|d) (?:ma|mon|la|le) (?:rue|residence|immeuble|bat|batiment|quartier|bus|tram"
         r"|metro|ligne|village|ville|cite|etage|palier)\b"
         r"|\b(?:goes to|va au|va a la|est au|est a la|is at) [a-z]{3,15}"
@@ -468,6 +483,7 @@ RULES: tuple[Rule, ...] = (
         r"|\belle (?:s en |se )?dout\w* (?:de )?rien"
         r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
         r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
+        r"|\b(?:snuck|sneaked|sneaky) (?:a |some )?(?:pics?|photos?|vids?|videos?|shots?)\b"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
@@ -518,6 +534,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
         r"|changes|undresses|showers|gets changed|gets undressed)\b"
         r"|\b(?:through|thru) (?:the|her) (?:window|door|wall)\b|\bpar (?:la|sa) fenetre\b"
+        r"|\b(?:prises?|pris|filmee?s?|taken|shot|filmed) (?:de|depuis|from) (?:ma|my|la|the|mon)"
+        r" (?:fenetre|window|balcon|balcony)\b"
         r"|\ba travers (?:la|sa|le) (?:porte|fenetre|serrure|cloison|mur|rideau)\b"
         r"|\bpar le (?:judas|trou de la serrure)\b|\bthrough the (?:peephole|keyhole)\b",
         0.9,
@@ -547,7 +565,7 @@ RULES: tuple[Rule, ...] = (
         r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
         r"|(?:etait|was) (?:inconsciente|unconscious|ivre morte))\b",
         0.85,
-        (("capture", "offer"),),
+        (("capture", "offer"), ("no:fond",)),
         "a picture taken while she slept",
         "une photo prise pendant son sommeil",
     ),
@@ -608,7 +626,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:rentrer|entrer|acceder|acces|access|get (?:me )?in(?:to)?|infiltr\w*)(?: \w+){0,4}"
         r" (?:compte|insta|snap|account|story|stories) (?:prive|privee|perso|private)\b"
         r"|\b(?:hack\w*|pirat\w*) (?:her|son|sa|ses|le|la) (?:insta|snap|compte|account|icloud"
-        r"|phone|tel|telephone|drive|cloud)\b",
+        r"|phone|tel|telephone|drive|cloud)\b"
+        r"|\b(?:acces|access|acceder)\w* (?:a |au |to )?(?:son |sa |her |le |la |the )?(?:cloud"
+        r"|icloud"
+        r"|drive|galerie|gallery|pellicule|camera roll|telephone|phone) (?:de|d|of) (?:ma|sa|ta|la"
+        r"|her|my|his|your|cette)\b"
+        r"|\b(?:oublie|forgot) (?:de se |to )?(?:deconnecter|log ?out|sign out)\b",
         0.8,
         ("female",),
         "a way into her private account asked for or used",
@@ -803,7 +826,7 @@ RULES: tuple[Rule, ...] = (
         r"\bfakes?(?: (?:realistes?|realistic|porno?|nus?|nues?|x|hot|sexy|hd))? (?:de|d|of)"
         r" (?:n importe quelle|ta|sa|la|ma|cette|une|her|your|ur|any|ces|tes|vos)\b",
         0.8,
-        ("female",),
+        (("female", "sexual"),),
         "a fake picture of a woman made or offered",
         "une fausse image d'une femme faite ou proposée",
     ),
@@ -812,6 +835,8 @@ RULES: tuple[Rule, ...] = (
         "deepfake",
         r"\bface ?swap\w*|\bswap\w* (?:sa|her|ta|la) (?:tete|face)\b"
         r"|\bswap\w* (?:\w+ ){0,3}(?:faces?|tetes?|visages?) (?:onto|on|sur)\b"
+        r"|\bswap\w* (?:the |her |la |sa )?(?:face|tete|visage) (?:of|de"
+        r"|d) (?:\w+ ){1,5}(?:onto|sur)\b"
         r"|\bmettre (?:sa|la|leur) (?:tete|tronche|face|gueule) sur\b|\bput her face on\b"
         r"|\b(?:mett\w*|mets|met|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck)"
         r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",

@@ -77,7 +77,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "keyhole", "m y faire", "m y rentrer", "m y entrer", "nous y", "get me in", "get us in",
         "from the back", "du fond", "a la sortie", "j ai une vue", "jai une vue", "i have a view",
         "i got a view", "etait inconsciente", "etait ivre", "was unconscious", "google photos",
-        "galerie", "gallery", "camera roll", "pellicule",
+        "galerie", "gallery", "camera roll", "pellicule", "fenetre", "window", "balcon", "snuck",
+        "sneak",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -153,6 +154,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "stolen_pictures": ("covert",),
         "private_account_passed_on": ("covert",),
         "channel_for_her": ("send",),
+        "women_sold": ("picture",),
         "age_of_her": ("minor",),
         "age_tag_yo": ("minor",),
         "age_tag": ("minor",),

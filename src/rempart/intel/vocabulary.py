@@ -175,7 +175,8 @@ CAPTURE = _facet(
     r"| really)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
-    r"|image\w*|clich\w*|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes|nudez)\b"
+    r"|image\w*|clich\w*|collecs?|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes"
+    r"|nudez)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
@@ -196,7 +197,8 @@ OFFER = _facet(
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
     r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want"
     r"|(?:paiement|payment) (?:en|in|par|via)"
-    r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants)(?= \||$))\b"
+    r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them))(?= \||$)"
+    r"|(?:vla|voila|voici) (?:les|des|ses|sa|la|mes)|here (?:are|s) (?:the|her|some|my))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
 #: "j'ai tout"):
@@ -229,7 +231,14 @@ SHOWN = _facet(
 EVENT = _facet(
     r"\b(?:spectacle|mariage|anniversaire|bapteme|kermesse|remise des diplomes|fete de l ecole"
     r"|communion|recital|gala|wedding|birthday|graduation|christening|baptism|fete de famille"
-    r"|reunion de famille|family reunion|school play)\b"
+    r"|reunion de famille|family reunion|school play|trip|school trip|voyage scolaire"
+    r"|sortie scolaire|holiday|holidays|vacation)\b"
+)
+#: A picture kept for fun or for her family ("trop drôle sa tête", "je l'envoie à sa mère"): a
+#: friend asleep on the sofa, not a picture taken of her in secret.
+FOND = _facet(
+    r"\b(?:trop (?:mignon|drole|marrant|chou)|so (?:cute|funny|sweet)|too (?:cute|funny)|hilarious"
+    r"|adorable|wholesome|(?:a|to) (?:sa|her) (?:mere|maman|mom|mum|family|famille|parents))\b"
 )
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
@@ -295,6 +304,8 @@ NEGATED = re.compile(
     r"|eyeshadow|nail polish|escarpins|heels|palette) nude\b"
     r"|\bnude (?:lipstick|lip|heels|colou?r|tones?|palette|makeup|maquillage|shade)\b"
     # works exhibited ("elle expose ses toiles") are not her exposed
+    # "le trib de commerce" is a court
+    r"|\btrib (?:de commerce|correctionnel|administratif|judiciaire|de police|des prud ?hommes)\b"
     r"|\bexpos\w* (?:ses|des|les|leurs|mes|nos|son|sa|ces) (?:toiles|tableaux|oeuvres|peintures"
     r"|sculptures|dessins|travaux|creations|photos (?:a|au|en|dans)|projets|idees|arguments"
     r"|resultats|paintings|artworks?|works|drawings)\b"
