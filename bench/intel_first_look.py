@@ -36,7 +36,7 @@ ORDER = (
     "holdout",
     *(f"holdout{n}" for n in range(2, 9)),
     "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 25)),
+    *(f"holdout{n}" for n in range(10, 26)),
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two
@@ -58,6 +58,7 @@ FIRST_LOOK = {
     "holdout22": "882739a",
     "holdout23": "bf81192",
     "holdout24": "4246e98",
+    "holdout25": "131384e",
 }
 
 _RULES_AT_COMMIT = """
