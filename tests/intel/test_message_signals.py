@@ -384,6 +384,15 @@ def test_folding_undoes_the_usual_evasions() -> None:
     assert fold("15 ans") == "15 ans"  # digits that are not letters stay digits
 
 
+def test_folding_reads_discords_markup_and_links() -> None:
+    # a member's, a role's or a channel's mention is no account; a custom emoji keeps its name
+    assert fold("<@123456> <@!42> <@&7> <#99> salut") == "salut"
+    assert fold("<:peach:123456789> <a:fire:42>") == "peach fire"
+    assert fold("||ma voisine||") == "ma voisine"
+    assert fold("vois https://i.imgur.com/abc.jpg") == "vois photo lien"
+    assert fold("https://example.org/page?x=1 ici") == "lien ici"
+
+
 def test_a_quoted_rules_page_is_neither_a_defence_nor_a_hit() -> None:
     assert kinds_of("pas de trib sur les mineures sinon ban") == set()
     assert "solicitation" in kinds_of("pas de mineures ici | trib sur ma voisine qui veut")
@@ -709,3 +718,51 @@ def test_holdout24_round_stays_quiet(text: str) -> None:
 def test_a_fond_picture_of_a_friend_asleep_is_not_covert_but_one_posted_is() -> None:
     assert "covert_capture" not in kinds_of("photo de ma pote endormie dans le train, trop drôle")
     assert "covert_capture" in kinds_of("photos de ma pote endormie dans le train, qui veut ?")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout25's round: Discord's markup (a member's mention is not her account)
+        ("<@123456789> t'avais promis les nudes de ta cousine, on attend", {"solicitation"}),
+        ("||ma voisine|| en string https://i.imgur.com/abc.jpg qui veut ?", {"solicitation"}),
+        # spyware, a dropbox, her ex's gift, a story saved before she deleted it
+        ("j'ai mis un logiciel espion sur le tel de ma coloc", {"covert_capture"}),
+        ("pics from her dropbox, she has no clue", {"covert_capture"}),
+        ("son ex m'a tout donné, elle pense que son snap est privé", {"covert_capture"}),
+        ("sa story en maillot, je l'ai enregistrée avant qu'elle la supprime", {"covert_capture"}),
+        ("qui a les vidéos de la meuf bourrée d'hier soir ?", {"covert_capture"}),
+        # "elle a pas 15 ans"; "technically"; "mate moi", "montre tout"
+        ("mate moi ça, elle a pas 14 ans et elle montre déjà tout", {"minor", "solicitation"}),
+        ("she's 16 so technically it's fine, nudes in dm", {"minor"}),
+        # Québec's "ma blonde", "olé olé"; the uncensored version; a chain store
+        ("ma blonde m'a envoyé des photos olé olé, vous voulez ?", {"identifies_person"}),
+        ("who wants the uncensored version of her pics? dm", {"solicitation"}),
+        ("la caissière du Lidl est trop bonne, qqn a son snap ?", {"identifies_person"}),
+        # a photo of her made naked; any girl's face on videos, for a price
+        ("rendre une photo de ma voisine nue avec un site", {"deepfake"}),
+        (
+            "je mets la tête de n'importe quelle fille sur des vidéos, tarif en dm",
+            {"deepfake", "solicitation"},
+        ),
+    ],
+)
+def test_holdout25_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les modos, la meuf du salon #tribs a 14 ans, faudrait supprimer les photos",
+        "<@123456789> t'as les notes du cours de maths ? on attend",
+        "https://www.youtube.com/watch?v=abc le clip de ma cousine qui chante",
+        "j'ai installé un logiciel espion sur mon propre pc pour tester, c'est flippant",
+        "la caissière du Lidl m'a rendu la monnaie en trop",
+        "on recrute des gars de Bordeaux pour le tournoi de foot",
+        "techniquement elle a 16 ans donc elle peut conduire une moto",
+        "la meuf de votre choix pour le rôle principal, votez dans le sondage",
+    ],
+)
+def test_holdout25_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -43,6 +43,7 @@ from rempart.intel.triggers import RULE_FAMILIES, TRIGGER_STEMS, has_trigger, tr
 from rempart.intel.vocabulary import (
     ACCOUNT,
     AI,
+    ANY_WOMAN,
     ASK,
     CAPTURE,
     COMMISSIONED,
@@ -113,6 +114,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "private_account": PRIVATE_ACCOUNT,
     "event": EVENT,
     "fond": FOND,
+    "any_woman": ANY_WOMAN,
 }
 #: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
 #: with none of them and nothing from the rules, the model is not asked.

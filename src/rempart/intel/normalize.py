@@ -1,6 +1,8 @@
 """Message text folded to the form the signal rules are written in: lower case, no accents,
 leetspeak and masked letters undone, spaced-out words joined, emoji that stand for words spelt
-out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays).
+out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays),
+Discord's markup undone (mentions of members out, spoiler bars out, a custom emoji by its name),
+links read as "lien" (a link to a picture host as "photo lien").
 Not for display: the rules quote phrases from this form, the report shows the message.
 """
 
@@ -40,11 +42,28 @@ _CLAUSE_END = re.compile(r"(?:(?<![a-z0-9])\.|\.(?![a-z0-9])|[!?;,:\n])+")
 _NOT_WORD = re.compile(r"[^a-z0-9*@_|.]+")
 _LEET_CHARS = re.compile(r"[013457@$!]")
 _DOLLARS = re.compile(r"\$ ?([0-9]+)")
+#: Discord's markup: member, role and channel mentions (not her account), spoiler bars; a custom
+#: emoji keeps its name.
+_MENTION = re.compile(r"<(?:@[!&]?|#)[0-9]+>")
+_CUSTOM_EMOJI = re.compile(r"<a?:([a-z0-9_]+):[0-9]+>")
+_SPOILER = re.compile(r"\|\|")
+#: A link: to a picture or file host, a picture; any other, a link.
+_PICTURE_LINK = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(?:imgur\.com|discordapp\.(?:com|net)|redd\.it|gyazo\.com|prnt\.sc"
+    r"|postimg\.cc|ibb\.co|mega\.nz|dropbox\.com|drive\.google\.com|catbox\.moe)\S*"
+)
+_LINK = re.compile(r"https?://\S+")
 
 
 def fold(text: str) -> str:
     """``text`` in the rules' form (see the module docstring)."""
     lowered = text.lower()
+    if "<" in lowered:
+        lowered = _CUSTOM_EMOJI.sub(r" \1 ", _MENTION.sub(" ", lowered))
+    if "||" in lowered:
+        lowered = _SPOILER.sub(" ", lowered)
+    if "://" in lowered:
+        lowered = _LINK.sub(" lien ", _PICTURE_LINK.sub(" photo lien ", lowered))
     if not lowered.isascii():
         lowered = lowered.translate(_LIGATURES)
         lowered = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group()], lowered)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rempart.intel.vocabulary import (
     AGE,
     CAPTURE,
+    CHAIN,
     CLASS_AT_SCHOOL,
     CLOSE,
     HANDLE,
@@ -135,7 +136,8 @@ RULES: tuple[Rule, ...] = (
         "exposed_pictures_offered",
         "solicitation",
         CAPTURE.pattern
-        + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive|i?cloud)\b"
+        + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive|i?cloud|packs?"
+        r"|collecs?)\b"
         r"|\b(?:posting|je poste|je (?:vous )?(?:mets|balance)) (?:my|her|ma|sa|la) "
         + RELATION
         + r"\b",
@@ -158,7 +160,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "deepfakes_made_to_order",
         "solicitation",
-        r"\b(?:je (?:fais|fait|realise|prends|cree|genere|vous fais|te fais)"
+        r"\b(?:je (?:fais|fait|realise|prends|cree|genere|vous fais|te fais|mets|colle)"
         r"|dispo pour (?:faire|vos)"
         r"|available (?:to make|for)|i (?:do|make|create"
         r"|generate)|i ?ll (?:do|make)|taking (?:orders|requests|commissions)|(?:commandes?|orders"
@@ -357,7 +359,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:la|the) (?:mere|mother|maman|daronne|reum) (?:de|d|a|of) [a-z]{3,15}\b"
         r"|\bl ex (?:de|d) [a-z]{3,15}\b|\b(?:my|ma|mon) crush\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
-        r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde)\b)[a-z]{3,15}\b"
+        r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde|votre|ton|your)\b)"
+        r"[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
         r"|girlfriend|gf|" + NOT_A_PERSON + r"[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
@@ -369,7 +372,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
         r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
         r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
-        r"|\b(?:de|from|in|a|au|at|near|pres de|sur) " + TOWN + r"\b"
+        r"|(?<!gars )(?<!mecs )(?<!guys )(?<!lads )(?<!boys )\b(?:de|from|in|a|au|at|near|pres de"
+        r"|sur) " + TOWN + r"\b"
         r"|\b(?:la|the) (?:nouvelle |new |petite )?"
         + CLOSE
         + r"\b|\b(?:my|ma|her|his|your) "
@@ -459,6 +463,8 @@ RULES: tuple[Rule, ...] = (
         r"|reception"
         r"|front desk|compta|comptabilite|rh|accueil|standard)\b"
         r"|\bthe girl next door\b|\bla (?:fille|meuf|voisine) d a cote\b"
+        r"|\b(?:meuf|fille|nana|go|girl|woman|caissiere|serveuse|vendeuse|cashier|waitress)"
+        r" (?:du|de chez|de|d|at|from|at the|from the|au|chez|in) " + CHAIN + r"\b"
         r"|\b(?:who|qui|she|elle) (?:sits?|est assise?) (?:next to|near|behind|in front of"
         r"|a cote de|derriere|devant) (?:me|moi)\b"
         r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
@@ -484,6 +490,12 @@ RULES: tuple[Rule, ...] = (
         r"|\belle (?:a|n a) (?:rien|pas) (?:vu|capte|remarque)"
         r"|\bshe didn t see|\bwithout (?:her|them) (?:know\w*|noticing|seeing)"
         r"|\b(?:snuck|sneaked|sneaky) (?:a |some )?(?:pics?|photos?|vids?|videos?|shots?)\b"
+        r"|\b(?:elle (?:pense|croit)|she (?:thinks|believes)) (?:que )?(?:son|her) (?:compte|insta"
+        r"|snap|account|story)(?: \w+){0,2} (?:prive|privee|private)\b"
+        r"|\b(?:son|her) ex (?:m a|nous a|gave|sent|gave me|sent me)(?: tout| toutes? ses)?"
+        r" (?:donne|envoye|file|passe|balance|photos|pics|nudes|everything|all)\b"
+        r"|\bavant qu ?elle (?:la |le |les )?(?:supprime|efface|retire)\b"
+        r"|\bbefore she deleted\b"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
@@ -495,7 +507,7 @@ RULES: tuple[Rule, ...] = (
         r" de dos\b"
         r"|\b(?:dos tourne|her back (?:was )?turned)\b",
         0.85,
-        (("capture", "stolen"), ("female", "sexual")),
+        (("capture", "stolen", "held"), ("female", "sexual")),
         "a picture taken without her knowing",
         "une photo prise à son insu",
     ),
@@ -563,6 +575,8 @@ RULES: tuple[Rule, ...] = (
         r"|while she napped"
         r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep|passed out"
         r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
+        r"|(?:la|une|cette) (?:fille|meuf|nana) (?:bourree|ivre|dechiree|inconsciente)"
+        r"|(?:drunk|wasted|blackout) (?:girl|chick)"
         r"|(?:etait|was) (?:inconsciente|unconscious|ivre morte))\b",
         0.85,
         (("capture", "offer"), ("no:fond",)),
@@ -581,7 +595,7 @@ RULES: tuple[Rule, ...] = (
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
         r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa"
         r"|(?:le|the) ex s|(?:le|the) ex)(?: ex s| ex)? (?:phone|tel|telephone|icloud|drive"
-        r"|portable|cloud)\b",
+        r"|portable|cloud|dropbox|onedrive|google drive|laptop|pc|ordi|computer|hard drive)\b",
         0.85,
         (("capture", "sexual", "stolen"),),
         "a picture taken from her private account or phone",
@@ -631,7 +645,9 @@ RULES: tuple[Rule, ...] = (
         r"|icloud"
         r"|drive|galerie|gallery|pellicule|camera roll|telephone|phone) (?:de|d|of) (?:ma|sa|ta|la"
         r"|her|my|his|your|cette)\b"
-        r"|\b(?:oublie|forgot) (?:de se |to )?(?:deconnecter|log ?out|sign out)\b",
+        r"|\b(?:oublie|forgot) (?:de se |to )?(?:deconnecter|log ?out|sign out)\b"
+        r"|\b(?:applis?|apps?|logiciels?|applications?) (?:espions?|spy)\b|\bspy ?(?:app|ware)\b"
+        r"|\bstalkerware\b|\bkeylogger\b|\bmouchard\b",
         0.8,
         ("female",),
         "a way into her private account asked for or used",
@@ -653,7 +669,8 @@ RULES: tuple[Rule, ...] = (
         "minor",
         r"\b(?:elle|she|her|sa|cette|la)\b(?: [a-z0-9]+){0,4}? " + AGE + r"|\b(?:she s|she is|shes"
         r"|elle a|elle fait|elle avait|(?:she |elle )?(?:just )?(?:turned|turns|vient d avoir"
-        r"|va avoir|fete ses))(?: only| que| juste| genre| like| barely| a peine)? "
+        r"|va avoir|fete ses))(?: only| que| juste| genre| like| barely| a peine| pas| meme pas"
+        r"| not even)? "
         r"(?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|e\b|kg|cm|km|points?|pts|ans de|years? of|%))"
         r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
         + RELATION
@@ -804,7 +821,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "undress_her_picture",
         "deepfake",
-        r"\b(?:la |les )?(?:rends?|rendre|rendrai|rendrais) (?:toute |tout |toutes )?(?:nue?s?"
+        r"\brendre (?:une |la |sa |cette |ta )?(?:photo|image|pic|tof)(?: \w+){0,4} (?:nue?s?"
+        r"|a poil)\b"
+        r"|\b(?:la |les )?(?:rends?|rendre|rendrai|rendrais) (?:toute |tout |toutes )?(?:nue?s?"
         r"|a poil)\b|\bmake her (?:naked|nude)\b",
         0.85,
         ("capture", "female"),
@@ -841,7 +860,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:mett\w*|mets|met|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck)"
         r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
         0.85,
-        ("sexual",),
+        (("sexual", "any_woman"),),
         "her face put on a sexual picture",
         "son visage mis sur une image sexuelle",
     ),

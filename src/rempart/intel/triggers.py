@@ -77,8 +77,9 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "keyhole", "m y faire", "m y rentrer", "m y entrer", "nous y", "get me in", "get us in",
         "from the back", "du fond", "a la sortie", "j ai une vue", "jai une vue", "i have a view",
         "i got a view", "etait inconsciente", "etait ivre", "was unconscious", "google photos",
-        "galerie", "gallery", "camera roll", "pellicule", "fenetre", "window", "balcon", "snuck",
-        "sneak",
+        "galerie", "gallery", "camera roll", "pellicule", "espion", "spy", "stalkerware",
+        "keylogger", "mouchard", "dropbox", "onedrive", "laptop", "ordi", "computer", "fenetre",
+        "window", "balcon", "snuck", "sneak",
     ),
     "minor": (
         *_AGE_STEMS,

@@ -90,7 +90,9 @@ ASK = _facet(
     r"|allez (?:voir|mater)|check her|need (?:the|her|some|more|moar)|sauce(?= on| pls| \||$)"
     r"|t ?as (?:toujours|encore) (?:le|les|des|ses|sa|ton)|should i (?:drop|post|share|leak)"
     r"|ca (?:vous|te) dit|(?:kindly |pls |please )?share (?:the|her|your|ur|some|more|them)"
-    r"|zieute[sz]?|zyeute[sz]?|re ?upload\w*|repost\w*|qui (?:les|la) a|ramene[sz]?)\b"
+    r"|zieute[sz]?|zyeute[sz]?|re ?upload\w*|repost\w*|qui (?:les|la) a|ramene[sz]?"
+    r"|on attend|j attends|we re waiting|t avais promis|you promised|mate[sz]? (?:moi|ca)"
+    r"|faites tourner)\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -141,7 +143,9 @@ SEXUAL = WordFacet(
     appetissante lolos nibards miches nympho soumise denudee busty braless topless nipslip thong
     slutty hoe thot baddie smokeshow spankbank lewds nudez thirsttrap thirsttraps
     """,
-    r"\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant|bandant|twerk|goon|undress"
+    r"\bole ole\b|\b(?:uncensored|sans censure|non censuree?s?|(?:elle )?montre (?:deja )?tout"
+    r"|shows? (?:off )?everything)\b|\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant"
+    r"|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
     r"|\b(?:chaude(?! en)|a poil|kiffer sur|bonne (?:grosse|meuf|salope)|smash or pass|bonne comme"
     r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
@@ -187,7 +191,9 @@ OFFER = _facet(
     r"|je (?:vous|te) (?:les |la |le )?(?:envoie|mets|montre|file|balance|drop)"
     r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
     r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
-    r"|on partage|(?:faire|fais|font|on fait) tourner|i ?ll (?:post|share|leak) (?:them|it|her)"
+    r"|on partage|(?:faire|fais|faites|font|on fait) tourner"
+    r"|who wants (?:the )?(?:uncensored|full|complete|rest|suite|version)|i ?ll (?:post|share"
+    r"|leak) (?:them|it|her)"
     r"|posting (?:them|it|her|my|ma|mon|sa|son)|[0-9]+ (?:euros?|balles|dollars?|bucks)"
     r"|abonnement|subscription"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
@@ -212,6 +218,7 @@ HELD = _facet(
     r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
     r"|\b(?:man s|mans|man has) got (?:bare |loads of |some )?(?:pics|photos|vids|videos)\b"
     r"|\bbare (?:pics|photos|vids|videos)\b"
+    r"|\bm a (?:tout|toutes? ses (?:photos|tofs|videos)) (?:donne|envoye|file|passe|balance)\b"
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
 #: it would be covert.
@@ -239,6 +246,11 @@ EVENT = _facet(
 FOND = _facet(
     r"\b(?:trop (?:mignon|drole|marrant|chou)|so (?:cute|funny|sweet)|too (?:cute|funny)|hilarious"
     r"|adorable|wholesome|(?:a|to) (?:sa|her) (?:mere|maman|mom|mum|family|famille|parents))\b"
+)
+#: Any woman as the target of a tool or a service ("n'importe quelle fille", "any girl").
+ANY_WOMAN = _facet(
+    r"\b(?:n importe quelle (?:fille|meuf|femme|nana|go)|any (?:girl|woman|chick|female)"
+    r"|toutes les (?:filles|meufs|femmes) que (?:tu|vous) (?:veux|voulez))\b"
 )
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
@@ -278,7 +290,10 @@ REPORTING = _facet(
     r"|what should i do|je fais quoi|que faire|victims?|podcast|documentaire|documentary"
     r"|entendu parler|heard about|c est (?:degueulasse|degoutant|honteux|immonde)|disgusting"
     r"|(?:sur|on|of) (?:mes|my) (?:photos|pics|tofs)(?! de| d| of)"
-    r"|faire (?:supprimer|retirer|enlever)|get (?:them|it|those) (?:removed|taken down))\b"
+    r"|faire (?:supprimer|retirer|enlever)"
+    r"|(?:faudrait|faut|il faut|merci de|pls|please|svp) (?:les |la |le )?(?:supprimer|retirer"
+    r"|delete"
+    r"|remove|take down)|get (?:them|it|those) (?:removed|taken down))\b"
 )
 #: Tribute bands and homages: "tribute" in its ordinary sense.
 HOMAGE = _facet(
@@ -327,16 +342,23 @@ RELATION = (
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
     r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta"
-    r"|missus|missis|wifey|reum|reuss|reus|locataire|tenant)"
+    r"|missus|missis|wifey|reum|reuss|reus|locataire|tenant|blonde)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
     r"(?:petite |grande |demi |belle )?(?:cousine|soeur|prof|maitresse|voisine|pote|copine|amie"
     r"|collegue|coloc|tante|belle mere|patronne|cheffe|stagiaire|camarade|daronne|nounou|babysitter"
+    r"|coach"
     r"|baby sitter"
     r"|sister|cousin|teacher|neighbou?r|classmate|coworker|colleague|friend|aunt|roommate)"
 )
 AGE = r"(?:1[0-7]|[6-9]) ?(?:ans|an|yo|y o|years? old|yrs? old|years?)\b"
+#: Shops and chains where a woman works and can be found ("la meuf du Carrefour").
+CHAIN = (
+    r"(?:carrefour|leclerc|auchan|lidl|aldi|intermarche|monoprix|franprix|casino|super u|mcdo|macdo"
+    r"|mcdonald s|mcdonalds|kfc|burger king|quick|starbucks|subway|primark|zara|decathlon|fnac"
+    r"|sephora|ikea|action|tesco|sainsbury s|asda|walmart|target|costco|boots|greggs|pret)"
+)
 #: Towns (folded): where she lives or works is one of the ways a message ties her to a real
 #: person. The largest French, Belgian, Swiss and Canadian francophone towns and the largest
 #: English-speaking ones.
