@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rempart.bench.intel import labelled_rows
+from rempart.bench.intel import EVERYDAY, labelled_rows
 from rempart.intel import messages
-from rempart.intel.messages import KINDS, RULES, has_trigger, message_signals
+from rempart.intel.messages import KINDS, RULES, has_trigger, message_signals, reading_view
 from rempart.intel.model import use_model
 from rempart.intel.normalize import fold
 
@@ -766,3 +766,68 @@ def test_holdout25_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout25_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout26's round: one word; who has her; relatives traded; darija's "khti"
+        ("trib ?", {"solicitation"}),
+        ("qui a la sœur à Kevin ? 🍆", {"solicitation", "identifies_person"}),
+        ("i got my sister, want yours", {"solicitation"}),
+        ("khti a 14 ans, je vous mets son snap", {"minor", "identifies_person"}),
+        # the rest of her sent; added for the pack; "ça intéresse qui"; "on peut poster"
+        ("envoie la suite de ta voisine en maillot", {"solicitation"}),
+        ("ajoutez-moi pour recevoir le pack de la meuf de Lille", {"solicitation"}),
+        ("j'ai des screens de sa story privée, ça intéresse qui ?", {"solicitation"}),
+        # any tense of undressing; she's sleeping; a zoom lens; apps that make girls naked
+        ("filmée pendant qu'elle se changeait, la vidéo est dans le drive", {"solicitation"}),
+        ("she's sleeping next to me, should i take pics?", {"covert_capture"}),
+        ("my neighbour sunbathes topless, got binoculars", {"covert_capture"}),
+        ("the app that makes girls naked from one pic", {"deepfake"}),
+        ("un montage de la prof de maths toute nue", {"deepfake"}),
+    ],
+)
+def test_holdout26_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "trib administratif ce matin, audience reportée",
+        "qui a la sœur de Kevin au téléphone ? elle doit venir chercher les clés",
+        "i got my sister a puppy, want yours too?",
+        "binoculars for birdwatching, any recommendations?",
+        "on peut poster les photos du tournoi de foot ici ?",
+        "she's sleeping, i'll call you later",
+        "ça intéresse qui une sortie au ciné samedi ?",
+    ],
+)
+def test_holdout26_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()
+
+
+def test_darija_words_for_a_sister_read_in_french() -> None:
+    assert fold("khti et khtek") == "ma soeur et ta soeur"
+    assert fold("khtiar") == "khtiar"  # only the whole word
+
+
+def test_a_rule_with_a_family_matches_only_where_a_stem_of_it_is() -> None:
+    """The prefilter's own promise, rule by rule (rules that need another kind found are
+    covered by that kind's family): if a rule's pattern matches a message, the automaton found a
+    stem of the rule's family there. On the corpus, everyday chat and the rules' own stems."""
+    texts = (
+        _corpus_texts()
+        + list(EVERYDAY)
+        + [" ".join(_WORDS[i : i + 12]) for i in range(0, len(_WORDS), 6)]
+    )
+    for text in texts:
+        families = messages.trigger_families(fold(text[: messages.MAX_CHARACTERS]))
+        view = reading_view(text)
+        for rule in RULES:
+            needed = messages.RULE_FAMILIES.get(rule.name)
+            if needed is None or any(c.startswith("found:") for n in rule.needs for c in n):
+                continue
+            if rule.pattern.search(view):
+                assert not needed.isdisjoint(families), (rule.name, text)

@@ -124,9 +124,19 @@ ABOUT_HER_CONTEXTS = ("female", "sexual", "tribute")
 #: Kinds whose hits make a message about a target (for the rules that need ``target``).
 _TARGETING = ("solicitation", "covert_capture", "deepfake", "identifies_person")
 
+#: A need as ``message_signals`` reads it, parsed once: what it asks for and of what (a kind for
+#: "found", a context for "no" and "has"; "target" needs nothing more).
+_Need = tuple[str, str]
 #: A rule as ``message_signals`` reads it: the rule, the trigger families it starts from (None:
 #: any), and its needs, each a tuple of alternatives (findings of other kinds first: cheapest).
-_Plan = tuple[Rule, frozenset[str] | None, tuple[tuple[str, ...], ...]]
+_Plan = tuple[Rule, frozenset[str] | None, tuple[tuple[_Need, ...], ...]]
+
+
+def _parsed(context: str) -> _Need:
+    for prefix in ("found:", "no:"):
+        if context.startswith(prefix):
+            return prefix[:-1], context[len(prefix) :]
+    return ("target", "") if context == "target" else ("has", context)
 
 
 def _plans(rules: list[Rule]) -> tuple[_Plan, ...]:
@@ -135,7 +145,10 @@ def _plans(rules: list[Rule]) -> tuple[_Plan, ...]:
             rule,
             RULE_FAMILIES.get(rule.name),
             tuple(
-                sorted(rule.needs, key=lambda need: not all(c.startswith("found:") for c in need))
+                tuple(_parsed(context) for context in need)
+                for need in sorted(
+                    rule.needs, key=lambda need: not all(c.startswith("found:") for c in need)
+                )
             ),
         )
         for rule in rules
@@ -294,7 +307,7 @@ def taken_from_model(
 
 
 def _needs_met(
-    needs: tuple[tuple[str, ...], ...], has: Any, found: dict[str, list[tuple[Rule, str]]]
+    needs: tuple[tuple[_Need, ...], ...], has: Any, found: dict[str, list[tuple[Rule, str]]]
 ) -> bool:
     """Whether every need has one of its contexts."""
     for need in needs:
@@ -306,27 +319,24 @@ def _needs_met(
     return True
 
 
-def _satisfied(need: str, has: Any, found: dict[str, list[tuple[Rule, str]]]) -> bool:
-    """Whether the message has context ``need``; ``target``: it is about sexual content or
-    exposure (sexual words, a targeting kind already found, her picture offered, or pictures
-    shown with where to find her);
-    ``found:KIND``: that kind was found already; ``no:CONTEXT``: the message lacks it."""
-    if need.startswith("found:"):
-        return need[6:] in found
-    if need.startswith("no:"):
-        return not has(need[3:])
-    if need == "target":
-        return (
-            has("sexual")
-            or has("tribute")
-            or any(kind in found for kind in _TARGETING)
-            or (
-                has("ask")
-                and has("capture")
-                and has("female")
-                and not has("event")
-                and not has("fond")
-            )
-            or (has("shown") and has("capture") and has("whereabouts"))
+def _satisfied(need: _Need, has: Any, found: dict[str, list[tuple[Rule, str]]]) -> bool:
+    """Whether the message meets ``need``: ("has", CONTEXT) it has the context; ("no", CONTEXT)
+    it lacks it; ("found", KIND) that kind was found already; ("target", "") it is about sexual
+    content or exposure (sexual words, a targeting kind already found, her picture offered, or
+    pictures shown with where to find her)."""
+    what, of = need
+    if what == "has":
+        return bool(has(of))
+    if what == "found":
+        return of in found
+    if what == "no":
+        return not has(of)
+    return (
+        has("sexual")
+        or has("tribute")
+        or any(kind in found for kind in _TARGETING)
+        or (
+            has("ask") and has("capture") and has("female") and not has("event") and not has("fond")
         )
-    return bool(has(need))
+        or (has("shown") and has("capture") and has("whereabouts"))
+    )

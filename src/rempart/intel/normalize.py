@@ -41,6 +41,9 @@ _CLAUSE_END = re.compile(r"(?:(?<![a-z0-9])\.|\.(?![a-z0-9])|[!?;,:\n])+")
 #: Anything else, and runs of spaces: one space.
 _NOT_WORD = re.compile(r"[^a-z0-9*@_|.]+")
 _LEET_CHARS = re.compile(r"[013457@$!]")
+#: Words of darija in French chat that the rules' vocabulary reads in French.
+_SLANG = {"khti": "ma soeur", "okhti": "ma soeur", "ukhti": "ma soeur", "khtek": "ta soeur"}
+_SLANG_WORD = re.compile(r"\b(?:" + "|".join(_SLANG) + r")\b")
 _DOLLARS = re.compile(r"\$ ?([0-9]+)")
 #: Discord's markup: member, role and channel mentions (not her account), spoiler bars; a custom
 #: emoji keeps its name.
@@ -75,4 +78,7 @@ def fold(text: str) -> str:
     lowered = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group()), lowered)
     lowered = _RUNS.sub(r"\1", lowered)
     lowered = _CLAUSE_END.sub(" | ", lowered)
-    return _NOT_WORD.sub(" ", lowered).strip()
+    folded = _NOT_WORD.sub(" ", lowered).strip()
+    if "kht" in folded:
+        folded = _SLANG_WORD.sub(lambda m: _SLANG[m.group()], folded)
+    return folded

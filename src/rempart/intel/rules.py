@@ -87,6 +87,37 @@ RULES: tuple[Rule, ...] = (
         "un « trib » demandé, proposé ou annoncé",
     ),
     _rule(
+        "bare_tribute",
+        "solicitation",
+        r"^(?:c[u*]m ?)?tr[i*]bs?(?: \|)?$",
+        0.75,
+        (),
+        "a 'trib' asked for in one word",
+        "un « trib » demandé en un mot",
+    ),
+    _rule(
+        "who_has_her",
+        "solicitation",
+        r"\b(?:qui a|qui aurait|who has|who s got|anyone (?:got|have)|t as|vous avez) (?:la|sa"
+        r"|ta|the"
+        r"|her|your|ur) (?:\w+ )?" + RELATION + r"\b",
+        0.75,
+        ("sexual",),
+        "a woman close to someone asked for in sexual terms",
+        "une proche de quelqu'un demandée en termes sexuels",
+    ),
+    _rule(
+        "relatives_traded",
+        "solicitation",
+        r"\b(?:i got|i have|i ve got|j ai) (?:my|ma) " + RELATION + r"(?: \|)?(?: i)? (?:want"
+        r"|je veux"
+        r"|contre|for) (?:your|ur|ta|la tienne|yours)\b",
+        0.8,
+        (),
+        "women close to the members traded",
+        "des proches des membres échangées",
+    ),
+    _rule(
         "tribute_on_her",
         "solicitation",
         TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
@@ -100,7 +131,8 @@ RULES: tuple[Rule, ...] = (
         "send_her",
         "solicitation",
         r"\b(?:envoie[sz]?|envoyez|balance[sz]?|balancez|drop|send|post(?:ez)?|partage[sz]?"
-        r"|montre[sz]?)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs|nudes) (?:of|de|d))?"
+        r"|montre[sz]?)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs|nudes|la suite|le reste|more"
+        r"|the rest) (?:of|de|d))?"
         r" (?:vos|ta|tes|your|ur|his|leurs?) "
         + RELATION
         + r"s?\b|\b(?:see|voir) (?:my|ma|mon|sa|ta|her|his|your|ur) "
@@ -197,7 +229,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:hmu|dm me|dm moi|mp moi|ecris moi|write me|dm|mp|pv|kik me|snap me|text me"
         r"|message me|add me) (?:for|pour) (?:her |ses |sa"
         r" |more |plus de |le |the )?(?:pics|photos|tofs|nudes|more|plus|la suite|lien|link"
-        r"|drive)\b|\bla suite en (?:mp|dm|pv|prive)\b|\bmore in (?:dm|dms)\b",
+        r"|drive)\b|\bla suite en (?:mp|dm|pv|prive)\b|\bmore in (?:dm|dms)\b"
+        r"|\b(?:ajoute[sz]? moi|add me|dm me|mp moi|ecris moi) (?:pour|for|to) (?:recevoir"
+        r"|avoir|get"
+        r"|see|voir) (?:le |la |les |her |the |ses |sa )?(?:pack|lien|link|drive|photos?|pics?"
+        r"|tofs?"
+        r"|nudes?|videos?|vids?|suite|rest)\b",
         0.75,
         ("female",),
         "her pictures offered privately",
@@ -372,7 +409,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
         r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
         r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
-        r"|(?<!gars )(?<!mecs )(?<!guys )(?<!lads )(?<!boys )\b(?:de|from|in|a|au|at|near|pres de"
+        r"|\b(?<!gars )(?<!mecs )(?<!guys )(?<!lads )(?<!boys )(?:de|from|in|a|au|at|near|pres de"
         r"|sur) " + TOWN + r"\b"
         r"|\b(?:la|the) (?:nouvelle |new |petite )?"
         + CLOSE
@@ -393,7 +430,8 @@ RULES: tuple[Rule, ...] = (
         "identifies_person",
         NAMED_ACCOUNT
         + r"|\b(?:insta|ig|snap|snapchat|sc|tiktok|tt|bereal|twitter|fb) ?(?:c ?est|est|->)? ?"
-        r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?:insta|ig|snap|snapchat"
+        r"@[a-z0-9_.]{3,30}|\b(?:son|her|sa) (?!(?:\w+) (?:prive|privee|perso"
+        r"|private)\b)(?:insta|ig|snap|snapchat"
         r"|tiktok|bereal|profil|profile|num|numero|number|adresse|twitter|facebook|fb)\b"
         r"|\b(?:the|her|son|sa|le|ton|your|ur) @(?= |$)",
         0.85,
@@ -514,15 +552,17 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "hidden_device",
         "covert_capture",
-        r"\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
+        r"\b(?:zoom lens|telephoto|tele ?objectif|jumelles|binoculars)\b"
+        r"|\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
         r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un|les|leurs)"
         r"|\b(?:put|left|hid|placed|mis|pose|laisse|cache|planque)\w* (?:his|my|a|her|son|mon|un"
         r"|le|the|their) (?:phone|tel|telephone|portable|camera|cam)\b(?=.*\b(?:vestiaires?"
         r"|douches?|salle de bain|sdb|bathroom|shower|changing rooms?|locker rooms?|toilettes?"
         r"|toilets?|cabines?)\b)"
         r" (?:table|bureau|jupes?|robes?)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
-        r"|(?<!tomber le )(?<!tomber mon )(?<!tomber son )(?<!dropped my )(?<!dropped her )"
-        r"(?<!dropped the )\b(?:tel|telephone|phone|portable|camera|cam)(?: \w+){0,4}"
+        r"|\b(?=[tpc])(?<!tomber le )(?<!tomber mon )(?<!tomber son )(?<!dropped my )"
+        r"(?<!dropped her )(?<!dropped the )(?:tel|telephone|phone|portable|camera"
+        r"|cam)(?: \w+){0,4}"
         r" (?:dans|in|into) (?:la|sa|le|les"
         r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
         r"|chambre|bedroom|room)\b",
@@ -543,8 +583,9 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
         r"|\bcaught (?:my|her|the|a|this) (?:\w+ ){0,2}(?:bending over|changing|undressing|naked"
         r"|topless|getting changed|in (?:her|the) (?:underwear|shower))\b|\bsous la douche\b"
-        r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change|se deshabille|se douche"
-        r"|changes|undresses|showers|gets changed|gets undressed)\b"
+        r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change\w*|se deshabill\w*"
+        r"|se douch\w*|changes|undresses|showers|gets changed|gets undressed|was changing"
+        r"|was undressing|was showering)\b"
         r"|\b(?:through|thru) (?:the|her) (?:window|door|wall)\b|\bpar (?:la|sa) fenetre\b"
         r"|\b(?:prises?|pris|filmee?s?|taken|shot|filmed) (?:de|depuis|from) (?:ma|my|la|the|mon)"
         r" (?:fenetre|window|balcon|balcony)\b"
@@ -574,6 +615,7 @@ RULES: tuple[Rule, ...] = (
         r"|pendant son sommeil|during her nap"
         r"|while she napped"
         r"|while she (?:was )?(?:sleep\w*|asleep)|she (?:was|is) asleep|asleep|passed out"
+        r"|she (?:s|is|was) sleeping"
         r"|blacked out|evanouie|ivre morte|elle (?:etait|est) (?:bourree|dechiree|inconsciente)"
         r"|(?:la|une|cette) (?:fille|meuf|nana) (?:bourree|ivre|dechiree|inconsciente)"
         r"|(?:drunk|wasted|blackout) (?:girl|chick)"
@@ -780,7 +822,9 @@ RULES: tuple[Rule, ...] = (
         "undress_with_ai",
         "deepfake",
         r"\b(?:deshabill\w*|(?:enlev|retir|vir|remov)\w* (?:les |ses |her |the )?(?:vetements"
-        r"|habits|fringues|clothes)|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
+        r"|habits|fringues|clothes)|(?:makes?|making|rend|rendent|rendre) (?:\w+ ){0,2}(?:naked"
+        r"|nue?s?)"
+        r"|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
         r"|create\w*|cree\w*) (?:des |de |des faux |fake )?nudes?|mettre a poil"
         r"|mise a poil|a poil"
         r"|(?:met|mets|mettre|mise?|puts?|putting) (?:\w+ ){0,4}(?:en (?:sous vetements?|sous vet"
@@ -802,7 +846,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "montage_of_her",
         "deepfake",
-        r"\b(?:photo ?)?montages?(?: \w+){0,5} (?:a poil|nue?s?|naked|porno?|x)\b",
+        r"\b(?:photo ?)?montages?(?: \w+){0,7} (?:a poil|nue?s?|naked|porno?|x)\b",
         0.85,
         ("female",),
         "a montage of a woman made naked or pornographic",

@@ -47,6 +47,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "bonasse", "poitrine", "fessier", "moulant", "mini", "twerk", "cambree", "coquin",
         "sensuelle", "provocante", "aguicheuse", "allumeuse", "cochonne", "vicieuse", "curvy",
         "stacked", "booty", "thick", "lewd", "freaky", "dtf", "milf", "bimbo",
+        "topless", "naked",
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
@@ -79,7 +80,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "i got a view", "etait inconsciente", "etait ivre", "was unconscious", "google photos",
         "galerie", "gallery", "camera roll", "pellicule", "espion", "spy", "stalkerware",
         "keylogger", "mouchard", "dropbox", "onedrive", "laptop", "ordi", "computer", "fenetre",
-        "window", "balcon", "snuck", "sneak",
+        "window", "balcon", "snuck", "sneak", "zoom", "telephoto", "teleobjectif", "tele objectif",
+        "jumelles", "binocular",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -98,9 +100,31 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "tronche", "gueule", "mett", "mis", "met ", "mets ", "coll", "pos", "plac", "put",
         "pasted", "stuck",
         "vetement", "habits", "fringues", "retir", "vir", "montage", "photomontage",
-        "nue", "naked",
+        "nue", "naked", "result", "rendu",
     ),
     "relatives": ("vos ", "tes ", "your ", "ur "),
+    # where she studies, works or lives (the rule "place")
+    "place": (
+        "lycee", "college", "colege", "bahut", "fac", "ecole", "universite", "iut", "prepa", "high",
+        "school", "uni", "campus", "bosse", "bossait", "travaill", "taff", "work", "habit", "vit",
+        "live", "rue", "residence", "immeuble", "bat", "quartier", "bus", "tram", "metro",
+        "ligne", "village", "ville", "cite", "etage", "palier", "gym", "salle", "classe", "class",
+        "promo", "taf", "boulot", "bureau", "office", "3e", "4e", "5e", "6e", "3eme", "4eme",
+        "5eme", "6eme", "2nde", "1ere", "seconde", "premiere", "terminale", "term", "lesson",
+        "course", "lab", "sixth", "dorm", "halls", "flat", "sorority", "frat", "team", "club",
+        "squad", "church", "mosque", "synagogue", "temple", "job", "company", "firm", "shop",
+        "store", "academy", "grammar", "library", "biblio", "pool", "piscine", "boite", "equipe",
+        "section", "filiere", "asso", "paroisse", "cours", "stage", "floor", "building", "year",
+        "grade", "accoun", "sales", "marketing", "hr", "payroll", "reception", "front", "compta",
+        "rh", "accueil", "standard", "next", "cote", "sit", "assis", "serveuse", "caissiere",
+        "vendeuse", "barmaid", "hotesse", "coiffeuse", "secretaire", "waitress", "cashier",
+        "barista", "receptionist", "lifeguard", "maitre", "instruct", "monitrice", "librarian",
+        "bibliothec", "hairdresser", "pharmacienne", "animatrice", "carrefour", "leclerc",
+        "auchan", "lidl", "aldi", "intermarche", "monoprix", "franprix", "casino", "super u",
+        "mcdo", "macdo", "mcdonald", "kfc", "burger king", "quick", "starbucks", "subway",
+        "primark", "zara", "decathlon", "fnac", "sephora", "ikea", "action", "tesco",
+        "sainsbury", "asda", "walmart", "target", "costco", "boots", "greggs", "pret",
+    ),
     "account": (
         "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ", "num",
         "tel ", "phone", "adresse", "address",
@@ -113,6 +137,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
         "vos notes", "rating", "classement", "kik me", "snap me", "text me", "message me", "add me",
         "what do you think", "what do u think", "vous en pensez", "salon", "channel", "chan ",
+        "want your", "want ur", "contre ta", "la tienne", "yours",
         "thread", "fil ", "topic", "sujet",
     ),
 }  # fmt: skip
@@ -174,6 +199,8 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "fake_of_her": ("deepfake",),
         "while_changing": ("covert",),
         "account_break_in": ("covert",),
+        "place": ("place",),
+        "bare_tribute": ("tribute",),
     }.items()
 }
 

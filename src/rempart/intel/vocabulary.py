@@ -92,7 +92,8 @@ ASK = _facet(
     r"|ca (?:vous|te) dit|(?:kindly |pls |please )?share (?:the|her|your|ur|some|more|them)"
     r"|zieute[sz]?|zyeute[sz]?|re ?upload\w*|repost\w*|qui (?:les|la) a|ramene[sz]?"
     r"|on attend|j attends|we re waiting|t avais promis|you promised|mate[sz]? (?:moi|ca)"
-    r"|faites tourner)\b"
+    r"|faites tourner|(?:on|je) (?:peut|peux) (?:les |la )?(?:poster|mettre|balancer|partager)"
+    r"|can i (?:post|share|drop))\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -201,7 +202,12 @@ OFFER = _facet(
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
     r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
-    r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want"
+    r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want|(?:ca )?interesse qui"
+    r"|qui est interesse|who s interested|anyone interested|je vous tiens au courant|stay tuned"
+    r"|(?:on|je) (?:peut|peux) (?:les |la )?(?:poster|mettre|balancer|partager)|can i (?:post"
+    r"|share|drop)"
+    r"|(?:ok|okay|fine|allowed) to (?:post|share)"
+    r"|(?:est|sont) (?:dans|sur) le (?:drive|cloud|salon|serveur)|(?:is|are) (?:in|on) the drive"
     r"|(?:paiement|payment) (?:en|in|par|via)"
     r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them))(?= \||$)"
     r"|(?:vla|voila|voici) (?:les|des|ses|sa|la|mes)|here (?:are|s) (?:the|her|some|my))\b"
