@@ -831,3 +831,30 @@ def test_a_rule_with_a_family_matches_only_where_a_stem_of_it_is() -> None:
                 continue
             if rule.pattern.search(view):
                 assert not needed.isdisjoint(families), (rule.name, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a wider vocabulary for a woman, for sexual content and for pictures
+        ("qui a des selfies de la femme du boulanger en tanga ?", {"solicitation"}),
+        ("la gadji du 3e, ses sextos tournent, qui les veut", {"solicitation"}),
+        ("got footage of my landlady naked through the window", {"covert_capture"}),
+        ("envoyez les fotos de votre marraine en lingerie", {"solicitation"}),
+    ],
+)
+def test_the_wider_vocabulary_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la femme du boulanger fait les meilleurs croissants",
+        "ma marraine m'a offert des selfies sticks pour noël",
+        "the lady at the library helped me find the book",
+        "mon coach m'a envoyé le programme de la semaine",
+    ],
+)
+def test_the_wider_vocabulary_stays_quiet_in_ordinary_talk(text: str) -> None:
+    assert kinds_of(text) == set()

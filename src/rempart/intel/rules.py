@@ -296,7 +296,7 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         r"\b(?:(?<!make a )(?<!make an )(?<!me faire un )(?<!me faire des )(?:deep ?)?nudes*"
         r"|(?<!me faire un )face ?swap\w*(?! (?:app|appli|site|tool|bot|outil))"
-        r"|nues?|sextape|leaks?|pics? (?:hot|sexy|nsfw)"
+        r"|nues?|sextape|sextos?|sexts?|leaks?|pics? (?:hot|sexy|nsfw)"
         r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"

@@ -120,7 +120,9 @@ FEMALE = WordFacet(
         waitress cashier secretary receptionist nurse nanny hostess cheerleader boulangere
         bouchere patissiere charcutiere fermiere bergere passagere moms mothers meres mamans
         daronnes aunts tantes missus wifey reum reuss streameuse sheila maman redhead
-        brunette blondie
+        brunette blondie femme femmes woman women lady ladies dame dames madame mademoiselle
+        demoiselle girlfriend fiancee epouse gadji gonzesse gonzesses petasse cagole hottie
+        gyal marraine nourrice directrice surveillante pionne landlady tutrice
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -142,7 +144,9 @@ SEXUAL = WordFacet(
     moulantes minijupe cambree coquine coquines sensuelle provocante aguicheuse allumeuse
     cochonne vicieuse curvy stacked booty lewd freaky dtf milf bimbo pulpeuse charnue
     appetissante lolos nibards miches nympho soumise denudee busty braless topless nipslip thong
-    slutty hoe thot baddie smokeshow spankbank lewds nudez thirsttrap thirsttraps
+    slutty hoe thot baddie smokeshow spankbank lewds nudez thirsttrap thirsttraps naked
+    blowjob sodomie levrette orgasme orgasm mouillee kinky fetish fetiche sexto sextos sexting
+    sext sexts xxx mym fansly camgirl striptease hentai rule34 r34 boobies titties tanga
     """,
     r"\bole ole\b|\b(?:uncensored|sans censure|non censuree?s?|(?:elle )?montre (?:deja )?tout"
     r"|shows? (?:off )?everything)\b|\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant"
@@ -180,7 +184,8 @@ CAPTURE = _facet(
     r"| really)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
-    r"|image\w*|clich\w*|collecs?|pp|zoom\w*|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes"
+    r"|image\w*|clich\w*|collecs?|selfies?|pix|imgs?|footage|fotos?|pp|zoom\w*|(?:send"
+    r"|drop) more|envoie[sz]? (?:en )?plus|nudes"
     r"|nudez)\b"
 )
 TRIBUTE = _facet(TRIB)
@@ -348,7 +353,9 @@ RELATION = (
     r"|stepsister|teacher|neighbou?r|classmate|coworker|colleague|friend|bestie|gf|girlfriend"
     r"|aunt|roommate|stepmom|step mom|mom|mere|daronne|babysitter|baby sitter|nounou|niece"
     r"|belle fille|filleule|sister in law|stepdaughter|daughter|lab partner|partner|ta"
-    r"|missus|missis|wifey|reum|reuss|reus|locataire|tenant|blonde)"
+    r"|missus|missis|wifey|reum|reuss|reus|locataire|tenant|blonde|wife|fiancee|epouse|marraine"
+    r"|nourrice|directrice|surveillante|pionne|cpe|gardienne|concierge|landlady|tutor|tutrice"
+    r"|manager|supervisor|mother in law|coach)"
 )
 #: Relations that tie her to someone ("la cousine de Kevin"); not "la meuf du RER".
 CLOSE = (
