@@ -60,7 +60,7 @@ def test_bench_intel_prints_the_figures(settings: Settings, tmp_path: Path) -> N
     corpus = Path(__file__).parents[2] / "bench" / "intel" / "messages.jsonl"
     (folder / "messages.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "other.csv").write_text(
-        'text,kinds\n"qui veut un trib sur ma cousine",solicitation;identifies_person\n'
+        'text,kinds\n"qui veut un trib sur ma voisine Léa",solicitation;identifies_person\n'
         "gg les gars,\n",
         encoding="utf-8",
     )
@@ -96,7 +96,7 @@ def test_bench_intel_prints_the_figures(settings: Settings, tmp_path: Path) -> N
     assert "messages.jsonl" in held_out and "other.csv" not in held_out
     # (list.json repeats one of its messages: the only one that model saw)
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
-    others = {"qui veut un trib sur ma cousine", "gg les gars", "elle a 15 ans mais bon"}
+    others = {"qui veut un trib sur ma voisine Léa", "gg les gars", "elle a 15 ans mais bon"}
     repeated = sum(1 for text in texts if text in others)
     assert repeated == 1
     assert held_out["messages.jsonl"]["model_trained_on"] == round(repeated / len(texts), 3)

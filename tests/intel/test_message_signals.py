@@ -858,3 +858,35 @@ def test_the_wider_vocabulary_fires(text: str, expected: set[str]) -> None:
 )
 def test_the_wider_vocabulary_stays_quiet_in_ordinary_talk(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout27's round: a video announced, nudes circulating, a fake profile
+        ("caméra planquée dans la douche de ma coloc, la vidéo arrive ce soir", {"solicitation"}),
+        ("des nudes de la nouvelle de 1ère, ça circule déjà", {"solicitation"}),
+        ("got into her private insta with a fake account, who wants them", {"covert_capture"}),
+        # her account offered in sexual words; a headline relation with an age
+        ("snap : lina_75, elle habite à Paris, trop bonne, faites-vous plaisir", {"solicitation"}),
+        ("cousine de 14 ans en maillot, je mets les photos", {"identifies_person", "minor"}),
+        ("who got pics of the new barista at the gym? she's a 10", {"solicitation"}),
+    ],
+)
+def test_holdout27_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tribut payé à la mairie pour la taxe foncière, ça pique",
+        "les agriculteurs paient un lourd tribut à la sécheresse",
+        "la vidéo du match arrive ce soir sur la chaîne",
+        "la rumeur circule déjà au bureau, réunion demain",
+        "made a fake account to test the app's login, works fine",
+        "snap : kev_75, ajoutez-moi pour les parties de ce soir",
+    ],
+)
+def test_holdout27_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -283,6 +283,15 @@ RULES: tuple[Rule, ...] = (
         "des photos de filles ou de femmes vendues",
     ),
     _rule(
+        "her_account_offered",
+        "solicitation",
+        NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans|of)\b",
+        0.75,
+        ("female", "sexual", "offer"),
+        "a woman's account offered to the group in sexual terms",
+        "le compte d'une femme proposé au groupe en termes sexuels",
+    ),
+    _rule(
         "tribute_of_a_woman",
         "solicitation",
         TRIB,
@@ -388,7 +397,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:ma|mon|sa|son|ta|ton|notre|votre|my|her|our|your|ur|his)"
         r" "
         + RELATION
-        + r"\b(?: [a-z]{2,12})?|\b(?:la|the) "
+        + r"\b(?: [a-z]{2,12})?|(?:^|\| )(?:petite |grande |demi |belle |step ?|little )?(?:cousine"
+        r"|soeur|voisine|niece|tante|coloc|cousin|sister|neighbou?r|stepsister|aunt) (?:de|d|of"
+        r"|aged) [0-9]{1,2}\b|\b(?:la|the) "
         + CLOSE
         + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|her name s"
@@ -681,6 +692,8 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\b(?:rentrer|entrer|acceder|acces|access|get (?:me )?in(?:to)?|infiltr\w*)(?: \w+){0,4}"
         r" (?:compte|insta|snap|account|story|stories) (?:prive|privee|perso|private)\b"
+        r"|\b(?:with|avec|using|via) (?:a |un |une )?(?:fake|faux|fausse) (?:profile|profil|account"
+        r"|compte|acc|insta|snap)\b"
         r"|\b(?:hack\w*|pirat\w*) (?:her|son|sa|ses|le|la) (?:insta|snap|compte|account|icloud"
         r"|phone|tel|telephone|drive|cloud)\b"
         r"|\b(?:acces|access|acceder)\w* (?:a |au |to )?(?:son |sa |her |le |la |the )?(?:cloud"
