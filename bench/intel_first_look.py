@@ -36,7 +36,7 @@ ORDER = (
     "holdout",
     *(f"holdout{n}" for n in range(2, 9)),
     "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 28)),
+    *(f"holdout{n}" for n in range(10, 29)),
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two
@@ -61,6 +61,7 @@ FIRST_LOOK = {
     "holdout25": "131384e",
     "holdout26": "1aeb32a",
     "holdout27": "20663e3",
+    "holdout28": "b2a7d91",
 }
 
 _RULES_AT_COMMIT = """
