@@ -890,3 +890,37 @@ def test_holdout27_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout27_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout28's round: her old phone, a folder sold on, pictures the poster took
+        ("got my sister's nudes from her old phone, anyone interested?", {"covert_capture"}),
+        (
+            "selling a folder of her pics, she sent them to her bf who sold them to me",
+            {"covert_capture", "solicitation"},
+        ),
+        ("she has no idea, i took these at the party, her pics in my dms", {"solicitation"}),
+        ("my flatmate passed out, took some pics of her, want em?", {"solicitation"}),
+        ("photos de ma voisine en nuisette prises par la porte entrouverte", {"covert_capture"}),
+        # a relation in the plural, the poster's own; a woman's friend or sister of his relation
+        ("rate my classmates 1-10, pics attached, so hot", {"identifies_person"}),
+        ("tribute on my ex's little sister tonight", {"identifies_person"}),
+    ],
+)
+def test_holdout28_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I screenshotted my friend's story to remind her of her dentist appointment lol",
+        "any1 wanna trade pics of our dogs?",
+        "she sold them to me for 5 bucks, the old bikes from her garage",
+        "la porte entrouverte laisse passer le froid, faut changer le joint",
+    ],
+)
+def test_holdout28_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

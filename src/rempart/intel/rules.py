@@ -285,7 +285,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "her_account_offered",
         "solicitation",
-        NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans|of)\b",
+        NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans)\b",
         0.75,
         ("female", "sexual", "offer"),
         "a woman's account offered to the group in sexual terms",
@@ -426,7 +426,8 @@ RULES: tuple[Rule, ...] = (
         + CLOSE
         + r"\b|\b(?:my|ma|her|his|your) "
         + RELATION
-        + r" s (?:daughter|sister|wife|gf|girlfriend|mom|fille|soeur|femme)\b"
+        + r" s (?:little |big |petite |grande |best )?(?:daughter|sister|wife|gf|girlfriend|mom"
+        r"|fille|soeur|femme|friend)\b|\bmy " + RELATION + r"s\b"
         r"|\bc est (?!(?:qui|quoi|trop|pas|la|le|les|un|une|ma|sa|ta|mon|ton|son|moi|toi|elle|lui"
         r"|ca|vrai|bon|bien|nul|ouf|mort|chaud|bonne|grave|sur|comme|juste|normal|fou|tout|rien"
         r"|clair|sur|deja|ici|la|elle|ou|quand|comment|genre|mieux|dommage|possible)\b)[a-z]{3,12}"
@@ -543,6 +544,7 @@ RULES: tuple[Rule, ...] = (
         r"|snap|account|story)(?: \w+){0,2} (?:prive|privee|private)\b"
         r"|\b(?:son|her) ex (?:m a|nous a|gave|sent|gave me|sent me)(?: tout| toutes? ses)?"
         r" (?:donne|envoye|file|passe|balance|photos|pics|nudes|everything|all)\b"
+        r"|\b(?:sold|gave|sent) (?:them|it|those|these) to me\b|\bm les a (?:vendu|file|donne)\w*\b"
         r"|\bavant qu ?elle (?:la |le |les )?(?:supprime|efface|retire)\b"
         r"|\bbefore she deleted\b"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
@@ -601,7 +603,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:prises?|pris|filmee?s?|taken|shot|filmed) (?:de|depuis|from) (?:ma|my|la|the|mon)"
         r" (?:fenetre|window|balcon|balcony)\b"
         r"|\ba travers (?:la|sa|le) (?:porte|fenetre|serrure|cloison|mur|rideau)\b"
-        r"|\bpar le (?:judas|trou de la serrure)\b|\bthrough the (?:peephole|keyhole)\b",
+        r"|\bporte (?:entrouverte|entrebaillee)\b|\bpar le (?:judas|trou de la serrure)\b"
+        r"|\bthrough the (?:peephole|keyhole)\b",
         0.9,
         (("female", "capture"),),
         "a picture from where she could not know (changing room, shower, under a skirt)",
@@ -647,7 +650,9 @@ RULES: tuple[Rule, ...] = (
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
         r"|from|off) (?:son|sa|ses|her)\b|\b(?:from|de|du|sur|dans) (?:her|his|son|sa"
-        r"|(?:le|the) ex s|(?:le|the) ex)(?: ex s| ex)? (?:phone|tel|telephone|icloud|drive"
+        r"|(?:le|the) ex s|(?:le|the) ex)(?: ex s| ex)? (?:old |ancien |vieux |new |nouveau "
+        r"|other )?"
+        r"(?:phone|tel|telephone|icloud|drive"
         r"|portable|cloud|dropbox|onedrive|google drive|laptop|pc|ordi|computer|hard drive)\b",
         0.85,
         (("capture", "sexual", "stolen"),),

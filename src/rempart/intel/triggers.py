@@ -85,7 +85,8 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "keylogger", "mouchard", "fake", "faux", "fausse", "dropbox", "onedrive", "laptop", "ordi",
         "computer", "fenetre",
         "window", "balcon", "snuck", "sneak", "zoom", "telephoto", "teleobjectif", "tele objectif",
-        "jumelles", "binocular",
+        "jumelles", "binocular", "entrouverte", "entrebaillee", "sold", "gave", "sent", "vendu",
+        "m les",
     ),
     "minor": (
         *_AGE_STEMS,

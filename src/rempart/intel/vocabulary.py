@@ -220,7 +220,7 @@ OFFER = _facet(
     r"|faites vous plaisir|regalez vous|servez vous"
     r"|(?:who wants|qui veut) (?:her|son|sa) (?:insta|snap|tiktok|@|num|number|numero)"
     r"|(?:paiement|payment) (?:en|in|par|via)"
-    r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them))(?= \||$)"
+    r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them|em))(?= \||$)"
     r"|(?:vla|voila|voici) (?:les|des|ses|sa|la|mes)|here (?:are|s) (?:the|her|some|my))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -234,7 +234,8 @@ HELD = _facet(
     r"|\b(?:tons|loads|lots|plein|des tas) (?:of |de )?(?:pics|photos|vids|videos|tofs)\b"
     r"|\bje (?:vais|vous) (?:prendre|faire) des (?:photos|tofs|vids)\b"
     r"|\b(?:man s|mans|man has) got (?:bare |loads of |some )?(?:pics|photos|vids|videos)\b"
-    r"|\bbare (?:pics|photos|vids|videos)\b"
+    r"|\bbare (?:pics|photos|vids|videos)\b|\bi took (?:these|them|those|some|a few)\b"
+    r"|\bj ai pris (?:ces|celles ci|quelques)\b"
     r"|\bm a (?:tout|toutes? ses (?:photos|tofs|videos)) (?:donne|envoye|file|passe|balance)\b"
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
@@ -404,7 +405,8 @@ HANDLE = r"(?<![\w@])@(?!(?:everyone|here|admin|admins|modos?|mods?)\b)[a-z0-9_.
 #: Her account named or given ("@lily.dance09", "son insta").
 ACCOUNT = _facet(
     HANDLE + r"|\b(?:son|sa|her) (?:insta|ig|snap|snapchat|tiktok|bereal"
-    r"|twitter|facebook|fb)\b"
+    r"|twitter|facebook|fb)\b|\b(?:she s got|she has|elle a) (?:a |an |un )?(?:public |private "
+    r"|prive )?(?:insta|snap|tiktok|onlyfans|of)\b"
 )
 #: A private account or story ("insta privé", "private snap").
 PRIVATE_ACCOUNT = _facet(
