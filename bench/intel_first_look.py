@@ -36,7 +36,7 @@ ORDER = (
     "holdout",
     *(f"holdout{n}" for n in range(2, 9)),
     "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 29)),
+    *(f"holdout{n}" for n in range(10, 30)),
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two
@@ -62,6 +62,7 @@ FIRST_LOOK = {
     "holdout26": "1aeb32a",
     "holdout27": "20663e3",
     "holdout28": "b2a7d91",
+    "holdout29": "b0d1e53",
 }
 
 _RULES_AT_COMMIT = """
