@@ -90,11 +90,11 @@ def test_character_ngrams_carry_a_word_to_spellings_never_seen() -> None:
 
 
 def test_the_model_adds_kinds_where_the_rules_found_one_and_says_why() -> None:
-    model = _one_word_model("zorglub", {"solicitation": 0.9, "minor": 0.7})
+    model = _one_word_model("zorglub", {"solicitation": 0.9, "covert_capture": 0.7})
     with use_model(model):
         found = {s.kind: s for s in message_signals("qui veut un trib sur ma cousine zorglub")}
-    assert found["minor"].score == 0.7
-    (evidence,) = found["minor"].evidence
+    assert found["covert_capture"].score == 0.7
+    (evidence,) = found["covert_capture"].evidence
     assert evidence.rule == "model" and evidence.phrase == "zorglub"
     assert "modèle" in evidence.as_dict("fr")["why"]
     assert "model" in evidence.as_dict("en")["why"]
@@ -108,10 +108,10 @@ def test_on_its_own_the_model_needs_a_solicitation_at_the_higher_threshold() -> 
     with use_model(None):
         assert message_signals(text) == []
     below = (REPORT_FROM + MODEL_ALONE_FROM) / 2
-    with use_model(_one_word_model("zorglub", {"solicitation": below, "minor": 0.9})):
+    with use_model(_one_word_model("zorglub", {"solicitation": below, "covert_capture": 0.9})):
         assert message_signals(text) == []
-    with use_model(_one_word_model("zorglub", {"solicitation": 0.8, "minor": 0.9})):
-        assert {s.kind for s in message_signals(text)} == {"solicitation", "minor"}
+    with use_model(_one_word_model("zorglub", {"solicitation": 0.8, "covert_capture": 0.9})):
+        assert {s.kind for s in message_signals(text)} == {"solicitation", "covert_capture"}
         # on its own, only about a woman, in sexual words or a tribute: not about cats
         assert message_signals("zorglub, photo de ton chat") == []
 
@@ -126,6 +126,13 @@ def test_the_models_solicitation_on_its_own_lets_the_target_rules_read_who_she_i
     assert [e.rule for e in found["solicitation"].evidence] == ["model"]
     assert [e.rule for e in found["minor"].evidence] == ["school_class"]
     assert all(e.rule != "model" for e in found["identifies_person"].evidence)
+
+
+def test_the_model_says_minor_only_where_an_age_a_class_or_a_child_word_is() -> None:
+    model = _one_word_model("zorglub", {"solicitation": 0.9, "minor": 0.9})
+    with use_model(model):
+        assert "minor" not in {s.kind for s in message_signals("zorglub trib sur ma voisine")}
+        assert "minor" in {s.kind for s in message_signals("zorglub trib sur ma voisine de 3e")}
 
 
 def test_the_model_is_not_asked_without_a_trigger_or_a_content_word() -> None:

@@ -924,3 +924,18 @@ def test_holdout28_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout28_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # holdout29's round: a rules page "interdit de poster des mineures", a scam warning,
+        # a victim whose ex posted "des photos de nous"
+        "règles du salon #tribs : interdit de poster des mineures ou des photos volées",
+        "Nouvelle arnaque : de faux profils obtiennent des nudes d'ados puis les font chanter",
+        "mon ex a posté des photos de nous, je peux le forcer à les supprimer ?",
+        "my ex has posted pics of us everywhere, how do I get them removed",
+    ],
+)
+def test_holdout29_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -244,6 +244,8 @@ def message_signals(text: str) -> list[MessageSignal]:
         readings = {k: p for k, p in model.read(folded).items() if k in KINDS}
         if homage:
             readings.pop("solicitation", None)
+        if "minor" not in families:  # no age, class or word for a child: the model cannot know
+            readings.pop("minor", None)
         taken = taken_from_model(
             readings, bool(signals), lambda: any(has(c) for c in ABOUT_HER_CONTEXTS)
         )

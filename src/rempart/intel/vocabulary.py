@@ -302,7 +302,9 @@ REPORTING = _facet(
     r"|report (?:it|this|them|to)|reported"
     r"|investigation|researchers?|study|survivors?|consentement|revenge porn|help me|aide ?moi"
     r"|aidez ?moi|au secours|(?:ont|a) (?:poste|publie|partage|balance|diffuse|leake?) mes"
-    r"|posted my|mes photos (?:circulent|tournent|intimes)|my intimate|a qui (?:je peux|m adresser)"
+    r"|posted my|mes photos (?:circulent|tournent|intimes)|arnaques?|sextorsion|sextortion"
+    r"|(?:ont|a|has|have) (?:poste|publie|partage|posted|shared|leaked) (?:des |les |some )?"
+    r"(?:photos|pics|tofs|videos) (?:de nous|of us)|my intimate|a qui (?:je peux|m adresser)"
     r"|my (?:pics|photos) (?:are|were|got)|supprimer mes|take down|retirer mes|stopncii"
     r"|take it down|if you find|si vous trouvez|si tu trouves|of me|de moi|what do i do(?! with)"
     r"|what should i do|je fais quoi|que faire|victims?|podcast|documentaire|documentary"
@@ -327,7 +329,7 @@ HOMAGE = _facet(
 )
 #: Negated phrases removed before matching ("pas de mineurs", "no tribs", "18+ only").
 NEGATED = re.compile(
-    r"\b(?:pas de|pas d|no|aucun\w*|jamais de|interdit\w* (?:aux|au|les)|sans|ban(?:ni)?s?"
+    r"\b(?:pas de|pas d|no|aucun\w*|jamais de|interdit\w* (?:aux|au|les|de|d)|sans|ban(?:ni)?s?"
     r"|strictement interdit\w*|stop (?:les|aux)|arret\w* (?:les|de)|fini les)"
     r" (?:[^|]*? )?(?:mineur\w*|minors?|underage|moins de 18)\b"
     r"|\b(?:pas de|pas d|no|aucun\w*|jamais de|interdit\w*|stop|arret\w* (?:les|de)|fini les)"
