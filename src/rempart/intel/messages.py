@@ -25,7 +25,8 @@ them a message can reach (most messages: none).
 Then a second reader, the statistical model of ``rempart.intel.model``, adds the kinds the rules
 missed: where the rules found a kind in the message, or where the model reads a solicitation on
 its own in a message about a woman, in sexual words or a tribute (the message is then about her,
-and the rules that need a target run again: who she is, how old). Its hits name the rule
+and the rules that need a target run again: who she is, how old); it says `minor` only where an
+age, a class or a word for a child is in the message. Its hits name the rule
 ``model`` and the words that weighed most.
 """
 
