@@ -18,6 +18,7 @@ Needs the git history (a full clone). Takes about a minute.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,13 +31,13 @@ from rempart.intel.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "bench" / "intel"
-#: The sets in the order they were written.
-ORDER = (
-    "messages",
-    "holdout",
-    *(f"holdout{n}" for n in range(2, 9)),
-    "holdout9_everyday",
-    *(f"holdout{n}" for n in range(10, 30)),
+#: The sets in the order they were written: messages, holdout, then holdoutN by its number
+#: (holdout9_everyday is the ninth).
+ORDER = tuple(
+    sorted(
+        (path.stem for path in CORPUS.glob("*.jsonl")),
+        key=lambda name: (name != "messages", int(re.sub(r"\D", "", name) or 1)),
+    )
 )
 #: The commit whose rules scored each set at first look (a commit that only added the set, or
 #: the parent of one that added it with its fixes). holdout11's first look came between two

@@ -55,6 +55,12 @@ TRIB = (
     r"(?:\b(?:c[u*]m ?)?tr[i*]b(?!un|u\b|us\b|al)[a-z*]*"
     r"|\bhommages?(?= sur (?:ma|ta|sa|vos|tes|ses|mes|la|les|cette|une|votre|ton|son)\b))"
 )
+#: Asking whether her pictures may be posted, and telling members to enjoy them: phrases that
+#: are both a request (``ASK``) and an offer (``OFFER``).
+_MAY_POST_AND_ENJOY = (
+    r"(?:on|je) (?:peut|peux) (?:les |la )?(?:poster|mettre|balancer|partager)"
+    r"|can i (?:post|share|drop)|faites vous plaisir|regalez vous|servez vous"
+)
 #: Asking, offering, announcing, being available, sending privately.
 ASK = _facet(
     r"\b(?:qui (?:veut|ve|en veut|a|peut|est chaud|est dispo|fait|se chauffe)|quelqu ?un|qqn|qlq"
@@ -83,8 +89,7 @@ ASK = _facet(
     r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
     r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
     r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez|(?:just )?dropped|enjoy"
-    r"|profitez|regalez vous|servez vous|faites vous plaisir|testez|essayez|try it|want (?:it"
-    r"|them|more|some)"
+    r"|profitez|testez|essayez|try it|want (?:it|them|more|some)"
     r"|vends?|vendu|selling|sell|for sale|a vendre|tarifs?|paypal|lydia|nitro"
     r"|dms? (?:open|ouverts?)|mp ouverts?|inbox open|hit me up|slide in|ecris moi|contacte moi"
     r"|je realise|taking orders|commission\w*|je (?:le|la|les|te|vous) (?:fais|fait)|go look"
@@ -93,8 +98,7 @@ ASK = _facet(
     r"|ca (?:vous|te) dit|(?:kindly |pls |please )?share (?:the|her|your|ur|some|more|them)"
     r"|zieute[sz]?|zyeute[sz]?|re ?upload\w*|repost\w*|qui (?:les|la) a|ramene[sz]?"
     r"|on attend|j attends|we re waiting|t avais promis|you promised|mate[sz]? (?:moi|ca)"
-    r"|faites tourner|(?:on|je) (?:peut|peux) (?:les |la )?(?:poster|mettre|balancer|partager)"
-    r"|can i (?:post|share|drop))\b"
+    r"|faites tourner|" + _MAY_POST_AND_ENJOY + r")\b"
 )
 #: Common nouns with a woman's suffix (-esse, -ette, -ine, -iere…) that are not people.
 NOT_A_PERSON = (
@@ -186,9 +190,8 @@ CAPTURE = _facet(
     r"| really)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
-    r"|image\w*|clich\w*|collecs?|selfies?|pix|imgs?|footage|fotos?|pp|zoom\w*|(?:send"
-    r"|drop) more|envoie[sz]? (?:en )?plus|nudes"
-    r"|nudez)\b"
+    r"|image\w*|clich\w*|collecs?|selfies?|pix|imgs?|footage|fotos?|pp|zoom\w*"
+    r"|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes|nudez)\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
@@ -200,8 +203,8 @@ OFFER = _facet(
     r"|je (?:vous|te) (?:fais|ferai|prends|prendrai) (?:des |plein de )?(?:photos|tofs|vids|videos)"
     r"|je (?:vous )?partage|i ?(?:ll)? share|sharing|(?:link|lien) (?:in|en) (?:bio|desc)"
     r"|on partage|(?:faire|fais|faites|font|on fait) tourner"
-    r"|who wants (?:the )?(?:uncensored|full|complete|rest|suite|version)|i ?ll (?:post|share"
-    r"|leak) (?:them|it|her)"
+    r"|who wants (?:the )?(?:uncensored|full|complete|rest|suite|version)"
+    r"|i ?ll (?:post|share|leak) (?:them|it|her)"
     r"|posting (?:them|it|her|my|ma|mon|sa|son)|[0-9]+ (?:euros?|balles|dollars?|bucks)"
     r"|abonnement|subscription"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
@@ -211,14 +214,12 @@ OFFER = _facet(
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
     r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want|(?:ca )?interesse qui"
     r"|qui est interesse|who s interested|anyone interested|je vous tiens au courant|stay tuned"
-    r"|(?:on|je) (?:peut|peux) (?:les |la )?(?:poster|mettre|balancer|partager)|can i (?:post"
-    r"|share|drop)"
     r"|(?:ok|okay|fine|allowed) to (?:post|share)"
     r"|(?:est|sont) (?:dans|sur) le (?:drive|cloud|salon|serveur)|(?:is|are) (?:in|on) the drive"
     r"|(?:la |les )?(?:videos?|vids?|photos?|tofs?|pics?) (?:arrive\w*|coming|soon|bientot|ce soir"
     r"|tonight|demain|tomorrow)|ca circule|circulent|going around|circulating"
-    r"|faites vous plaisir|regalez vous|servez vous"
-    r"|(?:who wants|qui veut) (?:her|son|sa) (?:insta|snap|tiktok|@|num|number|numero)"
+    r"|" + _MAY_POST_AND_ENJOY + r"|(?:who wants|qui veut) (?:her|son|sa)"
+    r" (?:insta|snap|tiktok|@|num|number|numero)"
     r"|(?:paiement|payment) (?:en|in|par|via)"
     r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them|em))(?= \||$)"
     r"|(?:vla|voila|voici) (?:les|des|ses|sa|la|mes)|here (?:are|s) (?:the|her|some|my))\b"
