@@ -64,6 +64,7 @@ FIRST_LOOK = {
     "holdout27": "20663e3",
     "holdout28": "b2a7d91",
     "holdout29": "b0d1e53",
+    "holdout30": "2a5f660",
 }
 
 _RULES_AT_COMMIT = """
