@@ -939,3 +939,46 @@ def test_holdout28_round_stays_quiet(text: str) -> None:
 )
 def test_holdout29_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout30's round: relatives set against each other for a vote; intimate pictures
+        # taken in secret asked for or announced; content words ("trucs chauds", "spicy pics")
+        ("la cousine de @jordan vs la voisine de @sami, votez en réaction", {"solicitation"}),
+        ("anyone got the vids from the hidden cam in the girls' showers at the pool?",
+         {"solicitation", "covert_capture"}),
+        ("put my phone on the shelf in her bathroom, results tonight",
+         {"solicitation", "covert_capture"}),
+        ("vidéos dispo de ma voisine filmée en scred sous la douche", {"solicitation"}),
+        ("who wants my cousin's spicy pics? dm", {"solicitation"}),
+        ("elle poste des trucs chauds sur insta ma voisine, vous voulez le lien ?",
+         {"solicitation"}),
+        ("qui veut la voir en bikini ? c'est ma belle-soeur", {"solicitation"}),
+    ],
+)  # fmt: skip
+def test_holdout30_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma sœur vs ta sœur au tournoi de tennis, votez pour la meilleure raquette",
+        "send me girls from your class for the group project",
+        "qui a vu la vidéo de la caméra cachée dans les toilettes ? faut porter plainte",
+        "photos du séminaire de ma collègue, qui les veut ?",
+        "les vidéos du concert sont dispo sur le drive, ma cousine chante trop bien",
+        # "sous la" on its own is no hidden camera (it once was, with any woman in the message)
+        "ma soeur est sous la pluie, elle a pris une photo de l'arc-en-ciel",
+        "elle dort sous la tente ce soir, ma cousine",
+    ],
+)
+def test_holdout30_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()
+
+
+def test_women_of_the_members_places_in_general_are_no_one_in_particular() -> None:
+    assert kinds_of("envoyez les meufs de votre lycée, je fais des tribs") == {"solicitation"}
+    assert "identifies_person" in kinds_of("la meuf de mon lycée, je fais un trib dessus")

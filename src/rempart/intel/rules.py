@@ -169,7 +169,7 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern
         + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive|i?cloud|packs?"
-        r"|collecs?)\b"
+        r"|collecs?|resultats?|results?)\b"
         r"|\b(?:posting|je poste|je (?:vous )?(?:mets|balance)) (?:my|her|ma|sa|la) "
         + RELATION
         + r"\b",
@@ -306,6 +306,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:(?<!make a )(?<!make an )(?<!me faire un )(?<!me faire des )(?:deep ?)?nudes*"
         r"|(?<!me faire un )face ?swap\w*(?! (?:app|appli|site|tool|bot|outil))"
         r"|nues?|sextape|sextos?|sexts?|leaks?|pics? (?:hot|sexy|nsfw)"
+        r"|(?:trucs?|contenus?|content|stuff) (?:chauds?|hot|sexy|coquins?|nsfw|x)"
+        r"|spicy (?:pics?|photos?|vids?|videos?|content|stuff|snaps?)"
         r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
@@ -381,6 +383,29 @@ RULES: tuple[Rule, ...] = (
         "des photos de femmes mises en concours",
     ),
     _rule(
+        "women_pitted",
+        "solicitation",
+        r"\b(?:la|sa|ta|ma|the|my|his|your|ur) (?:\w+ )?"
+        + RELATION
+        + r"(?: (?:de|d|of) @?[a-z0-9_.]{2,15})?(?: \|)? (?:vs|versus|contre|or|ou)"
+        r" (?:la|sa|ta|ma|the|my|his|your|ur) (?:\w+ )?" + RELATION + r"\b",
+        0.8,
+        (("rating", "contest"), "no:game"),
+        "women close to the members set against each other to be voted on",
+        "des proches des membres opposées les unes aux autres pour un vote",
+    ),
+    _rule(
+        "intimate_capture_asked",
+        "solicitation",
+        r"\b(?:toilettes?|toilets?|wc|douches?|showers?|vestiaires?|changing rooms?|locker rooms?"
+        r"|salle de bains?|bathroom|cabines? d essayage|fitting rooms?|upskirt\w*"
+        r"|sous (?:sa|la|les) jupes?)\b",
+        0.75,
+        (("request", "offer"), "found:covert_capture"),
+        "pictures taken in secret where she undresses, asked for or offered",
+        "des images prises en secret là où elle se déshabille, demandées ou proposées",
+    ),
+    _rule(
         "opinion_on_her",
         "solicitation",
         r"\b(?:thoughts|wdyt|what do (?:you|u) think|vous en pensez quoi|ton avis|vos avis"
@@ -401,7 +426,7 @@ RULES: tuple[Rule, ...] = (
         r"|soeur|voisine|niece|tante|coloc|cousin|sister|neighbou?r|stepsister|aunt) (?:de|d|of"
         r"|aged) [0-9]{1,2}\b|\b(?:la|the) "
         + CLOSE
-        + r" (?:de|d|du|des|of) [a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
+        + r" (?:de|d|du|des|of) @?[a-z0-9]{2,12}\b|\b(?:elle s appelle|she s called|her name is"
         r"|her name s"
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:mere|mother|maman|daronne|reum) (?:de|d|a|of) [a-z]{3,15}\b"
@@ -525,7 +550,7 @@ RULES: tuple[Rule, ...] = (
         r"|pharmacienne|animatrice) (?:du|de la|de|chez"
         r"|au|a la|a|at|from|of) [a-z]{3,20}\b|\b" + CLASS_AT_SCHOOL,
         0.8,
-        ("target",),
+        ("target", "no:members_women"),
         "the target's school, town or workplace",
         "l'établissement, la ville ou le travail de la cible",
     ),
@@ -567,12 +592,13 @@ RULES: tuple[Rule, ...] = (
         "covert_capture",
         r"\b(?:zoom lens|telephoto|tele ?objectif|jumelles|binoculars)\b"
         r"|\b(?:hidden|cachee?|planquee?) ?(?:cam\w*|phone|tel\w*|camera)\b|\b(?:cam\w*|camera|tel"
-        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b|\bsous (?:la|le|sa|son|une|un|les|leurs)"
+        r"|telephone|phone) (?:cachee?|planquee?|hidden)\b"
+        r"|\bsous (?:la|le|sa|son|une|un|les|leurs) (?:table|bureau|jupes?|robes?)\b"
         r"|\b(?:put|left|hid|placed|mis|pose|laisse|cache|planque)\w* (?:his|my|a|her|son|mon|un"
         r"|le|the|their) (?:phone|tel|telephone|portable|camera|cam)\b(?=.*\b(?:vestiaires?"
         r"|douches?|salle de bain|sdb|bathroom|shower|changing rooms?|locker rooms?|toilettes?"
         r"|toilets?|cabines?)\b)"
-        r" (?:table|bureau|jupes?|robes?)\b|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
+        r"|\bunder (?:her|the) (?:desk|table|skirt|dress)\b"
         r"|\b(?=[tpc])(?<!tomber le )(?<!tomber mon )(?<!tomber son )(?<!dropped my )"
         r"(?<!dropped her )(?<!dropped the )(?:tel|telephone|phone|portable|camera"
         r"|cam)(?: \w+){0,4}"

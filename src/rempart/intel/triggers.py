@@ -143,7 +143,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "vos notes", "rating", "classement", "kik me", "snap me", "text me", "message me", "add me",
         "what do you think", "what do u think", "vous en pensez", "salon", "channel", "chan ",
         "want your", "want ur", "contre ta", "la tienne", "yours",
-        "thread", "fil ", "topic", "sujet",
+        "thread", "fil ", "topic", "sujet", "battle", "duel", "round ", "who wins", "qui gagne",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their

@@ -170,6 +170,7 @@ SEXUAL = WordFacet(
     r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait|fine (?:af|as hell|asf)"
     r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
+    r"|spicy (?:pics?|photos?|tofs?|vids?|videos?|content|stuff|snaps?)"
     r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
     r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt"
@@ -187,7 +188,7 @@ CAPTURE = _facet(
     r"|cam|camera|screens?|montre|(?:la|l) prendre (?:de dos|en photo)"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut)(?: quand meme| still| vraiment"
-    r"| really)? (?:voir|see)"
+    r"| really)?(?: la| les)? (?:voir|see)"
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
     r"|image\w*|clich\w*|collecs?|selfies?|pix|imgs?|footage|fotos?|pp|zoom\w*"
@@ -218,6 +219,9 @@ OFFER = _facet(
     r"|(?:est|sont) (?:dans|sur) le (?:drive|cloud|salon|serveur)|(?:is|are) (?:in|on) the drive"
     r"|(?:la |les )?(?:videos?|vids?|photos?|tofs?|pics?) (?:arrive\w*|coming|soon|bientot|ce soir"
     r"|tonight|demain|tomorrow)|ca circule|circulent|going around|circulating"
+    r"|(?:videos?|vids?|photos?|tofs?|pics?) (?:dispos?|disponibles?|available)"
+    r"|(?:premiers? |first )?(?:resultats?|results?) (?:ce soir|demain|bientot|soon|tonight"
+    r"|tomorrow)"
     r"|" + _MAY_POST_AND_ENJOY + r"|(?:who wants|qui veut) (?:her|son|sa)"
     r" (?:insta|snap|tiktok|@|num|number|numero)"
     r"|(?:paiement|payment) (?:en|in|par|via)"
@@ -258,7 +262,8 @@ EVENT = _facet(
     r"\b(?:spectacle|mariage|anniversaire|bapteme|kermesse|remise des diplomes|fete de l ecole"
     r"|communion|recital|gala|wedding|birthday|graduation|christening|baptism|fete de famille"
     r"|reunion de famille|family reunion|school play|trip|school trip|voyage scolaire"
-    r"|sortie scolaire|holiday|holidays|vacation)\b"
+    r"|sortie scolaire|holiday|holidays|vacation|seminaire|seminar|conference|colloque"
+    r"|team building|afterwork|after work|pot de depart|offsite|retreat|concert|randonnee)\b"
 )
 #: A picture kept for fun or for her family ("trop drôle sa tête", "je l'envoie à sa mère"): a
 #: friend asleep on the sofa, not a picture taken of her in secret.
@@ -271,6 +276,12 @@ ANY_WOMAN = _facet(
     r"\b(?:n importe quelle (?:fille|meuf|femme|nana|go)|any (?:girl|woman|chick|female)"
     r"|toutes les (?:filles|meufs|femmes) que (?:tu|vous) (?:veux|voulez))\b"
 )
+#: Women of the members' places in general ("girls from your school", "les meufs de ta classe"):
+#: no one in particular, so the place does not identify her.
+MEMBERS_WOMEN = _facet(
+    r"\b(?:girls|filles|meufs|nanas|women|femmes|chicks|lyceennes|collegiennes|etudiantes)"
+    r" (?:de|du|des|from|at|in) (?:votre|vos|ton|ta|tes|leur|leurs|your|ur|their)\b"
+)
 #: Her pictures put up to be rated, ranked or voted on.
 RATING = _facet(
     r"\b(?:classement|ranking|on (?:les )?note|on la note|rate them|we rate|notez|note[sz]? les"
@@ -278,6 +289,27 @@ RATING = _facet(
     r"|sur 10|out of 10|rate her)\b"
 )
 #: A scale to rate on ("1 à 10", "/10", "out of 10").
+#: A plain request for pictures someone has ("y a moyen d'avoir", "who has", "send"): narrower
+#: than ``ASK``, which also reads "qui a vu" and "j'ai les".
+REQUEST = _facet(
+    r"\b(?:moyen d ?avoir|qui (?:a|aurait) (?:les|la|le|des|ses|sa|son)|who (?:has|s got|got)"
+    r"|anyone (?:got|have|has)|any1 (?:got|have)|t ?as (?:les|la|le|des|ses|sa|son)"
+    r"|vous avez (?:les|la|le|des|ses|sa|son)|envoie[sz]?|envoyez|send|drop|need|je veux"
+    r"|i want|(?:je )?cherche|looking for|je paye|je paie|i ?ll pay)\b"
+)
+#: A contest between women: rounds, duels, votes.
+CONTEST = _facet(
+    r"\b(?:tournoi|tournament|concours|contest|battle|duel|round [0-9]+|votez"
+    r"|vote[sz]? (?:pour|for)|who wins|qui gagne|(?:1|one) (?:ou|or) (?:2|two))\b"
+)
+#: A game or a sport: a contest between relatives there is a match, not a vote on women.
+GAME = _facet(
+    r"\b(?:tennis|foot|football|soccer|basket|basketball|hand|handball|volley|volleyball|rugby"
+    r"|badminton|ping pong|padel|natation|swimming|athle|athletics|course|race|match|matchs"
+    r"|game|games|partie|ranked|fifa|valorant|fortnite|lol|league|echecs|chess|mario ?kart"
+    r"|smash bros|karting|bowling|petanque|belote|poker|quiz|scrabble|dessin|drawing|cuisine"
+    r"|cooking|baking|gateau|cake|chant|singing|danse|dance)\b"
+)
 SCALE = _facet(r"\b(?:1 (?:a |to )?10|sur 10|out of 10|on 10)\b")
 #: Sent privately: where the pictures are to go.
 PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
