@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rempart.bench.intel import EVERYDAY, labelled_rows
-from rempart.intel import messages
+from rempart.intel import messages, normalize
 from rempart.intel.messages import KINDS, RULES, has_trigger, message_signals, reading_view
 from rempart.intel.model import use_model
 from rempart.intel.normalize import fold
@@ -982,3 +982,32 @@ def test_holdout30_round_stays_quiet(text: str) -> None:
 def test_women_of_the_members_places_in_general_are_no_one_in_particular() -> None:
     assert kinds_of("envoyez les meufs de votre lycée, je fais des tribs") == {"solicitation"}
     assert "identifies_person" in kinds_of("la meuf de mon lycée, je fais un trib dessus")
+
+
+def test_patterns_compiled_with_a_shared_word_boundary_match_where_they_were_written_to() -> None:
+    """``vocabulary.compiled`` writes the ``\\b`` that starts a pattern's alternatives once: on
+    the corpus, everyday chat and strings of the rules' own words, every such pattern matches
+    at the same places as the pattern written."""
+    from rempart.intel.vocabulary import WRITTEN_AS
+
+    assert len(WRITTEN_AS) >= 5  # "place", "relation", the contexts of a woman, sexual words…
+    texts = [reading_view(text) for text in _corpus_texts() + list(EVERYDAY)]
+    texts += [" ".join(_WORDS[i : i + 12]) for i in range(0, len(_WORDS), 6)]
+    for factored, written in WRITTEN_AS.items():
+        fast, slow = re.compile(factored), re.compile(written)
+        for text in texts:
+            assert [m.start() for m in fast.finditer(text)] == [
+                m.start() for m in slow.finditer(text)
+            ], (written[:60], text)
+
+
+@given(st.text(alphabet="ab .!?;,:\n19-_/*", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_folding_marks_clause_ends_and_joins_spelt_words_as_before(text: str) -> None:
+    """The cheaper clause-end pattern and the searches that skip the joining steps fold as the
+    patterns written first did."""
+    lowered = text.lower()
+    old_clause = re.compile(r"(?:(?<![a-z0-9])\.|\.(?![a-z0-9])|[!?;,:\n])+")
+    assert normalize._CLAUSE_END.sub(" | ", lowered) == old_clause.sub(" | ", lowered)
+    assert bool(normalize._SPACED.search(lowered)) <= bool(normalize._SPACED_START.search(lowered))
+    assert bool(normalize._RUNS.search(lowered)) == bool(normalize._RUN_START.search(lowered))

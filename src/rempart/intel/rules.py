@@ -20,6 +20,7 @@ from rempart.intel.vocabulary import (
     RELATION,
     TOWN,
     TRIB,
+    compiled,
 )
 
 #: Her account given: a handle, or a platform and a user name ("snap: lea_07").
@@ -53,7 +54,7 @@ def _rule(
     fr: str,
 ) -> Rule:
     alternatives = tuple(need if isinstance(need, tuple) else (need,) for need in needs)
-    return Rule(name, kind, re.compile(pattern), weight, alternatives, en, fr)
+    return Rule(name, kind, compiled(pattern), weight, alternatives, en, fr)
 
 
 RULES: tuple[Rule, ...] = (

@@ -8,9 +8,57 @@ from __future__ import annotations
 
 import re
 
+#: Each pattern compiled by ``compiled`` (its text) and the pattern as it was written: a test
+#: checks on the corpus that both match at the same places.
+WRITTEN_AS: dict[str, str] = {}
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (not inside a group or a class, not escaped)."""
+    alternatives, depth, in_class, start, at = [], 0, False, 0, 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("^]", at + 1):  # a "]" first in a class is a character
+                at += 2
+            elif pattern.startswith("]", at + 1):
+                at += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:at])
+            start = at + 1
+        at += 1
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with the word boundary that starts its top-level alternatives
+    written once, in front of them: Python tries every alternative at every position, and a
+    shared ``\\b`` fails once instead of once per alternative inside a word (the rule
+    "place", 22 alternatives, reads three times faster). The same matches, at the same places;
+    only which alternative is reported can change where two match at one place."""
+    alternatives = _top_level_alternatives(pattern)
+    at_word = [a[2:] for a in alternatives if a.startswith("\\b")]
+    if len(at_word) < 2:
+        return re.compile(pattern)
+    others = [a for a in alternatives if not a.startswith("\\b")]
+    factored = "|".join([r"\b(?:" + "|".join(at_word) + ")", *others])
+    WRITTEN_AS[factored] = pattern
+    return re.compile(factored)
+
 
 def _facet(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return compiled(pattern)
 
 
 class WordFacet:
@@ -22,7 +70,7 @@ class WordFacet:
 
     def __init__(self, words: str | frozenset[str], phrases: str) -> None:
         self.words = frozenset(words.split()) if isinstance(words, str) else words
-        self.phrases = re.compile(phrases)
+        self.phrases = compiled(phrases)
 
     def search(self, folded: str) -> bool:
         """Whether folded text holds one of the words, or the pattern."""
@@ -361,7 +409,7 @@ HOMAGE = _facet(
     r"|tonight|today|demain|ce soir|the weekend|le week)\b)"
 )
 #: Negated phrases removed before matching ("pas de mineurs", "no tribs", "18+ only").
-NEGATED = re.compile(
+NEGATED = compiled(
     r"\b(?:pas de|pas d|no|aucun\w*|jamais de|interdit\w* (?:aux|au|les|de|d)|sans|ban(?:ni)?s?"
     r"|strictement interdit\w*|stop (?:les|aux)|arret\w* (?:les|de)|fini les)"
     r" (?:[^|]*? )?(?:mineur\w*|minors?|underage|moins de 18)\b"
@@ -380,7 +428,7 @@ NEGATED = re.compile(
     r"|resultats|paintings|artworks?|works|drawings)\b"
 )
 #: School staff ("la prof du collège"): a school that says nothing of her age.
-STAFF = re.compile(
+STAFF = compiled(
     r"\b(?:profs?|professeure?s?|surveillante?s?|cpe|principale?|directrice|proviseure?"
     r"|documentaliste|infirmiere|teachers?|principal)(?: \w+){0,3} (?:du|au|de|at|of) (?:la )?"
     r"(?:colle?ge|lycee|ecole|middle school|high school|school)\b"
