@@ -65,6 +65,7 @@ FIRST_LOOK = {
     "holdout28": "b2a7d91",
     "holdout29": "b0d1e53",
     "holdout30": "2a5f660",
+    "holdout31": "886d3eb",
 }
 
 _RULES_AT_COMMIT = """
