@@ -1011,3 +1011,50 @@ def test_folding_marks_clause_ends_and_joins_spelt_words_as_before(text: str) ->
     assert normalize._CLAUSE_END.sub(" | ", lowered) == old_clause.sub(" | ", lowered)
     assert bool(normalize._SPACED.search(lowered)) <= bool(normalize._SPACED_START.search(lowered))
     assert bool(normalize._RUNS.search(lowered)) == bool(normalize._RUN_START.search(lowered))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout31's round: her devices gone through; "aux douches", "s'est changée", "sans
+        # savoir que", "from behind"; an OnlyFans link; a rating by "rate it" or "smash?"
+        ("went through my cousin's phone while she slept, found her nudes, who wants",
+         {"covert_capture", "solicitation"}),
+        ("la fille de 5e A, filmée aux douches, vous voulez ?",
+         {"covert_capture", "solicitation", "minor"}),
+        ("elle s'est changée devant sa webcam sans savoir que je screen, qui veut ?",
+         {"covert_capture", "solicitation"}),
+        ("pics of the girl from the Tesco on High St, taken from behind, smash?",
+         {"covert_capture", "identifies_person", "solicitation"}),
+        ("her OF link is in her bio, she's my neighbour, who's subscribing", {"solicitation"}),
+        ("took a pic of my flatmate bending over, she didn't notice, rate it", {"solicitation"}),
+        ("qui a les vidéos de la soirée ? elle était ivre morte, on voit tout", {"solicitation"}),
+        # who she is: a teacher of a subject, a best friend, a best mate's sister, a deepfake
+        # of her offered
+        ("fake nudes of our maths teacher, dm", {"identifies_person", "solicitation"}),
+        ("ma meilleure pote m'a envoyé ses photos en string, qui veut", {"identifies_person"}),
+        ("my best mate's sister is so fine, got her pics, who wants", {"identifies_person"}),
+        ("tourney tonight, post your exes, pics in the thread", {"solicitation"}),
+    ],
+)  # fmt: skip
+def test_holdout31_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai filmé mes cousines en cachette pour leur faire une surprise au mariage",
+        "j'ai filmé ma sœur en cachette pour son anniv surprise, elle va pleurer",
+        "my best mate's sister just got into Oxford, so proud",
+        "smash bros ce soir ? qui veut jouer",
+        "the girl at the Tesco on King St helped me find the gluten-free aisle",
+        "my chem teacher gave us a surprise test",
+        "got into my sister's laptop to fix it, she had a virus",
+        "il est parti sans savoir, elle a pris la photo",
+        "quelqu'un a le snap de la prof de maths ? elle a dit qu'on pouvait lui écrire",
+        "qui veut les photos de la sortie au zoo ? ma nièce a adoré les girafes",
+    ],
+)
+def test_holdout31_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

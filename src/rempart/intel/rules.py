@@ -184,7 +184,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "deepfake_results_offered",
         "solicitation",
-        r"\b(?:results?|resultats?|rendus?|outputs?|porno? (?:of|de|d))\b",
+        r"\b(?:results?|resultats?|rendus?|outputs?|porno? (?:of|de|d)"
+        r"|(?:undress\w*|nudif\w*|deep ?nudes?|deep ?fakes?|fakes?|face ?swaps?) (?:of|de|d))\b",
         0.75,
         ("female", ("private", "shown", "offer"), "found:deepfake"),
         "an undressed or face-swapped picture of a woman offered privately or shown",
@@ -286,7 +287,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "her_account_offered",
         "solicitation",
-        NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans)\b",
+        NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans)\b"
+        r"|\b(?:an?|un|her|son|sa) (?:of|onlyfans|fansly|mym) (?:link|lien|page|account|compte)\b",
         0.75,
         ("female", "sexual", "offer"),
         "a woman's account offered to the group in sexual terms",
@@ -347,7 +349,8 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         r"\b(?:note[sz]? (?:la|sa|cette|ma|les)|vos notes"
         r"|avis sur (?:ses|sa|cette|la|les) (?:photos?|tofs?|pics?|corps)"
-        r"|rate (?:her|this girl|my|the|ma|sa|ta|mon|son|ur|your)"
+        r"|rate (?:her|this girl|my|the|ma|sa|ta|mon|son|ur|your|it|them|these|those)"
+        r"|smash(?= \||$)"
         r"|vote[sz]? pour|(?:vous|tu) (?:la|les) not\w*|notez|sur 10|out of 10)\b",
         0.8,
         ("female", ("sexual", "capture", "found:minor")),
@@ -377,7 +380,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "tournament",
         "solicitation",
-        r"\b(?:tournoi|tournament|concours|contest)\b",
+        r"\b(?:tournoi|tournament|tourney|concours|contest)\b",
         0.8,
         ("female", ("sexual", "capture")),
         "women's pictures put in a contest",
@@ -432,6 +435,10 @@ RULES: tuple[Rule, ...] = (
         r"|son prenom c est|elle se nomme) [a-z]{2,15}\b"
         r"|\b(?:la|the) (?:mere|mother|maman|daronne|reum) (?:de|d|a|of) [a-z]{3,15}\b"
         r"|\bl ex (?:de|d) [a-z]{3,15}\b|\b(?:my|ma|mon) crush\b"
+        r"|\b(?:my|our|her|his|your|ur) [a-z]{2,12} (?:teacher|tutor|coach|instructor|manager|boss"
+        r"|supervisor)\b|\b(?:ma|mon) meilleure (?:pote|copine|amie)\b"
+        r"|\b(?:my|his|your|ur) (?:best )?mate s (?:little |big |lil )?(?:sister|sis|mum|mom|gf"
+        r"|girlfriend|wife|daughter|cousin)\b"
         r"|\b(?:la|the) (?:go|meuf|copine|femme|gf|girlfriend|wife) (?:de|d|a|of)"
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde|votre|ton|your)\b)"
         r"[a-z]{3,15}\b"
@@ -541,6 +548,7 @@ RULES: tuple[Rule, ...] = (
         r"|\bthe girl next door\b|\bla (?:fille|meuf|voisine) d a cote\b"
         r"|\b(?:meuf|fille|nana|go|girl|woman|caissiere|serveuse|vendeuse|cashier|waitress)"
         r" (?:du|de chez|de|d|at|from|at the|from the|au|chez|in) " + CHAIN + r"\b"
+        r"|\b(?:from|at|in) the " + CHAIN + r" (?:on|in|at|near|by) [a-z]{3,15}\b"
         r"|\b(?:who|qui|she|elle) (?:sits?|est assise?) (?:next to|near|behind|in front of"
         r"|a cote de|derriere|devant) (?:me|moi)\b"
         r"|\b(?:who|qui) (?:lives?|habite) (?:above|below|under|next door|across the"
@@ -559,7 +567,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "without_her_knowing",
         "covert_capture",
-        r"\b(?:en )?scred\b|\ben cachette\b|\ba son insu\b|\bsans qu ?elle (?:le |ne )?(?:sache"
+        r"\b(?:en )?scred\b|\ben cachette\b|\ba son insu\b|\bsans (?:le )?savoir (?:que|qu)\b"
+        r"|\bsans qu ?elle (?:le |ne )?(?:sache"
         r"|voie|remarque|capte)|\belle (?:le |l )?(?:sait|savait|saura|voit|voyait|verra"
         r"|remarque|remarquait|capte|captait) (?:pas|rien|jamais)"
         r"|\belle (?:s en |se )?dout\w* (?:de )?rien"
@@ -582,9 +591,10 @@ RULES: tuple[Rule, ...] = (
         r"|\bl air de rien\b|\bshe (?:never|didn t|did not) (?:notice|see|know)\w*"
         r"|\b(?:la|l)(?: ai| a)? (?:prendre|pris|prise|filmer|filmee|shooter|photographier)"
         r" de dos\b"
-        r"|\b(?:dos tourne|her back (?:was )?turned)\b",
+        r"|\b(?:dos tourne|her back (?:was )?turned)\b"
+        r"|\b(?:took|taken|got|shot|filmed|pics?|photos?|vids?|videos?)(?: \w+){0,3} from behind\b",
         0.85,
-        (("capture", "stolen", "held"), ("female", "sexual")),
+        (("capture", "stolen", "held"), ("female", "sexual"), "no:fond"),
         "a picture taken without her knowing",
         "une photo prise à son insu",
     ),
@@ -623,7 +633,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:caught|saw|filmed|recorded) her (?:changing|undressing|naked|getting)\b"
         r"|\bcaught (?:my|her|the|a|this) (?:\w+ ){0,2}(?:bending over|changing|undressing|naked"
         r"|topless|getting changed|in (?:her|the) (?:underwear|shower))\b|\bsous la douche\b"
-        r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:se change\w*|se deshabill\w*"
+        r"|\b(?:quand|pendant qu|while|when) (?:elle|she) (?:s est (?:changee|deshabillee|douchee)"
+        r"|se change\w*|se deshabill\w*"
         r"|se douch\w*|changes|undresses|showers|gets changed|gets undressed|was changing"
         r"|was undressing|was showering)\b"
         r"|\b(?:through|thru) (?:the|her) (?:window|door|wall)\b|\bpar (?:la|sa) fenetre\b"
@@ -640,7 +651,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "in_a_private_place",
         "covert_capture",
-        r"\bdans (?:les|le|la) (?:vestiaires?|douches?|cabines?|toilettes)\b",
+        r"\b(?:dans (?:les|le|la)|aux|au) (?:vestiaires?|douches?|cabines?|toilettes)\b",
         0.85,
         ("capture",),
         "a picture taken in a changing room, a shower or a toilet",
@@ -672,6 +683,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:compte|comptes|story|stories|snap|insta|album|galerie|tel|telephone)"
         r" (?:prive|privee|prives|privees|perso|persos)\b"
         r"|\bfrom [a-z]{2,15} s (?:phone|icloud|drive|cloud|camera roll|gallery)\b"
+        r"|\b(?:got into|went through|looked through|snooped (?:on|through)|go through|fouill\w*"
+        r"|hacked|pirate)(?: \w+){0,3} (?:phone|laptop|pc|ordi|computer|tel|telephone|portable"
+        r"|icloud|drive|camera roll|galerie|gallery)\b"
         r"|\b(?:her|sa|son) (?:google photos|icloud|galerie|gallery|camera roll|pellicule)\b"
         r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
@@ -712,6 +726,7 @@ RULES: tuple[Rule, ...] = (
         "while_changing",
         "covert_capture",
         r"\b(?:elle|she) (?:se change|se deshabille|se douche|changes|undresses|showers"
+        r"|s est (?:changee|deshabillee|douchee)"
         r"|gets changed|gets undressed)\b"
         r"|\b(?:la|ta|ma|sa|cette) [a-z]+ (?:se change|se deshabille|se douche)\b",
         0.8,

@@ -86,7 +86,9 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "computer", "fenetre",
         "window", "balcon", "snuck", "sneak", "zoom", "telephoto", "teleobjectif", "tele objectif",
         "jumelles", "binocular", "entrouverte", "entrebaillee", "sold", "gave", "sent", "vendu",
-        "m les",
+        "m les", "got into", "went through", "looked through", "snoop", "go through", "fouill",
+        "behind", "sans savoir", "sans le savoir", "s est changee", "s est deshabillee",
+        "s est douchee",
     ),
     "minor": (
         *_AGE_STEMS,
@@ -132,18 +134,20 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     ),
     "account": (
         "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ", "num",
-        "tel ", "phone", "adresse", "address",
+        "tel ", "phone", "adresse", "address", "of link", "of lien", "of page", "of account",
+        "of compte", "onlyfans", "fansly", "mym",
     ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
-        "tournament", "concours", "contest", "note", "rate", "vote", "recrut", "recruit",
+        "tournament", "tourney", "concours", "contest", "note", "rate", "vote", "recrut", "recruit",
         "hiring", "hmu", "vous la",
         "vous les", "tu la", "tu les", "sur 10", "out of 10", "thoughts", "wdyt", "avis",
         "vos notes", "rating", "classement", "kik me", "snap me", "text me", "message me", "add me",
         "what do you think", "what do u think", "vous en pensez", "salon", "channel", "chan ",
         "want your", "want ur", "contre ta", "la tienne", "yours",
-        "thread", "fil ", "topic", "sujet", "battle", "duel", "round ", "who wins", "qui gagne",
+        "thread", "fil ", "topic", "sujet", "smash", "battle", "duel", "round ", "who wins",
+        "qui gagne",
     ),
 }  # fmt: skip
 #: The families whose stems a rule's pattern starts from (rules not listed run whenever their

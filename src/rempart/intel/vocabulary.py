@@ -175,7 +175,7 @@ FEMALE = WordFacet(
         daronnes aunts tantes missus wifey reum reuss streameuse sheila maman redhead
         brunette blondie femme femmes woman women lady ladies dame dames madame mademoiselle
         demoiselle girlfriend fiancee epouse gadji gonzesse gonzesses petasse cagole hottie
-        gyal marraine nourrice directrice surveillante pionne landlady tutrice
+        gyal marraine nourrice directrice surveillante pionne landlady tutrice mrs
         """.split()
     ),
     r"\b(?:la|ma|ta|sa|cette|notre|une|les|tes|mes|ses) profs?\b"
@@ -224,7 +224,8 @@ SEXUAL = WordFacet(
     r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt"
     r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction|thirst traps?"
     r"|(?:son|her) (?:haut|top|bretelle|strap|serviette|towel) (?:a glisse|glisse|slipped|fell)"
-    r"|(?:her|son|the|ses|leur) of (?:leak\w*|link|lien|content|contenu)|leaked (?:the |her )?of)\b"
+    r"|(?:her|son|the|ses|leur|an|a|un) of (?:leak\w*|link|lien|content|contenu|page)"
+    r"|leaked (?:the |her )?of|on (?:voit|voyait) tout|(?:you|u) (?:can )?see everything)\b"
     r"|\b(?:she s|shes|she is) (?:a|an) (?:10|9|solid (?:8|9|10)|dime|smoke)\b"
     r"|\belle fait plus(?= \||$)|\bonto (?:her |an |the )?(?:of|onlyfans)\b"
     r"|(?:^|\| )bonne(?: deja| grave| de ouf| af| a souhait)?(?= \||$)",
@@ -232,7 +233,8 @@ SEXUAL = WordFacet(
 #: A picture being taken, kept or passed on.
 CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
-    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )(?<!lui envoyer un )(?<!send her a )snap\w*"
+    r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )(?<!le )(?<!mon )(?<!my )(?<!your )(?<!ur )"
+    r"(?<!lui envoyer un )(?<!send her a )snap\w*"
     r"|cam|camera|screens?|montre|(?:la|l) prendre (?:de dos|en photo)"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut)(?: quand meme| still| vraiment"
@@ -274,6 +276,9 @@ OFFER = _facet(
     r" (?:insta|snap|tiktok|@|num|number|numero)"
     r"|(?:paiement|payment) (?:en|in|par|via)"
     r"|ca (?:vous|te) dit|(?:qui (?:en )?veut|who wants|(?:u |you )?want (?:it|them|em))(?= \||$)"
+    r"|(?:vous|tu) (?:la |les |le |en )?(?:voulez|veux)(?= \||$)"
+    r"|who wants (?:a look|a peek|to look|to see)|qui veut (?:jeter un oeil|mater|regarder)"
+    r"|subscrib\w*|abonnez|qui s abonne"
     r"|(?:vla|voila|voici) (?:les|des|ses|sa|la|mes)|here (?:are|s) (?:the|her|some|my))\b"
 )
 #: Pictures the poster says he holds ("i've got vids", "got pics", "j'ai des photos d'elle",
@@ -310,14 +315,17 @@ EVENT = _facet(
     r"\b(?:spectacle|mariage|anniversaire|bapteme|kermesse|remise des diplomes|fete de l ecole"
     r"|communion|recital|gala|wedding|birthday|graduation|christening|baptism|fete de famille"
     r"|reunion de famille|family reunion|school play|trip|school trip|voyage scolaire"
-    r"|sortie scolaire|holiday|holidays|vacation|seminaire|seminar|conference|colloque"
+    r"|sortie scolaire|sortie (?:au|a la|a l|en|du|de la|de classe)|anniv|bday"
+    r"|holiday|holidays|vacation|seminaire|seminar|conference|colloque"
     r"|team building|afterwork|after work|pot de depart|offsite|retreat|concert|randonnee)\b"
 )
 #: A picture kept for fun or for her family ("trop drôle sa tête", "je l'envoie à sa mère"): a
 #: friend asleep on the sofa, not a picture taken of her in secret.
 FOND = _facet(
     r"\b(?:trop (?:mignon|drole|marrant|chou)|so (?:cute|funny|sweet)|too (?:cute|funny)|hilarious"
-    r"|adorable|wholesome|(?:a|to) (?:sa|her) (?:mere|maman|mom|mum|family|famille|parents))\b"
+    r"|adorable|wholesome|(?:a|to) (?:sa|her) (?:mere|maman|mom|mum|family|famille|parents)"
+    r"|(?:pour|for) (?:lui |leur |her |them )?(?:faire )?(?:une |la |sa |son |her |a )?"
+    r"(?:surprise|anniv surprise))\b"
 )
 #: Any woman as the target of a tool or a service ("n'importe quelle fille", "any girl").
 ANY_WOMAN = _facet(
@@ -347,7 +355,7 @@ REQUEST = _facet(
 )
 #: A contest between women: rounds, duels, votes.
 CONTEST = _facet(
-    r"\b(?:tournoi|tournament|concours|contest|battle|duel|round [0-9]+|votez"
+    r"\b(?:tournoi|tournament|tourney|concours|contest|battle|duel|round [0-9]+|votez"
     r"|vote[sz]? (?:pour|for)|who wins|qui gagne|(?:1|one) (?:ou|or) (?:2|two))\b"
 )
 #: A game or a sport: a contest between relatives there is a match, not a vote on women.
