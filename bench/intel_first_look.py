@@ -66,6 +66,7 @@ FIRST_LOOK = {
     "holdout29": "b0d1e53",
     "holdout30": "2a5f660",
     "holdout31": "886d3eb",
+    "holdout32": "07ceb9f",
 }
 
 _RULES_AT_COMMIT = """
