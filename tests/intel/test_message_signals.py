@@ -1058,3 +1058,29 @@ def test_holdout31_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout31_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout32's round: a channel named for sexual content; "scred de…" is a picture;
+        # "elle se déshabillait"; "elle est déjà bonne"
+        ("still dropping her pics in #spicy", {"solicitation"}),
+        ("s c r e d de ma coloc à sa fenêtre, elle se changeait", {"covert_capture"}),
+        ("elle est déjà bonne ma voisine, vous voulez voir ?", {"solicitation"}),
+    ],
+)
+def test_holdout32_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cum laude diploma for my sister today",
+        "this sauce is spicy af, my mom made it",
+        "scred je sais pas quoi offrir à ma mère pour noël",
+    ],
+)
+def test_holdout32_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

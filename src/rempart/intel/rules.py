@@ -725,7 +725,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "while_changing",
         "covert_capture",
-        r"\b(?:elle|she) (?:se change|se deshabille|se douche|changes|undresses|showers"
+        r"\b(?:elle|she) (?:se chang\w*|se deshabill\w*|se douch\w*|changes|undresses|showers"
         r"|s est (?:changee|deshabillee|douchee)"
         r"|gets changed|gets undressed)\b"
         r"|\b(?:la|ta|ma|sa|cette) [a-z]+ (?:se change|se deshabille|se douche)\b",

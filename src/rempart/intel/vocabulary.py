@@ -135,6 +135,7 @@ ASK = _facet(
     r"|who s in|vous en pensez quoi|what do (?:you|u) think|thoughts"
     r"|j ai (?:\w+ ){0,2}(?:des|ses|les|sa|leurs) |je les ai"
     r"|je (?:les |la |le |vous |te )?(?:lache|drop)|(?:lachez|droppez)"
+    r"|dropping (?:her|them|some|my|the)"
     r"|je (?:vous|te) (?:fais|fait|prepare|monte|file)|go get|allez (?:chercher|choper|recuperer)"
     r"|trouvez|find me|dig up|(?:vous|tu) (?:la|les) not\w*|notez|(?:just )?dropped|enjoy"
     r"|profitez|testez|essayez|try it|want (?:it|them|more|some)"
@@ -202,11 +203,14 @@ SEXUAL = WordFacet(
     sext sexts xxx mym fansly camgirl striptease hentai rule34 r34 boobies titties tanga
     """,
     r"\bole ole\b|\b(?:uncensored|sans censure|non censuree?s?|(?:elle )?montre (?:deja )?tout"
-    r"|shows? (?:off )?everything)\b|\b(?:baise|sexuel|porn|c[u*]m|branl|fap|wank|leak|excitant"
+    r"|shows? (?:off )?everything)\b|\b(?:baise|sexuel|porn|c[u*]m(?! laude)|branl|fap|wank|leak"
+    r"|excitant"
     r"|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
     r"|\b(?:chaude(?! en)|a poil|kiffer sur|bonne (?:grosse|meuf|salope)|smash or pass|bonne comme"
-    r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est) bonnes?(?! en| au| aux| avec)"
+    r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est)(?: deja| vraiment| tellement)?"
+    r" bonnes?(?! en| au| aux| avec)"
+    r"|(?:in|dans|sur) (?:le |the )?(?:salon |channel )?(?:spicy|nsfw|hot|sexy)(?= \||$)"
     r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
     r"|tenue legere|culotte|nuisette|soutif|string)|sans (?:culotte|soutif|rien dessus)"
     r"|in (?:a |her )?(?:bikini|towel|underwear|undies|panties|bra)"
@@ -242,7 +246,7 @@ CAPTURE = _facet(
     r"|screenshots?|captures?|pris|prise|prises|took|taken|shot|record\w*|enregistr\w*|clip\w*"
     r"|filmed|filming|upskirt\w*|creep ?shots?"
     r"|image\w*|clich\w*|collecs?|selfies?|pix|imgs?|footage|fotos?|pp|zoom\w*"
-    r"|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes|nudez)\b"
+    r"|(?:send|drop) more|envoie[sz]? (?:en )?plus|nudes|nudez|scred (?:de|d|of|sur))\b"
 )
 TRIBUTE = _facet(TRIB)
 #: Offering to show her to the group ("qui veut voir", "wanna see"), or privately.
@@ -256,7 +260,8 @@ OFFER = _facet(
     r"|on partage|(?:faire|fais|faites|font|on fait) tourner"
     r"|who wants (?:the )?(?:uncensored|full|complete|rest|suite|version)"
     r"|i ?ll (?:post|share|leak) (?:them|it|her)"
-    r"|posting (?:them|it|her|my|ma|mon|sa|son)|[0-9]+ (?:euros?|balles|dollars?|bucks)"
+    r"|(?:posting|dropping) (?:them|it|her|my|ma|mon|sa|son|some)"
+    r"|[0-9]+ (?:euros?|balles|dollars?|bucks)"
     r"|abonnement|subscription"
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
     r"|je (?:les |la |le )?(?:postes?|balance)|(?:should|shall) i (?:drop|post|share|leak)"
