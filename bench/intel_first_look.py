@@ -67,6 +67,7 @@ FIRST_LOOK = {
     "holdout30": "2a5f660",
     "holdout31": "886d3eb",
     "holdout32": "07ceb9f",
+    "holdout33": "4042416",
 }
 
 _RULES_AT_COMMIT = """
