@@ -1084,3 +1084,37 @@ def test_holdout32_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout32_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # holdout33's round: two possessives before her pictures; a name between a relation and
+        # her age; a deepfake service opened; her whole camera roll taken
+        ("jerking to my neighbour's daughter's story tonight", {"solicitation"}),
+        ("her friend Emma is 15 and posts bikini pics", {"minor"}),
+        ("j'ouvre mon service de faceswap porno, 5€, dm pour commander",
+         {"deepfake", "solicitation"}),
+        ("my flatmate left her laptop open, took her whole camera roll, nudes inside, who wants",
+         {"covert_capture", "solicitation"}),
+    ],
+)  # fmt: skip
+def test_holdout33_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+def test_a_teachers_class_is_not_her_age() -> None:
+    assert "minor" not in kinds_of("la prof d'anglais de 3e est trop bonne, qqn a ses photos ?")
+    assert "minor" in kinds_of("la meuf de 3e est trop bonne, qqn a ses photos ?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon frère a mis une caméra dans la chambre de sa fille, un babyphone",
+        "Mon pote a mis une caméra dans sa chambre pour surveiller son chien",
+        "joyeux anniv à ma coloc qui a 17 ans aujourd'hui",
+    ],
+)
+def test_holdout33_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

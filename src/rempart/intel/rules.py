@@ -72,7 +72,8 @@ RULES: tuple[Rule, ...] = (
         r"|ses|ma|mes|la|les|des|une|her|your|their|my|this)\b"
         r"|\b(?:jerk\w*(?: off)?|jack\w* off|beat\w* (?:it|off)|bust\w*(?: a nut)?|nut\w*"
         r"|goon\w*|stroke\w*)(?: \w+){0,2} (?:to|on|over) (?:her|my|your|ur|his|this|these|their)"
-        r" (?:\w+ s )?(?:pics?|photos?|nudes?|vids?|videos?|insta|feed|story|ass|tits|face|body)\b",
+        r" (?:\w+(?: s)? ){0,2}(?:pics?|photos?|nudes?|vids?|videos?|insta|feed|story|ass|tits|face"
+        r"|body)\b",
         0.95,
         (),
         "a sexual 'tribute' on a woman's picture, named outright",
@@ -198,7 +199,10 @@ RULES: tuple[Rule, ...] = (
         r"|dispo pour (?:faire|vos)"
         r"|available (?:to make|for)|i (?:do|make|create"
         r"|generate)|i ?ll (?:do|make)|taking (?:orders|requests|commissions)|(?:commandes?|orders"
-        r"|requests|commissions?) (?:open|ouvertes?))\b",
+        r"|requests|commissions?) (?:open|ouvertes?)"
+        r"|(?:je lance|j ouvre|launching|opening|i run) (?:un |mon |a |my )?"
+        r"(?:service|shop|boutique)"
+        r"|(?:pour|to) (?:commander|order))\b",
         0.75,
         ("found:deepfake", ("offer", "private")),
         "undressed or face-swapped pictures made to order for the members",
@@ -617,7 +621,7 @@ RULES: tuple[Rule, ...] = (
         r"|the|her|his|ta|leur) (?:[a-z]+ s )?(?:salle de bain|bathroom|douche|shower|vestiaire"
         r"|chambre|bedroom|room)\b",
         0.85,
-        ("female",),
+        ("female", "no:fond"),
         "a hidden camera or phone",
         "une caméra ou un téléphone caché",
     ),
@@ -686,7 +690,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:got into|went through|looked through|snooped (?:on|through)|go through|fouill\w*"
         r"|hacked|pirate)(?: \w+){0,3} (?:phone|laptop|pc|ordi|computer|tel|telephone|portable"
         r"|icloud|drive|camera roll|galerie|gallery)\b"
-        r"|\b(?:her|sa|son) (?:google photos|icloud|galerie|gallery|camera roll|pellicule)\b"
+        r"|\b(?:her|sa|son) (?:whole |entire |full |old |ancienne |vieille )?(?:google photos"
+        r"|icloud|galerie|gallery|camera roll|pellicule)\b"
         r"|\bprivate (?:account|story|acc"
         r"|insta|snap)\b|\bclose friends?\b|\b(?:vole|volee|voles|volees|pique|piquee|piquees"
         r"|recuperee?s?|chope(?:e|es)?|stole|stolen|grabbed|ripped)\b(?: \w+){0,3} (?:sur|dans|de"
@@ -780,7 +785,7 @@ RULES: tuple[Rule, ...] = (
         + AGE
         + r"|\b(?:my|ma|sa|ta|his|her|your|ur|la|the) "
         + RELATION
-        + r" (?:is|est|a|has)"
+        + r"(?: (?!(?:qui|que|who|which|that)\b)[a-z]{3,12})? (?:is|est|a|has)"
         r"(?: only| que| juste| barely| a peine)? (?:1[0-7]|[6-9])\b(?! ?(?:h\b|min|euros?|kg|cm"
         r"|km|points?|pts|ans de|years? of|%))",
         0.9,

@@ -330,7 +330,9 @@ FOND = _facet(
     r"\b(?:trop (?:mignon|drole|marrant|chou)|so (?:cute|funny|sweet)|too (?:cute|funny)|hilarious"
     r"|adorable|wholesome|(?:a|to) (?:sa|her) (?:mere|maman|mom|mum|family|famille|parents)"
     r"|(?:pour|for) (?:lui |leur |her |them )?(?:faire )?(?:une |la |sa |son |her |a )?"
-    r"(?:surprise|anniv surprise))\b"
+    r"(?:surprise|anniv surprise)|pour surveiller (?:son|sa|le|la|mon|ma|leur) (?:chien|chat|bebe"
+    r"|maison|appart|appartement|animal|perroquet)|pet ?cam|baby ?monitor|babyphone"
+    r"|(?:watch|monitor|keep an eye on) (?:his|my|the|her|our) (?:dog|cat|baby|puppy|pets?))\b"
 )
 #: Any woman as the target of a tool or a service ("n'importe quelle fille", "any girl").
 ANY_WOMAN = _facet(
@@ -445,6 +447,8 @@ STAFF = compiled(
     r"\b(?:profs?|professeure?s?|surveillante?s?|cpe|principale?|directrice|proviseure?"
     r"|documentaliste|infirmiere|teachers?|principal)(?: \w+){0,3} (?:du|au|de|at|of) (?:la )?"
     r"(?:colle?ge|lycee|ecole|middle school|high school|school)\b"
+    r"|\b(?:profs?|professeure?s?|teachers?)(?: (?:de|d) \w+)? (?:de|des|en|du|of)"
+    r" (?:[3-6]e|[3-6]eme|2nde|seconde|1ere|premiere|terminale|year (?:[5-9]|1[0-3]))\b"
 )
 
 PICTURE = r"(?:photos?|tofs?|pics?|pp|face|visage|gueule|tronche|story|insta|feed|snap|image)"
