@@ -1118,3 +1118,10 @@ def test_a_teachers_class_is_not_her_age() -> None:
 )
 def test_holdout33_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+def test_laughter_and_errands_are_not_a_game() -> None:
+    """Only a named sport or game excuses setting two women against each other."""
+    assert "solicitation" in kinds_of("ma sœur vs ta sœur, votez lol")
+    assert "solicitation" in kinds_of("ta copine vs ma copine, votez, je vais faire les courses")
+    assert "solicitation" not in kinds_of("ma sœur vs ta sœur au tournoi de tennis, votez")

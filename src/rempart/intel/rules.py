@@ -18,6 +18,7 @@ from rempart.intel.vocabulary import (
     NOT_A_PERSON,
     PICTURE,
     RELATION,
+    SPICY_MEDIA,
     TOWN,
     TRIB,
     compiled,
@@ -314,8 +315,7 @@ RULES: tuple[Rule, ...] = (
         r"|(?<!me faire un )face ?swap\w*(?! (?:app|appli|site|tool|bot|outil))"
         r"|nues?|sextape|sextos?|sexts?|leaks?|pics? (?:hot|sexy|nsfw)"
         r"|(?:trucs?|contenus?|content|stuff) (?:chauds?|hot|sexy|coquins?|nsfw|x)"
-        r"|spicy (?:pics?|photos?|vids?|videos?|content|stuff|snaps?)"
-        r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
+        r"|" + SPICY_MEDIA + r"|(?<!me faire un )(?<!moi un )(?<!make me a )"
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"

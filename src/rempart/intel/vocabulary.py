@@ -188,6 +188,8 @@ FEMALE = WordFacet(
     r"|\b(?:la|cette) (?:petite|ptite|gamine|minette)\b|\bbaby sitters?\b"
     r"|\b(?:la|une) nouvelle (?:de|du|d|en|au)\b",
 )
+#: Pictures called "spicy": sexual in SEXUAL and in a request for sexual pictures alike.
+SPICY_MEDIA = r"spicy (?:pics?|photos?|tofs?|vids?|videos?|content|stuff|snaps?)"
 #: Sexual or exposing vocabulary.
 SEXUAL = WordFacet(
     """
@@ -222,8 +224,9 @@ SEXUAL = WordFacet(
     r"|(?:so|trop|tres|vraiment) (?:fine|fraiche)|bonne a souhait|fine (?:af|as hell|asf)"
     r"|(?:faites vous|fais toi|se faire) (?:plaisir|du bien)"
     r"|bikini (?:pics?|photos?|tofs?)|(?:pics?|photos?|tofs?) (?:en|in) bikini"
-    r"|spicy (?:pics?|photos?|tofs?|vids?|videos?|content|stuff|snaps?)"
-    r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
+    r"|"
+    + SPICY_MEDIA
+    + r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
     r"|fait plus (?:vieille|agee)|fait (?:18|majeure)|gyatt"
     r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction|thirst traps?"
@@ -368,8 +371,8 @@ CONTEST = _facet(
 #: A game or a sport: a contest between relatives there is a match, not a vote on women.
 GAME = _facet(
     r"\b(?:tennis|foot|football|soccer|basket|basketball|hand|handball|volley|volleyball|rugby"
-    r"|badminton|ping pong|padel|natation|swimming|athle|athletics|course|race|match|matchs"
-    r"|game|games|partie|ranked|fifa|valorant|fortnite|lol|league|echecs|chess|mario ?kart"
+    r"|badminton|ping pong|padel|natation|swimming|athle|athletics|match|matchs"
+    r"|game|games|ranked|fifa|valorant|fortnite|league of legends|echecs|chess|mario ?kart"
     r"|smash bros|karting|bowling|petanque|belote|poker|quiz|scrabble|dessin|drawing|cuisine"
     r"|cooking|baking|gateau|cake|chant|singing|danse|dance)\b"
 )
