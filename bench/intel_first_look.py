@@ -68,6 +68,7 @@ FIRST_LOOK = {
     "holdout31": "886d3eb",
     "holdout32": "07ceb9f",
     "holdout33": "4042416",
+    "holdout34": "351d02b",
 }
 
 _RULES_AT_COMMIT = """
