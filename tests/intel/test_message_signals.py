@@ -1125,3 +1125,43 @@ def test_laughter_and_errands_are_not_a_game() -> None:
     assert "solicitation" in kinds_of("ma sœur vs ta sœur, votez lol")
     assert "solicitation" in kinds_of("ta copine vs ma copine, votez, je vais faire les courses")
     assert "solicitation" not in kinds_of("ma sœur vs ta sœur au tournoi de tennis, votez")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nouvelle : Manon, 22 ans, serveuse, tofs sexy plus bas dans le fil", {"solicitation"}),
+        ("creepshots of the barista today, more in the thread", {"covert_capture", "solicitation"}),
+        (
+            "my sister's friend changing, she has no clue, 20 dollars the folder",
+            {"covert_capture", "solicitation", "identifies_person"},
+        ),
+        ("BeReal de ma collègue en maillot 🥵 je partage ?", {"solicitation", "identifies_person"}),
+        (
+            "qqn a toujours le pack de la brune de la médiathèque ?",
+            {"solicitation", "identifies_person"},
+        ),
+        ("put her through the AI so she looks naked, she's my neighbour", {"deepfake"}),
+        ("soirée trib sur les copines de chacun, ramenez leurs photos", {"identifies_person"}),
+        ("filmed a vid over my coworker's selfie, who wants it", {"solicitation"}),
+        (
+            "j'ai affiché sa tof sur l'ordi et j'ai tourné une vidéo, c'est ma voisine",
+            {"solicitation"},
+        ),
+        ("tribute clip up on @sarah.k's holiday pics", {"solicitation", "identifies_person"}),
+    ],
+)
+def test_holdout34_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la caméra de recul de la voiture de ma mère a lâché, un garagiste à Lille ?",
+        "ma copine vs ma mère au bake off de Noël, votez",
+        "j'ai mis sa photo sur l'écran pour son anniversaire et filmé sa réaction, trop mignon",
+    ],
+)
+def test_holdout34_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

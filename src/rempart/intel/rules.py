@@ -99,6 +99,22 @@ RULES: tuple[Rule, ...] = (
         "un « trib » demandé en un mot",
     ),
     _rule(
+        "filmed_over_her_picture",
+        "solicitation",
+        r"\b(?:filmed|recorded|shot a (?:vid|video)|made a (?:vid|video)|film(?:e|ee)|fait une"
+        r" (?:vid|video)|tourne une (?:vid|video))(?: \w+){0,2} (?:over|on top of|onto|par dessus"
+        r"|devant) (?:her|sa|ta|ma|my|your|ur|la|the|ses) (?:\w+ ){0,2}(?:pics?|photos?|tofs?"
+        r"|picture|selfies?|story|pp)\b"
+        r"|\b(?:mis|mets|put|putting|displayed|affiche\w*|projete\w*) (?:sa|her|ses|la|ta|ma|une)"
+        r" (?:\w+ )?(?:photos?|pics?|tofs?|picture|selfies?) (?:on|sur|onto|a) (?:\w+ ){0,2}"
+        r"(?:ecran|tele|tv|monitor|screen|ordi|laptop|pc|tablette|projo)\b(?: \w+){0,8}"
+        r" (?:videos?|vids?|film\w*|recorded|recording)\b",
+        0.8,
+        ("female", "no:fond", "no:event"),
+        "a video filmed over her picture shown on a screen: a tribute",
+        "une vidéo filmée sur sa photo affichée à l'écran : un « trib »",
+    ),
+    _rule(
         "who_has_her",
         "solicitation",
         r"\b(?:qui a|qui aurait|who has|who s got|anyone (?:got|have)|t as|vous avez) (?:la|sa"
@@ -123,8 +139,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "tribute_on_her",
         "solicitation",
-        TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:sa|ma|ta|la|cette|une|her|my|this"
-        r"|mon|son|des|les|ces)\b|" + TRIB + r"(?: \w+){0,2} @[a-z0-9_.]{3,30}",
+        TRIB + r"(?: \w+){0,4} (?:sur|on|of|de|for|pour) (?:(?:sa|ma|ta|la|cette|une|her|my|this"
+        r"|mon|son|des|les|ces)\b|@[a-z0-9_.]{3,30})|" + TRIB + r"(?: \w+){0,2} @[a-z0-9_.]{3,30}",
         0.9,
         (),
         "a 'trib' on a woman",
@@ -321,7 +337,7 @@ RULES: tuple[Rule, ...] = (
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
         r"|de la douche|des douches|du vestiaire|des vestiaires"
         r"|in the shower|au lit|in bed))\b"
-        r"|\bdossiers?(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
+        r"|\b(?:dossiers?|packs?)(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
         0.85,
         (("ask", "offer"), "female"),
@@ -447,13 +463,17 @@ RULES: tuple[Rule, ...] = (
         r" (?!(?:ouf|fou|folie|reve|dingue|malade|merde|luxe|base|service|garde|votre|ton|your)\b)"
         r"[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|go|cousine|mere|daughter|wife|sister"
-        r"|girlfriend|gf|" + NOT_A_PERSON + r"[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
+        r"|girlfriend|gf|blonde|brune|rousse|redhead|brunette|"
+        + NOT_A_PERSON
+        + r"[a-z]+(?:euse|rice|ienne|iere|esse)) (?:de|d|du|of)"
         r" (?:mon|ma|ton|ta|son|sa|notre|my|your|his|her|la|l|le|the)"
         r" [a-z]{3,15}\b|\b(?:la|the) (?:fille|femme|soeur|copine|meuf|cousine|mere|daughter|wife"
         r"|sister|girlfriend|gf) (?:du|of the|of my|of our) (?:prof|voisin|patron|chef|boss|coach"
         r"|boulanger|pharmacien|gardien|concierge|directeur|proviseur|principal|maire|dentiste"
         r"|medecin|docteur|pote|cousin|coloc|collegue|pasteur|teacher|neighbou?r|landlord|proprio"
         r"|manager|pastor)\b"
+        r"|\b(?:les|leurs?|the|their) " + RELATION + r"s? (?:de chacun|de tout le monde|of each"
+        r" ?one|of every ?one)\b"
         r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
         r"|salle de muscu|gym|bureau|cafe|bar|resto|magasin|supermarche|caisse|accueil|piscine|fac"
         r"|lycee|college|compta|rh|service|promo|classe|equipe|boite|entreprise)\b"
@@ -733,9 +753,11 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:elle|she) (?:se chang\w*|se deshabill\w*|se douch\w*|changes|undresses|showers"
         r"|s est (?:changee|deshabillee|douchee)"
         r"|gets changed|gets undressed)\b"
-        r"|\b(?:la|ta|ma|sa|cette) [a-z]+ (?:se change|se deshabille|se douche)\b",
+        r"|\b(?:la|ta|ma|sa|cette) [a-z]+ (?:se change|se deshabille|se douche)\b"
+        r"|\b(?:my|her|your|ur|the) (?:\w+ ){0,3}(?:changing|getting (?:changed|undressed)"
+        r"|undressing|showering)\b",
         0.8,
-        ("capture",),
+        (("capture", "held", "offer"),),
         "a picture taken while she was changing or showering",
         "une photo prise pendant qu'elle se changeait ou se douchait",
     ),
@@ -891,7 +913,8 @@ RULES: tuple[Rule, ...] = (
         r"|nue?s?)"
         r"|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
         r"|create\w*|cree\w*) (?:des |de |des faux |fake )?nudes?|mettre a poil"
-        r"|mise a poil|a poil"
+        r"|mise a poil|a poil|so (?:she s|she is|she ll be|she looks|that she s) (?:naked|nude)"
+        r"|pour qu ?elle (?:soit|paraisse|apparaisse) (?:nue|a poil)"
         r"|(?:met|mets|mettre|mise?|puts?|putting) (?:\w+ ){0,4}(?:en (?:sous vetements?|sous vet"
         r"|lingerie|string|petite tenue)|in (?:her )?(?:underwear|lingerie|a bikini)))\b",
         0.85,

@@ -55,7 +55,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
         "selfie", "pix", "img", "footage", "foto",
         "took", "taken", "shot", "record", "enregistr", "image", "clich", "montr", "pp ", "zoom",
-        "clip", "upskirt", "creep", "la prendre", "l prendre",
+        "clip", "upskirt", "creep", "la prendre", "l prendre", "bereal",
         "vous voulez voir", "tu veux voir", "wanna see", "want to see", "who wants to see",
         "qui veut voir", "lien", "link", "drive", "vous voulez quand meme voir",
         "tu veux quand meme voir", "send more", "drop more",
@@ -66,7 +66,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "saura", "voit", "voyait", "verra", "doute", "without", "know", "notic",
         "idea", "secret", "discret", "douce", "loucede", "mine", "air de rien", "cache",
         "planque", "hidden", "phone", "tel", "sous", "under", "upskirt", "creep", "vestiaire",
-        "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang",
+        "douche", "cabine", "toilet", "locker", "shower", "changing", "getting", "chang", "undress",
         "deshabill", "douch", "dort", "dorm", "pion", "roupill", "sieste", "endormi", "sleep",
         "asleep", "nap", "sommeil", "passed out", "blacked out", "evanouie", "ivre morte",
         "bourree", "dechiree", "inconsciente", "compte", "story", "stories", "private",
@@ -210,6 +210,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "while_changing": ("covert",),
         "account_break_in": ("covert",),
         "place": ("place",),
+        "filmed_over_her_picture": ("picture",),
         "bare_tribute": ("tribute",),
     }.items()
 }

@@ -242,7 +242,8 @@ CAPTURE = _facet(
     r"\b(?:photos?|pics?|tofs?|vids?|videos?|film(?:e|ee|es|ees|er|ais|ait|ant|ons|ez)|shoot\w*"
     r"|(?<!son )(?<!her )(?<!his )(?<!sa )(?<!ton )(?<!le )(?<!mon )(?<!my )(?<!your )(?<!ur )"
     r"(?<!lui envoyer un )(?<!send her a )snap\w*"
-    r"|cam|camera|screens?|montre|(?:la|l) prendre (?:de dos|en photo)"
+    r"|cam|camera(?! de recul| embarquee)|bereals?|screens?|montre"
+    r"|(?:la|l) prendre (?:de dos|en photo)"
     r"|(?:voir|see) (?:my|her|his|your|ur|ma|sa|ta|mon|la|les|ses)"
     r"|(?:vous voulez|tu veux|wanna|want to|who wants to|qui veut)(?: quand meme| still| vraiment"
     r"| really)?(?: la| les)? (?:voir|see)"
@@ -269,6 +270,8 @@ OFFER = _facet(
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
     r"|je (?:les |la |le )?(?:postes?|balance)|(?:should|shall) i (?:drop|post|share|leak)"
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
+    r"|(?:more|plus|la suite|le reste|the rest|photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,2}"
+    r" (?:dans le fil|in the thread|in the replies|en commentaires?)"
     r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
     r"|subs|everyone|tous|les membres)|zieute[sz]?|zyeute[sz]?"
     r"|(?:ca|cela) (?:vous|t) interesse|y ?all want|you all want|(?:ca )?interesse qui"
@@ -374,7 +377,7 @@ GAME = _facet(
     r"|badminton|ping pong|padel|natation|swimming|athle|athletics|match|matchs"
     r"|game|games|ranked|fifa|valorant|fortnite|league of legends|echecs|chess|mario ?kart"
     r"|smash bros|karting|bowling|petanque|belote|poker|quiz|scrabble|dessin|drawing|cuisine"
-    r"|cooking|baking|gateau|cake|chant|singing|danse|dance)\b"
+    r"|cooking|baking|bake ?off|cook ?off|top chef|gateau|cake|chant|singing|danse|dance)\b"
 )
 SCALE = _facet(r"\b(?:1 (?:a |to )?10|sur 10|out of 10|on 10)\b")
 #: Sent privately: where the pictures are to go.
