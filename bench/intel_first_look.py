@@ -69,6 +69,7 @@ FIRST_LOOK = {
     "holdout32": "07ceb9f",
     "holdout33": "4042416",
     "holdout34": "351d02b",
+    "holdout35": "b4fce02",
 }
 
 _RULES_AT_COMMIT = """
