@@ -1165,3 +1165,41 @@ def test_holdout34_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout34_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("qui a les tofs de la sœur à Mehdi, elle est trop bonne", {"identifies_person"}),
+        ("balance le snap de la meuf du 78, elle est sah bonne", {"identifies_person"}),
+        (
+            "elle pensait que son compte était privé mdr, j'ai tout screen, qui en veut",
+            {"covert_capture", "solicitation"},
+        ),
+        (
+            "she thought that pic was only for him lol, here they are",
+            {"covert_capture", "solicitation"},
+        ),
+        ("got the AI to strip her pics, they're in the gc", {"deepfake", "solicitation"}),
+        ("quelqu'un a le pack de Lucie ? le lien a sauté", {"solicitation"}),
+        ("le visage de ma collègue sur une vidéo porno, l'IA a tout fait", {"deepfake"}),
+        ("un gars vend un drive de la fac avec 200 photos de meufs", {"solicitation"}),
+        ("i'd pay for the vids of her in the changing room", {"covert_capture", "solicitation"}),
+        ("ma voisine a mis des stories en maillot, je vous les mets en privé", {"solicitation"}),
+    ],
+)
+def test_holdout35_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la sœur à Mehdi a fait un gâteau de ouf pour son anniv",
+        "la blonde de 14 ans dans le film joue trop bien",
+        "she thought the party was only for family, so we left early",
+        "le pack de Lucie pour la rentrée : cahiers, stylos, agenda",
+    ],
+)
+def test_holdout35_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -13,6 +13,7 @@ from rempart.intel.vocabulary import (
     CHAIN,
     CLASS_AT_SCHOOL,
     CLOSE,
+    FIRST_NAME,
     HANDLE,
     HER,
     NOT_A_PERSON,
@@ -177,7 +178,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "her_pictures_offered",
         "solicitation",
-        CAPTURE.pattern,
+        CAPTURE.pattern + r"|\bstor(?:y|ies)\b",
         0.75,
         ("female", ("ask", "shown", "held"), "sexual"),
         "a woman's pictures offered or asked for in sexual terms",
@@ -203,7 +204,8 @@ RULES: tuple[Rule, ...] = (
         "deepfake_results_offered",
         "solicitation",
         r"\b(?:results?|resultats?|rendus?|outputs?|porno? (?:of|de|d)"
-        r"|(?:undress\w*|nudif\w*|deep ?nudes?|deep ?fakes?|fakes?|face ?swaps?) (?:of|de|d))\b",
+        r"|(?:undress\w*|nudif\w*|deep ?nudes?|deep ?fakes?|fakes?|face ?swaps?) (?:of|de|d)"
+        r"|pics|photos|tofs|vids|videos)\b",
         0.75,
         ("female", ("private", "shown", "offer"), "found:deepfake"),
         "an undressed or face-swapped picture of a woman offered privately or shown",
@@ -297,9 +299,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "women_sold",
         "solicitation",
-        r"\b(?:vends?|je vends|selling|sell|for sale|a vendre)(?: \w+){0,2} (?:photos?|pics?|tofs?"
-        r"|vids?|videos?|nudes?|packs?) (?:de|d|of) (?:lyceennes|collegiennes|etudiantes|filles"
-        r"|meufs|nanas|girls|women|femmes|teens|chicks|schoolgirls)\b",
+        r"\b(?:vends?|je vends|selling|sell|for sale|a vendre)(?: \w+){0,8} (?:photos?|pics?|tofs?"
+        r"|vids?|videos?|nudes?|packs?|drives?) (?:de|d|of) (?:lyceennes|collegiennes|etudiantes"
+        r"|filles|meufs|nanas|girls|women|femmes|teens|chicks|schoolgirls)\b",
         0.8,
         (),
         "pictures of girls or women sold",
@@ -338,6 +340,7 @@ RULES: tuple[Rule, ...] = (
         r"|de la douche|des douches|du vestiaire|des vestiaires"
         r"|in the shower|au lit|in bed))\b"
         r"|\b(?:dossiers?|packs?)(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
+        r"|\b(?:dossiers?|packs?) (?:de |d |of )?" + FIRST_NAME + r"\b"
         r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
         0.85,
         (("ask", "offer"), "female"),
@@ -472,6 +475,15 @@ RULES: tuple[Rule, ...] = (
         r"|boulanger|pharmacien|gardien|concierge|directeur|proviseur|principal|maire|dentiste"
         r"|medecin|docteur|pote|cousin|coloc|collegue|pasteur|teacher|neighbou?r|landlord|proprio"
         r"|manager|pastor)\b"
+        r"|\b(?:la|the) (?:reuss|reus|reum|soeur|cousine|daronne|mere|tante|niece|ex) a"
+        r" (?!(?:dit|fait|eu|ete|pris|mis|vu|lu|su|pu|du|voulu|fini|choisi|poste|envoye|publie"
+        r"|quitte|change|trouve|appele|demande|repondu|partage|bloque|ajoute|supprime|perdu|gagne"
+        r"|reussi|commence|arrete|raison|tort|peur|faim|besoin|envie|honte|rien|tout|pas|plus"
+        r"|deja|encore|jamais|toujours|trop|bien|aussi|ans|cours|son|sa|ses|des|les|une|mon|ton"
+        r"|notre|votre|leur|leurs|cette|elle|lui|moi|toi|nous|vous|eux|qui|quoi|la|le|un)\b)"
+        r"[a-z]{3,15}\b"
+        r"|\b(?:la|the) (?:go|meuf|fille|nana|blonde|brune|rousse|petite|girl) (?:du|from)"
+        r" [0-9]{2,3}\b"
         r"|\b(?:les|leurs?|the|their) " + RELATION + r"s? (?:de chacun|de tout le monde|of each"
         r" ?one|of every ?one)\b"
         r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"
@@ -530,8 +542,10 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "place",
         "identifies_person",
-        r"\b(?:au|du|de|a|en|at|from|to) (?:l |la )?(?:lycee|college|bahut|fac|ecole|universite|iut"
-        r"|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))?"
+        r"\b" + FIRST_NAME + r" (?:de |en |in )?(?:2nde|1ere|[3-6]e|[3-6]eme|terminale|term"
+        r"|year (?:[5-9]|1[0-3])) ?[a-h]?[0-9]?\b"
+        r"|\b(?:au|du|de|a|en|at|from|to) (?:l |la )?(?:lycee|college|bahut|fac|ecole|universite"
+        r"|iut|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))?"
         r" (?!(?:mais|et|ou|donc|car|elle|il|qui|que|quand|pour|avec|sans|dispo|demain|hier"
         r"|aujourd|ce|cette|and|but|with|who|she|this|that|today|tomorrow)\b)[a-z]{3,20}\b"
         r"|\b(?:elle|she|qui|who) (?:bosse|travaille|taffe"
@@ -606,6 +620,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:sold|gave|sent) (?:them|it|those|these) to me\b|\bm les a (?:vendu|file|donne)\w*\b"
         r"|\bavant qu ?elle (?:la |le |les )?(?:supprime|efface|retire)\b"
         r"|\bbefore she deleted\b"
+        r"|\b(?:elle (?:pense|pensait|croit|croyait)|she (?:thinks|thought|believes|believed))"
+        r"(?: que| qu| that)? (?:son|sa|ses|her|the|la|le|les|cette|that|this) (?:\w+ ){0,2}(?:est"
+        r"|etait|sont|is|was|are|were) (?:safe|securise\w*|protege\w*|prive\w*|private|only for"
+        r" (?:me|him)|que pour (?:moi|lui)|juste pour (?:moi|lui))"
         r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
         r"|\bsecretly\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
@@ -913,6 +931,7 @@ RULES: tuple[Rule, ...] = (
         r"|nue?s?)"
         r"|(?:fait|font|faire|genere\w*|generate\w*|makes?|making"
         r"|create\w*|cree\w*) (?:des |de |des faux |fake )?nudes?|mettre a poil"
+        r"|strip(?:ped|ping|s)? (?:her|my|his|your|ur|ses|sa|ma|the|des|les)"
         r"|mise a poil|a poil|so (?:she s|she is|she ll be|she looks|that she s) (?:naked|nude)"
         r"|pour qu ?elle (?:soit|paraisse|apparaisse) (?:nue|a poil)"
         r"|(?:met|mets|mettre|mise?|puts?|putting) (?:\w+ ){0,4}(?:en (?:sous vetements?|sous vet"
@@ -990,7 +1009,10 @@ RULES: tuple[Rule, ...] = (
         r"|d) (?:\w+ ){1,5}(?:onto|sur)\b"
         r"|\bmettre (?:sa|la|leur) (?:tete|tronche|face|gueule) sur\b|\bput her face on\b"
         r"|\b(?:mett\w*|mets|met|mis|coll\w*|pos\w*|plac\w*|put|pasted|stuck)"
-        r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b",
+        r" (?:sa|la|leur|ta|her) (?:tete|tronche|face|gueule)(?: \w+){0,6} (?:sur|on)\b"
+        r"|\b(?:sa|la|ta|le|son|her|the) (?:tete|tronche|face|gueule|visage) (?:de|d|of)"
+        r" (?:\w+ ){1,3}(?:sur|on|onto) (?:une |un |a |des |the )?(?:scene|video|vid|film|corps"
+        r"|body|porno?|clip)\b",
         0.85,
         (("sexual", "any_woman"),),
         "her face put on a sexual picture",

@@ -97,6 +97,8 @@ FIRST_NAMES = frozenset(
     mia lila louise
     """.split()
 )
+#: One of those names, for a pattern that needs it after a fixed word ("le pack de Léa").
+FIRST_NAME = "(?:" + "|".join(sorted(FIRST_NAMES, key=len, reverse=True)) + ")"
 #: "trib" in its spellings, and "hommage" in the tributes' own grammar: on a woman ("un hommage
 #: sur ma voisine"; a homage is paid "à" someone).
 TRIB = (
@@ -210,7 +212,8 @@ SEXUAL = WordFacet(
     r"|bandant|twerk|goon|undress"
     r"|deshabill|nudif)\w*"
     r"|\b(?:chaude(?! en)|a poil|kiffer sur|bonne (?:grosse|meuf|salope)|smash or pass|bonne comme"
-    r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est)(?: deja| vraiment| tellement)?"
+    r"|(?:trop|tro|super|tres|grave|la plus|plus|t es|elle est)(?: deja| vraiment| tellement| sah"
+    r"| grave| trop| hyper)?"
     r" bonnes?(?! en| au| aux| avec)"
     r"|(?:in|dans|sur) (?:le |the )?(?:salon |channel )?(?:spicy|nsfw|hot|sexy)(?= \||$)"
     r"|en (?:maillot|bikini|brassiere|serviette|sous vetements?|sous vet|petite tenue"
@@ -270,6 +273,8 @@ OFFER = _facet(
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
     r"|je (?:les |la |le )?(?:postes?|balance)|(?:should|shall) i (?:drop|post|share|leak)"
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
+    r"|here (?:it|they) (?:is|are)|here you go|(?:la|les) voici"
+    r"|(?:is|are|they re|theyre|it s) (?:in|on) the (?:gc|group ?chat|chat|server|discord)"
     r"|(?:more|plus|la suite|le reste|the rest|photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,2}"
     r" (?:dans le fil|in the thread|in the replies|en commentaires?)"
     r"|who wants the (?:link|lien|@|folder|drive)|(?:free|gratuit\w*) (?:for|pour) (?:members"
@@ -364,7 +369,8 @@ REQUEST = _facet(
     r"\b(?:moyen d ?avoir|qui (?:a|aurait) (?:les|la|le|des|ses|sa|son)|who (?:has|s got|got)"
     r"|anyone (?:got|have|has)|any1 (?:got|have)|t ?as (?:les|la|le|des|ses|sa|son)"
     r"|vous avez (?:les|la|le|des|ses|sa|son)|envoie[sz]?|envoyez|send|drop|need|je veux"
-    r"|i want|(?:je )?cherche|looking for|je paye|je paie|i ?ll pay)\b"
+    r"|i want|(?:je )?cherche|looking for|je paye|je paie|i ?ll pay|i d pay|i would pay|je paierais"
+    r"|je payerais|i d buy|i ll buy|j achete)\b"
 )
 #: A contest between women: rounds, duels, votes.
 CONTEST = _facet(
