@@ -542,8 +542,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "place",
         "identifies_person",
-        r"\b" + FIRST_NAME + r" (?:de |en |in )?(?:2nde|1ere|[3-6]e|[3-6]eme|terminale|term"
-        r"|year (?:[5-9]|1[0-3])) ?[a-h]?[0-9]?\b"
+        r"\b(?:2nde|1ere|[3-6]e|[3-6]eme) [a-h]\b"
         r"|\b(?:au|du|de|a|en|at|from|to) (?:l |la )?(?:lycee|college|bahut|fac|ecole|universite"
         r"|iut|prepa|high school|school|uni|campus)(?: (?:a|de|d|in|of))?"
         r" (?!(?:mais|et|ou|donc|car|elle|il|qui|que|quand|pour|avec|sans|dispo|demain|hier"
