@@ -70,6 +70,7 @@ FIRST_LOOK = {
     "holdout33": "4042416",
     "holdout34": "351d02b",
     "holdout35": "b4fce02",
+    "holdout36": "e505899",
 }
 
 _RULES_AT_COMMIT = """
