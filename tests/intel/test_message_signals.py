@@ -384,6 +384,21 @@ def test_folding_undoes_the_usual_evasions() -> None:
     assert fold("15 ans") == "15 ans"  # digits that are not letters stay digits
 
 
+def test_folding_spells_out_text_speak() -> None:
+    assert fold("ki veu voir") == "qui veut voir"
+    assert fold("kelk1 a sa foto ?") == "quelqu un a sa photo |"
+    assert fold("elle é bonne mé bon") == "elle est bonne mais bon"
+    assert fold("jvend d photos d la meuf") == "je vends de photos de la meuf"
+    assert fold("ne1 wanna see ur sis? u got it") == "anyone wanna see your sis | you got it"
+    assert fold("j'ai son snap si vs voulez") == "j ai son snap si vous voulez"
+    # elisions, "versus", "dont" and "I'd" are left as they are
+    assert fold("d'accord, c'est l'été") == "d accord | c est l ete"
+    assert fold("ma sœur vs ta sœur") == "ma soeur vs ta soeur"
+    assert fold("le mec dont je parle") == "le mec dont je parle"
+    assert fold("I'd pay") == "i d pay"
+    assert fold("elle fait + vieille") == "elle fait plus vieille"
+
+
 def test_folding_reads_discords_markup_and_links() -> None:
     # a member's, a role's or a channel's mention is no account; a custom emoji keeps its name
     assert fold("<@123456> <@!42> <@&7> <#99> salut") == "salut"
@@ -1202,4 +1217,40 @@ def test_holdout35_round_fires(text: str, expected: set[str]) -> None:
     ],
 )
 def test_holdout35_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ki a d tof de ta cousine, jla trouv tro bonne", {"solicitation", "identifies_person"}),
+        ("jveu 1 trib sr ta sœur", {"solicitation", "identifies_person"}),
+        ("elle é bonne la voisine, g sa pp, ki veu", {"solicitation", "identifies_person"}),
+        ("u got any pics of ur cousin? i'll swap u mine", {"solicitation", "identifies_person"}),
+        ("sa copine a 20 ans elle é trop bonne, j'ai son snap si vs voulez", {"solicitation"}),
+        ("jvend d vids de ma voisine ki dor", {"covert_capture", "solicitation"}),
+        (
+            "pic of the waitress at starbucks, took it on the low",
+            {"covert_capture", "identifies_person"},
+        ),
+        (
+            "j'ai mis la tête de ma prof sur un corps nu avec l'IA",
+            {"deepfake", "identifies_person"},
+        ),
+    ],
+)
+def test_holdout36_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ki a d foto d la soirée ? g rien capté",
+        "photo prise en cachette de mon pote qui dort en cours mdr",
+        "u got any stickers? i'll trade u mine",
+        "il était torse nu à la plage, coup de soleil garanti",
+    ],
+)
+def test_holdout36_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()

@@ -49,6 +49,32 @@ _LEET_CHARS = re.compile(r"[013457@$!]")
 #: Words of darija in French chat that the rules' vocabulary reads in French.
 _SLANG = {"khti": "ma soeur", "okhti": "ma soeur", "ukhti": "ma soeur", "khtek": "ta soeur"}
 _SLANG_WORD = re.compile(r"\b(?:" + "|".join(_SLANG) + r")\b")
+#: Text-speak spelt out, word for word (after leetspeak is undone: "kelk1" is "kelki"). Only
+#: words that mean nothing else in French or English chat: not "c", "d" or "n" (elisions), not
+#: "dont" (French), not digits (prices, scores, "1 to 10"). A "d" before an article or a picture
+#: is "de" ("d la", "d foto"; "i d pay" stays); "vs" before a verb is "vous" ("si vs voulez").
+_TEXT_SPEAK = {
+    "ki": "qui", "koi": "quoi", "ke": "que", "kan": "quand", "kel": "quel", "kelle": "qu elle",
+    "kil": "qu il", "kelki": "quelqu un", "kelkun": "quelqu un", "jveu": "je veux",
+    "jveux": "je veux", "veu": "veut", "jvend": "je vends", "jvends": "je vends",
+    "jvous": "je vous", "jvs": "je vous", "jla": "je la", "jle": "je le", "jles": "je les",
+    "jte": "je te", "jsuis": "je suis", "chui": "je suis", "jai": "j ai", "g": "j ai",
+    "foto": "photo", "fotos": "photos", "sr": "sur", "pr": "pour", "pdt": "pendant",
+    "davoir": "d avoir", "dor": "dort", "tro": "trop", "dla": "de la", "ds": "dans", "qd": "quand",
+    "u": "you", "r": "are", "ur": "your", "nei": "anyone", "anyi": "anyone",
+    "sumi": "someone", "somei": "someone", "everyi": "everyone", "da": "the", "thru": "through",
+    "nite": "night", "kno": "know", "shes": "she s", "ova": "over",
+    "req": "request", "reqs": "requests", "lemme": "let me", "gimme": "give me",
+}  # fmt: skip
+_TEXT_SPEAK_WORDS = frozenset((*_TEXT_SPEAK, "d", "vs"))
+_AFTER_DE = frozenset(
+    "la le les ma sa ta mon son ton mes ses tes photo photos foto fotos tof tofs vid vids video"
+    " videos pics nudes".split()
+)
+_AFTER_VOUS = frozenset("voulez avez pouvez etes allez savez faites".split())
+#: Accented one-letter text-speak ("elle é bonne", "mé", "lé meufs"), read before the accents go.
+_ACCENTED_SPEAK = {"é": "est", "mé": "mais", "fé": "fait", "lé": "les", "dé": "des", "cé": "c est"}
+_ACCENTED_WORD = re.compile(r"(?<![\w'])(?:" + "|".join(_ACCENTED_SPEAK) + r")(?![\w'])")
 _DOLLARS = re.compile(r"\$ ?([0-9]+)")
 #: Discord's markup: member, role and channel mentions (not her account), spoiler bars; a custom
 #: emoji keeps its name.
@@ -63,6 +89,19 @@ _PICTURE_LINK = re.compile(
 _LINK = re.compile(r"https?://\S+")
 
 
+def _spelt_out(words: list[str]) -> list[str]:
+    spelt = []
+    for at, word in enumerate(words):
+        after = words[at + 1] if at + 1 < len(words) else ""
+        if word == "d":
+            spelt.append("de" if after in _AFTER_DE else word)
+        elif word == "vs":
+            spelt.append("vous" if after in _AFTER_VOUS else word)
+        else:
+            spelt.append(_TEXT_SPEAK.get(word, word))
+    return spelt
+
+
 def fold(text: str) -> str:
     """``text`` in the rules' form (see the module docstring)."""
     lowered = text.lower()
@@ -75,6 +114,7 @@ def fold(text: str) -> str:
     if not lowered.isascii():
         lowered = lowered.translate(_LIGATURES)
         lowered = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group()], lowered)
+        lowered = _ACCENTED_WORD.sub(lambda m: _ACCENTED_SPEAK[m.group()], lowered)
         lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
     if "$" in lowered:  # "$20": a price, before "$" is read as an "s"
         lowered = _DOLLARS.sub(r" \1 dollars ", lowered)
@@ -84,8 +124,13 @@ def fold(text: str) -> str:
         lowered = _SPACED.sub(lambda m: _SEPARATORS.sub("", m.group()), lowered)
     if _RUN_START.search(lowered):
         lowered = _RUNS.sub(r"\1", lowered)
+    if " + " in lowered:  # "elle fait + vieille"
+        lowered = lowered.replace(" + ", " plus ")
     lowered = _CLAUSE_END.sub(" | ", lowered)
     folded = _NOT_WORD.sub(" ", lowered).strip()
     if "kht" in folded:
         folded = _SLANG_WORD.sub(lambda m: _SLANG[m.group()], folded)
+    words = folded.split(" ")
+    if not _TEXT_SPEAK_WORDS.isdisjoint(words):
+        folded = " ".join(_spelt_out(words))
     return folded

@@ -131,7 +131,11 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         r"\b(?:i got|i have|i ve got|j ai) (?:my|ma) " + RELATION + r"(?: \|)?(?: i)? (?:want"
         r"|je veux"
-        r"|contre|for) (?:your|ur|ta|la tienne|yours)\b",
+        r"|contre|for) (?:your|ur|ta|la tienne|yours)\b"
+        r"|\b(?:your|ur|ta|tes) (?:\w+ )?"
+        + RELATION
+        + r"\b(?: (?:\w+|\|)){0,6} (?:trade|swap|echange)\w*"
+        r" (?:you |u |te |t )?(?:mine|la mienne|les miennes)\b",
         0.8,
         (),
         "women close to the members traded",
@@ -623,8 +627,8 @@ RULES: tuple[Rule, ...] = (
         r"(?: que| qu| that)? (?:son|sa|ses|her|the|la|le|les|cette|that|this) (?:\w+ ){0,2}(?:est"
         r"|etait|sont|is|was|are|were) (?:safe|securise\w*|protege\w*|prive\w*|private|only for"
         r" (?:me|him)|que pour (?:moi|lui)|juste pour (?:moi|lui))"
-        r"|\bshe (?:doesn ?t|does not|didn ?t|dont|has no) (?:know|notice|idea|clue)\w*"
-        r"|\bsecretly\b"
+        r"|\bshe (?:doesn ?t|does not|didn ?t|don ?t|has no) (?:know|notice|idea|clue)\w*"
+        r"|\bsecretly\b|\bon the (?:low|dl|down low)\b"
         r"|\bdiscretement\b|\bdiscrete?\b|\ben douce\b|\ben loucede\b|\bmine de rien\b"
         r"|\bj ?ai zoome\b|\bzoomed in on her\b|\bfrom the back (?:row|of the class)\b"
         r"|\bdu fond de la (?:classe|salle)\b|\b(?:j ?ai|i have|i got) (?:une|a) (?:\w+ )?(?:vue"
@@ -701,7 +705,11 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "asleep",
         "covert_capture",
-        r"\b(?:" + RELATION + r") (?:dort|dormait|pionce|is asleep|was asleep|is sleeping"
+        r"\b(?:ma|sa|ta|la|cette) "
+        + RELATION
+        + r" qui (?:dort|dormait|pionce)\b|\b(?:"
+        + RELATION
+        + r") (?:dort|dormait|pionce|is asleep|was asleep|is sleeping"
         r"|was sleeping|sleeps)\b"
         r"|\b(?:pendant qu ?elle (?:dor\w*|pion\w*|roupill\w*|fai\w* la sieste)"
         r"|elle (?:dort|dormait|pionce|pioncait)|endormie|pendant (?:sa|la) sieste"
