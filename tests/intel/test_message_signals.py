@@ -384,6 +384,14 @@ def test_folding_undoes_the_usual_evasions() -> None:
     assert fold("15 ans") == "15 ans"  # digits that are not letters stay digits
 
 
+def test_alternatives_merged_by_first_letter_keep_their_order() -> None:
+    from rempart.intel.vocabulary import _by_first_letter
+
+    assert _by_first_letter("abc|abd|x+|ab|b?c|bd|be") == "a(?:b(?:c|d))|x+|ab|b?c|b(?:d|e)"
+    assert _by_first_letter(r"(?:qui a|[a-z]x|qui)\b") == r"(?:qui a|[a-z]x|qui)\b"
+    assert _by_first_letter(r"\b(?:veut|ve|[^]a]|va)") == r"\b(?:v(?:e(?:ut|))|[^]a]|va)"
+
+
 def test_folding_spells_out_text_speak() -> None:
     assert fold("ki veu voir") == "qui veut voir"
     assert fold("kelk1 a sa foto ?") == "quelqu un a sa photo |"
@@ -1000,12 +1008,12 @@ def test_women_of_the_members_places_in_general_are_no_one_in_particular() -> No
 
 
 def test_patterns_compiled_with_a_shared_word_boundary_match_where_they_were_written_to() -> None:
-    """``vocabulary.compiled`` writes the ``\\b`` that starts a pattern's alternatives once: on
-    the corpus, everyday chat and strings of the rules' own words, every such pattern matches
-    at the same places as the pattern written."""
+    """``vocabulary.compiled`` writes the ``\\b`` that starts a pattern's alternatives once and
+    merges alternatives by their first letter: on the corpus, everyday chat and strings of the
+    rules' own words, every such pattern matches at the same places as the pattern written."""
     from rempart.intel.vocabulary import WRITTEN_AS
 
-    assert len(WRITTEN_AS) >= 5  # "place", "relation", the contexts of a woman, sexual words…
+    assert len(WRITTEN_AS) >= 50  # "place", "relation", the contexts of a woman, sexual words…
     texts = [reading_view(text) for text in _corpus_texts() + list(EVERYDAY)]
     texts += [" ".join(_WORDS[i : i + 12]) for i in range(0, len(_WORDS), 6)]
     for factored, written in WRITTEN_AS.items():

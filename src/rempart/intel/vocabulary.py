@@ -41,19 +41,115 @@ def _top_level_alternatives(pattern: str) -> list[str]:
     return alternatives
 
 
+def _group_end(pattern: str, start: int) -> int:
+    """Where the group opened at ``start`` closes (escapes and classes skipped)."""
+    depth, in_class, at = 0, False, start
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("^]", at + 1):
+                at += 2
+            elif pattern.startswith("]", at + 1):
+                at += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+        at += 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opened at ``start`` closes."""
+    at = start + 1
+    if pattern.startswith("^", at):
+        at += 1
+    if pattern.startswith("]", at):  # a "]" first in a class is a character
+        at += 1
+    while pattern[at] != "]":
+        at += 2 if pattern[at] == "\\" else 1
+    return at
+
+
+def _groups_regrouped(alternative: str) -> str:
+    """``alternative`` with the alternatives of each non-capturing group in it regrouped."""
+    parts, at, last = [], 0, 0
+    while at < len(alternative):
+        char = alternative[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char == "[":
+            at = _class_end(alternative, at)
+        elif char == "(":
+            end = _group_end(alternative, at)
+            if alternative.startswith("(?:", at):
+                parts += [
+                    alternative[last:at],
+                    "(?:",
+                    _by_first_letter(alternative[at + 3 : end]),
+                    ")",
+                ]
+                last = end + 1
+            at = end
+        at += 1
+    return "".join([*parts, alternative[last:]])
+
+
+def _by_first_letter(pattern: str) -> str:
+    """``pattern``'s alternatives that start with the same plain letter written as one
+    ("ab|ac" as "a(?:b|c)"), so that Python tries the letter once, not once per alternative.
+    Only neighbours are merged (an alternative that does not start with a plain letter stays
+    where it is, between them), so the same alternative matches as before, at the same place."""
+    merged: list[str] = []
+    run: dict[str, list[str]] = {}
+
+    def close_run() -> None:
+        for letter, members in run.items():
+            if len(members) == 1:
+                merged.append(members[0])
+            else:
+                rest = _by_first_letter("|".join(member[1:] for member in members))
+                merged.append(f"{letter}(?:{rest})")
+        run.clear()
+
+    for alternative in map(_groups_regrouped, _top_level_alternatives(pattern)):
+        plain = alternative[:1].isalnum() or alternative[:1] == " "
+        if plain and alternative[1:2] not in ("?", "*", "+", "{"):
+            run.setdefault(alternative[0], []).append(alternative)
+        else:
+            close_run()
+            merged.append(alternative)
+    close_run()
+    return "|".join(merged)
+
+
 def compiled(pattern: str) -> re.Pattern[str]:
     """``pattern`` compiled with the word boundary that starts its top-level alternatives
     written once, in front of them: Python tries every alternative at every position, and a
     shared ``\\b`` fails once instead of once per alternative inside a word (the rule
-    "place", 22 alternatives, reads three times faster). The same matches, at the same places;
-    only which alternative is reported can change where two match at one place."""
+    "place", 22 alternatives, reads three times faster); then, in a pattern without capturing
+    groups, the alternatives of every group that start with the same letter are written as one
+    (``_by_first_letter``: the contexts read a third faster). The same matches, at the same
+    places; only which alternative is reported can change where two match at one place."""
     alternatives = _top_level_alternatives(pattern)
     at_word = [a[2:] for a in alternatives if a.startswith("\\b")]
-    if len(at_word) < 2:
-        return re.compile(pattern)
-    others = [a for a in alternatives if not a.startswith("\\b")]
-    factored = "|".join([r"\b(?:" + "|".join(at_word) + ")", *others])
-    WRITTEN_AS[factored] = pattern
+    factored = pattern
+    if len(at_word) >= 2:
+        others = [a for a in alternatives if not a.startswith("\\b")]
+        factored = "|".join([r"\b(?:" + "|".join(at_word) + ")", *others])
+    if re.compile(pattern).groups == 0:  # regrouping would renumber capturing groups
+        factored = _by_first_letter(factored)
+    if factored != pattern:
+        WRITTEN_AS[factored] = pattern
     return re.compile(factored)
 
 
