@@ -71,6 +71,7 @@ FIRST_LOOK = {
     "holdout34": "351d02b",
     "holdout35": "b4fce02",
     "holdout36": "e505899",
+    "holdout37": "324bbdb",
 }
 
 _RULES_AT_COMMIT = """
