@@ -1262,3 +1262,35 @@ def test_holdout36_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout36_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("compte expose de la fac ouvert, envoyez vos photos d'ex", {"solicitation"}),
+        (
+            "hmu for the saved snaps of my ex, she thinks they're gone",
+            {"covert_capture", "solicitation"},
+        ),
+        ("j'ai mis ses photos intimes en ligne, le lien est dans ma bio", {"solicitation"}),
+        ("leakez vos ex ici les gars", {"solicitation"}),
+        ("les nudes de ma voisine arrivent ce soir", {"solicitation", "identifies_person"}),
+        ("im leaking everything she sent me, my ex", {"solicitation", "identifies_person"}),
+        ("got my cousin's OF leaks, dropping them tonight", {"solicitation", "identifies_person"}),
+    ],
+)
+def test_holdout37_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on expose nos dessins au CDI, venez voir",
+        "she thinks the files were deleted but IT saved the backup, phew",
+        "le lien est dans ma bio pour le tournoi de ce soir",
+        "les photos de la kermesse arrivent ce soir",
+    ],
+)
+def test_holdout37_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

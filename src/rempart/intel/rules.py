@@ -155,7 +155,8 @@ RULES: tuple[Rule, ...] = (
         "send_her",
         "solicitation",
         r"\b(?:envoie[sz]?|envoyez|balance[sz]?|balancez|drop|send|post(?:ez)?|partage[sz]?"
-        r"|montre[sz]?)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs|nudes|la suite|le reste|more"
+        r"|montre[sz]?|exposez|expose|leakez|leak)(?: moi| me| nous| us)?(?: (?:pics|photos|tofs"
+        r"|nudes|la suite|le reste|more"
         r"|the rest) (?:of|de|d))?"
         r" (?:vos|ta|tes|your|ur|his|leurs?) "
         + RELATION
@@ -290,6 +291,16 @@ RULES: tuple[Rule, ...] = (
         "une femme proposée en termes sexuels, en privé",
     ),
     _rule(
+        "expose_page",
+        "solicitation",
+        r"\b(?:pages?|comptes?|accs?|accounts?|insta|serveurs?|servers?|salons?|channels?)"
+        r" (?:d )?expose\w*\b|\bexpose (?:page|acc|account|insta|server|channel)s?\b",
+        0.75,
+        (("ask", "offer"), "no:event"),
+        "an 'expose' page or account taking women's pictures",
+        "une page ou un compte « expose » qui recueille des photos de femmes",
+    ),
+    _rule(
         "channel_for_her",
         "solicitation",
         r"\b(?:salon|salons|channel|chan|thread|fil|topic|sujet)(?: \w+)?"
@@ -315,7 +326,8 @@ RULES: tuple[Rule, ...] = (
         "her_account_offered",
         "solicitation",
         NAMED_ACCOUNT + r"|\b(?:son|sa|her) (?:insta|snap|snapchat|tiktok|onlyfans)\b"
-        r"|\b(?:an?|un|her|son|sa) (?:of|onlyfans|fansly|mym) (?:link|lien|page|account|compte)\b",
+        r"|\b(?:an?|un|her|son|sa|[a-z]+ s) (?:of|onlyfans|fansly|mym) (?:link|lien|page|account"
+        r"|compte|content|contenu|leaks?)\b",
         0.75,
         ("female", "sexual", "offer"),
         "a woman's account offered to the group in sexual terms",
@@ -341,11 +353,14 @@ RULES: tuple[Rule, ...] = (
         r"deep ?fakes?(?! (?:site|app|appli|tool|bot|outil|logiciel|generat\w*))"
         r"|(?:photos?|pics?|tofs?|vids?|videos?)(?: \w+){0,4} (?:hot|sexy|nues?|coquines?"
         r"|en maillot|en string|en lingerie|en sous vetements?|a poil|sous la douche|dans la douche"
+        r"|intimes?"
         r"|de la douche|des douches|du vestiaire|des vestiaires"
         r"|in the shower|au lit|in bed))\b"
         r"|\b(?:dossiers?|packs?)(?: \w+)? (?:de|sur|of) (?:la|sa|ta|ma|cette|une|her)\b"
         r"|\b(?:dossiers?|packs?) (?:de |d |of )?" + FIRST_NAME + r"\b"
-        r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b",
+        r"|\b(?:video|vid|film)s? (?:x|porno?)\b|\bporno?\b"
+        r"|\b(?:everything|all|what|tout ce qu|ce qu) (?:she|elle) (?:sent|m a envoye|nous a envoye"
+        r"|m envoyait)\b",
         0.85,
         (("ask", "offer"), "female"),
         "sexual pictures of a woman asked for or offered",
@@ -623,6 +638,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:sold|gave|sent) (?:them|it|those|these) to me\b|\bm les a (?:vendu|file|donne)\w*\b"
         r"|\bavant qu ?elle (?:la |le |les )?(?:supprime|efface|retire)\b"
         r"|\bbefore she deleted\b"
+        r"|\b(?:she (?:thinks|thought)|elle (?:pense|croit|croyait|pensait))(?: que| qu| that)?"
+        r" (?:they|it|ils|elles|c|they re|it s|they were|it was)(?: est| etait| sont)?"
+        r" (?:deleted|gone|supprime\w*|efface\w*|disparu\w*)\b"
+        r"|\bsaved (?:her )?(?:snap|snapchat|snaps|snapchats)\b|\b(?:snap|snapchat) saved\b"
         r"|\b(?:elle (?:pense|pensait|croit|croyait)|she (?:thinks|thought|believes|believed))"
         r"(?: que| qu| that)? (?:son|sa|ses|her|the|la|le|les|cette|that|this) (?:\w+ ){0,2}(?:est"
         r"|etait|sont|is|was|are|were) (?:safe|securise\w*|protege\w*|prive\w*|private|only for"

@@ -49,7 +49,7 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
         "stacked", "booty", "thick", "lewd", "freaky", "dtf", "milf", "bimbo",
         "topless", "naked", "blowjob", "sodomie", "levrette", "orgasm", "mouillee", "kinky",
         "fetish", "fetiche", "sext", "xxx", "mym", "fansly", "camgirl", "striptease", "hentai",
-        "rule34", "r34", "tanga",
+        "rule34", "r34", "tanga", "intim",
     ),
     "picture": (
         "photo", "pic", "tof", "vid", "film", "shoot", "snap", "cam", "screen", "captur", "pris",
@@ -135,10 +135,11 @@ TRIGGER_STEMS: dict[str, tuple[str, ...]] = {
     "account": (
         "@", "insta", "ig ", "snap", "sc ", "tiktok", "tt ", "bereal", "twitter", "fb ", "num",
         "tel ", "phone", "adresse", "address", "of link", "of lien", "of page", "of account",
-        "of compte", "onlyfans", "fansly", "mym",
+        "of compte", "of content", "of contenu", "of leak", "onlyfans", "fansly", "mym",
     ),
     "send": (
         "envoi", "envoy", "balanc", "drop", "send", "post", "partag", "montr", "trade", "echang",
+        "expos", "leak",
         "troc", "swap", "dispo", "available", "up for grabs", *_SEE_STEMS, "tournoi",
         "tournament", "tourney", "concours", "contest", "note", "rate", "vote", "recrut", "recruit",
         "hiring", "hmu", "vous la",
@@ -211,6 +212,7 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "account_break_in": ("covert",),
         "place": ("place",),
         "filmed_over_her_picture": ("picture",),
+        "expose_page": ("sexual",),
         "bare_tribute": ("tribute",),
     }.items()
 }

@@ -328,10 +328,11 @@ SEXUAL = WordFacet(
     + SPICY_MEDIA
     + r"|(?:son|her|quel|un) (?:corps|body)(?: de (?:femme|reve|ouf))?|trucs? (?:chauds?|hot|sexy"
     r"|coquins?)|scenes? (?:x|porno?|de cul)|nudess+|looks (?:18|older|legal)"
-    r"|fait plus (?:vieille|agee)|corps nus?|fait (?:18|majeure)|gyatt"
+    r"|fait plus (?:vieille|agee)|corps nus?|(?:photos?|videos?|vids?|images?|contenus?) intimes?"
+    r"|intimate (?:pics|photos|videos|images|content)|fait (?:18|majeure)|gyatt"
     r"|built like (?:a (?:grown )?woman|an adult|[1-3][0-9])|wardrobe malfunction|thirst traps?"
     r"|(?:son|her) (?:haut|top|bretelle|strap|serviette|towel) (?:a glisse|glisse|slipped|fell)"
-    r"|(?:her|son|the|ses|leur|an|a|un) of (?:leak\w*|link|lien|content|contenu|page)"
+    r"|(?:her|son|the|ses|leur|an|a|un|[a-z]+ s) of (?:leak\w*|link|lien|content|contenu|page)"
     r"|leaked (?:the |her )?of|on (?:voit|voyait) tout|(?:you|u) (?:can )?see everything)\b"
     r"|\b(?:she s|shes|she is) (?:a|an) (?:10|9|solid (?:8|9|10)|dime|smoke)\b"
     r"|\belle fait plus(?= \||$)|\bonto (?:her |an |the )?(?:of|onlyfans)\b"
@@ -370,6 +371,9 @@ OFFER = _facet(
     r"|who wants (?:the |her |my |some )?(?:pics|vids|videos|photos|nudes)"
     r"|je (?:les |la |le )?(?:postes?|balance)|(?:should|shall) i (?:drop|post|share|leak)"
     r"|(?:link|lien|liens|links) (?:below|en dessous|ci dessous|dans le fil|in the thread)"
+    r"|(?:link|lien) (?:is |est )?(?:in|en|dans) (?:my |ma |la )?(?:bio|desc)"
+    r"|(?:i m|im|i ll|gonna|going to|je vais) (?:tout )?(?:leak|post|drop|balanc|poster|sharing"
+    r"|shar)\w*"
     r"|here (?:it|they) (?:is|are)|here you go|(?:la|les) voici"
     r"|si (?:vous|tu) (?:voulez|veux|veut)(?= \||$)"
     r"|(?:is|are|they re|theyre|it s) (?:in|on) the (?:gc|group ?chat|chat|server|discord)"
@@ -381,8 +385,9 @@ OFFER = _facet(
     r"|qui est interesse|who s interested|anyone interested|je vous tiens au courant|stay tuned"
     r"|(?:ok|okay|fine|allowed) to (?:post|share)"
     r"|(?:est|sont) (?:dans|sur) le (?:drive|cloud|salon|serveur)|(?:is|are) (?:in|on) the drive"
-    r"|(?:la |les )?(?:videos?|vids?|photos?|tofs?|pics?) (?:arrive\w*|coming|soon|bientot|ce soir"
-    r"|tonight|demain|tomorrow|dispos?|disponibles?|available)"
+    r"|(?:la |les )?(?:videos?|vids?|photos?|tofs?|pics?|nudes?)(?: (?:de|d|of)(?: \w+){1,2})?"
+    r" (?:arrive\w*|coming|soon|bientot"
+    r"|ce soir|tonight|demain|tomorrow|dispos?|disponibles?|available)"
     r"|ca circule|circulent|going around|circulating"
     r"|(?:premiers? |first )?(?:resultats?|results?) (?:ce soir|demain|bientot|soon|tonight"
     r"|tomorrow)"
@@ -485,7 +490,7 @@ GAME = _facet(
 )
 SCALE = _facet(r"\b(?:1 (?:a |to )?10|sur 10|out of 10|on 10)\b")
 #: Sent privately: where the pictures are to go.
-PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately)\b")
+PRIVATE = _facet(r"\b(?:dm|dms|mp|pv|en prive|en priv|inbox|in private|privately|hmu|hit me up)\b")
 STOLEN = _facet(
     r"\b(?:vole|volee|voles|volees|pique|piquee|piquees|chope\w*|stole|stolen|grabbed|ripped"
     r"|leak\w*|screen\w*|recuperee?s?|recup\w*|got (?:these|them|this|those))\b"
