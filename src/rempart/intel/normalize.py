@@ -2,7 +2,8 @@
 leetspeak and masked letters undone, spaced-out words joined, emoji that stand for words spelt
 out, apostrophes as spaces, clause ends as ``|`` (a dot inside a word, as in a handle, stays),
 Discord's markup undone (mentions of members out, spoiler bars out, a custom emoji by its name),
-links read as "lien" (a link to a picture host as "photo lien").
+links read as "lien" (a link to a picture host as "photo lien"), text-speak spelt out ("ki veu",
+"kelk1", "elle é", "u got", "ne1").
 Not for display: the rules quote phrases from this form, the report shows the message.
 """
 
@@ -51,8 +52,9 @@ _SLANG = {"khti": "ma soeur", "okhti": "ma soeur", "ukhti": "ma soeur", "khtek":
 _SLANG_WORD = re.compile(r"\b(?:" + "|".join(_SLANG) + r")\b")
 #: Text-speak spelt out, word for word (after leetspeak is undone: "kelk1" is "kelki"). Only
 #: words that mean nothing else in French or English chat: not "c", "d" or "n" (elisions), not
-#: "dont" (French), not digits (prices, scores, "1 to 10"). A "d" before an article or a picture
-#: is "de" ("d la", "d foto"; "i d pay" stays); "vs" before a verb is "vous" ("si vs voulez").
+#: "dont" (French), not "ds" (a school test), not digits (prices, scores, "1 to 10"). A "d"
+#: before an article or a picture is "de" ("d la", "d foto"; "i d pay" stays); "vs" before a
+#: verb is "vous" ("si vs voulez").
 _TEXT_SPEAK = {
     "ki": "qui", "koi": "quoi", "ke": "que", "kan": "quand", "kel": "quel", "kelle": "qu elle",
     "kil": "qu il", "kelki": "quelqu un", "kelkun": "quelqu un", "jveu": "je veux",
@@ -60,7 +62,7 @@ _TEXT_SPEAK = {
     "jvous": "je vous", "jvs": "je vous", "jla": "je la", "jle": "je le", "jles": "je les",
     "jte": "je te", "jsuis": "je suis", "chui": "je suis", "jai": "j ai", "g": "j ai",
     "foto": "photo", "fotos": "photos", "sr": "sur", "pr": "pour", "pdt": "pendant",
-    "davoir": "d avoir", "dor": "dort", "tro": "trop", "dla": "de la", "ds": "dans", "qd": "quand",
+    "davoir": "d avoir", "dor": "dort", "tro": "trop", "dla": "de la", "qd": "quand",
     "u": "you", "r": "are", "ur": "your", "nei": "anyone", "anyi": "anyone",
     "sumi": "someone", "somei": "someone", "everyi": "everyone", "da": "the", "thru": "through",
     "nite": "night", "kno": "know", "shes": "she s", "ova": "over",
@@ -90,6 +92,7 @@ _LINK = re.compile(r"https?://\S+")
 
 
 def _spelt_out(words: list[str]) -> list[str]:
+    """``words`` with text-speak spelt out (``_TEXT_SPEAK``; "d" and "vs" by the next word)."""
     spelt = []
     for at, word in enumerate(words):
         after = words[at + 1] if at + 1 < len(words) else ""

@@ -7,64 +7,11 @@ bands and homages, negated phrases, and the fragments the rules share (relations
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 #: Each pattern compiled by ``compiled`` (its text) and the pattern as it was written: a test
 #: checks on the corpus that both match at the same places.
 WRITTEN_AS: dict[str, str] = {}
-
-
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|`` (not inside a group or a class, not escaped)."""
-    alternatives, depth, in_class, start, at = [], 0, False, 0, 0
-    while at < len(pattern):
-        char = pattern[at]
-        if char == "\\":
-            at += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if pattern.startswith("^]", at + 1):  # a "]" first in a class is a character
-                at += 2
-            elif pattern.startswith("]", at + 1):
-                at += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            alternatives.append(pattern[start:at])
-            start = at + 1
-        at += 1
-    alternatives.append(pattern[start:])
-    return alternatives
-
-
-def _group_end(pattern: str, start: int) -> int:
-    """Where the group opened at ``start`` closes (escapes and classes skipped)."""
-    depth, in_class, at = 0, False, start
-    while at < len(pattern):
-        char = pattern[at]
-        if char == "\\":
-            at += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if pattern.startswith("^]", at + 1):
-                at += 2
-            elif pattern.startswith("]", at + 1):
-                at += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return at
-        at += 1
-    raise ValueError(f"unbalanced group in {pattern!r}")
 
 
 def _class_end(pattern: str, start: int) -> int:
@@ -79,28 +26,55 @@ def _class_end(pattern: str, start: int) -> int:
     return at
 
 
-def _groups_regrouped(alternative: str) -> str:
-    """``alternative`` with the alternatives of each non-capturing group in it regrouped."""
-    parts, at, last = [], 0, 0
-    while at < len(alternative):
-        char = alternative[at]
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Each character of ``pattern`` from ``start`` that is neither escaped nor in a class,
+    with where it stands."""
+    at = start
+    while at < len(pattern):
+        char = pattern[at]
         if char == "\\":
             at += 2
+        elif char == "[":
+            at = _class_end(pattern, at) + 1
+        else:
+            yield at, char
+            at += 1
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|`` (not inside a group or a class, not escaped)."""
+    alternatives, depth, start = [], 0, 0
+    for at, char in _structure(pattern):
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            alternatives.append(pattern[start:at])
+            start = at + 1
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Where the group opened at ``start`` closes."""
+    depth = 0
+    for at, char in _structure(pattern, start):
+        depth += (char == "(") - (char == ")")
+        if depth == 0:
+            return at
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _groups_regrouped(alternative: str) -> str:
+    """``alternative`` with the alternatives of each non-capturing group in it regrouped."""
+    parts, last = [], 0
+    for at, char in _structure(alternative):
+        if at < last or char != "(":
             continue
-        if char == "[":
-            at = _class_end(alternative, at)
-        elif char == "(":
-            end = _group_end(alternative, at)
-            if alternative.startswith("(?:", at):
-                parts += [
-                    alternative[last:at],
-                    "(?:",
-                    _by_first_letter(alternative[at + 3 : end]),
-                    ")",
-                ]
-                last = end + 1
-            at = end
-        at += 1
+        end = _group_end(alternative, at)
+        if alternative.startswith("(?:", at):
+            parts += [alternative[last:at], "(?:", _by_first_letter(alternative[at + 3 : end]), ")"]
+        else:  # a lookaround: kept as it is
+            parts.append(alternative[last : end + 1])
+        last = end + 1
     return "".join([*parts, alternative[last:]])
 
 
@@ -194,7 +168,7 @@ FIRST_NAMES = frozenset(
     """.split()
 )
 #: One of those names, for a pattern that needs it after a fixed word ("le pack de Léa").
-FIRST_NAME = "(?:" + "|".join(sorted(FIRST_NAMES, key=len, reverse=True)) + ")"
+FIRST_NAME = "(?:" + "|".join(sorted(FIRST_NAMES, key=lambda name: (-len(name), name))) + ")"
 #: "trib" in its spellings, and "hommage" in the tributes' own grammar: on a woman ("un hommage
 #: sur ma voisine"; a homage is paid "à" someone).
 TRIB = (
