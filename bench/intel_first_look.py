@@ -72,6 +72,7 @@ FIRST_LOOK = {
     "holdout35": "b4fce02",
     "holdout36": "e505899",
     "holdout37": "324bbdb",
+    "holdout38": "d0a477d",
 }
 
 _RULES_AT_COMMIT = """
