@@ -1294,3 +1294,34 @@ def test_holdout37_round_fires(text: str, expected: set[str]) -> None:
 )
 def test_holdout37_round_stays_quiet(text: str) -> None:
     assert kinds_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vérification : envoie 2 photos d'une meuf que tu connais en mp", {"solicitation"}),
+        ("to unlock the VIP channel drop pics of a girl you know irl", {"solicitation"}),
+        ("rôle débloqué après 5 tofs de tes cousines", {"solicitation"}),
+        ("pour devenir modo faut avoir posté une photo scred d'une meuf", {"solicitation"}),
+        ("nouvelle demande — cible : Julie, 22 ans, Lille", {"solicitation"}),
+        ("battle des copines ce soir, votez 🔥", {"solicitation"}),
+        ("chaque membre poste la sienne, la plus bonne gagne", {"identifies_person"}),
+        ("on cherche des gens avec accès à des comptes privés de meufs, mp", {"solicitation"}),
+    ],
+)
+def test_holdout38_round_fires(text: str, expected: set[str]) -> None:
+    assert expected <= kinds_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vérification : envoie une photo de ton chat en mp",
+        "rôle débloqué après 5 dessins postés",
+        "battle des chefs ce soir au resto, votez",
+        "envoyez les photos de vos cousines au mariage, on fait un album",
+        "la cible du raid ce soir c'est le boss final",
+    ],
+)
+def test_holdout38_round_stays_quiet(text: str) -> None:
+    assert kinds_of(text) == set()

@@ -64,6 +64,7 @@ from rempart.intel.vocabulary import (
     RATING,
     REPORTING,
     REQUEST,
+    REWARD,
     SCALE,
     SEXUAL,
     SHOWN,
@@ -124,6 +125,7 @@ _CONTEXTS: dict[str, re.Pattern[str] | WordFacet] = {
     "request": REQUEST,
     "game": GAME,
     "members_women": MEMBERS_WOMEN,
+    "reward": REWARD,
 }
 #: Trigger families of what a solicitation is about (pictures, sexual words, a tribute, sending):
 #: with none of them and nothing from the rules, the model is not asked.

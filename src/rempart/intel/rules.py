@@ -181,6 +181,36 @@ RULES: tuple[Rule, ...] = (
         "des femmes proches des membres demandées en termes sexuels",
     ),
     _rule(
+        "known_woman_asked",
+        "solicitation",
+        r"\b(?:photos?|pics?|tofs?|pictures?|selfies?)(?: \w+){0,2} (?:d une|de|of an?|of some)"
+        r" (?:fille|meuf|femme|nana|go|girl|woman|chick) (?:que (?:tu|vous) (?:connais|connaissez)"
+        r"|qu on connait|you know|u know|irl|de ton entourage|de ta vie|in your life)\b",
+        0.8,
+        (("ask", "request", "reward"),),
+        "pictures of a woman the member knows asked for",
+        "des photos d'une femme que le membre connaît demandées",
+    ),
+    _rule(
+        "relatives_pictures_asked",
+        "solicitation",
+        r"\b(?:photos?|pics?|tofs?|pp|selfies?) (?:de|d|of) (?:vos|tes|ta|your|ur) (?:copines?"
+        r"|meufs?|soeurs?|cousines?|voisines?|collegues?|ex|exs|girlfriends?|gfs?|sisters?|cousins?)\b",
+        0.8,
+        (("ask", "request", "reward"), "no:event", "no:fond", "no:game"),
+        "pictures of the women close to the members asked for",
+        "des photos des proches des membres demandées",
+    ),
+    _rule(
+        "target_card",
+        "solicitation",
+        r"\b(?:cible|target)s?(?: \|)? (?=[a-z@])",
+        0.75,
+        ("female", ("ask", "request")),
+        "a woman set as the target of a request",
+        "une femme désignée comme cible d'une demande",
+    ),
+    _rule(
         "her_pictures_offered",
         "solicitation",
         CAPTURE.pattern + r"|\bstor(?:y|ies)\b",
@@ -194,12 +224,17 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         CAPTURE.pattern
         + r"|\b(?:stor(?:y|ies)|galerie|gallery|camera roll|pellicule|folder|drive|i?cloud|packs?"
-        r"|collecs?|resultats?|results?)\b"
+        r"|collecs?|resultats?|results?|insta prives?|comptes? prives?"
+        r"|private (?:insta|accounts?))\b"
         r"|\b(?:posting|je poste|je (?:vous )?(?:mets|balance)) (?:my|her|ma|sa|la) "
         + RELATION
         + r"\b",
         0.75,
-        ("female", ("private", "rating", "offer", "held", "commissioned"), "found:covert_capture"),
+        (
+            "female",
+            ("private", "rating", "offer", "held", "commissioned", "reward"),
+            "found:covert_capture",
+        ),
         "pictures of a woman taken without her knowing, offered, held for the group, asked for or"
         " put up to be rated",
         "des photos d'une femme prises à son insu, proposées, détenues pour le groupe, demandées"
@@ -429,6 +464,17 @@ RULES: tuple[Rule, ...] = (
         "des photos de femmes mises en concours",
     ),
     _rule(
+        "relatives_in_a_contest",
+        "solicitation",
+        r"\b(?:tournoi|tournament|tourney|concours|contest|battle|classement|ranking) (?:des|de|of"
+        r" (?:the )?)(?:\w+ )?(?:soeurs|cousines|copines|meufs|exs?|voisines|collegues|sisters"
+        r"|girlfriends|gfs|moms|meres|daronnes)\b",
+        0.8,
+        ("no:game",),
+        "women's pictures put in a contest",
+        "des photos de femmes mises en concours",
+    ),
+    _rule(
         "women_pitted",
         "solicitation",
         r"\b(?:la|sa|ta|ma|the|my|his|your|ur) (?:\w+ )?"
@@ -503,6 +549,8 @@ RULES: tuple[Rule, ...] = (
         r"[a-z]{3,15}\b"
         r"|\b(?:la|the) (?:go|meuf|fille|nana|blonde|brune|rousse|petite|girl) (?:du|from)"
         r" [0-9]{2,3}\b"
+        r"|\b(?:chaque membre|chacun|everyone|each (?:member|of you)) (?:\w+ ){0,2}(?:la sienne"
+        r"|les siennes|his own|their own)\b"
         r"|\b(?:les|leurs?|the|their) " + RELATION + r"s? (?:de chacun|de tout le monde|of each"
         r" ?one|of every ?one)\b"
         r"|\b(?:du|de la|de l|des) (?:boulangerie|pharmacie|boulot|taf|salle de sport"

@@ -212,6 +212,9 @@ RULE_FAMILIES: dict[str, frozenset[str]] = {
         "account_break_in": ("covert",),
         "place": ("place",),
         "filmed_over_her_picture": ("picture",),
+        "known_woman_asked": ("picture",),
+        "relatives_pictures_asked": ("picture",),
+        "relatives_in_a_contest": ("send",),
         "expose_page": ("sexual",),
         "bare_tribute": ("tribute",),
     }.items()

@@ -391,6 +391,13 @@ HELD = _facet(
 )
 #: A picture of her asked to be taken ("filme-la", "take pics of her"): a request once taking
 #: it would be covert.
+#: Pictures as the price of a role, a promotion or access to the server ("rôle débloqué après 10
+#: photos", "pour accéder aux salons, poste…").
+REWARD = _facet(
+    r"\b(?:(?:pour|to) (?:etre|devenir|avoir|acceder|get|unlock|become|access|be) (?:\w+ ){0,2}"
+    r"(?:promu|modo|mod|role|grade|vip|acces|access|verifie|verified|admin|salons?|channels?"
+    r"|serveur|server)|(?:debloque|unlocked) (?:apres|after|avec|with))\b"
+)
 COMMISSIONED = _facet(
     r"(?<!ai )(?<!je )\b(?:filme[sz]?|photographie[sz]?|shoote[sz]?) (?:la|les)\b"
     r"|(?<!je )\bprends? (?:la|les) en photo\b"
