@@ -468,11 +468,11 @@ RULES: tuple[Rule, ...] = (
         "solicitation",
         r"\b(?:tournoi|tournament|tourney|concours|contest|battle|classement|ranking) (?:des|de|of"
         r" (?:the )?)(?:\w+ )?(?:soeurs|cousines|copines|meufs|exs?|voisines|collegues|sisters"
-        r"|girlfriends|gfs|moms|meres|daronnes)\b",
+        r"|girlfriends|gfs|daronnes)\b",
         0.8,
         ("no:game",),
-        "women's pictures put in a contest",
-        "des photos de femmes mises en concours",
+        "the members' sisters, girlfriends or exes put in a contest",
+        "les sœurs, copines ou ex des membres mises en concours",
     ),
     _rule(
         "women_pitted",
